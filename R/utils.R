@@ -1,0 +1,131 @@
+# utils.R -- argument checks and small helpers shared by all of newtonr's
+# user-facing functions. Every check names the offending argument, so that the
+# user reads e.g. "'x0' must be finite" rather than a C++ message.
+
+# Raise an error that names the argument. `call. = FALSE` keeps the message
+# short; the argument name is what the user needs.
+stop_arg <- function(arg, fmt, ...) {
+  stop(sprintf(paste0("'%s' ", fmt), arg, ...), call. = FALSE)
+}
+
+# A short description of an object for error messages: "a character vector of
+# length 2", "NULL", "a function".
+describe <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (is.function(x)) return("a function")
+  cls <- if (is.object(x)) class(x)[1L] else typeof(x)
+  sprintf("%s of length %d", cls, length(x))
+}
+
+check_function <- function(f, arg) {
+  if (!is.function(f)) stop_arg(arg, "must be a function, not %s", describe(f))
+  invisible(f)
+}
+
+# A numeric (double or integer, not logical) vector of finite values.
+check_numeric <- function(x, arg, len = NULL, min_len = 1L, finite = TRUE) {
+  if (!is.numeric(x) || is.object(x) && !is.numeric(unclass(x))) {
+    stop_arg(arg, "must be numeric, not %s", describe(x))
+  }
+  if (!is.null(len) && length(x) != len) {
+    stop_arg(arg, "must have length %d, not %d", len, length(x))
+  }
+  if (length(x) < min_len) stop_arg(arg, "must have length at least %d", min_len)
+  if (anyNA(x)) stop_arg(arg, "must not contain NA or NaN")
+  if (finite && any(!is.finite(x))) stop_arg(arg, "must be finite (no Inf)")
+  invisible(x)
+}
+
+# A single number in [lower, upper] (or (lower, upper] with open_lower).
+check_number <- function(x, arg, lower = -Inf, upper = Inf, open_lower = FALSE,
+                         integer = FALSE) {
+  if (!is.numeric(x) || length(x) != 1L || is.na(x)) {
+    stop_arg(arg, "must be a single number, not %s", describe(x))
+  }
+  if (integer && (!is.finite(x) || x != round(x))) {
+    stop_arg(arg, "must be a whole number, not %s", format(x))
+  }
+  bad_low <- if (open_lower) x <= lower else x < lower
+  if (bad_low || x > upper) {
+    rng <- sprintf("%s%s, %s]", if (open_lower) "(" else "[", format(lower), format(upper))
+    stop_arg(arg, "must lie in %s, not %s", rng, format(x))
+  }
+  invisible(x)
+}
+
+check_flag <- function(x, arg) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    stop_arg(arg, "must be TRUE or FALSE, not %s", describe(x))
+  }
+  invisible(x)
+}
+
+# A data.frame from a list of equal-length columns, without data.frame()'s
+# overhead (traces are built on every call, so this is on the hot path).
+new_trace <- function(cols) {
+  n <- if (length(cols)) length(cols[[1L]]) else 0L
+  structure(cols, class = "data.frame", row.names = .set_row_names(n))
+}
+
+# Merge a user's control list into defaults, rejecting unknown names.
+merge_control <- function(control, defaults, arg = "control") {
+  if (is.null(control)) control <- list()
+  if (!is.list(control)) stop_arg(arg, "must be a list, not %s", describe(control))
+  nms <- names(control)
+  if (length(control) && (is.null(nms) || any(!nzchar(nms)))) {
+    stop_arg(arg, "must be a named list")
+  }
+  unknown <- setdiff(nms, names(defaults))
+  if (length(unknown)) {
+    stop_arg(arg, "has unknown component(s): %s", paste(unknown, collapse = ", "))
+  }
+  defaults[nms] <- control
+  defaults
+}
+
+# Turn a one-sided formula into functions with exact derivatives from R's
+# symbolic deriv(). `vars` are the variable names, in order (for a single
+# variable they default to the formula's one free variable). Returns a list
+# with `vars` and `fun(x)`, which evaluates the expression at the numeric
+# vector x and returns list(value, gradient, hessian). Additional named
+# values in `env_vars` (e.g. from ...) are treated as constants.
+formula_derivatives <- function(fml, vars = NULL, arg = "f", hessian = TRUE,
+                                constants = list()) {
+  if (!inherits(fml, "formula") || length(fml) != 2L) {
+    stop_arg(arg, "must be a function or a one-sided formula such as ~ x^2 - 2")
+  }
+  expr <- fml[[2L]]
+  free <- setdiff(all.vars(expr), names(constants))
+  env <- environment(fml)
+  if (is.null(env)) env <- parent.frame()
+  if (is.null(vars)) {
+    # free variables that are not defined as constants in the formula's scope
+    free_undefined <- free[!vapply(free, exists, NA, envir = env)]
+    if (length(free) == 1L) {
+      vars <- free
+    } else if (length(free_undefined) == 1L) {
+      vars <- free_undefined
+    } else {
+      stop_arg(arg, "must be a formula in exactly one variable; found %s",
+               if (length(free)) paste(free, collapse = ", ") else "none")
+    }
+  }
+  dfun <- tryCatch(
+    stats::deriv(expr, vars, hessian = hessian),
+    error = function(e) stop_arg(arg, "could not be differentiated symbolically: %s",
+                                 conditionMessage(e))
+  )
+  eval_env <- new.env(parent = env)
+  for (nm in names(constants)) assign(nm, constants[[nm]], envir = eval_env)
+  p <- length(vars)
+  fun <- function(x) {
+    for (i in seq_len(p)) assign(vars[i], x[[i]], envir = eval_env)
+    val <- eval(dfun, eval_env)
+    g <- attr(val, "gradient")
+    h <- attr(val, "hessian")
+    list(value = as.vector(val),
+         gradient = if (is.null(g)) NULL else as.vector(g),
+         hessian = if (is.null(h)) NULL else matrix(h, p, p))
+  }
+  list(vars = vars, fun = fun, expr = expr)
+}

@@ -1,0 +1,4 @@
+library(testthat)
+library(newtonr)
+
+test_check("newtonr")

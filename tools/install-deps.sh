@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Install whatever newtonr needs that this machine does not have yet:
+# R packages Rcpp, RcppEigen, knitr, rmarkdown, testthat and the pandoc binary.
+# On Debian as root they come prebuilt from apt (fast); otherwise R packages
+# are installed from CRAN (the repository configured in R's own profile).
+set -euo pipefail
+
+RPKGS="Rcpp RcppEigen knitr rmarkdown testthat"
+
+missing_r() {
+  Rscript --vanilla -e 'p <- commandArgs(TRUE); cat(p[!vapply(p, function(x) nzchar(system.file(package = x)), NA)])' $RPKGS
+}
+
+miss=$(missing_r)
+need_pandoc=0
+command -v pandoc >/dev/null 2>&1 || need_pandoc=1
+
+if [ -z "$miss" ] && [ "$need_pandoc" = 0 ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+echo "install-deps: missing R packages: ${miss:-none}; pandoc missing: $need_pandoc"
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  debs=""
+  for p in $miss; do debs="$debs r-cran-$(echo "$p" | tr 'A-Z' 'a-z')"; done
+  [ "$need_pandoc" = 1 ] && debs="$debs pandoc"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y -qq --no-install-recommends $debs || echo "install-deps: apt-get failed; falling back to CRAN"
+fi
+
+miss=$(missing_r)
+if [ -n "$miss" ]; then
+  echo "install-deps: installing from CRAN: $miss"
+  # shellcheck disable=SC2086
+  Rscript -e 'install.packages(commandArgs(TRUE), Ncpus = 2)' $miss
+fi
+
+miss=$(missing_r)
+if [ -n "$miss" ]; then
+  echo "install-deps: could not install: $miss" >&2
+  exit 1
+fi
+if ! command -v pandoc >/dev/null 2>&1; then
+  echo "install-deps: pandoc is not available; vignettes cannot be built" >&2
+  exit 1
+fi
+echo "install-deps: done"
