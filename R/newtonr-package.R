@@ -1,8 +1,8 @@
 #' newtonr: Newton's method and its relatives for roots, optimisation and GLMs
 #'
-#' Root finding ([newton_root()], [newton_solve()]) mirrors [stats::uniroot()],
-#' minimisation ([newton_optim()]) mirrors [stats::optim()] and GLM fitting
-#' ([newton_glm()], [newton_glm_fit()]) mirrors [stats::glm()] and
+#' Root finding (`newton_root()`, `newton_solve()`) mirrors [stats::uniroot()],
+#' minimisation (`newton_optim()`) mirrors [stats::optim()] and GLM fitting
+#' (`newton_glm()`, `newton_glm_fit()`) mirrors [stats::glm()] and
 #' [stats::glm.fit()]. The numerical loops are C++ (Eigen); every result
 #' carries a `trace` data frame with one row per iteration.
 #'
