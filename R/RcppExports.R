@@ -2,6 +2,10 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 newtonr_build_info_cpp <- function() {
-    .Call('_newtonr_newtonr_build_info_cpp', PACKAGE = 'newtonr')
+    .Call(`_newtonr_newtonr_build_info_cpp`)
+}
+
+newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper) {
+    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper)
 }
 

@@ -21,9 +21,32 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// newton_root_cpp
+Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper);
+RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::Function >::type f(fSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type fprime(fprimeSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type fprime2(fprime2SEXP);
+    Rcpp::traits::input_parameter< bool >::type joint(jointSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x0(x0SEXP);
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< std::string >::type criterion(criterionSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type maxiter(maxiterSEXP);
+    Rcpp::traits::input_parameter< bool >::type bracketed(bracketedSEXP);
+    Rcpp::traits::input_parameter< double >::type lower(lowerSEXP);
+    Rcpp::traits::input_parameter< double >::type upper(upperSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
+    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 12},
     {NULL, NULL, 0}
 };
 

@@ -1,0 +1,137 @@
+# root.R -- newton_root(): scalar roots by Newton's method and relatives,
+# shaped like stats::uniroot().
+
+#' Find a root of a function of one variable by Newton's method
+#'
+#' Solves \eqn{f(x) = 0} by Newton's method (\eqn{x \leftarrow x - f/f'}),
+#' Halley's method or the secant method. With `interval`, a safeguarded
+#' Newton is used: a step that leaves the current bracket, or does not halve
+#' the step before last, becomes a bisection step, so the method converges
+#' wherever `f` changes sign over `interval`, with Newton's quadratic rate
+#' near the root.
+#'
+#' @param f The function: an R function whose first argument is `x`, or a
+#'   one-sided formula in one variable such as `~ x^2 - 4*x - 7`. For a
+#'   formula, \eqn{f'} and \eqn{f''} are exact, from [stats::deriv()].
+#' @param x0 Starting value(s). A vector of length k solves k independent
+#'   problems in one call. May be omitted when `interval` is given (the
+#'   midpoint is used).
+#' @param fprime,fprime2 Optional first and second derivatives of `f` (R
+#'   functions). Without them (and for a function `f`), central differences
+#'   are used, and the result says `derivative = "numerical"`.
+#' @param ... Further arguments passed to `f`, `fprime` and `fprime2`.
+#' @param interval Optional bracket `c(lower, upper)` over which `f` changes
+#'   sign; turns on the safeguard.
+#' @param method `"newton"` (default), `"halley"` (uses \eqn{f''}) or
+#'   `"secant"` (uses no derivative).
+#' @param tol Convergence tolerance (default `sqrt(.Machine$double.eps)`);
+#'   its meaning depends on `criterion`.
+#' @param maxiter Maximum number of iterations (updates).
+#' @param trace Logical; if `TRUE`, print the iterates as they are found.
+#' @param criterion When to stop. `"step"` (default): when the last update
+#'   moved x by at most `tol` (or f is exactly zero). `"f"`: when
+#'   \eqn{|f(x_k)| \le} `tol`. `"documents"`: the source documents' loop
+#'   `while |f| > tol: x <- x - f/f'`, which tests the value of f from
+#'   *before* the last update and so makes one update more than `"f"`;
+#'   use it to reproduce their printed iterates and counts.
+#'
+#' @return An object of class `"newton_root"`, a list with uniroot's fields
+#'   `root`, `f.root`, `iter` (number of updates), `init.it` (always `NA`:
+#'   the interval is never extended) and `estim.prec` (the size of the last
+#'   step, or the bracket width), plus `converged`, `message`, `method`,
+#'   `criterion`, `derivative` (`"analytic"`, `"symbolic"`, `"numerical"`
+#'   or `"none"`), `evals` (calls of f) and `trace`, a data frame with one
+#'   row per iterate (`problem`, `iter`, `x`, `f`, `fprime`, `step`; row 0 is
+#'   the start). For k starting values, the fields are vectors of length k.
+#'   A run that does not converge is flagged in `converged` and `message`,
+#'   with a warning.
+#' @seealso [stats::uniroot()], [newton_solve()] for systems.
+#' @examples
+#' newton_root(~ x^2 - 4*x - 7, x0 = 5)$root          # 2 + sqrt(11)
+#' # the documents' example, with their stopping rule and iterates
+#' r <- newton_root(function(x) 6*x^5 - 5*x^4 - 4*x^3 + 3*x^2, x0 = 0.7,
+#'                  fprime = function(x) 30*x^4 - 20*x^3 - 12*x^2 + 6*x,
+#'                  tol = 1e-6, criterion = "documents")
+#' shortest_decimal(r$trace$x[-1])
+#' newton_root(function(x) cos(x) - x, interval = c(0, 1))
+#' newton_root(~ x^3 - 2, x0 = 1, method = "halley")
+#' @export
+newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
+                        method = c("newton", "halley", "secant"), fprime2 = NULL,
+                        tol = .Machine$double.eps^0.5, maxiter = 100, trace = FALSE,
+                        criterion = c("step", "f", "documents")) {
+  method <- match.arg(method)
+  criterion <- match.arg(criterion)
+  check_number(tol, "tol", lower = 0, open_lower = TRUE)
+  check_number(maxiter, "maxiter", lower = 1, integer = TRUE)
+  check_flag(trace, "trace")
+  bracketed <- !is.null(interval)
+  lower <- -Inf
+  upper <- Inf
+  if (bracketed) {
+    check_numeric(interval, "interval", len = 2L)
+    lower <- interval[1L]
+    upper <- interval[2L]
+    if (lower >= upper) stop_arg("interval", "must satisfy lower < upper, not c(%s, %s)",
+                                 format(lower), format(upper))
+  }
+  if (missing(x0)) {
+    if (!bracketed) stop_arg("x0", "is missing; give a starting value or an 'interval'")
+    x0 <- (lower + upper) / 2
+  }
+  check_numeric(x0, "x0")
+  x0 <- as.double(x0)
+  if (bracketed && any(x0 < lower | x0 > upper)) stop_arg("x0", "must lie inside 'interval'")
+
+  joint <- FALSE
+  if (inherits(f, "formula")) {
+    fd <- formula_derivatives(f, arg = "f", hessian = TRUE)
+    fun <- fd$fun
+    fcall <- function(x) {
+      v <- fun(x)
+      c(v$value, v$gradient, v$hessian)
+    }
+    joint <- TRUE
+    fp <- NULL
+    fpp <- NULL
+    derivative <- "symbolic"
+  } else {
+    check_function(f, "f")
+    if (!is.null(fprime)) check_function(fprime, "fprime")
+    if (!is.null(fprime2)) check_function(fprime2, "fprime2")
+    fcall <- if (...length()) function(x) f(x, ...) else f
+    fp <- if (is.null(fprime)) NULL else if (...length()) function(x) fprime(x, ...) else fprime
+    fpp <- if (is.null(fprime2)) NULL else if (...length()) function(x) fprime2(x, ...) else fprime2
+    derivative <- if (method == "secant") "none" else if (is.null(fprime)) "numerical" else "analytic"
+  }
+  res <- newton_root_cpp(fcall, fp, fpp, joint, x0, method, criterion, tol,
+                         as.integer(maxiter), bracketed, lower, upper)
+  res$trace <- new_trace(res$trace)
+  out <- c(res[c("root", "f.root", "iter")],
+           list(init.it = rep(NA_integer_, length(x0)), estim.prec = res$estim.prec,
+                converged = res$converged, message = res$message, method = method,
+                criterion = criterion, derivative = derivative, evals = res$evals,
+                trace = res$trace))
+  class(out) <- "newton_root"
+  if (trace) print(out$trace)
+  if (!all(out$converged)) {
+    bad <- which(!out$converged)
+    warning(sprintf("newton_root did not converge%s: %s",
+                    if (length(x0) > 1L) sprintf(" for problem(s) %s", paste(bad, collapse = ", ")) else "",
+                    out$message[bad[1L]]), call. = FALSE)
+  }
+  out
+}
+
+#' @export
+print.newton_root <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat(sprintf("Root finding by %s's method (%s derivative%s)\n",
+              c(newton = "Newton", halley = "Halley", secant = "the secant")[[x$method]],
+              x$derivative, if (is.finite(x$trace$x[1L]) && any(is.finite(x$estim.prec))) "" else ""))
+  tab <- data.frame(root = x$root, f.root = x$f.root, iter = x$iter,
+                    estim.prec = x$estim.prec, converged = x$converged)
+  print(tab, digits = digits, row.names = length(x$root) > 1L)
+  msgs <- unique(x$message)
+  cat(paste0("Message: ", msgs, collapse = "\n"), "\n", sep = "")
+  invisible(x)
+}

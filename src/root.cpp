@@ -1,0 +1,106 @@
+// root.cpp -- Rcpp glue for newton_root(): wraps the R callbacks into the
+// core's ScalarFn and loops over the starting values (one independent
+// problem each).
+#include "glue.h"
+#include <newtonr/root.hpp>
+
+namespace {
+
+// Call an R function of one number and check it returned one number.
+double call_scalar(const Rcpp::Function& f, double x, const char* name, int len = 1, double* out = nullptr) {
+  SEXP res = f(x);
+  if (!Rf_isNumeric(res) && !Rf_isLogical(res))
+    throw std::invalid_argument(std::string("'") + name + "' must return a number, not " +
+                                Rf_type2char(TYPEOF(res)));
+  if (Rf_length(res) != len)
+    throw std::invalid_argument(std::string("'") + name + "' must return " +
+                                (len == 1 ? std::string("a single number") : std::to_string(len) + " numbers") +
+                                ", but returned " + std::to_string(Rf_length(res)) + " values");
+  Rcpp::NumericVector v(res);
+  if (out) {
+    for (int i = 0; i < len; ++i) out[i] = v[i];
+    return v[0];
+  }
+  return v[0];
+}
+
+}  // namespace
+
+// f, fprime, fprime2: R functions of x (NULL when absent). `joint` = TRUE
+// means f returns c(f, f', f'') in one call (from a formula).
+// [[Rcpp::export]]
+Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint,
+                           Rcpp::NumericVector x0, std::string method, std::string criterion,
+                           double tol, int maxiter, bool bracketed, double lower, double upper) {
+  using namespace newtonr;
+  RootOptions opt;
+  opt.method = method == "halley" ? RootMethod::Halley : method == "secant" ? RootMethod::Secant : RootMethod::Newton;
+  opt.criterion = criterion == "f" ? RootCriterion::FValue
+                  : criterion == "documents" ? RootCriterion::Documents : RootCriterion::Step;
+  opt.tol = tol;
+  opt.maxiter = maxiter;
+  opt.bracketed = bracketed;
+  opt.lower = lower;
+  opt.upper = upper;
+
+  ScalarFn fn;
+  if (joint) {
+    fn = [&f](double x, int) {
+      double v[3];
+      call_scalar(f, x, "f", 3, v);
+      ScalarEval e;
+      e.f = v[0]; e.d1 = v[1]; e.d2 = v[2];
+      return e;
+    };
+  } else {
+    const bool has1 = !Rf_isNull(fprime), has2 = !Rf_isNull(fprime2);
+    auto fval = [&f](double x) { return call_scalar(f, x, "f"); };
+    ScalarFn numeric = numeric_scalar_derivs(fval);
+    if (!has1 && !has2) {
+      fn = numeric;
+    } else {
+      Rcpp::Function fp = has1 ? Rcpp::Function(fprime) : f;
+      Rcpp::Function fpp = has2 ? Rcpp::Function(fprime2) : f;
+      fn = [=](double x, int order) {
+        ScalarEval e;
+        if (order == 2 && !has2) {
+          e = numeric(x, 2);
+        } else {
+          e.f = fval(x);
+        }
+        if (order >= 1) e.d1 = has1 ? call_scalar(fp, x, "fprime") : numeric(x, 1).d1;
+        if (order >= 2 && has2) e.d2 = call_scalar(fpp, x, "fprime2");
+        return e;
+      };
+    }
+  }
+
+  Interrupter intr(newtonr_glue::r_interrupt_check(), 16);
+  const R_xlen_t k = x0.size();
+  Rcpp::NumericVector root(k), froot(k), prec(k);
+  Rcpp::IntegerVector iter(k), evals(k);
+  Rcpp::LogicalVector conv(k);
+  Rcpp::CharacterVector msg(k);
+  std::vector<int> t_prob, t_iter;
+  std::vector<double> t_x, t_f, t_fp, t_step;
+  for (R_xlen_t i = 0; i < k; ++i) {
+    RootResult r = find_root(fn, x0[i], opt, intr);
+    root[i] = r.root; froot[i] = r.froot; prec[i] = r.estim_prec;
+    iter[i] = r.iter; evals[i] = r.evals; conv[i] = r.converged; msg[i] = r.message;
+    for (const auto& row : r.trace) {
+      t_prob.push_back(static_cast<int>(i + 1));
+      t_iter.push_back(row.iter);
+      t_x.push_back(row.x);
+      t_f.push_back(row.f);
+      t_fp.push_back(row.fprime);
+      t_step.push_back(row.step);
+    }
+  }
+  return Rcpp::List::create(
+      Rcpp::Named("root") = root, Rcpp::Named("f.root") = froot, Rcpp::Named("iter") = iter,
+      Rcpp::Named("estim.prec") = prec, Rcpp::Named("converged") = conv, Rcpp::Named("message") = msg,
+      Rcpp::Named("evals") = evals,
+      Rcpp::Named("trace") = Rcpp::List::create(
+          Rcpp::Named("problem") = t_prob, Rcpp::Named("iter") = t_iter, Rcpp::Named("x") = t_x,
+          Rcpp::Named("f") = t_f, Rcpp::Named("fprime") = t_fp, Rcpp::Named("step") = t_step));
+}
