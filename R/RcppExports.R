@@ -9,3 +9,7 @@ newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, to
     .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper)
 }
 
+newton_solve_cpp <- function(fn, jac, x0, ftol, xtol, maxit) {
+    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0, ftol, xtol, maxit)
+}
+

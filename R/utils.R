@@ -99,8 +99,8 @@ formula_derivatives <- function(fml, vars = NULL, arg = "f", hessian = TRUE,
   env <- environment(fml)
   if (is.null(env)) env <- parent.frame()
   if (is.null(vars)) {
-    # free variables that are not defined as constants in the formula's scope
-    free_undefined <- free[!vapply(free, exists, NA, envir = env)]
+    # free variables that are not numeric constants in the formula's scope
+    free_undefined <- free[!vapply(free, exists, NA, envir = env, mode = "numeric")]
     if (length(free) == 1L) {
       vars <- free
     } else if (length(free_undefined) == 1L) {

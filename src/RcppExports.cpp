@@ -43,10 +43,27 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// newton_solve_cpp
+Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, double ftol, double xtol, int maxit);
+RcppExport SEXP _newtonr_newton_solve_cpp(SEXP fnSEXP, SEXP jacSEXP, SEXP x0SEXP, SEXP ftolSEXP, SEXP xtolSEXP, SEXP maxitSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type jac(jacSEXP);
+    Rcpp::traits::input_parameter< Eigen::VectorXd >::type x0(x0SEXP);
+    Rcpp::traits::input_parameter< double >::type ftol(ftolSEXP);
+    Rcpp::traits::input_parameter< double >::type xtol(xtolSEXP);
+    Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_solve_cpp(fn, jac, x0, ftol, xtol, maxit));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 12},
+    {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 6},
     {NULL, NULL, 0}
 };
 

@@ -1,0 +1,51 @@
+// solve.cpp -- Rcpp glue for newton_solve(): R callbacks for F and J.
+#include "glue.h"
+#include <newtonr/solve.hpp>
+
+// [[Rcpp::export]]
+Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, double ftol,
+                            double xtol, int maxit) {
+  using namespace newtonr;
+  VecFn F = [&fn](const Vec& x) {
+    SEXP r = fn(Rcpp::wrap(x));
+    if (!Rf_isNumeric(r) && !Rf_isLogical(r))
+      throw std::invalid_argument(std::string("'fn' must return a numeric vector, not ") +
+                                  Rf_type2char(TYPEOF(r)));
+    Rcpp::NumericVector v(r);
+    return Vec(Eigen::Map<const Vec>(v.begin(), v.size()));
+  };
+  MatFn J;
+  if (!Rf_isNull(jac)) {
+    Rcpp::Function jf(jac);
+    J = [jf](const Vec& x) {
+      SEXP r = jf(Rcpp::wrap(x));
+      if (!Rf_isMatrix(r) && !(Rf_isNumeric(r) && Rf_length(r) == 1 && x.size() == 1))
+        throw std::invalid_argument("'jac' must return a numeric matrix");
+      Rcpp::NumericMatrix m(r);
+      return Mat(Eigen::Map<const Mat>(m.begin(), m.nrow(), m.ncol()));
+    };
+  }
+  SolveOptions opt;
+  opt.ftol = ftol;
+  opt.xtol = xtol;
+  opt.maxit = maxit;
+  Interrupter intr(newtonr_glue::r_interrupt_check(), 4);
+  SolveResult r = newton_system(F, J, x0, opt, intr);
+  const int n = static_cast<int>(x0.size()), m = static_cast<int>(r.trace.size());
+  Rcpp::IntegerVector it(m);
+  Rcpp::NumericVector fn_norm(m), step(m), lam(m);
+  Rcpp::NumericMatrix xs(m, n);
+  for (int i = 0; i < m; ++i) {
+    it[i] = r.trace[i].iter;
+    fn_norm[i] = r.trace[i].fnorm;
+    step[i] = r.trace[i].step;
+    lam[i] = r.trace[i].lambda;
+    for (int j = 0; j < n; ++j) xs(i, j) = r.trace[i].x[j];
+  }
+  return Rcpp::List::create(
+      Rcpp::Named("x") = r.x, Rcpp::Named("fvec") = r.fvec, Rcpp::Named("iter") = r.iter,
+      Rcpp::Named("termcode") = static_cast<int>(r.code), Rcpp::Named("message") = r.message,
+      Rcpp::Named("jac") = r.jac, Rcpp::Named("fevals") = r.fevals, Rcpp::Named("jevals") = r.jevals,
+      Rcpp::Named("trace_iter") = it, Rcpp::Named("trace_fnorm") = fn_norm,
+      Rcpp::Named("trace_step") = step, Rcpp::Named("trace_lambda") = lam, Rcpp::Named("trace_x") = xs);
+}
