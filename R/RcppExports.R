@@ -5,8 +5,8 @@ newtonr_build_info_cpp <- function() {
     .Call(`_newtonr_newtonr_build_info_cpp`)
 }
 
-newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper) {
-    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper)
+newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative) {
+    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative)
 }
 
 newton_solve_cpp <- function(fn, jac, x0, ftol, xtol, maxit) {

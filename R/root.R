@@ -60,11 +60,17 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
                         method = c("newton", "halley", "secant"), fprime2 = NULL,
                         tol = .Machine$double.eps^0.5, maxiter = 100, trace = FALSE,
                         criterion = c("step", "f", "documents")) {
-  method <- match.arg(method)
-  criterion <- match.arg(criterion)
-  check_number(tol, "tol", lower = 0, open_lower = TRUE)
-  check_number(maxiter, "maxiter", lower = 1, integer = TRUE)
-  check_flag(trace, "trace")
+  method <- match_arg1(method, c("newton", "halley", "secant"), "method")
+  criterion <- match_arg1(criterion, c("step", "f", "documents"), "criterion")
+  # fast paths first: the full checks (with their messages) only on failure
+  if (!(is.numeric(tol) && length(tol) == 1L && !is.na(tol) && tol > 0)) {
+    check_number(tol, "tol", lower = 0, open_lower = TRUE)
+  }
+  if (!(is.numeric(maxiter) && length(maxiter) == 1L && !is.na(maxiter) && maxiter >= 1 &&
+        maxiter == round(maxiter))) {
+    check_number(maxiter, "maxiter", lower = 1, integer = TRUE)
+  }
+  if (!isTRUE(trace) && !isFALSE(trace)) check_flag(trace, "trace")
   bracketed <- !is.null(interval)
   lower <- -Inf
   upper <- Inf
@@ -79,40 +85,41 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
     if (!bracketed) stop_arg("x0", "is missing; give a starting value or an 'interval'")
     x0 <- (lower + upper) / 2
   }
-  check_numeric(x0, "x0")
-  x0 <- as.double(x0)
+  if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
+    check_numeric(x0, "x0")
+    x0 <- as.double(x0)
+  }
   if (bracketed && any(x0 < lower | x0 > upper)) stop_arg("x0", "must lie inside 'interval'")
 
   joint <- FALSE
+  fp <- NULL
+  fpp <- NULL
   if (inherits(f, "formula")) {
-    fd <- formula_derivatives(f, arg = "f", hessian = TRUE)
-    fun <- fd$fun
+    raw <- formula_derivatives(f, arg = "f", hessian = method == "halley")$raw
     fcall <- function(x) {
-      v <- fun(x)
-      c(v$value, v$gradient, v$hessian)
+      v <- raw(x)
+      c(v, attr(v, "gradient"), attr(v, "hessian"))
     }
     joint <- TRUE
-    fp <- NULL
-    fpp <- NULL
     derivative <- "symbolic"
   } else {
-    check_function(f, "f")
-    if (!is.null(fprime)) check_function(fprime, "fprime")
-    if (!is.null(fprime2)) check_function(fprime2, "fprime2")
-    fcall <- if (...length()) function(x) f(x, ...) else f
-    fp <- if (is.null(fprime)) NULL else if (...length()) function(x) fprime(x, ...) else fprime
-    fpp <- if (is.null(fprime2)) NULL else if (...length()) function(x) fprime2(x, ...) else fprime2
+    if (!is.function(f)) check_function(f, "f")
+    if (!is.null(fprime) && !is.function(fprime)) check_function(fprime, "fprime")
+    if (!is.null(fprime2) && !is.function(fprime2)) check_function(fprime2, "fprime2")
+    if (...length()) {
+      fcall <- function(x) f(x, ...)
+      if (!is.null(fprime)) fp <- function(x) fprime(x, ...)
+      if (!is.null(fprime2)) fpp <- function(x) fprime2(x, ...)
+    } else {
+      fcall <- f
+      fp <- fprime
+      fpp <- fprime2
+    }
     derivative <- if (method == "secant") "none" else if (is.null(fprime)) "numerical" else "analytic"
   }
-  res <- newton_root_cpp(fcall, fp, fpp, joint, x0, method, criterion, tol,
-                         as.integer(maxiter), bracketed, lower, upper)
-  res$trace <- new_trace(res$trace)
-  out <- c(res[c("root", "f.root", "iter")],
-           list(init.it = rep(NA_integer_, length(x0)), estim.prec = res$estim.prec,
-                converged = res$converged, message = res$message, method = method,
-                criterion = criterion, derivative = derivative, evals = res$evals,
-                trace = res$trace))
-  class(out) <- "newton_root"
+  # the glue returns the finished "newton_root" object
+  out <- newton_root_cpp(fcall, fp, fpp, joint, x0, method, criterion, tol,
+                         as.integer(maxiter), bracketed, lower, upper, derivative)
   if (trace) print(out$trace)
   if (!all(out$converged)) {
     bad <- which(!out$converged)

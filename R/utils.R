@@ -53,6 +53,19 @@ check_number <- function(x, arg, lower = -Inf, upper = Inf, open_lower = FALSE,
   invisible(x)
 }
 
+# match.arg() for a single string, without match.arg's overhead (it is on
+# the hot path of functions that are called thousands of times).
+match_arg1 <- function(x, choices, arg) {
+  if (identical(x, choices)) return(choices[[1L]])
+  if (is.character(x) && length(x) == 1L && !is.na(x)) {
+    if (x %in% choices) return(x)
+    i <- pmatch(x, choices)
+    if (!is.na(i)) return(choices[[i]])
+  }
+  stop(sprintf("'%s' should be one of %s", arg, paste(dQuote(choices, FALSE), collapse = ", ")),
+       call. = FALSE)
+}
+
 check_flag <- function(x, arg) {
   if (!is.logical(x) || length(x) != 1L || is.na(x)) {
     stop_arg(arg, "must be TRUE or FALSE, not %s", describe(x))
@@ -86,9 +99,12 @@ merge_control <- function(control, defaults, arg = "control") {
 # Turn a one-sided formula into functions with exact derivatives from R's
 # symbolic deriv(). `vars` are the variable names, in order (for a single
 # variable they default to the formula's one free variable). Returns a list
-# with `vars` and `fun(x)`, which evaluates the expression at the numeric
+# with `vars`, `raw(x)` (deriv()'s value with its attributes) and `fun(x)`,
+# which evaluates the expression at the numeric
 # vector x and returns list(value, gradient, hessian). Additional named
 # values in `env_vars` (e.g. from ...) are treated as constants.
+deriv_cache <- new.env(parent = emptyenv())
+
 formula_derivatives <- function(fml, vars = NULL, arg = "f", hessian = TRUE,
                                 constants = list()) {
   if (!inherits(fml, "formula") || length(fml) != 2L) {
@@ -110,22 +126,34 @@ formula_derivatives <- function(fml, vars = NULL, arg = "f", hessian = TRUE,
                if (length(free)) paste(free, collapse = ", ") else "none")
     }
   }
-  dfun <- tryCatch(
-    stats::deriv(expr, vars, hessian = hessian),
-    error = function(e) stop_arg(arg, "could not be differentiated symbolically: %s",
-                                 conditionMessage(e))
-  )
+  # symbolic differentiation is the expensive part: cache it by expression
+  key <- paste(c(deparse(expr), vars, hessian), collapse = "\r")
+  dfun <- deriv_cache[[key]]
+  if (is.null(dfun)) {
+    dfun <- tryCatch(
+      stats::deriv(expr, vars, function.arg = vars, hessian = hessian),
+      error = function(e) stop_arg(arg, "could not be differentiated symbolically: %s",
+                                   conditionMessage(e))
+    )
+    if (length(deriv_cache) > 500L) rm(list = ls(deriv_cache), envir = deriv_cache)
+    assign(key, dfun, envir = deriv_cache)
+  }
   eval_env <- new.env(parent = env)
   for (nm in names(constants)) assign(nm, constants[[nm]], envir = eval_env)
+  environment(dfun) <- eval_env
   p <- length(vars)
+  # raw(x): deriv()'s value with "gradient" and "hessian" attributes, called
+  # with the elements of the numeric vector x as its arguments (a call built
+  # once, so each evaluation costs one R closure call).
+  raw <- eval(call("function", as.pairlist(alist(x = )),
+                   as.call(c(list(dfun), lapply(seq_len(p), function(i) call("[[", quote(x), i))))))
   fun <- function(x) {
-    for (i in seq_len(p)) assign(vars[i], x[[i]], envir = eval_env)
-    val <- eval(dfun, eval_env)
+    val <- raw(x)
     g <- attr(val, "gradient")
     h <- attr(val, "hessian")
     list(value = as.vector(val),
          gradient = if (is.null(g)) NULL else as.vector(g),
          hessian = if (is.null(h)) NULL else matrix(h, p, p))
   }
-  list(vars = vars, fun = fun, expr = expr)
+  list(vars = vars, fun = fun, raw = raw, expr = expr)
 }

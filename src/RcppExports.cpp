@@ -22,8 +22,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // newton_root_cpp
-Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper);
-RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP) {
+Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper, std::string derivative);
+RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP, SEXP derivativeSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -39,7 +39,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< bool >::type bracketed(bracketedSEXP);
     Rcpp::traits::input_parameter< double >::type lower(lowerSEXP);
     Rcpp::traits::input_parameter< double >::type upper(upperSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper));
+    Rcpp::traits::input_parameter< std::string >::type derivative(derivativeSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -62,7 +63,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
-    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 12},
+    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 13},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 6},
     {NULL, NULL, 0}
 };

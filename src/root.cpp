@@ -31,7 +31,8 @@ double call_scalar(const Rcpp::Function& f, double x, const char* name, int len 
 // [[Rcpp::export]]
 Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint,
                            Rcpp::NumericVector x0, std::string method, std::string criterion,
-                           double tol, int maxiter, bool bracketed, double lower, double upper) {
+                           double tol, int maxiter, bool bracketed, double lower, double upper,
+                           std::string derivative) {
   using namespace newtonr;
   RootOptions opt;
   opt.method = method == "halley" ? RootMethod::Halley : method == "secant" ? RootMethod::Secant : RootMethod::Newton;
@@ -45,9 +46,11 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
 
   ScalarFn fn;
   if (joint) {
-    fn = [&f](double x, int) {
-      double v[3];
-      call_scalar(f, x, "f", 3, v);
+    // f returns c(f, f') or c(f, f', f'') (the latter for Halley)
+    const int len = method == "halley" ? 3 : 2;
+    fn = [&f, len](double x, int) {
+      double v[3] = {kNaN, kNaN, kNaN};
+      call_scalar(f, x, "f", len, v);
       ScalarEval e;
       e.f = v[0]; e.d1 = v[1]; e.d2 = v[2];
       return e;
@@ -96,11 +99,20 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
       t_step.push_back(row.step);
     }
   }
-  return Rcpp::List::create(
+  Rcpp::List trace = Rcpp::List::create(
+      Rcpp::Named("problem") = t_prob, Rcpp::Named("iter") = t_iter, Rcpp::Named("x") = t_x,
+      Rcpp::Named("f") = t_f, Rcpp::Named("fprime") = t_fp, Rcpp::Named("step") = t_step);
+  trace.attr("class") = "data.frame";
+  trace.attr("row.names") = Rcpp::IntegerVector::create(NA_INTEGER, -static_cast<int>(t_iter.size()));
+  Rcpp::IntegerVector init_it(k, NA_INTEGER);
+  // uniroot's fields first, then newtonr's
+  Rcpp::List out = Rcpp::List::create(
       Rcpp::Named("root") = root, Rcpp::Named("f.root") = froot, Rcpp::Named("iter") = iter,
-      Rcpp::Named("estim.prec") = prec, Rcpp::Named("converged") = conv, Rcpp::Named("message") = msg,
-      Rcpp::Named("evals") = evals,
-      Rcpp::Named("trace") = Rcpp::List::create(
-          Rcpp::Named("problem") = t_prob, Rcpp::Named("iter") = t_iter, Rcpp::Named("x") = t_x,
-          Rcpp::Named("f") = t_f, Rcpp::Named("fprime") = t_fp, Rcpp::Named("step") = t_step));
+      Rcpp::Named("init.it") = init_it, Rcpp::Named("estim.prec") = prec,
+      Rcpp::Named("converged") = conv, Rcpp::Named("message") = msg,
+      Rcpp::Named("method") = method, Rcpp::Named("criterion") = criterion,
+      Rcpp::Named("derivative") = derivative, Rcpp::Named("evals") = evals,
+      Rcpp::Named("trace") = trace);
+  out.attr("class") = "newton_root";
+  return out;
 }

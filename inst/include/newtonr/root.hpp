@@ -174,14 +174,12 @@ inline RootResult find_root(const ScalarFn& fn, double x0, const RootOptions& op
       }
     }
     double xnew = x - step;
-    bool bisected = false;
     if (opt.bracketed) {
       // rtsafe safeguard: bisect if the step leaves (a, b), is undefined,
       // or fails to halve the step before last
       if (!std::isfinite(step) || !(xnew > a && xnew < b) || std::fabs(2 * step) > std::fabs(step_old)) {
         xnew = 0.5 * (a + b);
         step = x - xnew;
-        bisected = true;
       }
     } else if (!std::isfinite(step)) {
       return finish(false, why + ": the iteration cannot continue", std::fabs(res.trace.back().step));
@@ -210,7 +208,6 @@ inline RootResult find_root(const ScalarFn& fn, double x0, const RootOptions& op
     if (opt.bracketed) {
       if ((e.f < 0) == (fa < 0)) { a = x; fa = e.f; } else { b = x; fb = e.f; }
     }
-    (void)bisected;
     const double prec = opt.bracketed ? std::min(std::fabs(step), b - a) : std::fabs(step);
     if (e.f == 0) return finish(true, "f(root) is exactly zero", prec);
     switch (opt.criterion) {
