@@ -120,3 +120,13 @@ test_that("bad input gives clear errors naming the argument", {
   expect_error(newton_root(f, 1, fprime = "no"), "'fprime' must be a function")
   expect_error(newton_root(f), "'x0' is missing")
 })
+
+test_that("plot method draws without error and needs f", {
+  f <- function(x) x^2 - 2
+  r <- newton_root(f, 3, fprime = function(x) 2 * x)
+  pdf(NULL)
+  on.exit(dev.off())
+  expect_invisible(plot(r, f))
+  expect_invisible(plot(newton_root(~ x^2 - 2, 3), ~ x^2 - 2))
+  expect_error(plot(r), "'f' is needed")
+})
