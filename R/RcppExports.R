@@ -2,6 +2,14 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 newtonr_build_info_cpp <- function() {
-    .Call('_newtonr_newtonr_build_info_cpp', PACKAGE = 'newtonr')
+    .Call(`_newtonr_newtonr_build_info_cpp`)
+}
+
+num_jacobian_cpp <- function(fn, x, opt, m) {
+    .Call(`_newtonr_num_jacobian_cpp`, fn, x, opt, m)
+}
+
+num_hessian_cpp <- function(fn, x, opt, f0) {
+    .Call(`_newtonr_num_hessian_cpp`, fn, x, opt, f0)
 }
 
