@@ -12,6 +12,7 @@
 # Run from the package root, with newtonr installed:
 #   Rscript bench/auto-threshold.R   (writes bench/results/auto-threshold.{txt,csv})
 suppressPackageStartupMessages(library(newtonr))
+options(width = 160)
 out_dir <- file.path("bench", "results")
 dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 sink(file.path(out_dir, "auto-threshold.txt"), split = TRUE)
