@@ -154,7 +154,7 @@ worst_mismatch <- function(user, num) {
 #' @inheritParams num_gradient
 #' @param gr,hess The user's gradient and Hessian functions (each optional;
 #'   `NULL` skips the check).
-#' @param tol Largest acceptable error for `ok`. The default, 1e-6, is well
+#' @param tol Largest acceptable error for `ok`. The default, 1e-5, is well
 #'   above the numerical derivatives' own error on smooth problems.
 #' @return An object of class `"newtonr_derivcheck"`: a list with
 #'   `gradient_error` and `hessian_error` (worst error, `NA` when not
@@ -169,7 +169,7 @@ worst_mismatch <- function(user, num) {
 #' check_derivatives(fn, gr, x = c(0.5, -1))
 #' check_derivatives(fn, bad_gr, x = c(0.5, -1))
 #' @export
-check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-6) {
+check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5) {
   check_function(fn, "fn")
   if (!is.null(gr)) check_function(gr, "gr")
   if (!is.null(hess)) check_function(hess, "hess")
