@@ -5,6 +5,14 @@ newtonr_build_info_cpp <- function() {
     .Call(`_newtonr_newtonr_build_info_cpp`)
 }
 
+num_jacobian_cpp <- function(fn, x, opt, m) {
+    .Call(`_newtonr_num_jacobian_cpp`, fn, x, opt, m)
+}
+
+num_hessian_cpp <- function(fn, x, opt, f0) {
+    .Call(`_newtonr_num_hessian_cpp`, fn, x, opt, f0)
+}
+
 newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative) {
     .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative)
 }

@@ -21,6 +21,34 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// num_jacobian_cpp
+Eigen::MatrixXd num_jacobian_cpp(Rcpp::Function fn, const Eigen::VectorXd& x, Rcpp::List opt, int m);
+RcppExport SEXP _newtonr_num_jacobian_cpp(SEXP fnSEXP, SEXP xSEXP, SEXP optSEXP, SEXP mSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
+    Rcpp::traits::input_parameter< const Eigen::VectorXd& >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
+    Rcpp::traits::input_parameter< int >::type m(mSEXP);
+    rcpp_result_gen = Rcpp::wrap(num_jacobian_cpp(fn, x, opt, m));
+    return rcpp_result_gen;
+END_RCPP
+}
+// num_hessian_cpp
+Eigen::MatrixXd num_hessian_cpp(Rcpp::Function fn, const Eigen::VectorXd& x, Rcpp::List opt, double f0);
+RcppExport SEXP _newtonr_num_hessian_cpp(SEXP fnSEXP, SEXP xSEXP, SEXP optSEXP, SEXP f0SEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
+    Rcpp::traits::input_parameter< const Eigen::VectorXd& >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
+    Rcpp::traits::input_parameter< double >::type f0(f0SEXP);
+    rcpp_result_gen = Rcpp::wrap(num_hessian_cpp(fn, x, opt, f0));
+    return rcpp_result_gen;
+END_RCPP
+}
 // newton_root_cpp
 Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper, std::string derivative);
 RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP, SEXP derivativeSEXP) {
@@ -63,6 +91,8 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
+    {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
+    {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
     {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 13},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 6},
     {NULL, NULL, 0}
