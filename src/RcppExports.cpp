@@ -11,6 +11,22 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// glm_wls_cpp
+Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w, Rcpp::NumericVector r, Rcpp::NumericVector pen, double tol, int threads);
+RcppExport SEXP _newtonr_glm_wls_cpp(SEXP xSEXP, SEXP wSEXP, SEXP rSEXP, SEXP penSEXP, SEXP tolSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type pen(penSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_wls_cpp(x, w, r, pen, tol, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // newtonr_build_info_cpp
 Rcpp::List newtonr_build_info_cpp();
 RcppExport SEXP _newtonr_newtonr_build_info_cpp() {
@@ -23,6 +39,7 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 6},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {NULL, NULL, 0}
 };
