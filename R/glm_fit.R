@@ -24,7 +24,7 @@
 #'   the Armijo condition holds on the deviance).
 #' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The
 #'   result is bit-identical whatever the thread count.
-#' @param ... ignored (accepted so that `glm(control = )` lists pass through).
+#' @param ... further settings: an error names any unknown one.
 #' @return A list of class `"newton_glm_control"`.
 #' @examples
 #' newton_glm_control(epsilon = 1e-10, type = "newton")
@@ -32,6 +32,11 @@
 newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                                type = c("fisher", "newton"), lambda = 0,
                                algorithm = c("irls", "gd"), threads = NULL, ...) {
+  extra <- setdiff(names(list(...)), "")
+  if (length(extra)) {
+    stop(sprintf("'control' has unknown setting(s): %s", paste(extra, collapse = ", ")),
+         call. = FALSE)
+  }
   type <- match.arg(type)
   algorithm <- match.arg(algorithm)
   if (missing(maxit) && algorithm == "gd") maxit <- 5000
@@ -309,7 +314,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         k <- length(coef_hist)
         if (k >= 2L) {
           b1 <- coef_hist[[k]]; b0 <- coef_hist[[k - 1L]]
-          div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)))
+          # Under separation the coefficient vector grows along the
+          # separating direction; flag the covariates carrying it: a last
+          # step still large relative to the coefficient, and (scaled by the
+          # column's spread) at least a tenth of the largest such step.
+          sc <- abs(b1 - b0) * apply(x, 2L, function(cl) diff(range(cl)))
+          div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
           if (intercept) div <- setdiff(div, which(apply(x, 2L, function(cl) all(cl == 1))))
           if (length(div)) {
             nm <- if (is.null(xnames)) paste0("x", div) else xnames[div]
