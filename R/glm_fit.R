@@ -91,8 +91,10 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   if (!is.double(x)) storage.mode(x) <- "double"
-  if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
-  if (any(!is.finite(x))) stop_arg("x", "must be finite (no Inf)")
+  if (!glm_all_finite_cpp(x)) {
+    if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
+    stop_arg("x", "must be finite (no Inf)")
+  }
   if (is.character(y)) stop_arg("y", "must be numeric, logical or a factor, not a character vector")
   if (is.function(family)) family <- family()
   if (!is.list(family) || !is.function(family$variance) || !is.function(family$linkinv)) {
@@ -132,6 +134,8 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   }
   tol <- min(1e-07, control$epsilon / 1000)
   threads <- if (is.null(control$threads)) 0L else control$threads
+  # AVX2/FMA kernel for X'WX when the CPU has it (option for comparisons)
+  simd <- isTRUE(getOption("newtonr.simd", TRUE))
   pen <- rep(control$lambda, nvars)
   if (control$lambda > 0 && intercept) {
     is_int <- vapply(seq_len(nvars), function(j) all(x[, j] == 1), NA)
@@ -206,7 +210,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         # gradient of the penalised deviance is -2 (X'u - pen * beta)
         g <- drop(crossprod(x, u)) - pen * beta_cur
         if (is.null(gd_step)) {
-          fitL <- glm_wls_cpp(x, wF, u, pen, tol, threads)
+          fitL <- glm_wls_cpp(x, wF, u, pen, tol, threads, simd)
           L <- max(eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values)
           gd_step <- 1 / L
         }
@@ -234,7 +238,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
           if (all(is.finite(wO)) && all(wO >= 0)) wuse <- wO
         }
         r <- wuse * (eta - offset) + u
-        fit <- glm_wls_cpp(x, wuse, r, pen, tol, threads)
+        fit <- glm_wls_cpp(x, wuse, r, pen, tol, threads, simd)
         if (any(!is.finite(fit$coefficients[fit$pivot[seq_len(fit$rank)]]))) {
           conv <- FALSE
           warning(gettextf("non-finite coefficients at iteration %d", iter), domain = NA)
@@ -246,8 +250,9 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                        fit$rank, nobs), domain = NA)
         }
         if (!singular.ok && fit$rank < nvars) stop("singular fit encountered")
+        # X'u = X'r - (X'WX) beta, since r = w * (X beta) + u: no extra pass
         gnorm <- if (is.null(beta_cur)) NA_real_ else
-          sqrt(sum((drop(crossprod(x, u)) - pen * beta_cur)^2))
+          sqrt(sum((fit$xty - drop(fit$xtwx %*% beta_cur) - pen * beta_cur)^2))
         newb <- fit$coefficients
         ev <- eval_at(newb)
         nh <- 0L
@@ -305,7 +310,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
       varmu <- variance(mu)
       good <- (weights > 0) & (mu.eta.val != 0)
       wF <- ifelse(good, weights * mu.eta.val^2 / varmu, 0)
-      fit <- glm_wls_cpp(x, wF, wF * 0, pen, tol, threads)
+      fit <- glm_wls_cpp(x, wF, wF * 0, pen, tol, threads, simd)
     }
     eps <- 10 * .Machine$double.eps
     if (family$family == "binomial") {

@@ -11,9 +11,30 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// glm_simd_cpp
+bool glm_simd_cpp();
+RcppExport SEXP _newtonr_glm_simd_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(glm_simd_cpp());
+    return rcpp_result_gen;
+END_RCPP
+}
+// glm_all_finite_cpp
+bool glm_all_finite_cpp(Rcpp::NumericVector x);
+RcppExport SEXP _newtonr_glm_all_finite_cpp(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_all_finite_cpp(x));
+    return rcpp_result_gen;
+END_RCPP
+}
 // glm_wls_cpp
-Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w, Rcpp::NumericVector r, Rcpp::NumericVector pen, double tol, int threads);
-RcppExport SEXP _newtonr_glm_wls_cpp(SEXP xSEXP, SEXP wSEXP, SEXP rSEXP, SEXP penSEXP, SEXP tolSEXP, SEXP threadsSEXP) {
+Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w, Rcpp::NumericVector r, Rcpp::NumericVector pen, double tol, int threads, bool simd);
+RcppExport SEXP _newtonr_glm_wls_cpp(SEXP xSEXP, SEXP wSEXP, SEXP rSEXP, SEXP penSEXP, SEXP tolSEXP, SEXP threadsSEXP, SEXP simdSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -23,7 +44,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type pen(penSEXP);
     Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_wls_cpp(x, w, r, pen, tol, threads));
+    Rcpp::traits::input_parameter< bool >::type simd(simdSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_wls_cpp(x, w, r, pen, tol, threads, simd));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -39,7 +61,9 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
-    {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 6},
+    {"_newtonr_glm_simd_cpp", (DL_FUNC) &_newtonr_glm_simd_cpp, 0},
+    {"_newtonr_glm_all_finite_cpp", (DL_FUNC) &_newtonr_glm_all_finite_cpp, 1},
+    {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 7},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {NULL, NULL, 0}
 };

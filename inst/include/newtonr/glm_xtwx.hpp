@@ -11,6 +11,7 @@
 #include <newtonr/common.hpp>
 
 #include <algorithm>
+#include <cstddef>
 #include <vector>
 #ifdef _OPENMP
 #include <omp.h>
@@ -25,11 +26,17 @@ inline Eigen::Index glm_n_chunks(Eigen::Index n) {
   return std::max<Eigen::Index>(1, std::min<Eigen::Index>(k, 32));
 }
 
+// Optional SIMD kernel for the lower triangle of T'X over one row panel
+// (see src/glm_avx2.cpp); nullptr selects the portable Eigen product.
+using GlmSyrkKernel = void (*)(const double* T, std::ptrdiff_t ldt, const double* X,
+                               std::ptrdiff_t ldx, std::ptrdiff_t m, std::ptrdiff_t p,
+                               double* A);
+
 // A = X' diag(w) X (full symmetric), b = X' r.  Rows with w == 0 and r == 0
 // contribute nothing.  `threads` <= 0 means OpenMP's default.
 inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p,
                      const double* w, const double* r, Mat& A, Vec& b,
-                     int threads) {
+                     int threads, GlmSyrkKernel kernel = nullptr) {
   using Eigen::Index;
   const Index nc = glm_n_chunks(n);
   const Index per = (n + nc - 1) / nc;
@@ -51,7 +58,11 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p,
                                                         Eigen::OuterStride<>(n));
       Eigen::Map<const Vec> ws(w + s, m), rs(r + s, m);
       T.topRows(m) = ws.asDiagonal() * Xs;
-      Ac.triangularView<Eigen::Lower>() += T.topRows(m).transpose() * Xs;
+      if (kernel) {
+        kernel(T.data(), blk, X + s, n, m, p, Ac.data());
+      } else {
+        Ac.triangularView<Eigen::Lower>() += T.topRows(m).transpose() * Xs;
+      }
       bc.noalias() += Xs.transpose() * rs;
     }
     partA[static_cast<size_t>(c)] = std::move(Ac);
