@@ -203,8 +203,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         warning(gettextf("no observations informative at iteration %d", iter), domain = NA)
         break
       }
-      wF <- ifelse(good, weights * mu.eta.val^2 / varmu, 0)
-      u <- ifelse(good, weights * (y - mu) * mu.eta.val / varmu, 0)  # score wrt eta
+      wF <- weights * mu.eta.val^2 / varmu
+      u <- weights * (y - mu) * mu.eta.val / varmu  # score wrt eta
+      if (!all(good)) {
+        wF[!good] <- 0
+        u[!good] <- 0
+      }
       beta_cur <- if (is.null(start_b)) NULL else { b <- start_b; b[is.na(b)] <- 0; b }
       if (gd && !is.null(beta_cur)) {
         # gradient of the penalised deviance is -2 (X'u - pen * beta)
