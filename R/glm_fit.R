@@ -64,7 +64,20 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' entries are Q'z computed from R (the remaining entries are 0); `qr` holds
 #' only the p x p R factor (enough for `summary.glm` and `predict(se.fit =)`).
 #' For binomial fits with fitted probabilities numerically 0 or 1, a second
-#' warning names the covariates whose coefficients diverge.
+#' warning names the covariates whose coefficients diverge (those whose last
+#' step is still large relative to the coefficient and, scaled by the column's
+#' range, at least a tenth of the largest step).
+#'
+#' Aliasing: a column is aliased when its remaining squared norm in X'WX
+#' falls below `max(tol^2, 64 p eps)` times its original squared norm. Exactly
+#' collinear columns are aliased as glm aliases them; columns whose relative
+#' remaining norm lies between glm's `tol` and about `1e-6` are aliased here
+#' but not by glm (forming X'WX squares the condition number).
+#'
+#' Speed: the X'WX accumulation uses an AVX2/FMA kernel when the CPU has it
+#' (`options(newtonr.simd = FALSE)` turns it off); the family's mean,
+#' variance and deviance are evaluated through the family object's R
+#' functions, once per iteration on whole vectors.
 #'
 #' @param x,y,weights,start,etastart,mustart,offset,family,intercept,singular.ok
 #'   as in [stats::glm.fit()].
