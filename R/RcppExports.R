@@ -9,6 +9,10 @@ glm_all_finite_cpp <- function(x) {
     .Call(`_newtonr_glm_all_finite_cpp`, x)
 }
 
+glm_xb_cpp <- function(x, beta, offset, threads) {
+    .Call(`_newtonr_glm_xb_cpp`, x, beta, offset, threads)
+}
+
 glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd) {
     .Call(`_newtonr_glm_wls_cpp`, x, w, r, pen, tol, threads, simd)
 }

@@ -194,7 +194,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     boundary <- conv <- FALSE
     eval_at <- function(beta) {
       b0 <- beta; b0[is.na(b0)] <- 0
-      eta <- drop(x %*% b0) + offset
+      eta <- glm_xb_cpp(x, b0, as.double(offset), threads)
       mu <- linkinv(eta)
       ok <- valideta(eta) && validmu(mu)
       dev <- if (ok) sum(dev.resids(y, mu, weights)) else NaN

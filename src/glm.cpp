@@ -24,6 +24,18 @@ bool glm_all_finite_cpp(Rcpp::NumericVector x) {
   return true;
 }
 
+// eta = X beta + offset (threaded, deterministic).
+// [[Rcpp::export]]
+Rcpp::NumericVector glm_xb_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector beta,
+                               Rcpp::NumericVector offset, int threads) {
+  const Eigen::Index n = x.nrow(), p = x.ncol();
+  if (beta.size() != p || offset.size() != n)
+    throw std::invalid_argument("glm_xb_cpp: dimension mismatch");
+  Rcpp::NumericVector eta(n);
+  newtonr::glm_xb(x.begin(), n, p, beta.begin(), offset.begin(), eta.begin(), threads);
+  return eta;
+}
+
 // One weighted least-squares solve: (X'WX + diag(pen)) beta = X'r.
 // [[Rcpp::export]]
 Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w,

@@ -77,4 +77,27 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p,
   A.triangularView<Eigen::StrictlyUpper>() = A.transpose();
 }
 
+// eta = X beta + offset over the same fixed row chunks (so each row's sum is
+// formed identically whatever the thread count), threaded with OpenMP.
+inline void glm_xb(const double* X, Eigen::Index n, Eigen::Index p, const double* beta,
+                   const double* offset, double* eta, int threads) {
+  using Eigen::Index;
+  const Index nc = glm_n_chunks(n);
+  const Index per = (n + nc - 1) / nc;
+  Eigen::Map<const Vec> b(beta, p);
+#ifdef _OPENMP
+  int nt = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static, 1) num_threads(nt)
+#endif
+  for (Index c = 0; c < nc; ++c) {
+    const Index r0 = c * per, r1 = std::min(n, r0 + per);
+    if (r1 <= r0) continue;
+    Eigen::Map<const Mat, 0, Eigen::OuterStride<>> Xs(X + r0, r1 - r0, p,
+                                                      Eigen::OuterStride<>(n));
+    Eigen::Map<Vec> e(eta + r0, r1 - r0);
+    e.noalias() = Xs * b;
+    e += Eigen::Map<const Vec>(offset + r0, r1 - r0);
+  }
+}
+
 }  // namespace newtonr
