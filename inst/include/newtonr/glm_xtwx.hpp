@@ -42,7 +42,7 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p,
   const Index per = (n + nc - 1) / nc;
   std::vector<Mat> partA(static_cast<size_t>(nc));
   std::vector<Vec> partb(static_cast<size_t>(nc));
-  const Index blk = 256;  // rows per panel (cache-sized)
+  const Index blk = 128;  // rows per panel (cache-sized)
 #ifdef _OPENMP
   int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel for schedule(static, 1) num_threads(nt)
