@@ -2,6 +2,10 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 newtonr_build_info_cpp <- function() {
-    .Call('_newtonr_newtonr_build_info_cpp', PACKAGE = 'newtonr')
+    .Call(`_newtonr_newtonr_build_info_cpp`)
+}
+
+newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian) {
+    .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian)
 }
 
