@@ -338,7 +338,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     }
     // Newton's escape from saddle points: before stopping, look at H.
     if (stop && uses_H && opt.neg_curvature && n <= opt.classify_max_p &&
-        !(documents && !opt.line_search)) {
+        (opt.line_search || method == OptimMethod::Trust)) {
       hess_now();
       Eigen::SelfAdjointEigenSolver<Mat> es(H);
       double lmin = es.eigenvalues()(0);
