@@ -3,6 +3,9 @@
 # iterations are C++ (inst/include/newtonr/optim.hpp), calling back into R only
 # to evaluate fn, gr, hess and hessp.
 
+optim_methods <- c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd", "auto")
+optim_cache <- new.env(parent = emptyenv())
+
 #' Control settings for newton_optim()
 #'
 #' Builds and checks the `control` list of [newton_optim()]. Unknown names are
@@ -187,16 +190,22 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   check_numeric(par, "par")
   par <- as.double(par) |> stats::setNames(names(par))
   if (!is.character(method)) stop_arg("method", "must be a string, not %s", describe(method))
-  method <- tryCatch(match.arg(method),
+  method <- if (identical(method, optim_methods)) "newton" else tryCatch(match.arg(method, optim_methods),
                      error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
-                                                  paste0("\"", eval(formals(newton_optim)$method),
-                                                         "\"", collapse = ", "),
+                                                  paste0("\"", optim_methods, "\"", collapse = ", "),
                                                   paste(method, collapse = " ")))
-  if (inherits(control, "newton_optim_control")) control <- unclass(control)
-  # merge_control() rejects unknown names; newton_optim_control() checks values
-  if (is.null(control)) control <- list()
-  merge_control(control, as.list(formals(newton_optim_control)))
-  ctrl <- do.call(newton_optim_control, control)
+  if (inherits(control, "newton_optim_control")) {
+    ctrl <- control
+  } else if (is.list(control) && length(control) == 0L) {
+    # the defaults are checked once per session (keeps cheap calls cheap)
+    ctrl <- optim_cache$defaults
+    if (is.null(ctrl)) ctrl <- optim_cache$defaults <- newton_optim_control()
+  } else {
+    # merge_control() rejects unknown names; newton_optim_control() checks values
+    if (is.null(control)) control <- list()
+    merge_control(control, as.list(formals(newton_optim_control)))
+    ctrl <- do.call(newton_optim_control, control)
+  }
   check_flag(hessian, "hessian")
   p <- length(par)
   dots <- list(...)
