@@ -29,6 +29,10 @@ num_hessian_cpp <- function(fn, x, opt, f0) {
     .Call(`_newtonr_num_hessian_cpp`, fn, x, opt, f0)
 }
 
+newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian) {
+    .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian)
+}
+
 newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative) {
     .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative)
 }

@@ -101,6 +101,24 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// newton_optim_cpp
+Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess, SEXP hessp, std::string method, Rcpp::List control, bool hessian);
+RcppExport SEXP _newtonr_newton_optim_cpp(SEXP parSEXP, SEXP fnSEXP, SEXP grSEXP, SEXP hessSEXP, SEXP hesspSEXP, SEXP methodSEXP, SEXP controlSEXP, SEXP hessianSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type par(parSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type fn(fnSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type gr(grSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type hess(hessSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type hessp(hesspSEXP);
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
+    Rcpp::traits::input_parameter< bool >::type hessian(hessianSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_optim_cpp(par, fn, gr, hess, hessp, method, control, hessian));
+    return rcpp_result_gen;
+END_RCPP
+}
 // newton_root_cpp
 Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper, std::string derivative);
 RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP, SEXP derivativeSEXP) {
@@ -149,6 +167,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
+    {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 8},
     {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 13},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 6},
     {NULL, NULL, 0}

@@ -1,0 +1,344 @@
+# optim.R -- newton_optim(): minimisation by Newton's method and its relatives,
+# mirroring stats::optim(). Argument checks and result assembly live here; the
+# iterations are C++ (inst/include/newtonr/optim.hpp), calling back into R only
+# to evaluate fn, gr, hess and hessp.
+
+optim_methods <- c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd", "auto")
+optim_cache <- new.env(parent = emptyenv())
+
+#' Control settings for newton_optim()
+#'
+#' Builds and checks the `control` list of [newton_optim()]. Unknown names are
+#' an error. All elements have defaults; pass only what you change.
+#'
+#' @param maxit Maximum number of iterations (>= 1). Default 100.
+#' @param reltol Stop when the decrease of the objective in one step is at most
+#'   `reltol * (abs(value) + reltol)` (as in [stats::optim()]). Default
+#'   `sqrt(.Machine$double.eps)`.
+#' @param abstol Stop when the objective falls to `abstol` or below. Default
+#'   `-Inf`.
+#' @param gtol Stop when the largest absolute gradient component (of
+#'   `fn / fnscale`) is at most `gtol`. Default `1e-6`. With
+#'   `criterion = "documents"` this is the documents' `eps`.
+#' @param fnscale Scaling of the objective: the method minimises
+#'   `fn / fnscale`, so a negative value maximises (as in [stats::optim()]).
+#' @param criterion `"default"` (gradient, `reltol` and `abstol` tests) or
+#'   `"documents"`: the documents' loop `while |f'(x_prev)| > eps: x <- x -
+#'   f'/f''`, which tests the gradient at the iterate *before* the last update
+#'   and so makes one more update once the gradient is small (it reproduces
+#'   the documents' printed iterates with `line_search = FALSE`).
+#' @param line_search `"newton"` only. `FALSE` gives the documents' pure Newton
+#'   method: full steps `x - H^{-1} g`, no safeguards (for teaching).
+#' @param lambda `"newton"` only. `NULL` (default): when the Hessian is not
+#'   positive definite, add `tau * I` with the smallest working `tau` from the
+#'   sequence of Nocedal & Wright, Alg. 3.3. A number >= 0: the documents'
+#'   regularised Newton, which uses `H + lambda * I` when `H` is not positive
+#'   definite (Alg. 3.3 is still the fallback if that is not enough).
+#' @param lr `"gd"` only. `NULL` (default): backtracking (Armijo). A positive
+#'   number: the documents' fixed learning rate, `x <- x - lr * g`.
+#' @param memory `"lbfgs"`: number of stored correction pairs. Default 10.
+#' @param radius,max_radius `"trust"`: initial and largest trust radius.
+#' @param exact_max_p `"trust"`: largest parameter count for which the
+#'   subproblem is solved exactly (Moré–Sorensen); above it CG-Steihaug is used.
+#' @param cg_maxit `"newton-cg"`/`"trust"`: CG iterations per step. `NULL`:
+#'   `min(max(20, p), 250)`.
+#' @param hessp `"newton-cg"`: optional Hessian-vector product
+#'   `function(x, v, ...)` returning `H(x) %*% v`. Without it, products come
+#'   from `hess` if given, else from finite differences of the gradient.
+#' @param classify_max_p Largest parameter count for which the end point is
+#'   classified from the Hessian's eigenvalues (finite differences when `hess`
+#'   is missing). Above it, `stationary` is `NA`.
+#' @param auto_threshold `method = "auto"` uses `"newton"` when the number of
+#'   parameters is at most this, else `"lbfgs"`. Default 200 (provisional, to
+#'   be set from the measurements in `bench/optim.R`).
+#' @param trace_par_max The trace keeps one column per parameter when there
+#'   are at most this many parameters (default 100).
+#' @param trace Integer; > 0 prints the trace after the run.
+#' @param warn Warn when `convergence != 0` (default `TRUE`).
+#' @return A list of class `"newton_optim_control"`.
+#' @examples
+#' newton_optim_control(maxit = 50, gtol = 1e-8)
+#' @export
+newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps),
+                                 abstol = -Inf, gtol = 1e-6, fnscale = 1,
+                                 criterion = c("default", "documents"),
+                                 line_search = TRUE, lambda = NULL, lr = NULL,
+                                 memory = 10L, radius = 1, max_radius = 1e4,
+                                 exact_max_p = 200L, cg_maxit = NULL, hessp = NULL,
+                                 classify_max_p = 500L, auto_threshold = 200L,
+                                 trace_par_max = 100L, trace = 0L, warn = TRUE) {
+  check_number(maxit, "control$maxit", lower = 1, integer = TRUE)
+  check_number(reltol, "control$reltol", lower = 0)
+  if (!is.numeric(abstol) || length(abstol) != 1L || is.na(abstol)) {
+    stop_arg("control$abstol", "must be a single number, not %s", describe(abstol))
+  }
+  check_number(gtol, "control$gtol", lower = 0)
+  check_number(fnscale, "control$fnscale")
+  if (fnscale == 0 || !is.finite(fnscale)) stop_arg("control$fnscale", "must be finite and non-zero")
+  if (!is.character(criterion)) stop_arg("control$criterion", "must be a string, not %s", describe(criterion))
+  criterion <- tryCatch(match.arg(criterion, c("default", "documents")),
+                        error = function(e) stop_arg("control$criterion",
+                                                     "must be \"default\" or \"documents\""))
+  check_flag(line_search, "control$line_search")
+  if (!is.null(lambda)) check_number(lambda, "control$lambda", lower = 0, upper = 1e300)
+  if (!is.null(lr)) check_number(lr, "control$lr", lower = 0, open_lower = TRUE, upper = 1e300)
+  check_number(memory, "control$memory", lower = 1, upper = 1000, integer = TRUE)
+  check_number(radius, "control$radius", lower = 0, open_lower = TRUE, upper = 1e300)
+  check_number(max_radius, "control$max_radius", lower = radius, upper = 1e300)
+  check_number(exact_max_p, "control$exact_max_p", lower = 0, upper = 1e6, integer = TRUE)
+  if (!is.null(cg_maxit)) check_number(cg_maxit, "control$cg_maxit", lower = 1, upper = 1e8, integer = TRUE)
+  if (!is.null(hessp)) check_function(hessp, "control$hessp")
+  check_number(classify_max_p, "control$classify_max_p", lower = 0, upper = 1e6, integer = TRUE)
+  check_number(auto_threshold, "control$auto_threshold", lower = 0, integer = TRUE)
+  check_number(trace_par_max, "control$trace_par_max", lower = 0, integer = TRUE)
+  check_number(trace, "control$trace", lower = 0, integer = TRUE)
+  check_flag(warn, "control$warn")
+  structure(list(maxit = as.integer(maxit), reltol = reltol, abstol = abstol, gtol = gtol,
+                 fnscale = fnscale, criterion = criterion, line_search = line_search,
+                 lambda = lambda, lr = lr, memory = as.integer(memory), radius = radius,
+                 max_radius = max_radius, exact_max_p = as.integer(exact_max_p),
+                 cg_maxit = cg_maxit, hessp = hessp, classify_max_p = as.integer(classify_max_p),
+                 auto_threshold = auto_threshold, trace_par_max = trace_par_max,
+                 trace = trace, warn = warn),
+            class = "newton_optim_control")
+}
+
+#' Minimise a function by Newton's method and its relatives
+#'
+#' A drop-in relative of [stats::optim()] for smooth unconstrained problems:
+#' damped Newton (default), trust-region Newton, truncated Newton-CG, BFGS,
+#' L-BFGS and gradient descent, all in C++. Missing derivatives are computed
+#' by finite differences in C++ (and counted in `counts`); a one-sided formula
+#' gives exact symbolic derivatives.
+#'
+#' Methods:
+#' * `"newton"`: Newton direction from a Cholesky factorisation of the
+#'   Hessian `H`; when `H` is not positive definite, `H + tau I` with `tau` from
+#'   Nocedal & Wright, Alg. 3.3 (or `control$lambda`). Armijo backtracking
+#'   from the full step. `control$line_search = FALSE` gives the documents'
+#'   pure Newton. At a point where the gradient is small but `H` has a
+#'   negative eigenvalue, it steps along the corresponding eigenvector, so it
+#'   does not stop at saddle points.
+#' * `"trust"`: trust-region Newton with the exact (Moré–Sorensen) subproblem,
+#'   hard case included, for up to `control$exact_max_p` parameters, else
+#'   CG-Steihaug.
+#' * `"newton-cg"`: truncated Newton from Hessian-vector products
+#'   (`control$hessp`, else `hess`, else finite differences of the gradient);
+#'   without `hess` it never forms `H`.
+#' * `"bfgs"`, `"lbfgs"`: quasi-Newton with a strong-Wolfe line search.
+#' * `"gd"`: gradient descent, fixed learning rate `control$lr` or backtracking.
+#' * `"auto"`: `"newton"` when `length(par) <= control$auto_threshold`, else
+#'   `"lbfgs"`.
+#'
+#' A trial point where `fn` is `NaN` or infinite makes the line search (or
+#' trust region) back off.
+#'
+#' @section Convergence codes:
+#' * `0`: converged (gradient below `gtol`, relative reduction below `reltol`,
+#'   or value below `abstol`) at a point classified as a minimum (or not
+#'   classified, see `control$classify_max_p`).
+#' * `1`: the iteration limit `maxit` was reached.
+#' * `10`: stopped at a stationary point that is not a minimum (a saddle point
+#'   or a maximum of `fn / fnscale`).
+#' * `11`: stopped at a degenerate stationary point (singular Hessian, no
+#'   negative eigenvalue): a minimum is not confirmed.
+#' * `20`: no further decrease could be found (line search failed or trust
+#'   radius collapsed) while the gradient is not small.
+#' * `30`: the objective appears unbounded below (iterates diverge, or a full
+#'   step without line search gave a non-finite value).
+#' * `40`: pure Newton (`line_search = FALSE`) met a singular Hessian.
+#'
+#' `message` always says which applies.
+#'
+#' @param par Numeric starting values (names are kept and passed to `fn`).
+#' @param fn The objective `function(par, ...)` returning a single number, or a
+#'   one-sided formula in the names of `par`, such as
+#'   `~ (1 - x)^2 + 100 * (y - x^2)^2` (exact derivatives by [stats::deriv()];
+#'   `...` then supplies named constants).
+#' @param gr Optional gradient `function(par, ...)`.
+#' @param hess Optional Hessian `function(par, ...)` returning a `p x p` matrix.
+#' @param ... Further arguments passed to `fn`, `gr`, `hess` and `hessp`.
+#' @param method One of `"newton"`, `"trust"`, `"newton-cg"`, `"bfgs"`,
+#'   `"lbfgs"`, `"gd"`, `"auto"`.
+#' @param control A list of settings, see [newton_optim_control()].
+#' @param hessian Logical: return the Hessian at the solution?
+#' @return An object of class `"newton_optim"`: a list with `par`, `value`,
+#'   `counts` (named `function`, `gradient`, `hessian`; finite-difference
+#'   evaluations included, Hessian-vector products counted as `hessian`),
+#'   `convergence` (see the section), `message`, `hessian` (if asked, else
+#'   `NULL`), `iterations`, `gradient` (at `par`), `method` (the one used),
+#'   `stationary` (`"minimum"`, `"maximum"`, `"saddle"`, `"degenerate"` or `NA`
+#'   when not classified), and `trace`: a data frame with one row per
+#'   iteration (row 1 is the start) and columns `iter`, `value`, `grad_norm`,
+#'   `step` (length of the step taken), a damping column (`damping`: the
+#'   `tau`/`lambda` added to `H` for `"newton"`, or the negative eigenvalue
+#'   used for a negative-curvature step; `radius` for `"trust"`; `cg_iter` for
+#'   `"newton-cg"`), and one column per parameter.
+#' @examples
+#' fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+#' newton_optim(c(-1.2, 1), fr)
+#' newton_optim(c(x = -1.2, y = 1), ~ (1 - x)^2 + 100 * (y - x^2)^2, method = "trust")
+#' # the documents' pure Newton on x^3 - 3x^2 - 45x + 40 from 42
+#' r <- newton_optim(42, function(x) x^3 - 3 * x^2 - 45 * x + 40,
+#'                   control = list(line_search = FALSE, criterion = "documents",
+#'                                  gtol = 1e-4))
+#' r$trace$x1
+#' @export
+newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
+                         method = c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd", "auto"),
+                         control = list(), hessian = FALSE) {
+  check_numeric(par, "par")
+  par <- as.double(par) |> stats::setNames(names(par))
+  if (!is.character(method)) stop_arg("method", "must be a string, not %s", describe(method))
+  method <- if (identical(method, optim_methods)) "newton" else tryCatch(match.arg(method, optim_methods),
+                     error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
+                                                  paste0("\"", optim_methods, "\"", collapse = ", "),
+                                                  paste(method, collapse = " ")))
+  if (inherits(control, "newton_optim_control")) {
+    ctrl <- control
+  } else if (is.list(control) && length(control) == 0L) {
+    # the defaults are checked once per session (keeps cheap calls cheap)
+    ctrl <- optim_cache$defaults
+    if (is.null(ctrl)) ctrl <- optim_cache$defaults <- newton_optim_control()
+  } else {
+    # merge_control() rejects unknown names; newton_optim_control() checks values
+    if (is.null(control)) control <- list()
+    merge_control(control, as.list(formals(newton_optim_control)))
+    ctrl <- do.call(newton_optim_control, control)
+  }
+  check_flag(hessian, "hessian")
+  p <- length(par)
+  dots <- list(...)
+  hessp <- ctrl$hessp
+
+  if (inherits(fn, "formula")) {
+    if (is.null(names(par)) || any(!nzchar(names(par)))) {
+      stop_arg("par", "must be named when 'fn' is a formula (names are the formula's variables)")
+    }
+    if (!is.null(gr) || !is.null(hess)) {
+      stop_arg("gr", "must be NULL when 'fn' is a formula (derivatives are symbolic)")
+    }
+    fd <- formula_derivatives(fn, vars = names(par), arg = "fn", constants = dots)
+    cache_x <- NULL
+    cache <- NULL
+    ev <- function(x) {
+      if (!identical(x, cache_x)) {
+        cache <<- fd$fun(x)
+        cache_x <<- x
+      }
+      cache
+    }
+    f1 <- function(x) ev(x)$value
+    g1 <- function(x) ev(x)$gradient
+    h1 <- function(x) ev(x)$hessian
+    hp1 <- if (is.null(hessp)) NULL else function(x, v) hessp(x, v, ...)
+  } else {
+    check_function(fn, "fn")
+    if (!is.null(gr)) check_function(gr, "gr")
+    if (!is.null(hess)) check_function(hess, "hess")
+    if (length(dots)) {
+      f1 <- function(x) fn(x, ...)
+      g1 <- if (is.null(gr)) NULL else function(x) gr(x, ...)
+      h1 <- if (is.null(hess)) NULL else function(x) hess(x, ...)
+      hp1 <- if (is.null(hessp)) NULL else function(x, v) hessp(x, v, ...)
+    } else {
+      f1 <- fn
+      g1 <- gr
+      h1 <- hess
+      hp1 <- hessp
+    }
+  }
+  used <- if (method == "auto") {
+    if (p <= ctrl$auto_threshold) "newton" else "lbfgs"
+  } else method
+
+  cc <- list(criterion = ctrl$criterion, maxit = ctrl$maxit, reltol = ctrl$reltol,
+             abstol = ctrl$abstol, gtol = ctrl$gtol, fnscale = ctrl$fnscale,
+             line_search = ctrl$line_search,
+             lambda = if (is.null(ctrl$lambda)) -1 else ctrl$lambda,
+             lr = if (is.null(ctrl$lr)) -1 else ctrl$lr,
+             memory = ctrl$memory, radius = ctrl$radius, max_radius = ctrl$max_radius,
+             exact_max_p = ctrl$exact_max_p,
+             cg_maxit = if (is.null(ctrl$cg_maxit)) 0L else as.integer(ctrl$cg_maxit),
+             classify_max_p = ctrl$classify_max_p)
+  r <- newton_optim_cpp(par, f1, g1, h1, hp1, used, cc, hessian)
+
+  nm <- names(par)
+  if (is.null(nm)) nm <- paste0("x", seq_len(p))
+  damp_name <- switch(used, trust = "radius", `newton-cg` = "cg_iter", "damping")
+  cols <- list(iter = r$t_iter, value = r$t_value, grad_norm = r$t_gnorm,
+               step = r$t_step, damp = r$t_damping)
+  names(cols)[5L] <- damp_name
+  if (p <= ctrl$trace_par_max) {
+    tp <- r$t_par
+    for (j in seq_len(p)) cols[[nm[j]]] <- tp[, j]
+  }
+  h <- r$hessian
+  if (!is.null(h) && !is.null(names(par))) dimnames(h) <- list(names(par), names(par))
+  if (hessian && is.null(h)) h <- matrix(NA_real_, p, p)
+  out <- structure(list(
+    par = r$par, value = r$value,
+    counts = c(`function` = r$counts[1L], gradient = r$counts[2L], hessian = r$counts[3L]),
+    convergence = r$convergence, message = r$message,
+    hessian = if (hessian) h else NULL,
+    iterations = r$iterations, gradient = r$gradient, method = used,
+    stationary = r$stationary, trace = new_trace(cols)
+  ), class = "newton_optim")
+  if (ctrl$trace > 0) print(out$trace)
+  if (ctrl$warn && out$convergence != 0L) {
+    warning(sprintf("newton_optim(method = \"%s\"): convergence code %d: %s",
+                    used, out$convergence, out$message), call. = FALSE)
+  }
+  out
+}
+
+#' @export
+print.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat(sprintf("newton_optim (method \"%s\"): %s after %d iteration%s\n", x$method,
+              if (x$convergence == 0L) "converged" else sprintf("NOT converged (code %d)", x$convergence),
+              x$iterations, if (x$iterations == 1L) "" else "s"))
+  cat("  ", x$message, "\n", sep = "")
+  cat("par:\n")
+  print(x$par, digits = digits)
+  cat(sprintf("value: %s   max|gradient|: %s   stationary point: %s\n",
+              format(x$value, digits = digits),
+              format(max(abs(x$gradient)), digits = digits),
+              if (is.na(x$stationary)) "not classified" else x$stationary))
+  cat(sprintf("evaluations: function %d, gradient %d, hessian %d\n",
+              as.integer(x$counts[1L]), as.integer(x$counts[2L]), as.integer(x$counts[3L])))
+  invisible(x)
+}
+
+#' @export
+summary.newton_optim <- function(object, ...) {
+  tab <- cbind(estimate = object$par, gradient = object$gradient)
+  if (!is.null(object$hessian) && all(is.finite(object$hessian))) {
+    v <- tryCatch(diag(solve(object$hessian)), error = function(e) rep(NA_real_, nrow(tab)))
+    tab <- cbind(tab, `sqrt(diag(H^-1))` = sqrt(pmax(v, 0)))
+  }
+  rownames(tab) <- if (is.null(names(object$par))) paste0("x", seq_along(object$par)) else names(object$par)
+  structure(list(method = object$method, convergence = object$convergence,
+                 message = object$message, value = object$value, iterations = object$iterations,
+                 counts = object$counts, stationary = object$stationary, coefficients = tab,
+                 trace = object$trace),
+            class = "summary.newton_optim")
+}
+
+#' @export
+print.summary.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat(sprintf("newton_optim, method \"%s\"\n", x$method))
+  cat(sprintf("convergence %d: %s\n", x$convergence, x$message))
+  cat(sprintf("value %s after %d iterations; stationary point: %s\n",
+              format(x$value, digits = digits), x$iterations,
+              if (is.na(x$stationary)) "not classified" else x$stationary))
+  cat(sprintf("evaluations: function %d, gradient %d, hessian %d\n\n",
+              as.integer(x$counts[1L]), as.integer(x$counts[2L]), as.integer(x$counts[3L])))
+  print(x$coefficients, digits = digits)
+  tr <- x$trace
+  cat("\nIterations (first and last):\n")
+  keep <- if (nrow(tr) > 10L) c(1:5, (nrow(tr) - 4L):nrow(tr)) else seq_len(nrow(tr))
+  print(tr[keep, intersect(names(tr), c("iter", "value", "grad_norm", "step", "damping",
+                                         "radius", "cg_iter")), drop = FALSE],
+        digits = digits, row.names = FALSE)
+  invisible(x)
+}

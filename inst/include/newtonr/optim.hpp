@@ -1,0 +1,732 @@
+// newtonr/optim.hpp -- unconstrained minimisation by Newton's method and its
+// relatives; the core of newton_optim().
+//
+// Methods (OptimMethod):
+//  * Newton    damped Newton: Cholesky of H, or of H + tau I when H is not
+//              positive definite (Nocedal & Wright, Alg. 3.3, "Cholesky with
+//              added multiple of the identity"), or of H + lambda I with a
+//              fixed lambda (the documents' regularised Newton); Armijo
+//              backtracking trying alpha = 1 first.  line_search = false gives
+//              the documents' pure Newton (full steps x - H^{-1} g).
+//  * Trust     trust-region Newton (N&W Alg. 4.1); exact subproblem for small
+//              p (trust.hpp), Steihaug-CG for large p.
+//  * NewtonCG  truncated (line-search) Newton-CG from Hessian-vector products
+//              (N&W Alg. 7.1); never forms H.
+//  * BFGS      inverse-Hessian BFGS (N&W Alg. 6.1) with a strong-Wolfe search.
+//  * LBFGS     limited-memory BFGS, two-loop recursion (N&W Alg. 7.4/7.5).
+//  * GD        gradient descent: fixed learning rate, or Armijo backtracking.
+//
+// Saddle points: Newton and Trust never stop where H has a clearly negative
+// eigenvalue; Newton then steps along the eigenvector of the most negative
+// eigenvalue (a direction of negative curvature, N&W Sec. 3.4), Trust gets
+// the same from the hard case of its subproblem.  Every method classifies
+// the final point from the eigenvalues of H and reports a non-minimum as a
+// status, never as success.
+//
+// Derivatives come from callbacks; missing ones are finite differences
+// computed here (central differences of f for the gradient, forward
+// differences of the gradient for H and for Hessian-vector products), and all
+// evaluations are counted.
+#pragma once
+
+#include "common.hpp"
+#include "linesearch.hpp"
+#include "trust.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <Eigen/LU>
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace newtonr {
+
+enum class OptimMethod { Newton, Trust, NewtonCG, BFGS, LBFGS, GD };
+// Default: stop when max|g| <= gtol, or the relative decrease of f is below
+// reltol, or f <= abstol.  Documents: the documents' loop
+// `while |f'| > eps: x -= f'/f''`, which tests the gradient of the point
+// *before* the last update, so it makes one more update after |g| <= eps.
+enum class OptimCriterion { Default, Documents };
+
+// Status codes (returned to R as `convergence`).
+enum OptimStatus : int {
+  kOptimConverged = 0,
+  kOptimMaxit = 1,
+  kOptimNotMinimum = 10,   // stopped at a saddle point or a maximum
+  kOptimDegenerate = 11,   // stationary, H singular: minimum not confirmed
+  kOptimStalled = 20,      // no further decrease found (line search/radius)
+  kOptimUnbounded = 30,    // f appears unbounded below / diverged
+  kOptimSingular = 40      // pure Newton: singular Hessian, no step possible
+};
+
+struct OptimFunctions {
+  std::function<double(const Vec&)> fn;
+  std::function<Vec(const Vec&)> gr;                  // empty: finite differences
+  std::function<Mat(const Vec&)> hess;                // empty: finite differences
+  std::function<Vec(const Vec&, const Vec&)> hessp;   // empty: from hess or FD
+};
+
+struct OptimOptions {
+  OptimMethod method = OptimMethod::Newton;
+  OptimCriterion criterion = OptimCriterion::Default;
+  int maxit = 100;
+  double reltol = 1.490116119384765625e-8;  // sqrt(machine eps), as optim
+  double abstol = -kInf;
+  double gtol = 1e-6;       // on max |g| (of fn / fnscale)
+  double fnscale = 1.0;     // < 0 maximises
+  bool line_search = true;
+  double lambda = -1.0;     // >= 0: fixed regularisation for non-PD H
+  double lr = -1.0;         // > 0: fixed learning rate for GD
+  int memory = 10;          // L-BFGS pairs
+  double radius = 1.0;      // initial trust radius
+  double max_radius = 1e4;
+  int exact_max_p = 200;    // trust: exact subproblem up to this p
+  int cg_maxit = 0;         // 0: min(max(20, p), 250)
+  int classify_max_p = 500; // classify the end point up to this p
+  bool neg_curvature = true;
+};
+
+struct OptimCounts {
+  long fn = 0, gr = 0, hess = 0;
+};
+
+struct OptimResult {
+  Vec par;
+  double value = kNaN;  // on the user's scale (times fnscale)
+  Vec gradient;         // user's scale
+  Mat hessian;          // user's scale, at par, if computed (p x p, or 0 x 0)
+  int iterations = 0;
+  int status = kOptimConverged;
+  std::string message;
+  std::string stationary;  // "minimum", "maximum", "saddle", "degenerate", "" (unknown)
+  OptimCounts counts;
+  // trace (internal scale converted to user scale)
+  std::vector<int> t_iter;
+  std::vector<double> t_value, t_gnorm, t_step, t_damping;
+  std::vector<Vec> t_par;
+};
+
+// Wraps the callbacks: scaling by 1/fnscale, finite differences, counting.
+class OptimEvaluator {
+ public:
+  OptimEvaluator(const OptimFunctions& f, double fnscale, OptimCounts& counts)
+      : f_(f), scale_(1.0 / fnscale), c_(counts) {}
+
+  bool has_gr() const { return static_cast<bool>(f_.gr); }
+  bool has_hess() const { return static_cast<bool>(f_.hess); }
+  bool has_hessp() const { return static_cast<bool>(f_.hessp); }
+
+  double f(const Vec& x) {
+    ++c_.fn;
+    return f_.fn(x) * scale_;
+  }
+  // Gradient; central differences of f when no gr (step ~ eps^(1/3)).
+  Vec g(const Vec& x) {
+    if (f_.gr) {
+      ++c_.gr;
+      return f_.gr(x) * scale_;
+    }
+    const Eigen::Index n = x.size();
+    Vec out(n), xt = x;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      double h = 6.0554544523933395e-06 * std::max(1.0, std::fabs(x(i)));
+      xt(i) = x(i) + h;
+      double fp = f(xt);
+      xt(i) = x(i) - h;
+      double fm = f(xt);
+      xt(i) = x(i);
+      out(i) = (fp - fm) / ((x(i) + h) - (x(i) - h));
+    }
+    return out;
+  }
+  // Hessian: user's, or forward differences of the gradient (symmetrised),
+  // or, without gr, second differences of f (step ~ eps^(1/4)).
+  Mat h(const Vec& x, const Vec& gx) {
+    const Eigen::Index n = x.size();
+    if (f_.hess) {
+      ++c_.hess;
+      return f_.hess(x) * scale_;
+    }
+    Mat H(n, n);
+    Vec xt = x;
+    if (f_.gr) {
+      for (Eigen::Index j = 0; j < n; ++j) {
+        double h = 1.4901161193847656e-08 * std::max(1.0, std::fabs(x(j)));
+        xt(j) = x(j) + h;
+        Vec gj = g(xt);
+        H.col(j) = (gj - gx) / (xt(j) - x(j));
+        xt(j) = x(j);
+      }
+    } else {
+      double f0 = f(x);
+      Vec hs(n), fp(n), fm(n);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        hs(i) = 1.220703125e-04 * std::max(1.0, std::fabs(x(i)));
+        xt(i) = x(i) + hs(i);
+        fp(i) = f(xt);
+        xt(i) = x(i) - hs(i);
+        fm(i) = f(xt);
+        xt(i) = x(i);
+        H(i, i) = (fp(i) - 2.0 * f0 + fm(i)) / (hs(i) * hs(i));
+      }
+      for (Eigen::Index i = 0; i < n; ++i) {
+        for (Eigen::Index j = i + 1; j < n; ++j) {
+          xt(i) = x(i) + hs(i);
+          xt(j) = x(j) + hs(j);
+          double fpp = f(xt);
+          xt(i) = x(i);
+          xt(j) = x(j);
+          // H_ij from f(x+hi+hj) - f(x+hi) - f(x+hj) + f(x) with a central
+          // correction using the -hi, -hj points already computed
+          xt(i) = x(i) - hs(i);
+          xt(j) = x(j) - hs(j);
+          double fmm = f(xt);
+          xt(i) = x(i);
+          xt(j) = x(j);
+          H(i, j) = H(j, i) = (fpp - fp(i) - fp(j) + 2.0 * f0 - fm(i) - fm(j) + fmm) /
+                              (2.0 * hs(i) * hs(j));
+        }
+      }
+      return H;
+    }
+    return 0.5 * (H + H.transpose());
+  }
+  // Gradient and Hessian together from f only, sharing the points
+  // x +- h e_i between the central gradient and the diagonal second
+  // differences (h ~ eps^(1/4)): 2p + p(p-1) evaluations instead of
+  // 2p + 2p^2.  Used by Newton and trust-region when neither gr nor hess is
+  // given.
+  Vec gh(const Vec& x, double f0, Mat& H) {
+    const Eigen::Index n = x.size();
+    Vec gout(n), hs(n), fp(n), fm(n), xt = x;
+    H.resize(n, n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      double hi = 1.220703125e-04 * std::max(1.0, std::fabs(x(i)));
+      xt(i) = x(i) + hi;
+      hs(i) = xt(i) - x(i);
+      fp(i) = f(xt);
+      xt(i) = x(i) - hs(i);
+      fm(i) = f(xt);
+      xt(i) = x(i);
+      gout(i) = (fp(i) - fm(i)) / (2.0 * hs(i));
+      H(i, i) = (fp(i) - 2.0 * f0 + fm(i)) / (hs(i) * hs(i));
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      for (Eigen::Index j = i + 1; j < n; ++j) {
+        xt(i) = x(i) + hs(i);
+        xt(j) = x(j) + hs(j);
+        double fpp = f(xt);
+        xt(i) = x(i) - hs(i);
+        xt(j) = x(j) - hs(j);
+        double fmm = f(xt);
+        xt(i) = x(i);
+        xt(j) = x(j);
+        H(i, j) = H(j, i) = (fpp - fp(i) - fp(j) + 2.0 * f0 - fm(i) - fm(j) + fmm) /
+                            (2.0 * hs(i) * hs(j));
+      }
+    }
+    return gout;
+  }
+
+  // Hessian-vector product: user's hessp, or forward differences of the
+  // gradient along v (central when the gradient itself is numerical).
+  Vec hv(const Vec& x, const Vec& gx, const Vec& v) {
+    if (f_.hessp) {
+      ++c_.hess;
+      return f_.hessp(x, v) * scale_;
+    }
+    double vn = v.norm();
+    if (vn == 0) return Vec::Zero(x.size());
+    if (f_.gr) {
+      double h = 1.4901161193847656e-08 * std::max(1.0, x.norm()) / vn;
+      Vec gp = g(x + h * v);
+      return (gp - gx) / h;
+    }
+    double h = 1.220703125e-04 * std::max(1.0, x.norm()) / vn;
+    Vec gp = g(x + h * v), gm = g(x - h * v);
+    return (gp - gm) / (2.0 * h);
+  }
+
+ private:
+  const OptimFunctions& f_;
+  double scale_;
+  OptimCounts& c_;
+};
+
+namespace detail {
+
+inline std::string method_name(OptimMethod m) {
+  switch (m) {
+    case OptimMethod::Newton: return "newton";
+    case OptimMethod::Trust: return "trust";
+    case OptimMethod::NewtonCG: return "newton-cg";
+    case OptimMethod::BFGS: return "bfgs";
+    case OptimMethod::LBFGS: return "lbfgs";
+    case OptimMethod::GD: return "gd";
+  }
+  return "?";
+}
+
+// Eigen-classification of a stationary point: "minimum", "maximum",
+// "saddle" or "degenerate" (some eigenvalue ~ 0 and none clearly negative).
+inline std::string classify(const Mat& H, double rel_tol) {
+  Eigen::SelfAdjointEigenSolver<Mat> es(H, Eigen::EigenvaluesOnly);
+  if (es.info() != Eigen::Success) return "";
+  const Vec& lam = es.eigenvalues();
+  double tol = rel_tol * std::max(1.0, lam.cwiseAbs().maxCoeff());
+  double lmin = lam(0), lmax = lam(lam.size() - 1);
+  if (lmin > tol) return "minimum";
+  if (lmax < -tol) return "maximum";
+  if (lmin < -tol) return "saddle";
+  return "degenerate";
+}
+
+// Nocedal & Wright, Alg. 3.3: smallest tau in the sequence such that
+// H + tau I has a Cholesky factorisation.  Returns tau; `llt` holds it.
+inline double modified_cholesky(const Mat& H, Eigen::LLT<Mat>& llt, double fixed_lambda) {
+  const Eigen::Index n = H.rows();
+  llt.compute(H);
+  if (llt.info() == Eigen::Success) return 0.0;
+  Mat I = Mat::Identity(n, n);
+  if (fixed_lambda >= 0) {
+    llt.compute(H + fixed_lambda * I);
+    if (llt.info() == Eigen::Success) return fixed_lambda;
+  }
+  double beta = 1e-3 * std::max(1.0, H.diagonal().cwiseAbs().maxCoeff());
+  double mind = H.diagonal().minCoeff();
+  double tau = mind > 0 ? beta : -mind + beta;
+  if (fixed_lambda > tau) tau = fixed_lambda;
+  for (int k = 0; k < 200; ++k) {
+    llt.compute(H + tau * I);
+    if (llt.info() == Eigen::Success) return tau;
+    tau = std::max(2.0 * tau, beta);
+  }
+  throw std::runtime_error("could not make the Hessian positive definite (non-finite entries?)");
+}
+
+}  // namespace detail
+
+// The driver.  `x0` is the start; throws std::invalid_argument when f is not
+// finite at x0 (the R side words it), never for non-convergence.
+inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const OptimOptions& opt,
+                            bool want_hessian, Interrupter interrupt = Interrupter()) {
+  OptimResult res;
+  OptimEvaluator ev(fns, opt.fnscale, res.counts);
+  const Eigen::Index n = x0.size();
+  const OptimMethod method = opt.method;
+  const bool documents = opt.criterion == OptimCriterion::Documents;
+  const double fsign = opt.fnscale;  // user value = internal * fnscale
+
+  Vec x = x0;
+  double f = ev.f(x);
+  if (!std::isfinite(f)) throw std::invalid_argument("'fn' is not finite at the initial 'par'");
+  Mat H;
+  bool have_H = false;  // H is the Hessian at the current x
+  const bool uses_H = method == OptimMethod::Newton || method == OptimMethod::Trust;
+  const bool joint_fd = uses_H && !ev.has_gr() && !ev.has_hess();
+  // gradient at x (with f = f(x)); also H when both come from f alone
+  auto grad_at = [&](const Vec& xx, double fx) {
+    if (joint_fd) {
+      Vec gg = ev.gh(xx, fx, H);
+      have_H = true;
+      return gg;
+    }
+    return ev.g(xx);
+  };
+  Vec g = grad_at(x, f);
+  if (!g.allFinite()) throw std::invalid_argument("the gradient is not finite at the initial 'par'");
+  const double fbig = 1e50 * std::max(1.0, std::fabs(f));
+  const double xbig = 1e20 * std::max(1.0, x0.cwiseAbs().maxCoeff());
+
+  auto record = [&](int it, double step, double damping) {
+    res.t_iter.push_back(it);
+    res.t_value.push_back(f * fsign);
+    res.t_gnorm.push_back(g.norm() * std::fabs(opt.fnscale));
+    res.t_step.push_back(step);
+    res.t_damping.push_back(damping);
+    res.t_par.push_back(x);
+  };
+  record(0, kNaN, method == OptimMethod::Trust ? opt.radius : kNaN);
+
+  // BFGS / L-BFGS state
+  Mat Hinv;
+  std::deque<Vec> S, Y;
+  std::deque<double> RHO;
+  double gd_alpha = 1.0;
+  double radius = opt.radius;
+  const int cg_maxit = opt.cg_maxit > 0 ? opt.cg_maxit
+                                        : static_cast<int>(std::min<Eigen::Index>(std::max<Eigen::Index>(20, n), 250));
+
+  int status = kOptimMaxit;
+  std::string message;
+  bool small_change = false;  // relative decrease below reltol at the last step
+  double gnorm_prev = kInf;   // max|g| at the previous iterate (documents rule)
+  int it = 0;
+
+  auto hess_now = [&]() {
+    if (!have_H) {
+      H = ev.h(x, g);
+      if (!H.allFinite()) throw std::runtime_error("the Hessian is not finite at the current point");
+      have_H = true;
+    }
+  };
+
+  for (it = 1; it <= opt.maxit + 1; ++it) {
+    interrupt.tick();
+    const double gmax = g.cwiseAbs().maxCoeff();
+    bool stop = false;
+    if (documents) {
+      stop = (it == 1) ? gmax <= opt.gtol : gnorm_prev <= opt.gtol;
+    } else {
+      stop = gmax <= opt.gtol || small_change || f <= opt.abstol;
+    }
+    // Newton's escape from saddle points: before stopping, look at H.
+    if (stop && uses_H && opt.neg_curvature && n <= opt.classify_max_p &&
+        (opt.line_search || method == OptimMethod::Trust)) {
+      hess_now();
+      Eigen::SelfAdjointEigenSolver<Mat> es(H);
+      double lmin = es.eigenvalues()(0);
+      double tol = 1e-6 * std::max(1.0, es.eigenvalues().cwiseAbs().maxCoeff());
+      if (lmin < -tol && it <= opt.maxit) {
+        Vec d = es.eigenvectors().col(0);
+        if (g.dot(d) > 0) d = -d;
+        d *= std::max(1.0, 0.1 * x.norm());
+        if (method == OptimMethod::Trust) d *= radius / d.norm();
+        double gd0 = g.dot(d), curv = lmin * d.squaredNorm();
+        // decrease required: Armijo-type with the second-order term
+        double alpha = 1.0, fa = kNaN;
+        bool ok = false;
+        for (int k = 0; k < 60; ++k) {
+          fa = ev.f(x + alpha * d);
+          if (std::isfinite(fa) && fa < f + 1e-4 * (alpha * gd0 + 0.5 * alpha * alpha * curv)) {
+            ok = true;
+            break;
+          }
+          alpha *= 0.5;
+        }
+        if (ok) {
+          x += alpha * d;
+          double fold = f;
+          f = fa;
+          gnorm_prev = gmax;
+          have_H = false;
+          g = grad_at(x, f);
+          small_change = false;
+          (void)fold;
+          res.iterations = it;
+          record(it, alpha * d.norm(), lmin);
+          continue;
+        }
+      }
+    }
+    if (stop) {
+      status = kOptimConverged;
+      message = gmax <= opt.gtol ? "gradient below gtol"
+                                 : (small_change ? "relative reduction of the objective below reltol"
+                                                 : "objective below abstol");
+      if (documents) message = "documents' criterion: |gradient| <= eps at the previous iterate";
+      break;
+    }
+    if (it > opt.maxit) {
+      status = kOptimMaxit;
+      message = "iteration limit 'maxit' reached";
+      break;
+    }
+    res.iterations = it;
+    const double fold = f;
+    Vec xold = x, gold = g;
+    double step_len = kNaN, damping = kNaN;
+
+    if (method == OptimMethod::Trust) {
+      hess_now();
+      TrustStep ts;
+      if (n <= opt.exact_max_p) {
+        ts = trust_exact(H, g, radius);
+      } else {
+        ts = trust_steihaug([&](const Vec& v) { return Vec(H * v); }, g, radius, cg_maxit * 4);
+      }
+      double pred = -(g.dot(ts.p) + 0.5 * ts.p.dot(H * ts.p));
+      damping = radius;
+      if (!(pred > 0)) {
+        status = gmax <= std::sqrt(opt.gtol) ? kOptimConverged : kOptimStalled;
+        message = "the quadratic model predicts no further decrease";
+        res.iterations = it - 1;
+        break;
+      }
+      Vec xt = x + ts.p;
+      double ft = ev.f(xt);
+      double rho = std::isfinite(ft) ? (f - ft) / pred : -kInf;
+      double pn = ts.p.norm();
+      if (rho < 0.25) {
+        radius = 0.25 * std::min(radius, pn);
+      } else if (rho > 0.75 && pn >= 0.99 * radius) {
+        radius = std::min(2.0 * radius, opt.max_radius);
+      }
+      if (rho > 1e-4) {
+        x = xt;
+        f = ft;
+        gnorm_prev = gmax;
+        have_H = false;
+        g = grad_at(x, f);
+        step_len = pn;
+        small_change = std::fabs(fold - f) <= opt.reltol * (std::fabs(f) + opt.reltol);
+      } else {
+        step_len = 0.0;
+        small_change = false;
+        if (radius <= 1e-15 * std::max(1.0, x.norm())) {
+          status = kOptimStalled;
+          message = "trust region radius collapsed without decrease";
+          record(it, step_len, radius);
+          break;
+        }
+      }
+      record(it, step_len, radius);
+    } else {
+      // ---- line-search methods: direction d, then a step along it
+      Vec d;
+      bool wolfe = false;
+      double alpha0 = 1.0;
+      if (method == OptimMethod::Newton) {
+        hess_now();
+        if (!opt.line_search) {
+          // the documents' pure Newton: x - H^{-1} g (or (H + lambda I)^{-1} g)
+          if (n == 1 && opt.lambda <= 0) {
+            d = Vec::Constant(1, -g(0) / H(0, 0));
+          } else if (opt.lambda > 0) {
+            Eigen::LLT<Mat> llt(H);
+            if (llt.info() == Eigen::Success) {
+              d = -llt.solve(g);
+            } else {
+              d = -(H + opt.lambda * Mat::Identity(n, n)).partialPivLu().solve(g);
+              damping = opt.lambda;
+            }
+          } else {
+            d = -H.fullPivLu().solve(g);
+          }
+          if (!d.allFinite() || (H.fullPivLu().rank() < n)) {
+            status = kOptimSingular;
+            message = "the Hessian is singular: the pure Newton step is undefined";
+            res.iterations = it - 1;
+            break;
+          }
+        } else {
+          Eigen::LLT<Mat> llt;
+          damping = detail::modified_cholesky(H, llt, opt.lambda);
+          d = -llt.solve(g);
+        }
+      } else if (method == OptimMethod::NewtonCG) {
+        // N&W Alg. 7.1: CG on H d = -g with forcing term min(0.5, sqrt|g|)|g|
+        double gn = g.norm();
+        double eps = std::min(0.5, std::sqrt(gn)) * gn;
+        Vec z = Vec::Zero(n), r = g, p = -g;
+        double rr = r.squaredNorm();
+        std::function<Vec(const Vec&)> hvp;
+        if (!ev.has_hessp() && ev.has_hess()) {
+          hess_now();
+          hvp = [&](const Vec& v) { return Vec(H * v); };
+        } else {
+          hvp = [&](const Vec& v) { return ev.hv(x, g, v); };
+        }
+        int j = 0;
+        for (; j < cg_maxit; ++j) {
+          Vec Bp = hvp(p);
+          double pBp = p.dot(Bp);
+          if (pBp <= 1e-12 * p.squaredNorm()) {
+            if (j == 0) z = -g;
+            break;
+          }
+          double a = rr / pBp;
+          z += a * p;
+          r += a * Bp;
+          double rr_new = r.squaredNorm();
+          if (std::sqrt(rr_new) <= eps) break;
+          p = -r + (rr_new / rr) * p;
+          rr = rr_new;
+        }
+        d = z;
+        damping = j + 1;  // CG iterations
+      } else if (method == OptimMethod::BFGS) {
+        if (Hinv.size() == 0) Hinv = Mat::Identity(n, n);
+        d = -Hinv * g;
+        wolfe = true;
+        if (it == 1) alpha0 = std::min(1.0, 1.0 / std::max(g.norm(), 1e-300));
+      } else if (method == OptimMethod::LBFGS) {
+        // two-loop recursion (N&W Alg. 7.4)
+        Vec q = g;
+        const int m = static_cast<int>(S.size());
+        std::vector<double> al(m);
+        for (int i = m - 1; i >= 0; --i) {
+          al[i] = RHO[i] * S[i].dot(q);
+          q -= al[i] * Y[i];
+        }
+        double gamma = m > 0 ? S[m - 1].dot(Y[m - 1]) / Y[m - 1].squaredNorm() : 1.0;
+        Vec r = gamma * q;
+        for (int i = 0; i < m; ++i) {
+          double b = RHO[i] * Y[i].dot(r);
+          r += S[i] * (al[i] - b);
+        }
+        d = -r;
+        wolfe = true;
+        if (m == 0) alpha0 = std::min(1.0, 1.0 / std::max(g.norm(), 1e-300));
+      } else {  // GD
+        d = -g;
+        if (opt.lr > 0) {
+          alpha0 = opt.lr;
+        } else {
+          alpha0 = std::min(1e10, 2.0 * gd_alpha);
+        }
+      }
+      double dphi0 = g.dot(d);
+      if (!(dphi0 < 0) && !(method == OptimMethod::Newton && !opt.line_search)) {
+        // not a descent direction (rounding, or a poor quasi-Newton matrix)
+        d = -g;
+        dphi0 = -g.squaredNorm();
+        if (method == OptimMethod::BFGS) Hinv = Mat::Identity(n, n);
+        if (method == OptimMethod::LBFGS) { S.clear(); Y.clear(); RHO.clear(); }
+      }
+      double alpha = 1.0, fnew = kNaN;
+      Vec gnew;
+      bool have_gnew = false;
+      if ((method == OptimMethod::Newton && !opt.line_search) ||
+          (method == OptimMethod::GD && opt.lr > 0)) {
+        alpha = alpha0;
+        fnew = ev.f(x + alpha * d);
+        if (!std::isfinite(fnew)) {
+          status = kOptimUnbounded;
+          message = "the objective is not finite at the next iterate (full step without line search)";
+          res.iterations = it - 1;
+          break;
+        }
+      } else if (wolfe) {
+        double last_a = kNaN;
+        Vec last_g;
+        auto phid = [&](double a, double* dphi) {
+          Vec xt = x + a * d;
+          double fa = ev.f(xt);
+          if (!std::isfinite(fa)) { *dphi = kNaN; return fa; }
+          last_g = ev.g(xt);
+          last_a = a;
+          *dphi = last_g.dot(d);
+          return fa;
+        };
+        LineSearchResult ls = wolfe_search(phid, f, dphi0, alpha0);
+        if (!ls.ok) {
+          status = gmax <= std::sqrt(opt.gtol) ? kOptimConverged : kOptimStalled;
+          message = "the line search found no further decrease";
+          res.iterations = it - 1;
+          break;
+        }
+        alpha = ls.alpha;
+        fnew = ls.f;
+        if (last_a == alpha) {
+          gnew = last_g;
+          have_gnew = true;
+        }
+      } else {
+        auto phi = [&](double a) { return ev.f(x + a * d); };
+        LineSearchResult ls = armijo_backtrack(phi, f, dphi0, alpha0);
+        if (!ls.ok) {
+          status = gmax <= std::sqrt(opt.gtol) ? kOptimConverged : kOptimStalled;
+          message = "the line search found no further decrease";
+          res.iterations = it - 1;
+          break;
+        }
+        alpha = ls.alpha;
+        fnew = ls.f;
+        if (method == OptimMethod::GD) gd_alpha = alpha;
+      }
+      x = x + alpha * d;
+      f = fnew;
+      gnorm_prev = gmax;
+      have_H = false;
+      g = have_gnew ? gnew : grad_at(x, f);
+      step_len = alpha * d.norm();
+      if (method == OptimMethod::BFGS || method == OptimMethod::LBFGS) {
+        Vec s = x - xold, y = g - gold;
+        double sy = s.dot(y);
+        if (sy > 1e-10 * s.norm() * y.norm()) {
+          if (method == OptimMethod::BFGS) {
+            if (it == 1 || Hinv.isIdentity()) Hinv = Mat::Identity(n, n) * (sy / y.squaredNorm());
+            // N&W eq. 6.17
+            double rho = 1.0 / sy;
+            Vec Hy = Hinv * y;
+            double yHy = y.dot(Hy);
+            Hinv += (rho * rho * yHy + rho) * (s * s.transpose()) -
+                    rho * (Hy * s.transpose() + s * Hy.transpose());
+          } else {
+            S.push_back(s);
+            Y.push_back(y);
+            RHO.push_back(1.0 / sy);
+            if (static_cast<int>(S.size()) > opt.memory) {
+              S.pop_front();
+              Y.pop_front();
+              RHO.pop_front();
+            }
+          }
+        }
+      }
+      small_change = !documents &&
+                     std::fabs(fold - f) <= opt.reltol * (std::fabs(f) + opt.reltol);
+      record(it, step_len, damping);
+    }
+    if (!g.allFinite()) {
+      status = kOptimUnbounded;
+      message = "the gradient is not finite at the current point";
+      break;
+    }
+    if (f < -fbig || x.cwiseAbs().maxCoeff() > xbig) {
+      status = kOptimUnbounded;
+      message = "the objective appears to be unbounded below (iterates diverge)";
+      break;
+    }
+  }
+
+  // ---- classify the end point from the Hessian's eigenvalues
+  bool classified = false;
+  if (n <= opt.classify_max_p || want_hessian) {
+    if (!(uses_H && have_H)) {
+      if (ev.has_hess() || ev.has_gr() || n <= 50) {
+        H = ev.h(x, g);
+        have_H = true;
+      }
+    }
+    if (have_H && H.allFinite()) {
+      double tol = (ev.has_hess() || ev.has_gr()) ? 1e-6 : 1e-4;
+      res.stationary = detail::classify(H, tol);
+      classified = !res.stationary.empty();
+    }
+  }
+  const double gmax = g.cwiseAbs().maxCoeff();
+  const bool near_stationary = gmax <= std::max(opt.gtol, 1e-3 * std::sqrt(opt.gtol));
+  if (classified && (status == kOptimConverged || status == kOptimStalled) &&
+      (near_stationary || status == kOptimConverged)) {
+    if (res.stationary == "saddle" || res.stationary == "maximum") {
+      status = kOptimNotMinimum;
+      message = "stopped at a " + res.stationary +
+                " (a stationary point that is not a minimum): the Hessian has negative eigenvalues";
+    } else if (res.stationary == "degenerate") {
+      status = kOptimDegenerate;
+      message = "stopped at a degenerate stationary point (singular Hessian): a minimum is not confirmed";
+    }
+  }
+  // A point far from stationary (maxit, divergence) is not classified.
+  if (!near_stationary && status != kOptimConverged && gmax > std::sqrt(opt.gtol)) res.stationary.clear();
+  if (opt.fnscale < 0 && !res.stationary.empty()) {
+    // classification was on fn/fnscale; the user asked to maximise
+    if (res.stationary == "minimum") res.stationary = "maximum";
+    else if (res.stationary == "maximum") res.stationary = "minimum";
+    if (status == kOptimNotMinimum) message += " of -fn (the maximisation objective)";
+  }
+  res.par = x;
+  res.value = f * fsign;
+  res.gradient = g * fsign;
+  if (want_hessian && have_H) res.hessian = H * fsign;
+  res.status = status;
+  res.message = message;
+  (void)detail::method_name;
+  return res;
+}
+
+}  // namespace newtonr

@@ -1,0 +1,162 @@
+// newtonr/trust.hpp -- trust-region subproblem solvers for newton_optim.
+//
+//   minimise m(p) = g'p + p'Hp/2  subject to ||p|| <= radius.
+//
+//  * trust_exact(): the "exact" solution characterised by Moré & Sorensen
+//    (1983): (H + sigma I) p = -g, H + sigma I PSD, sigma (radius - ||p||) = 0.
+//    For the small problems it is used on we solve the secular equation
+//    1/||p(sigma)|| = 1/radius on the eigendecomposition of H (Nocedal &
+//    Wright, Sec. 4.3, eqs. 4.38-4.45), safeguarded Newton on sigma, including
+//    the "hard case" (g orthogonal to the eigenvector of the smallest
+//    eigenvalue), where we move along that eigenvector to the boundary.
+//  * trust_steihaug(): truncated CG of Steihaug (Nocedal & Wright, Alg. 7.2),
+//    for large p, stopping at negative curvature or at the boundary.
+#pragma once
+
+#include "common.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <functional>
+
+namespace newtonr {
+
+struct TrustStep {
+  Vec p;
+  bool boundary = false;  // the step lies on the trust-region boundary
+  double sigma = 0.0;     // Lagrange multiplier (exact solver only)
+};
+
+// Step to the boundary from z along d: z + tau d with ||.|| = radius, tau >= 0.
+inline double to_boundary(const Vec& z, const Vec& d, double radius) {
+  double a = d.squaredNorm(), b = 2.0 * z.dot(d), c = z.squaredNorm() - radius * radius;
+  double disc = std::max(0.0, b * b - 4.0 * a * c);
+  return a > 0 ? (-b + std::sqrt(disc)) / (2.0 * a) : 0.0;
+}
+
+inline TrustStep trust_exact(const Mat& H, const Vec& g, double radius) {
+  const Eigen::Index n = g.size();
+  Eigen::SelfAdjointEigenSolver<Mat> es(H);
+  if (es.info() != Eigen::Success) throw std::runtime_error("eigendecomposition of the Hessian failed");
+  const Vec& lam = es.eigenvalues();  // ascending
+  const Mat& Q = es.eigenvectors();
+  Vec a = Q.transpose() * g;
+  const double lmin = lam(0);
+  const double lscale = std::max(1.0, lam.cwiseAbs().maxCoeff());
+  const double gnorm = g.norm();
+
+  auto pnorm2 = [&](double s) {
+    double r = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      double den = lam(i) + s;
+      if (den != 0) r += a(i) * a(i) / (den * den);
+    }
+    return r;
+  };
+  auto pstep = [&](double s) {
+    Vec c(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      double den = lam(i) + s;
+      c(i) = den != 0 ? -a(i) / den : 0.0;
+    }
+    return Vec(Q * c);
+  };
+
+  TrustStep out;
+  // Interior Newton step when H is positive definite and the step fits.
+  if (lmin > 1e-12 * lscale && pnorm2(0.0) <= radius * radius) {
+    out.p = pstep(0.0);
+    return out;
+  }
+  double lo = std::max(0.0, -lmin);
+  // Hard case: g has (almost) no component along the eigenvectors of lmin.
+  double tol_ev = 1e-10 * lscale;
+  double a_min2 = 0.0;
+  for (Eigen::Index i = 0; i < n && lam(i) <= lmin + tol_ev; ++i) a_min2 += a(i) * a(i);
+  if (a_min2 <= 1e-20 * std::max(1.0, gnorm * gnorm)) {
+    // ||p(lo)|| without the lmin components
+    Vec c = Vec::Zero(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (lam(i) > lmin + tol_ev) c(i) = -a(i) / (lam(i) + lo);
+    }
+    double pn2 = c.squaredNorm();
+    if (pn2 <= radius * radius) {
+      double tau = std::sqrt(std::max(0.0, radius * radius - pn2));
+      Vec p = Q * c;
+      Vec q1 = Q.col(0);
+      // Either sign solves the subproblem; prefer the one that does not climb.
+      if (g.dot(q1) > 0) q1 = -q1;
+      out.p = p + tau * q1;
+      out.boundary = true;
+      out.sigma = lo;
+      return out;
+    }
+  }
+  // Safeguarded Newton on phi(s) = 1/||p(s)|| - 1/radius (increasing in s).
+  double hi = gnorm / radius + lscale + lo + 1.0;
+  double s = lo + std::max(1e-12 * lscale, 1e-3 * (hi - lo));
+  if (lmin > 0 && lo == 0) s = 0.0;
+  for (int it = 0; it < 200; ++it) {
+    double n2 = pnorm2(s);
+    double pn = std::sqrt(n2);
+    double phi = 1.0 / pn - 1.0 / radius;
+    if (std::fabs(pn - radius) <= 1e-10 * radius) break;
+    if (phi < 0) lo = std::max(lo, s); else hi = std::min(hi, s);
+    double d3 = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      double den = lam(i) + s;
+      if (den != 0) d3 += a(i) * a(i) / (den * den * den);
+    }
+    double dphi = d3 / (pn * n2);
+    double next = dphi > 0 ? s - phi / dphi : 0.5 * (lo + hi);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (hi - lo <= 1e-15 * std::max(1.0, hi)) { s = hi; break; }
+    s = next;
+  }
+  out.p = pstep(s);
+  out.boundary = true;
+  out.sigma = s;
+  return out;
+}
+
+// Steihaug's truncated CG (Nocedal & Wright, Alg. 7.2); `hv(v)` = H v.
+inline TrustStep trust_steihaug(const std::function<Vec(const Vec&)>& hv, const Vec& g,
+                                double radius, int max_iter) {
+  const Eigen::Index n = g.size();
+  TrustStep out;
+  Vec z = Vec::Zero(n), r = g, d = -g;
+  double gnorm = g.norm();
+  double eps = std::min(0.5, std::sqrt(gnorm)) * gnorm;
+  if (gnorm == 0) {
+    out.p = z;
+    return out;
+  }
+  double rr = r.squaredNorm();
+  for (int j = 0; j < max_iter; ++j) {
+    Vec Bd = hv(d);
+    double dBd = d.dot(Bd);
+    if (dBd <= 0) {
+      // negative curvature: go to the boundary along d
+      out.p = z + to_boundary(z, d, radius) * d;
+      out.boundary = true;
+      return out;
+    }
+    double alpha = rr / dBd;
+    Vec znew = z + alpha * d;
+    if (znew.norm() >= radius) {
+      out.p = z + to_boundary(z, d, radius) * d;
+      out.boundary = true;
+      return out;
+    }
+    z = znew;
+    r += alpha * Bd;
+    double rr_new = r.squaredNorm();
+    if (std::sqrt(rr_new) < eps) break;
+    d = -r + (rr_new / rr) * d;
+    rr = rr_new;
+  }
+  out.p = z;
+  return out;
+}
+
+}  // namespace newtonr

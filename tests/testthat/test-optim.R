@@ -1,0 +1,261 @@
+# newton_optim(): the documents' examples, known minima, optim() references,
+# saddle points, domains, maximisation, formula interface and bad input.
+
+fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+grr <- function(x) c(-400 * x[1] * (x[2] - x[1]^2) - 2 * (1 - x[1]), 200 * (x[2] - x[1]^2))
+hrr <- function(x) matrix(c(1200 * x[1]^2 - 400 * x[2] + 2, -400 * x[1],
+                            -400 * x[1], 200), 2, 2)
+
+test_that("documents' quadratic is solved in one Newton step to -solve(A, b)", {
+  A <- matrix(c(4, 1, 1, 3), 2)
+  b <- c(-1, 2)
+  r <- newton_optim(c(0, 0), function(x) 0.5 * sum(x * (A %*% x)) + sum(b * x),
+                    function(x) as.vector(A %*% x + b), function(x) A)
+  expect_equal(r$par, -solve(A, b), tolerance = 1e-12)
+  expect_equal(r$iterations, 1L)
+  expect_equal(r$convergence, 0L)
+  expect_equal(r$stationary, "minimum")
+  expect_equal(unname(r$counts["hessian"]), 2)  # one step + the final classification
+})
+
+test_that("documents' scipy example by newton-cg and trust matches the closed form", {
+  f <- function(x) x[1]^2 + 2 * x[2]^2 + 0.5 * x[1] * x[2] - x[1] + 2 * x[2]
+  g <- function(x) c(2 * x[1] + 0.5 * x[2] - 1, 4 * x[2] + 0.5 * x[1] + 2)
+  h <- function(x) matrix(c(2, 0.5, 0.5, 4), 2)
+  exact <- -solve(h(0), c(-1, 2))
+  for (m in c("newton-cg", "trust", "newton")) {
+    r <- newton_optim(c(0, 0), f, g, h, method = m)
+    expect_equal(r$par, exact, tolerance = 1e-8, info = m)
+    expect_equal(r$value, f(exact), tolerance = 1e-10, info = m)
+  }
+  # finite differences only
+  r <- newton_optim(c(0, 0), f, method = "newton-cg")
+  expect_equal(r$par, exact, tolerance = 1e-6)
+})
+
+test_that("pure Newton reproduces the documents' iterates (x^3 - 3x^2 - 45x + 40)", {
+  docs <- c(21.695121951219512, 11.734125501243229, 7.1123493600499685,
+            5.365000391507974, 5.015260627016227, 5.000029000201801,
+            5.000000000105126, 5.000000000000001)
+  r <- newton_optim(42, function(x) x^3 - 3 * x^2 - 45 * x + 40,
+                    gr = function(x) 3 * x^2 - 6 * x - 45, hess = function(x) 6 * x - 6,
+                    control = list(line_search = FALSE, criterion = "documents", gtol = 1e-4))
+  expect_equal(r$iterations, 8L)
+  expect_equal(r$trace$x1[-1], docs, tolerance = 1e-12)
+  expect_equal(r$par, 5, tolerance = 1e-12)
+  expect_equal(r$stationary, "minimum")
+})
+
+test_that("pure Newton reproduces the documents' iterates (8x^3 - 2x^2 - 450)", {
+  r <- newton_optim(42, function(x) 8 * x^3 - 2 * x^2 - 450,
+                    gr = function(x) 24 * x^2 - 4 * x, hess = function(x) 48 * x - 4,
+                    control = list(line_search = FALSE, criterion = "documents", gtol = 1e-4))
+  expect_equal(r$iterations, 13L)
+  it <- r$trace$x1[-1]
+  expect_equal(it[1:3], c(21.041749502982107, 10.562707090133793, 5.323351550447383),
+               tolerance = 1e-12)
+  expect_equal(it[12:13], c(0.1666666807529666, 0.16666666666666785), tolerance = 1e-12)
+  expect_equal(r$par, 1 / 6, tolerance = 1e-12)
+})
+
+test_that("Rosenbrock from (-1.2, 1) by every method reaches (1, 1)", {
+  ref <- optim(c(-1.2, 1), fr, grr, method = "BFGS", control = list(reltol = 1e-12))
+  for (m in c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "auto")) {
+    r <- newton_optim(c(-1.2, 1), fr, grr, method = m, control = list(maxit = 500))
+    expect_equal(r$convergence, 0L, info = m)
+    expect_equal(r$par, c(1, 1), tolerance = 1e-5, info = m)
+    expect_equal(r$par, ref$par, tolerance = 1e-4, info = m)
+    expect_equal(r$stationary, "minimum", info = m)
+  }
+  r <- newton_optim(c(-1.2, 1), fr, grr, hrr, method = "newton")
+  expect_equal(r$par, c(1, 1), tolerance = 1e-8)
+  expect_lt(r$iterations, 40)
+  expect_identical(r$method, "newton")
+  expect_identical(newton_optim(c(-1.2, 1), fr, method = "auto")$method, "newton")
+  # finite differences only
+  for (m in c("newton", "trust", "bfgs", "lbfgs")) {
+    r <- newton_optim(c(-1.2, 1), fr, method = m, control = list(maxit = 500))
+    expect_equal(r$par, c(1, 1), tolerance = 1e-5, info = m)
+  }
+  # gd with backtracking is slow but heads for (1, 1)
+  r <- suppressWarnings(newton_optim(c(-1.2, 1), fr, grr, method = "gd",
+                                     control = list(maxit = 3000)))
+  expect_equal(r$par, c(1, 1), tolerance = 0.05)
+  expect_lt(r$value, fr(c(-1.2, 1)))
+})
+
+test_that("saddle of x^4/4 - x^2/2 + y^2: newton and trust escape, others say so", {
+  f <- function(p) p[1]^4 / 4 - p[1]^2 / 2 + p[2]^2
+  g <- function(p) c(p[1]^3 - p[1], 2 * p[2])
+  h <- function(p) matrix(c(3 * p[1]^2 - 1, 0, 0, 2), 2)
+  for (m in c("newton", "trust")) {
+    r <- newton_optim(c(0, 1), f, g, h, method = m)
+    expect_equal(abs(r$par), c(1, 0), tolerance = 1e-6, info = m)
+    expect_equal(r$value, -0.25, tolerance = 1e-10, info = m)
+    expect_equal(r$convergence, 0L, info = m)
+    expect_equal(r$stationary, "minimum", info = m)
+  }
+  for (m in c("newton-cg", "bfgs", "lbfgs", "gd")) {
+    expect_warning(r <- newton_optim(c(0, 1), f, g, method = m), "saddle")
+    expect_equal(r$par, c(0, 0), tolerance = 1e-4, info = m)
+    expect_equal(r$convergence, 10L, info = m)
+    expect_match(r$message, "saddle")
+    expect_equal(r$stationary, "saddle", info = m)
+  }
+})
+
+test_that("a NaN/Inf trial point makes the line search back off (x - log(x) from 3)", {
+  f <- function(x) x - log(x)
+  # the full Newton step from 3 lands at -3
+  expect_equal(3 - (1 - 1 / 3) / (1 / 9), -3)
+  r <- suppressWarnings(newton_optim(3, f, function(x) 1 - 1 / x, function(x) 1 / x^2))
+  expect_equal(r$par, 1, tolerance = 1e-7)
+  expect_equal(r$convergence, 0L)
+  r <- suppressWarnings(newton_optim(3, f, method = "trust", control = list(radius = 10)))
+  expect_equal(r$par, 1, tolerance = 1e-6)
+  r <- suppressWarnings(newton_optim(3, f, method = "bfgs"))
+  expect_equal(r$par, 1, tolerance = 1e-5)
+})
+
+test_that("fnscale < 0 maximises, as optim", {
+  f <- function(x) -(x[1] - 1)^2 - 2 * (x[2] + 3)^2 + 5
+  ref <- optim(c(0, 0), f, method = "BFGS", control = list(fnscale = -1))
+  for (m in c("newton", "trust", "bfgs", "lbfgs", "newton-cg")) {
+    r <- newton_optim(c(0, 0), f, method = m, control = list(fnscale = -1))
+    expect_equal(r$par, c(1, -3), tolerance = 1e-6, info = m)
+    expect_equal(r$value, 5, tolerance = 1e-10, info = m)
+    expect_equal(r$par, ref$par, tolerance = 1e-4, info = m)
+    expect_equal(r$stationary, "maximum", info = m)
+    expect_equal(r$convergence, 0L, info = m)
+  }
+})
+
+test_that("names are kept, counts and fields are optim-like, trace is a data frame", {
+  r <- newton_optim(c(a = -1.2, b = 1), function(p) fr(p), hessian = TRUE)
+  expect_named(r$par, c("a", "b"))
+  expect_named(r$gradient, c("a", "b"))
+  expect_named(r$counts, c("function", "gradient", "hessian"))
+  expect_true(all(c("par", "value", "counts", "convergence", "message", "hessian",
+                    "iterations", "gradient", "method", "stationary", "trace") %in% names(r)))
+  expect_s3_class(r, "newton_optim")
+  expect_s3_class(r$trace, "data.frame")
+  expect_named(r$trace, c("iter", "value", "grad_norm", "step", "damping", "a", "b"))
+  expect_equal(nrow(r$trace), r$iterations + 1L)
+  expect_equal(r$hessian, hrr(c(1, 1)), tolerance = 1e-3, ignore_attr = TRUE)
+  expect_equal(r$value, fr(r$par), ignore_attr = TRUE)
+  # names reach fn
+  seen <- NULL
+  newton_optim(c(a = 1, b = 2), function(p) { seen <<- names(p); sum(p^2) })
+  expect_identical(seen, c("a", "b"))
+  # counts are the real numbers of calls
+  nf <- 0; ng <- 0
+  r <- newton_optim(c(-1.2, 1), function(x) { nf <<- nf + 1; fr(x) },
+                    function(x) { ng <<- ng + 1; grr(x) }, method = "bfgs")
+  expect_equal(unname(r$counts[1:2]), c(nf, ng))
+  nf <- 0
+  r <- newton_optim(c(-1.2, 1), function(x) { nf <<- nf + 1; fr(x) })
+  expect_equal(unname(r$counts[1]), nf)
+  expect_equal(unname(r$counts[2:3]), c(0, 0))
+  # ... reaches fn and gr
+  r <- newton_optim(0, function(x, k) (x - k)^2, function(x, k) 2 * (x - k), k = 4)
+  expect_equal(r$par, 4, tolerance = 1e-10)
+  expect_output(print(r), "converged")
+  expect_output(print(summary(r)), "estimate")
+  expect_equal(names(newton_optim(c(-1.2, 1), fr, method = "trust")$trace)[5], "radius")
+})
+
+test_that("formula interface gives exact derivatives", {
+  r <- newton_optim(c(x = -1.2, y = 1), ~ (1 - x)^2 + 100 * (y - x^2)^2)
+  expect_equal(r$par, c(x = 1, y = 1), tolerance = 1e-8)
+  expect_gt(r$counts[["gradient"]], 0)
+  expect_gt(r$counts[["hessian"]], 0)
+  r2 <- newton_optim(c(x = -1.2, y = 1), ~ (a - x)^2 + 100 * (y - x^2)^2, a = 2,
+                     method = "trust")
+  expect_equal(r2$par, c(x = 2, y = 4), tolerance = 1e-6)
+  expect_error(newton_optim(c(-1.2, 1), ~ (1 - x)^2 + 100 * (y - x^2)^2), "par")
+})
+
+test_that("unbounded objectives end with a non-zero code, not a hang", {
+  expect_warning(r <- newton_optim(1, function(x) -x^2, method = "gd"), "convergence")
+  expect_true(r$convergence != 0L)
+  expect_warning(r <- newton_optim(1, function(x) -x^2, method = "gd",
+                                   control = list(lr = 0.1, maxit = 50)), "convergence")
+  expect_true(r$convergence != 0L)
+  expect_warning(r <- newton_optim(1, function(x) x), "convergence")
+  expect_true(r$convergence != 0L)
+  expect_warning(r <- newton_optim(c(1, 1), function(x) sum(x), method = "lbfgs"), "convergence")
+  expect_true(r$convergence != 0L)
+  expect_warning(r <- newton_optim(1, function(x) x, method = "trust"), "convergence")
+  expect_true(r$convergence != 0L)
+  expect_true(nzchar(r$message))
+  expect_warning(r <- newton_optim(1, function(x) sum(x), method = "newton", control = list(maxit = 5)),
+                 "maxit")
+  expect_equal(r$convergence, 1L)
+})
+
+test_that("pure Newton reports a maximum; damped Newton does not stop there", {
+  f <- function(x) -x^2 / 2 + x^4 / 4  # max at 0, minima at +-1
+  expect_warning(r <- newton_optim(0.1, f, control = list(line_search = FALSE)), "maximum")
+  expect_equal(r$par, 0, tolerance = 1e-6)
+  expect_equal(r$convergence, 10L)
+  r <- newton_optim(0.1, f)
+  expect_equal(abs(r$par), 1, tolerance = 1e-7)
+  r <- newton_optim(0.1, f, control = list(lambda = 0.5))
+  expect_equal(abs(r$par), 1, tolerance = 1e-7)
+})
+
+test_that("bad input gives clear errors naming the argument", {
+  expect_error(newton_optim("a", fr), "'par' must be numeric")
+  expect_error(newton_optim(c(1, NA), fr), "'par'")
+  expect_error(newton_optim(c(1, 1), "fr"), "'fn'")
+  expect_error(newton_optim(c(1, 1), function(x) x), "'fn' must return a single number")
+  expect_error(newton_optim(c(1, 1), function(x) "a"), "'fn' must return a single number")
+  expect_error(newton_optim(c(1, 1), function(x) NA_real_), "'fn' is not finite")
+  expect_error(newton_optim(c(1, 1), fr, function(x) 1), "'gr' must return a numeric vector of length 2")
+  expect_error(newton_optim(c(1, 1), fr, grr, function(x) diag(3)), "'hess' must return a 2 x 2")
+  expect_error(newton_optim(c(1, 1), fr, gr = "x"), "'gr'")
+  expect_error(newton_optim(c(1, 1), fr, method = "simplex"), "'method'")
+  expect_error(newton_optim(c(1, 1), fr, control = list(maxit = 0)), "control\\$maxit")
+  expect_error(newton_optim(c(1, 1), fr, control = list(foo = 1)), "unknown component")
+  expect_error(newton_optim(c(1, 1), fr, control = list(lr = -1)), "control\\$lr")
+  expect_error(newton_optim(c(1, 1), fr, control = list(fnscale = 0)), "control\\$fnscale")
+  expect_error(newton_optim(c(1, 1), fr, hessian = NA), "'hessian'")
+  expect_error(newton_optim(c(1, 1), function(x) stop("boom in fn")), "boom in fn")
+  expect_error(newton_optim(c(1, 1), fr, function(x) stop("bad gradient")), "bad gradient")
+})
+
+test_that("newton-cg and lbfgs solve extended Rosenbrock; newton-cg uses hessp", {
+  # the standard (separable) extended Rosenbrock of More, Garbow & Hillstrom
+  n <- 200
+  o <- seq(1, n, by = 2)
+  e <- o + 1
+  f <- function(x) sum(100 * (x[e] - x[o]^2)^2 + (1 - x[o])^2)
+  g <- function(x) {
+    gr <- numeric(n)
+    d <- x[e] - x[o]^2
+    gr[o] <- -400 * x[o] * d - 2 * (1 - x[o])
+    gr[e] <- 200 * d
+    gr
+  }
+  hp <- function(x, v) {
+    hv <- numeric(n)
+    hv[o] <- (1200 * x[o]^2 - 400 * x[e] + 2) * v[o] - 400 * x[o] * v[e]
+    hv[e] <- -400 * x[o] * v[o] + 200 * v[e]
+    hv
+  }
+  x0 <- rep(c(-1.2, 1), n / 2)
+  r <- newton_optim(x0, f, g, method = "newton-cg", control = list(maxit = 500))
+  expect_equal(r$par, rep(1, n), tolerance = 1e-5)
+  expect_equal(r$convergence, 0L)
+  expect_equal(unname(r$counts["hessian"]), 0)
+  r2 <- newton_optim(x0, f, g, method = "lbfgs", control = list(maxit = 1000))
+  expect_equal(r2$par, rep(1, n), tolerance = 1e-5)
+  r3 <- newton_optim(x0, f, g, method = "newton-cg", control = list(hessp = hp, maxit = 500))
+  expect_equal(r3$par, rep(1, n), tolerance = 1e-6)
+  expect_gt(r3$counts[["hessian"]], 0)
+  expect_equal(r3$stationary, "minimum")
+  r4 <- newton_optim(x0, f, g, method = "trust", control = list(exact_max_p = 10))
+  expect_equal(r4$par, rep(1, n), tolerance = 1e-5)
+  expect_identical(newton_optim(x0, f, g, control = list(auto_threshold = 100),
+                                method = "auto")$method, "lbfgs")
+})
