@@ -14,7 +14,7 @@ deps:
 	bash tools/install-deps.sh
 
 install: deps
-	$(R) CMD INSTALL --no-multiarch .
+	$(R) CMD INSTALL --preclean --no-multiarch .
 
 demo: install
 	$(RSCRIPT) demo/documents.R
@@ -32,6 +32,7 @@ check: build
 # Regenerate RcppExports and the roxygen documentation (developers only).
 document:
 	$(RSCRIPT) -e 'Rcpp::compileAttributes(); roxygen2::roxygenise()'
+	rm -f src/*.o src/*.so   # roxygenise compiles with -O0; never reuse those objects
 
 clean:
 	rm -rf $(PKG).Rcheck $(TARBALL) src/*.o src/*.so
