@@ -259,3 +259,14 @@ test_that("newton-cg and lbfgs solve extended Rosenbrock; newton-cg uses hessp",
   expect_identical(newton_optim(x0, f, g, control = list(auto_threshold = 100),
                                 method = "auto")$method, "lbfgs")
 })
+
+test_that("a method that stops at Wood's saddle names it in `stationary`", {
+  p <- test_problem("wood")
+  o <- suppressWarnings(newton_optim(p$par, p$fn, p$gr, p$hess, method = "lbfgs"))
+  if (o$convergence == 10L) {
+    expect_true(o$stationary %in% c("saddle", "maximum"))
+    expect_match(o$message, "not a minimum")
+  } else {
+    expect_equal(o$value, p$minimum, tolerance = 1e-6)
+  }
+})

@@ -700,6 +700,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   }
   const double gmax = g.cwiseAbs().maxCoeff();
   const bool near_stationary = gmax <= std::max(opt.gtol, 1e-3 * std::sqrt(opt.gtol));
+  const bool ended_converged = status == kOptimConverged;
   if (classified && (status == kOptimConverged || status == kOptimStalled) &&
       (near_stationary || status == kOptimConverged)) {
     if (res.stationary == "saddle" || res.stationary == "maximum") {
@@ -712,7 +713,9 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     }
   }
   // A point far from stationary (maxit, divergence) is not classified.
-  if (!near_stationary && status != kOptimConverged && gmax > std::sqrt(opt.gtol)) res.stationary.clear();
+  // (A point the method itself accepted as converged keeps its class, even
+  // when it turned out to be a saddle.)
+  if (!near_stationary && !ended_converged && gmax > std::sqrt(opt.gtol)) res.stationary.clear();
   if (opt.fnscale < 0 && !res.stationary.empty()) {
     // classification was on fn/fnscale; the user asked to maximise
     if (res.stationary == "minimum") res.stationary = "maximum";
