@@ -39,7 +39,10 @@ optim_cache <- new.env(parent = emptyenv())
 #' @param memory `"lbfgs"`: number of stored correction pairs. Default 10.
 #' @param radius,max_radius `"trust"`: initial and largest trust radius.
 #' @param exact_max_p `"trust"`: largest parameter count for which the
-#'   subproblem is solved exactly (Moré–Sorensen); above it CG-Steihaug is used.
+#'   subproblem is solved exactly (default 1000): up to 200 parameters on the
+#'   eigendecomposition of H (hard case included), above that by Moré and
+#'   Sorensen's Cholesky iteration (falling back on CG-Steihaug in the hard
+#'   case). Above `exact_max_p`, CG-Steihaug.
 #' @param cg_maxit `"newton-cg"`/`"trust"`: CG iterations per step. `NULL`:
 #'   `min(max(20, p), 250)`.
 #' @param hessp `"newton-cg"`: optional Hessian-vector product
@@ -64,7 +67,7 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                                  criterion = c("default", "documents"),
                                  line_search = TRUE, lambda = NULL, lr = NULL,
                                  memory = 10L, radius = 1, max_radius = 1e4,
-                                 exact_max_p = 200L, cg_maxit = NULL, hessp = NULL,
+                                 exact_max_p = 1000L, cg_maxit = NULL, hessp = NULL,
                                  classify_max_p = 500L, auto_threshold = 200L,
                                  trace_par_max = 100L, trace = 0L, warn = TRUE) {
   check_number(maxit, "control$maxit", lower = 1, integer = TRUE)

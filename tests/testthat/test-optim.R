@@ -270,3 +270,22 @@ test_that("a method that stops at Wood's saddle names it in `stationary`", {
     expect_equal(o$value, p$minimum, tolerance = 1e-6)
   }
 })
+
+test_that("trust for medium p (Moré-Sorensen subproblem) solves a convex quadratic and extended Rosenbrock", {
+  set.seed(3)
+  p <- 300
+  M <- matrix(rnorm(p * p), p) / sqrt(p)
+  A <- crossprod(M) + diag(p)
+  b <- rnorm(p)
+  fit <- newton_optim(rep(0, p), function(x) sum(x * (A %*% x)) / 2 + sum(b * x),
+                      function(x) drop(A %*% x) + b, function(x) A, method = "trust")
+  expect_equal(fit$convergence, 0)
+  expect_equal(fit$par, -drop(solve(A, b)), tolerance = 1e-6)
+
+  pr <- test_problem("extended_rosenbrock", n = 400)
+  fit <- newton_optim(pr$par, pr$fn, pr$gr, pr$hess, method = "trust")
+  expect_equal(fit$convergence, 0)
+  expect_equal(fit$par, pr$argmin, tolerance = 1e-6)
+  # CRAN trust needs 29 function evaluations from this start (bench/results)
+  expect_lte(fit$counts[["function"]], 29)
+})

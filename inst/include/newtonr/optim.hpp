@@ -82,7 +82,7 @@ struct OptimOptions {
   int memory = 10;          // L-BFGS pairs
   double radius = 1.0;      // initial trust radius
   double max_radius = 1e4;
-  int exact_max_p = 200;    // trust: exact subproblem up to this p
+  int exact_max_p = 1000;   // trust: exact subproblem up to this p
   int cg_maxit = 0;         // 0: min(max(20, p), 250)
   int classify_max_p = 500; // classify the end point up to this p
   bool neg_curvature = true;
@@ -442,9 +442,16 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     if (method == OptimMethod::Trust) {
       hess_now();
       TrustStep ts;
-      if (n <= opt.exact_max_p) {
+      // exact subproblem: eigendecomposition for small p, Moré-Sorensen's
+      // Cholesky iteration for medium p, Steihaug's CG beyond (or when
+      // Moré-Sorensen cannot settle, as in the hard case)
+      bool ms_ok = false;
+      if (n <= std::min(opt.exact_max_p, 200)) {
         ts = trust_exact(H, g, radius);
-      } else {
+      } else if (n <= opt.exact_max_p) {
+        ts = trust_more_sorensen(H, g, radius, ms_ok);
+      }
+      if (n > std::min(opt.exact_max_p, 200) && !ms_ok) {
         ts = trust_steihaug([&](const Vec& v) { return Vec(H * v); }, g, radius, cg_maxit * 4);
       }
       double pred = -(g.dot(ts.p) + 0.5 * ts.p.dot(H * ts.p));

@@ -15,6 +15,7 @@
 
 #include "common.hpp"
 
+#include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <functional>
@@ -116,6 +117,53 @@ inline TrustStep trust_exact(const Mat& H, const Vec& g, double radius) {
   out.p = pstep(s);
   out.boundary = true;
   out.sigma = s;
+  return out;
+}
+
+// Moré & Sorensen (1983), as in Nocedal & Wright, Alg. 4.3: Newton's method
+// on 1/||p(lambda)|| - 1/radius with one Cholesky factorisation of
+// H + lambda I per step, safeguarded by the bounds [lo, hi] on lambda. It
+// needs no eigendecomposition, so it serves medium p (hundreds to a few
+// thousand). Returns ok = false when it cannot settle (e.g. the hard case);
+// the caller then falls back on Steihaug's CG.
+inline TrustStep trust_more_sorensen(const Mat& H, const Vec& g, double radius, bool& ok) {
+  const Eigen::Index n = g.size();
+  TrustStep out;
+  ok = false;
+  const double gn = g.norm();
+  double hnorm = 0;  // ||H||_1 bounds the eigenvalues
+  for (Eigen::Index j = 0; j < n; ++j) hnorm = std::max(hnorm, H.col(j).cwiseAbs().sum());
+  const double min_diag = H.diagonal().minCoeff();
+  double lo = std::max({0.0, -min_diag, gn / radius - hnorm});
+  double hi = gn / radius + hnorm;
+  double lambda = 0;
+  Eigen::LLT<Mat> llt;
+  Mat A = H;
+  for (int it = 0; it < 40; ++it) {
+    A = H;
+    A.diagonal().array() += lambda;
+    llt.compute(A);
+    if (llt.info() != Eigen::Success) {  // H + lambda I not positive definite
+      lo = std::max(lo, lambda);
+      lambda = std::max(std::sqrt(lo * hi), lo + 0.01 * (hi - lo));
+      continue;
+    }
+    Vec p = llt.solve(-g);
+    const double pn = p.norm();
+    if ((lambda == 0 && pn <= radius) || std::fabs(pn - radius) <= 0.01 * radius) {
+      out.p = p;
+      out.sigma = lambda;
+      out.boundary = lambda > 0;
+      ok = p.allFinite();
+      return out;
+    }
+    if (pn < radius) hi = lambda; else lo = lambda;
+    const Vec q = llt.matrixL().solve(p);
+    double next = lambda + (pn / q.norm()) * (pn / q.norm()) * (pn - radius) / radius;
+    if (!(next > lo && next < hi)) next = std::max(std::sqrt(lo * hi), lo + 0.01 * (hi - lo));
+    if (hi - lo <= 1e-12 * std::max(1.0, hi)) break;
+    lambda = next;
+  }
   return out;
 }
 
