@@ -11,6 +11,58 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// glm_simd_cpp
+bool glm_simd_cpp();
+RcppExport SEXP _newtonr_glm_simd_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(glm_simd_cpp());
+    return rcpp_result_gen;
+END_RCPP
+}
+// glm_all_finite_cpp
+bool glm_all_finite_cpp(Rcpp::NumericVector x);
+RcppExport SEXP _newtonr_glm_all_finite_cpp(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_all_finite_cpp(x));
+    return rcpp_result_gen;
+END_RCPP
+}
+// glm_xb_cpp
+Rcpp::NumericVector glm_xb_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector beta, Rcpp::NumericVector offset, int threads);
+RcppExport SEXP _newtonr_glm_xb_cpp(SEXP xSEXP, SEXP betaSEXP, SEXP offsetSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type beta(betaSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type offset(offsetSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_xb_cpp(x, beta, offset, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// glm_wls_cpp
+Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w, Rcpp::NumericVector r, Rcpp::NumericVector pen, double tol, int threads, bool simd);
+RcppExport SEXP _newtonr_glm_wls_cpp(SEXP xSEXP, SEXP wSEXP, SEXP rSEXP, SEXP penSEXP, SEXP tolSEXP, SEXP threadsSEXP, SEXP simdSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type pen(penSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< bool >::type simd(simdSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_wls_cpp(x, w, r, pen, tol, threads, simd));
+    return rcpp_result_gen;
+END_RCPP
+}
 // newtonr_build_info_cpp
 Rcpp::List newtonr_build_info_cpp();
 RcppExport SEXP _newtonr_newtonr_build_info_cpp() {
@@ -61,6 +113,10 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_newtonr_glm_simd_cpp", (DL_FUNC) &_newtonr_glm_simd_cpp, 0},
+    {"_newtonr_glm_all_finite_cpp", (DL_FUNC) &_newtonr_glm_all_finite_cpp, 1},
+    {"_newtonr_glm_xb_cpp", (DL_FUNC) &_newtonr_glm_xb_cpp, 4},
+    {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 7},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 12},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 6},

@@ -1,0 +1,408 @@
+# glm_fit.R -- newton_glm_fit(): glm.fit()'s interface and return value, with
+# the weighted least-squares step of IRLS done in C++ (blocked, threaded,
+# deterministic X'WX and an aliasing Cholesky; see inst/include/newtonr/).
+
+#' Control settings for newton_glm_fit()
+#'
+#' Checked once, like [stats::glm.control()].
+#'
+#' @param epsilon positive convergence tolerance: iterations stop when
+#'   `|dev - dev_old| / (|dev| + 0.1) < epsilon` (glm's criterion; `dev` is the
+#'   penalised deviance when `lambda > 0`).
+#' @param maxit maximal number of iterations (default 25 for `"irls"`, 5000 for
+#'   `"gd"`).
+#' @param trace logical; print `Deviance = ... Iterations - k` as glm does.
+#' @param type `"fisher"` (expected information, IRLS as in glm) or `"newton"`
+#'   (observed information; differs from Fisher scoring for non-canonical
+#'   links; falls back to Fisher on an iteration where the observed
+#'   information is not positive definite).
+#' @param lambda non-negative ridge penalty: the fit minimises
+#'   `deviance + lambda * sum(beta^2)` over the non-intercept coefficients.
+#' @param algorithm `"irls"` (Newton/Fisher scoring) or `"gd"` (gradient
+#'   descent, for teaching: step `1/L` with `L` the largest eigenvalue of
+#'   X'WX at the start, doubled tentatively each iteration and halved until
+#'   the Armijo condition holds on the deviance).
+#' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The
+#'   result is bit-identical whatever the thread count.
+#' @param ... further settings: an error names any unknown one.
+#' @return A list of class `"newton_glm_control"`.
+#' @examples
+#' newton_glm_control(epsilon = 1e-10, type = "newton")
+#' @export
+newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
+                               type = c("fisher", "newton"), lambda = 0,
+                               algorithm = c("irls", "gd"), threads = NULL, ...) {
+  extra <- setdiff(names(list(...)), "")
+  if (length(extra)) {
+    stop(sprintf("'control' has unknown setting(s): %s", paste(extra, collapse = ", ")),
+         call. = FALSE)
+  }
+  type <- match.arg(type)
+  algorithm <- match.arg(algorithm)
+  if (missing(maxit) && algorithm == "gd") maxit <- 5000
+  check_number(epsilon, "epsilon", lower = 0, open_lower = TRUE)
+  check_number(maxit, "maxit", lower = 1, integer = TRUE)
+  check_flag(as.logical(trace), "trace")
+  check_number(lambda, "lambda", lower = 0)
+  if (!is.null(threads)) check_number(threads, "threads", lower = 1, integer = TRUE)
+  structure(list(epsilon = epsilon, maxit = as.integer(maxit),
+                 trace = as.logical(trace), type = type, lambda = lambda,
+                 algorithm = algorithm,
+                 threads = if (is.null(threads)) NULL else as.integer(threads)),
+            class = "newton_glm_control")
+}
+
+#' Fit a GLM by Newton's method / IRLS (matrix interface)
+#'
+#' A drop-in replacement for [stats::glm.fit()]: same arguments, same return
+#' fields, so `glm(..., method = newtonr::newton_glm_fit)` works.
+#'
+#' Differences from glm.fit: X'WX is accumulated in C++ over fixed row blocks
+#' (OpenMP, bit-identical for any thread count) and solved by a Cholesky that
+#' aliases the same columns as glm's LINPACK QR; the step is halved also when
+#' the (penalised) deviance rises; `effects` has length n whose first `rank`
+#' entries are Q'z computed from R (the remaining entries are 0); `qr` holds
+#' only the p x p R factor (enough for `summary.glm` and `predict(se.fit =)`).
+#' For binomial fits with fitted probabilities numerically 0 or 1, a second
+#' warning names the covariates whose coefficients diverge (those whose last
+#' step is still large relative to the coefficient and, scaled by the column's
+#' range, at least a tenth of the largest step).
+#'
+#' Aliasing: a column is aliased when its remaining squared norm in X'WX
+#' falls below `max(tol^2, 64 p eps)` times its original squared norm. Exactly
+#' collinear columns are aliased as glm aliases them; columns whose relative
+#' remaining norm lies between glm's `tol` and about `1e-6` are aliased here
+#' but not by glm (forming X'WX squares the condition number).
+#'
+#' Speed: the X'WX accumulation uses an AVX2/FMA kernel when the CPU has it
+#' (`options(newtonr.simd = FALSE)` turns it off); the family's mean,
+#' variance and deviance are evaluated through the family object's R
+#' functions, once per iteration on whole vectors.
+#'
+#' @param x,y,weights,start,etastart,mustart,offset,family,intercept,singular.ok
+#'   as in [stats::glm.fit()].
+#' @param control a list of settings for [newton_glm_control()].
+#' @return glm.fit's list (coefficients, residuals, fitted.values, effects, R,
+#'   rank, qr, family, linear.predictors, deviance, aic, null.deviance, iter,
+#'   weights, prior.weights, df.residual, df.null, y, converged, boundary) plus
+#'   `trace` (data.frame: iter, deviance, halvings, grad_norm), `algorithm`
+#'   and `control`.
+#' @examples
+#' x <- cbind(1, matrix(rnorm(200), 100))
+#' y <- rbinom(100, 1, plogis(x %*% c(0.5, 1, -1)))
+#' fit <- newton_glm_fit(x, y, family = binomial())
+#' fit$coefficients
+#' fit$trace
+#' @export
+newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
+                           mustart = NULL, offset = NULL, family = gaussian(),
+                           control = list(), intercept = TRUE, singular.ok = TRUE) {
+  if (!inherits(control, "newton_glm_control")) {
+    control <- do.call(newton_glm_control, as.list(control))
+  }
+  if (is.data.frame(x)) x <- as.matrix(x)
+  if (!is.matrix(x)) x <- as.matrix(x)
+  if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
+  if (!is.double(x)) storage.mode(x) <- "double"
+  if (!glm_all_finite_cpp(x)) {
+    if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
+    stop_arg("x", "must be finite (no Inf)")
+  }
+  if (is.character(y)) stop_arg("y", "must be numeric, logical or a factor, not a character vector")
+  if (is.function(family)) family <- family()
+  if (!is.list(family) || !is.function(family$variance) || !is.function(family$linkinv)) {
+    stop("'family' argument seems not to be a valid family object", call. = FALSE)
+  }
+  xnames <- dimnames(x)[[2L]]
+  ynames <- if (is.matrix(y)) rownames(y) else names(y)
+  nobs <- NROW(y)
+  nvars <- ncol(x)
+  if (nrow(x) != nobs) {
+    stop(sprintf("'x' has %d rows but 'y' has %d observations", nrow(x), nobs), call. = FALSE)
+  }
+  if (nobs == 0L) stop_arg("y", "has zero observations")
+  EMPTY <- nvars == 0
+  if (is.null(weights)) weights <- rep.int(1, nobs)
+  if (length(weights) != nobs) stop_arg("weights", "must have length %d, not %d", nobs, length(weights))
+  if (anyNA(weights)) stop_arg("weights", "must not contain NA")
+  if (any(weights < 0)) stop("negative weights not allowed", call. = FALSE)
+  if (is.null(offset)) offset <- rep.int(0, nobs)
+  if (length(offset) != nobs) stop_arg("offset", "must have length %d, not %d", nobs, length(offset))
+  variance <- family$variance
+  linkinv <- family$linkinv
+  dev.resids <- family$dev.resids
+  aic <- family$aic
+  mu.eta <- family$mu.eta
+  valideta <- family$valideta %or% function(eta) TRUE
+  validmu <- family$validmu %or% function(mu) TRUE
+  # family$initialize is evaluated exactly as glm.fit does: it checks y's
+  # support and sets mustart, n and (binomial) y and weights.
+  n <- NULL
+  if (is.null(mustart)) {
+    eval(family$initialize)
+  } else {
+    mukeep <- mustart
+    eval(family$initialize)
+    mustart <- mukeep
+  }
+  tol <- min(1e-07, control$epsilon / 1000)
+  threads <- if (is.null(control$threads)) 0L else control$threads
+  # AVX2/FMA kernel for X'WX when the CPU has it (option for comparisons)
+  simd <- isTRUE(getOption("newtonr.simd", TRUE))
+  pen <- rep(control$lambda, nvars)
+  if (control$lambda > 0 && intercept) {
+    is_int <- vapply(seq_len(nvars), function(j) all(x[, j] == 1), NA)
+    pen[is_int] <- 0
+  }
+  pdev_of <- function(dev, beta) {
+    if (control$lambda > 0) dev + sum(pen * beta^2, na.rm = TRUE) else dev
+  }
+  trace_iter <- integer(); trace_dev <- numeric(); trace_halv <- integer()
+  trace_grad <- numeric()
+  coef_hist <- list()
+  fit <- NULL
+  if (EMPTY) {
+    eta <- rep.int(0, nobs) + offset
+    if (!valideta(eta)) stop("invalid linear predictor values in empty model", call. = FALSE)
+    mu <- linkinv(eta)
+    if (!validmu(mu)) stop("invalid fitted means in empty model", call. = FALSE)
+    dev <- sum(dev.resids(y, mu, weights))
+    w <- (weights * mu.eta(eta)^2) / variance(mu)
+    residuals <- (y - mu) / mu.eta(eta)
+    boundary <- conv <- TRUE
+    coef <- numeric()
+    iter <- 0L
+    wt <- w
+  } else {
+    coefold <- NULL
+    eta <- etastart %or% {
+      if (!is.null(start)) {
+        if (length(start) != nvars) {
+          stop(gettextf("length of 'start' should equal %d and correspond to initial coefs for %s",
+                        nvars, paste(deparse(xnames), collapse = ", ")), domain = NA)
+        }
+        coefold <- start
+        offset + as.vector(x %*% start)
+      } else family$linkfun(mustart)
+    }
+    mu <- linkinv(eta)
+    if (!(validmu(mu) && valideta(eta))) {
+      stop("cannot find valid starting values: please specify some", call. = FALSE)
+    }
+    devold <- sum(dev.resids(y, mu, weights))
+    pdevold <- if (is.null(coefold)) devold else pdev_of(devold, coefold)
+    boundary <- conv <- FALSE
+    eval_at <- function(beta) {
+      b0 <- beta; b0[is.na(b0)] <- 0
+      eta <- glm_xb_cpp(x, b0, as.double(offset), threads)
+      mu <- linkinv(eta)
+      ok <- valideta(eta) && validmu(mu)
+      dev <- if (ok) sum(dev.resids(y, mu, weights)) else NaN
+      list(eta = eta, mu = mu, ok = ok, dev = dev, pdev = pdev_of(dev, b0))
+    }
+    gd <- control$algorithm == "gd"
+    gd_step <- NULL
+    start_b <- start
+    for (iter in 1L:control$maxit) {
+      good <- weights > 0
+      varmu <- variance(mu)
+      if (anyNA(varmu[good])) stop("NAs in V(mu)")
+      if (any(varmu[good] == 0)) stop("0s in V(mu)")
+      mu.eta.val <- mu.eta(eta)
+      if (any(is.na(mu.eta.val[good]))) stop("NAs in d(mu)/d(eta)")
+      good <- (weights > 0) & (mu.eta.val != 0)
+      if (all(!good)) {
+        conv <- FALSE
+        warning(gettextf("no observations informative at iteration %d", iter), domain = NA)
+        break
+      }
+      wF <- weights * mu.eta.val^2 / varmu
+      u <- weights * (y - mu) * mu.eta.val / varmu  # score wrt eta
+      if (!all(good)) {
+        wF[!good] <- 0
+        u[!good] <- 0
+      }
+      beta_cur <- if (is.null(start_b)) NULL else { b <- start_b; b[is.na(b)] <- 0; b }
+      if (gd && !is.null(beta_cur)) {
+        # gradient of the penalised deviance is -2 (X'u - pen * beta)
+        g <- drop(crossprod(x, u)) - pen * beta_cur
+        if (is.null(gd_step)) {
+          fitL <- glm_wls_cpp(x, wF, u, pen, tol, threads, simd)
+          L <- max(eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values)
+          gd_step <- 1 / L
+        }
+        t <- gd_step * 2
+        nh <- 0L
+        repeat {
+          cand <- beta_cur + t * g
+          ev <- eval_at(cand)
+          if (ev$ok && is.finite(ev$pdev) && ev$pdev <= pdevold - 1e-4 * 2 * t * sum(g^2)) break
+          t <- t / 2; nh <- nh + 1L
+          if (nh > 60L) break
+        }
+        gd_step <- t
+        start_b <- cand
+        eta <- ev$eta; mu <- ev$mu; dev <- ev$dev; pdev <- ev$pdev
+        gnorm <- sqrt(sum(g^2))
+      } else {
+        wuse <- wF
+        if (control$type == "newton") {
+          # observed information: wF - prior * (y - mu) * d/deta(mu.eta / V)
+          h <- 1e-5 * pmax(1, abs(eta))
+          fd <- function(e) mu.eta(e) / variance(linkinv(e))
+          dq <- (fd(eta + h) - fd(eta - h)) / (2 * h)
+          wO <- ifelse(good, wF - weights * (y - mu) * dq, 0)
+          if (all(is.finite(wO)) && all(wO >= 0)) wuse <- wO
+        }
+        r <- wuse * (eta - offset) + u
+        fit <- glm_wls_cpp(x, wuse, r, pen, tol, threads, simd)
+        if (any(!is.finite(fit$coefficients[fit$pivot[seq_len(fit$rank)]]))) {
+          conv <- FALSE
+          warning(gettextf("non-finite coefficients at iteration %d", iter), domain = NA)
+          break
+        }
+        if (nobs < fit$rank) {
+          stop(sprintf(ngettext(nobs, "X matrix has rank %d, but only %d observation",
+                                "X matrix has rank %d, but only %d observations"),
+                       fit$rank, nobs), domain = NA)
+        }
+        if (!singular.ok && fit$rank < nvars) stop("singular fit encountered")
+        # X'u = X'r - (X'WX) beta, since r = w * (X beta) + u: no extra pass
+        gnorm <- if (is.null(beta_cur)) NA_real_ else
+          sqrt(sum((fit$xty - drop(fit$xtwx %*% beta_cur) - pen * beta_cur)^2))
+        newb <- fit$coefficients
+        ev <- eval_at(newb)
+        nh <- 0L
+        # Step-halving (glm halves on non-finite deviance and invalid eta/mu;
+        # we also halve when the penalised deviance rises).
+        invalid_seen <- FALSE
+        while (!ev$ok || !is.finite(ev$dev) ||
+               (!is.null(coefold) && ev$pdev > pdevold + 1e-10 * (abs(pdevold) + 0.1))) {
+          if (!ev$ok || !is.finite(ev$dev)) invalid_seen <- TRUE
+          if (is.null(coefold)) {
+            if (!ev$ok || !is.finite(ev$dev)) {
+              stop("no valid set of coefficients has been found: please supply starting values",
+                   call. = FALSE)
+            }
+            break
+          }
+          if (nh >= control$maxit) {
+            if (!ev$ok || !is.finite(ev$dev)) stop("inner loop; cannot correct step size", call. = FALSE)
+            break
+          }
+          nh <- nh + 1L
+          newb <- (newb + coefold) / 2
+          ev <- eval_at(newb)
+        }
+        if (nh > 0L) {
+          if (invalid_seen) boundary <- TRUE
+          if (control$trace) cat("Step halved: new deviance = ", ev$dev, "\n", sep = "")
+        }
+        start_b <- newb
+        eta <- ev$eta; mu <- ev$mu; dev <- ev$dev; pdev <- ev$pdev
+      }
+      if (control$trace) cat("Deviance = ", dev, " Iterations - ", iter, "\n", sep = "")
+      trace_iter <- c(trace_iter, iter); trace_dev <- c(trace_dev, dev)
+      trace_halv <- c(trace_halv, nh); trace_grad <- c(trace_grad, gnorm)
+      coef_hist[[length(coef_hist) + 1L]] <- start_b
+      if (abs(pdev - pdevold) / (0.1 + abs(pdev)) < control$epsilon) {
+        conv <- TRUE
+        coef <- start_b
+        break
+      } else {
+        devold <- dev; pdevold <- pdev
+        coef <- coefold <- start_b
+        coefold[is.na(coefold)] <- 0
+      }
+    }
+    if (!conv) warning("glm.fit: algorithm did not converge", call. = FALSE)
+    if (boundary) {
+      warning("glm.fit: algorithm stopped at boundary value", call. = FALSE)
+    }
+    # Final weights and R at the solution as glm reports them (from the last
+    # IRLS iteration's weights, as glm.fit does).
+    good <- weights > 0
+    mu.eta.val <- mu.eta(eta)
+    if (gd || is.null(fit)) {
+      varmu <- variance(mu)
+      good <- (weights > 0) & (mu.eta.val != 0)
+      wF <- ifelse(good, weights * mu.eta.val^2 / varmu, 0)
+      fit <- glm_wls_cpp(x, wF, wF * 0, pen, tol, threads, simd)
+    }
+    eps <- 10 * .Machine$double.eps
+    if (family$family == "binomial") {
+      if (any(mu > 1 - eps) || any(mu < eps)) {
+        warning("glm.fit: fitted probabilities numerically 0 or 1 occurred", call. = FALSE)
+        k <- length(coef_hist)
+        if (k >= 2L) {
+          b1 <- coef_hist[[k]]; b0 <- coef_hist[[k - 1L]]
+          # Under separation the coefficient vector grows along the
+          # separating direction; flag the covariates carrying it: a last
+          # step still large relative to the coefficient, and (scaled by the
+          # column's spread) at least a tenth of the largest such step.
+          sc <- abs(b1 - b0) * apply(x, 2L, function(cl) diff(range(cl)))
+          div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
+          if (intercept) div <- setdiff(div, which(apply(x, 2L, function(cl) all(cl == 1))))
+          if (length(div)) {
+            nm <- if (is.null(xnames)) paste0("x", div) else xnames[div]
+            warning(sprintf("newton_glm_fit: coefficients of %s diverge (complete or quasi-complete separation)",
+                            paste(nm, collapse = ", ")), call. = FALSE)
+          }
+        }
+      }
+    }
+    if (family$family == "poisson") {
+      if (any(mu < eps)) warning("glm.fit: fitted rates numerically 0 occurred", call. = FALSE)
+    }
+    rank <- fit$rank
+    if (rank < nvars) coef[fit$pivot][seq.int(rank + 1, nvars)] <- NA
+    xxnames <- xnames[fit$pivot]
+    residuals <- (y - mu) / mu.eta.val
+    Rmat <- fit$R
+    if (rank < nvars) {
+      Rfull <- diag(nvars)
+      Rfull[seq_len(rank), ] <- Rmat[seq_len(rank), ]
+      Rmat <- Rfull
+    }
+    names(coef) <- xnames
+    dimnames(Rmat) <- list(xxnames, xxnames)
+    # glm.fit reports the working weights of the last iteration (those used
+    # in its final least-squares solve), and so do we.
+    wt <- wF
+  }
+  names(residuals) <- ynames
+  names(mu) <- ynames
+  names(eta) <- ynames
+  names(wt) <- ynames
+  names(weights) <- ynames
+  names(y) <- ynames
+  effects <- NULL
+  if (!EMPTY) {
+    effects <- numeric(nobs)
+    effects[seq_len(rank)] <- fit$effects
+    names(effects) <- c(xxnames[seq_len(rank)], rep.int("", nobs - rank))
+  }
+  wtdmu <- if (intercept) sum(weights * y) / sum(weights) else linkinv(offset)
+  nulldev <- sum(dev.resids(y, wtdmu, weights))
+  n.ok <- nobs - sum(weights == 0)
+  nulldf <- n.ok - as.integer(intercept)
+  rank <- if (EMPTY) 0 else rank
+  resdf <- n.ok - rank
+  aic.model <- aic(y, n, mu, weights, dev) + 2 * rank
+  qr <- if (!EMPTY) {
+    structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
+                   pivot = fit$pivot, tol = tol), class = "qr")
+  }
+  list(coefficients = coef, residuals = residuals, fitted.values = mu,
+       effects = effects, R = if (!EMPTY) Rmat, rank = rank, qr = qr,
+       family = family, linear.predictors = eta, deviance = dev, aic = aic.model,
+       null.deviance = nulldev, iter = iter, weights = wt, prior.weights = weights,
+       df.residual = resdf, df.null = nulldf, y = y, converged = conv,
+       boundary = boundary,
+       trace = new_trace(list(iter = trace_iter, deviance = trace_dev,
+                              halvings = trace_halv, grad_norm = trace_grad)),
+       algorithm = control$algorithm, control = control)
+}
+
+# x, or y when x is NULL (base R only has %||% from 4.4.0).
+`%or%` <- function(x, y) if (is.null(x)) y else x

@@ -1,0 +1,240 @@
+# newton_glm_fit() against stats::glm.fit()/glm() on seeded simulated data.
+
+sim_glm <- function(n = 300, seed = 1) {
+  set.seed(seed)
+  x <- cbind("(Intercept)" = 1, a = rnorm(n), b = runif(n), c = rnorm(n))
+  eta <- drop(x %*% c(0.3, 0.4, -0.5, 0.2))
+  list(x = x, eta = eta, n = n)
+}
+
+# A response whose mean lies inside the family's domain for this link.
+response_for <- function(fam, d) {
+  n <- d$n
+  set.seed(2)
+  e <- switch(fam$link, identity = 5 + d$eta, sqrt = 2 + 0.5 * d$eta,
+              inverse = 0.5 + 0.1 * d$eta, "1/mu^2" = 0.5 + 0.1 * d$eta,
+              log = 1 + 0.3 * d$eta, d$eta)
+  mu <- fam$linkinv(e)
+  switch(fam$family,
+    gaussian = mu + rnorm(n, sd = 0.1),
+    binomial = , quasibinomial = rbinom(n, 1, pmin(mu, 0.9)),
+    poisson = , quasipoisson = rpois(n, mu),
+    Gamma = rgamma(n, shape = 5, rate = 5 / mu),
+    inverse.gaussian = rgamma(n, shape = 30, rate = 30 / mu),
+    quasi = rpois(n, mu) + 0.5
+  )
+}
+
+fams <- list(
+  gaussian(), gaussian("log"), gaussian("inverse"),
+  binomial(), binomial("probit"), binomial("cauchit"), binomial("log"), binomial("cloglog"),
+  poisson(), poisson("identity"), poisson("sqrt"),
+  Gamma(), Gamma("identity"), Gamma("log"),
+  inverse.gaussian(), inverse.gaussian("inverse"), inverse.gaussian("identity"),
+  inverse.gaussian("log"),
+  quasibinomial(), quasipoisson(),
+  quasi(link = "log", variance = "mu"), quasi(link = "identity", variance = "constant"),
+  quasi(link = "log", variance = "mu^2"), quasi(link = "log", variance = "mu^3"),
+  quasi(link = "log", variance = "mu(1-mu)")
+)
+
+test_that("every family/link matches glm.fit", {
+  d <- sim_glm()
+  for (fam in fams) {
+    y <- response_for(fam, d)
+    if (fam$family == "quasi" && fam$varfun == "mu(1-mu)") y <- rbinom(d$n, 1, 0.4)
+    st <- NULL
+    if (fam$family == "binomial" && fam$link == "log") {
+      y <- rbinom(d$n, 1, exp(0.3 * d$eta - 2))
+      st <- c(-2, 0, 0, 0)
+    }
+    lab <- paste(fam$family, fam$link)
+    ref <- tryCatch(suppressWarnings(glm.fit(d$x, y, start = st, family = fam)), error = function(e) stop(lab, conditionMessage(e)))
+    fit <- suppressWarnings(newton_glm_fit(d$x, y, start = st, family = fam))
+    lab <- paste(fam$family, fam$link)
+    expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-8, label = lab)
+    expect_equal(fit$deviance, ref$deviance, tolerance = 1e-8, label = lab)
+    expect_equal(fit$aic, ref$aic, tolerance = 1e-8, label = lab)
+    expect_equal(fit$fitted.values, ref$fitted.values, tolerance = 1e-8, label = lab)
+    expect_equal(fit$null.deviance, ref$null.deviance, tolerance = 1e-8, label = lab)
+    expect_equal(fit$df.residual, ref$df.residual)
+    expect_equal(fit$weights, ref$weights, tolerance = 1e-6, label = lab)
+    expect_equal(crossprod(fit$R), crossprod(ref$R), tolerance = 1e-6, label = lab)
+  }
+})
+
+test_that("glm(method = newton_glm_fit) equals glm, summary and predict included", {
+  d <- sim_glm()
+  df <- data.frame(y = rbinom(d$n, 1, plogis(d$eta)), d$x[, -1])
+  g1 <- glm(y ~ a + b + c, binomial, df)
+  g2 <- glm(y ~ a + b + c, binomial, df, method = newton_glm_fit)
+  expect_equal(coef(g2), coef(g1), tolerance = 1e-8)
+  expect_equal(coef(summary(g2)), coef(summary(g1)), tolerance = 1e-6)
+  expect_equal(predict(g2, se.fit = TRUE)$se.fit, predict(g1, se.fit = TRUE)$se.fit,
+               tolerance = 1e-6)
+  expect_equal(AIC(g2), AIC(g1), tolerance = 1e-8)
+  expect_s3_class(g2$trace, "data.frame")
+  expect_named(g2$trace, c("iter", "deviance", "halvings", "grad_norm"))
+})
+
+test_that("binomial response forms: factor, proportions with weights, cbind", {
+  set.seed(3)
+  n <- 200
+  df <- data.frame(a = rnorm(n))
+  tr <- rbinom(n, 10, plogis(0.5 * df$a))
+  df$f <- factor(ifelse(rbinom(n, 1, plogis(df$a)) == 1, "yes", "no"))
+  df$p <- tr / 10
+  g1 <- glm(cbind(tr, 10 - tr) ~ a, binomial, df)
+  g2 <- glm(cbind(tr, 10 - tr) ~ a, binomial, df, method = newton_glm_fit)
+  expect_equal(coef(g2), coef(g1), tolerance = 1e-8)
+  expect_equal(g2$aic, g1$aic, tolerance = 1e-8)
+  g1 <- glm(p ~ a, binomial, df, weights = rep(10, n))
+  g2 <- glm(p ~ a, binomial, df, weights = rep(10, n), method = newton_glm_fit)
+  expect_equal(coef(g2), coef(g1), tolerance = 1e-8)
+  g1 <- glm(f ~ a, binomial, df)
+  g2 <- glm(f ~ a, binomial, df, method = newton_glm_fit)
+  expect_equal(coef(g2), coef(g1), tolerance = 1e-8)
+})
+
+test_that("offsets and prior weights", {
+  d <- sim_glm()
+  set.seed(4)
+  off <- runif(d$n, 0, 1)
+  wts <- rpois(d$n, 2)
+  y <- rpois(d$n, exp(d$eta + off))
+  ref <- glm.fit(d$x, y, weights = wts, offset = off, family = poisson())
+  fit <- newton_glm_fit(d$x, y, weights = wts, offset = off, family = poisson())
+  expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-8)
+  expect_equal(fit$deviance, ref$deviance, tolerance = 1e-8)
+  expect_equal(fit$df.residual, ref$df.residual)
+  expect_equal(fit$aic, ref$aic, tolerance = 1e-8)
+})
+
+test_that("rank deficiency aliases the same columns as glm; singular.ok = FALSE errors", {
+  d <- sim_glm()
+  x <- cbind(d$x, d1 = d$x[, "a"] + d$x[, "b"], d2 = 2 * d$x[, "c"])
+  x <- x[, c(1, 2, 5, 3, 4, 6)]
+  y <- rbinom(d$n, 1, plogis(d$eta))
+  ref <- glm.fit(x, y, family = binomial())
+  fit <- newton_glm_fit(x, y, family = binomial())
+  expect_identical(is.na(fit$coefficients), is.na(ref$coefficients))
+  expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-8)
+  expect_identical(fit$qr$pivot, ref$qr$pivot)
+  expect_equal(fit$rank, ref$rank)
+  expect_error(newton_glm_fit(x, y, family = binomial(), singular.ok = FALSE),
+               "singular fit encountered")
+})
+
+test_that("separation gives glm's warning and names the diverging covariate", {
+  set.seed(5)
+  n <- 100
+  x <- cbind("(Intercept)" = 1, sep = rnorm(n), noise = rnorm(n))
+  y <- as.numeric(x[, "sep"] > 0)
+  msgs <- character()
+  withCallingHandlers(newton_glm_fit(x, y, family = binomial()),
+                      warning = function(w) {
+                        msgs <<- c(msgs, conditionMessage(w))
+                        invokeRestart("muffleWarning")
+                      })
+  expect_true(any(grepl("fitted probabilities numerically 0 or 1 occurred", msgs)))
+  div <- grep("diverge", msgs, value = TRUE)
+  expect_length(div, 1L)
+  expect_match(div, "sep")
+  expect_no_match(div, "noise")
+})
+
+test_that("type = 'newton' reaches the same optimum as Fisher on a non-canonical link", {
+  d <- sim_glm()
+  fam <- binomial("probit")
+  y <- response_for(fam, d)
+  ctl <- list(epsilon = 1e-14, maxit = 50)
+  ref <- glm.fit(d$x, y, family = fam, control = ctl)
+  f1 <- newton_glm_fit(d$x, y, family = fam, control = c(ctl, type = "newton"))
+  expect_equal(f1$coefficients, ref$coefficients, tolerance = 1e-8)
+  fam <- Gamma("log")
+  y <- response_for(fam, d)
+  ref <- glm.fit(d$x, y, family = fam, control = ctl)
+  f1 <- newton_glm_fit(d$x, y, family = fam, control = c(ctl, type = "newton"))
+  expect_equal(f1$coefficients, ref$coefficients, tolerance = 1e-8)
+})
+
+test_that("lambda > 0 gives the closed-form ridge solution (gaussian) and optim's (logistic)", {
+  d <- sim_glm()
+  set.seed(6)
+  y <- d$eta + rnorm(d$n)
+  lam <- 5
+  D <- diag(c(0, 1, 1, 1))
+  closed <- solve(crossprod(d$x) + lam * D, crossprod(d$x, y))
+  fit <- newton_glm_fit(d$x, y, control = list(lambda = lam))
+  expect_equal(unname(fit$coefficients), unname(drop(closed)), tolerance = 1e-8)
+  yb <- rbinom(d$n, 1, plogis(d$eta))
+  obj <- function(b) {
+    eta <- drop(d$x %*% b)
+    -2 * sum(yb * eta - log1p(exp(eta))) + lam * sum(b[-1]^2)
+  }
+  gr <- function(b) {
+    mu <- plogis(drop(d$x %*% b))
+    drop(-2 * crossprod(d$x, yb - mu)) + 2 * lam * c(0, b[-1])
+  }
+  op <- optim(rep(0, 4), obj, gr, method = "BFGS", control = list(reltol = 1e-14, maxit = 1000))
+  fit <- newton_glm_fit(d$x, yb, family = binomial(),
+                        control = list(lambda = lam, epsilon = 1e-14))
+  expect_equal(unname(fit$coefficients), op$par, tolerance = 1e-6)
+})
+
+test_that("gradient descent reaches the same model with many more iterations", {
+  d <- sim_glm()
+  y <- rbinom(d$n, 1, plogis(d$eta))
+  nt <- newton_glm_fit(d$x, y, family = binomial())
+  gd <- newton_glm_fit(d$x, y, family = binomial(),
+                       control = list(algorithm = "gd", epsilon = 1e-12, maxit = 20000))
+  expect_true(gd$converged)
+  expect_gt(gd$iter, 10 * nt$iter)
+  expect_equal(gd$coefficients, nt$coefficients, tolerance = 1e-3)
+  expect_equal(gd$algorithm, "gd")
+})
+
+test_that("trace = TRUE prints like glm", {
+  d <- sim_glm()
+  y <- rbinom(d$n, 1, plogis(d$eta))
+  expect_output(newton_glm_fit(d$x, y, family = binomial(), control = list(trace = TRUE)),
+                "Deviance = [0-9.]+ Iterations - 1")
+})
+
+test_that("results are identical for 1 and 2 threads", {
+  set.seed(7)
+  n <- 20000
+  x <- cbind(1, matrix(rnorm(n * 5), n))
+  y <- rbinom(n, 1, plogis(x %*% rnorm(6, sd = 0.3)))
+  f1 <- newton_glm_fit(x, y, family = binomial(), control = list(threads = 1))
+  f2 <- newton_glm_fit(x, y, family = binomial(), control = list(threads = 2))
+  expect_identical(f1$coefficients, f2$coefficients)
+  expect_identical(f1$deviance, f2$deviance)
+})
+
+test_that("bad input gives glm-like or clear errors", {
+  d <- sim_glm(50)
+  expect_error(newton_glm_fit(d$x, -rpois(50, 2) - 1, family = poisson()),
+               "negative values not allowed")
+  expect_error(newton_glm_fit(d$x, rep(c(-1, 2), 25), family = binomial()),
+               "y values must be 0 <= y <= 1")
+  expect_error(newton_glm_fit(d$x, rep(c(0, 1), 25), family = Gamma()),
+               "non-positive values not allowed")
+  expect_error(newton_glm_fit(d$x, rnorm(50), weights = rep(-1, 50)), "negative weights")
+  expect_error(newton_glm_fit(d$x, rep("a", 50)), "'y' must be numeric")
+  expect_error(newton_glm_fit(d$x, rnorm(49)), "'x' has 50 rows")
+  x <- d$x; x[3, 2] <- Inf
+  expect_error(newton_glm_fit(x, rnorm(50)), "'x' must be finite")
+  expect_error(newton_glm_fit(d$x, rnorm(50), control = list(epsilon = -1)), "'epsilon'")
+  expect_error(newton_glm_fit(d$x, rnorm(50), control = list(type = "bfgs")), "should be one of")
+  expect_error(newton_glm_fit(d$x, rnorm(50), control = list(foo = 1)), "foo")
+})
+
+test_that("newton_glm_control is classed and checked", {
+  ctl <- newton_glm_control(type = "newton", lambda = 1)
+  expect_s3_class(ctl, "newton_glm_control")
+  expect_equal(ctl$type, "newton")
+  expect_equal(newton_glm_control(algorithm = "gd")$maxit, 5000L)
+  expect_error(newton_glm_control(maxit = 0), "'maxit'")
+  expect_error(newton_glm_control(lambda = -1), "'lambda'")
+})
