@@ -1,0 +1,168 @@
+# glm.R -- newton_glm(): the formula interface to newton_glm_fit(). It follows
+# stats::glm() step by step (model frame with subset/weights/na.action/offset/
+# etastart/mustart, family from a string, function or object, the offset-aware
+# null deviance refit) so that every glm method sees the fields it expects.
+# The object keeps no n x p matrix unless x = TRUE: its `qr` holds only the
+# p x p R factor; the methods needing glm's full QR rebuild it on demand
+# (see glm_methods.R).
+
+#' Fit a generalised linear model by Newton's method / IRLS
+#'
+#' A drop-in replacement for [stats::glm()]: the same arguments, the same
+#' fields in the result, and the glm methods (`summary`, `anova`, `predict`,
+#' `residuals`, `confint`, `plot`, ...) work on it. The fit itself is done by
+#' [newton_glm_fit()] (the C++ IRLS kernel).
+#'
+#' Differences from glm: the default `method` is `"newton_glm_fit"`;
+#' `control` takes the settings of [newton_glm_control()] (e.g.
+#' `type = "newton"`, `lambda`, `algorithm = "gd"`, `threads`); the result
+#' also has `trace`, a data.frame with one row per iteration (`iter`,
+#' `deviance`, `halvings`, `grad_norm`), shown by `plot(fit, which = "trace")`
+#' or [plot_trace()]; its `qr` component holds the p x p R factor only, and
+#' [qr()] on the fit rebuilds glm's full n x p QR when needed.
+#'
+#' @param formula a model formula, as in [stats::glm()] (a character string
+#'   is converted with [stats::as.formula()]).
+#' @param family a family: a function such as `binomial`, a call such as
+#'   `binomial(link = "probit")`, or its name as a string.
+#' @param data,weights,subset,na.action,start,etastart,mustart,offset as in
+#'   [stats::glm()].
+#' @param control a list of settings for [newton_glm_control()]; by default
+#'   built from `...`.
+#' @param model,x,y logical: keep the model frame, the model matrix, the
+#'   response in the result.
+#' @param method the fitting function or its name (default
+#'   `"newton_glm_fit"`; `"glm.fit"` also works); `"model.frame"` returns the
+#'   model frame.
+#' @param singular.ok logical; if `FALSE` a rank-deficient model is an error.
+#' @param contrasts an optional list of contrasts, see
+#'   [stats::model.matrix.default()].
+#' @param ... settings for [newton_glm_control()] when `control` is not given.
+#' @return An object of class `c("newton_glm", "glm", "lm")` with every field
+#'   of a glm object (`coefficients`, `residuals`, `fitted.values`, `effects`,
+#'   `R`, `rank`, `qr`, `family`, `linear.predictors`, `deviance`, `aic`,
+#'   `null.deviance`, `iter`, `weights`, `prior.weights`, `df.residual`,
+#'   `df.null`, `y`, `converged`, `boundary`, `model`, `na.action`, `call`,
+#'   `formula`, `terms`, `data`, `offset`, `control`, `method`, `contrasts`,
+#'   `xlevels`) plus `trace` and `algorithm`.
+#' @seealso [newton_glm_fit()], [newton_glm_control()], [plot_trace()].
+#' @examples
+#' fit <- newton_glm(am ~ wt + hp, family = binomial, data = mtcars)
+#' summary(fit)
+#' fit$trace
+#' all.equal(coef(fit), coef(glm(am ~ wt + hp, family = binomial, data = mtcars)))
+#' predict(fit, newdata = data.frame(wt = 3, hp = 120), type = "response",
+#'         se.fit = TRUE)
+#' @export
+newton_glm <- function(formula, family = gaussian, data, weights, subset,
+                       na.action, start = NULL, etastart, mustart, offset,
+                       control = list(...), model = TRUE,
+                       method = "newton_glm_fit", x = FALSE, y = TRUE,
+                       singular.ok = TRUE, contrasts = NULL, ...) {
+  cal <- match.call()
+  if (missing(formula)) stop_arg("formula", "is missing: give a model formula such as y ~ x")
+  if (is.character(formula) && length(formula) == 1L) formula <- stats::as.formula(formula)
+  if (!inherits(formula, "formula") || length(formula) != 3L) {
+    stop_arg("formula", "must be a two-sided formula such as y ~ x, not %s",
+             if (inherits(formula, "formula")) "a one-sided formula" else describe(formula))
+  }
+  family <- glm_family(family, parent.frame())
+  check_flag(model, "model")
+  check_flag(x, "x")
+  check_flag(y, "y")
+  check_flag(singular.ok, "singular.ok")
+  if (missing(data)) data <- environment(formula)
+  # the model frame, built exactly as glm builds it
+  mf <- match.call(expand.dots = FALSE)
+  m <- match(c("formula", "data", "subset", "weights", "na.action",
+               "etastart", "mustart", "offset"), names(mf), 0L)
+  mf <- mf[c(1L, m)]
+  mf$formula <- formula
+  mf$drop.unused.levels <- TRUE
+  mf[[1L]] <- quote(stats::model.frame)
+  mf <- eval(mf, parent.frame())
+  if (identical(method, "model.frame")) return(mf)
+  if (!is.character(method) && !is.function(method)) {
+    stop_arg("method", "must be a fitting function or its name, not %s", describe(method))
+  }
+  if (identical(method, "glm.fit")) {
+    control <- do.call(stats::glm.control, as.list(control))
+  } else if (identical(method, "newton_glm_fit") || identical(method, newton_glm_fit)) {
+    if (!inherits(control, "newton_glm_control")) {
+      if (!is.list(control)) stop_arg("control", "must be a list, not %s", describe(control))
+      control <- do.call(newton_glm_control, control)
+    }
+  }
+  mt <- attr(mf, "terms")
+  Y <- stats::model.response(mf, "any")
+  if (NROW(Y) == 0L) {
+    stop("no observations to fit (zero rows after removing missing values with 'na.action' and applying 'subset')",
+         call. = FALSE)
+  }
+  if (is.character(Y)) {
+    stop("the response must be numeric, logical or a factor, not a character vector; ",
+         "convert it with factor()", call. = FALSE)
+  }
+  if (length(dim(Y)) == 1L) {
+    nm <- rownames(Y)
+    dim(Y) <- NULL
+    if (!is.null(nm)) names(Y) <- nm
+  }
+  X <- if (!stats::is.empty.model(mt)) {
+    stats::model.matrix(mt, mf, contrasts)
+  } else {
+    matrix(NA_real_, NROW(Y), 0L)
+  }
+  w <- as.vector(stats::model.weights(mf))
+  if (!is.null(w) && !is.numeric(w)) stop_arg("weights", "must be a numeric vector")
+  if (!is.null(w) && any(w < 0)) stop("negative weights not allowed", call. = FALSE)
+  off <- as.vector(stats::model.offset(mf))
+  if (!is.null(off) && length(off) != NROW(Y)) {
+    stop(gettextf("number of offsets is %d should equal %d (number of observations)",
+                  length(off), NROW(Y)), domain = NA)
+  }
+  mus <- stats::model.extract(mf, "mustart")
+  etas <- stats::model.extract(mf, "etastart")
+  fitter <- if (is.function(method)) method else get(method, mode = "function")
+  intercept <- attr(mt, "intercept") > 0L
+  fit <- fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
+                mustart = mus, offset = off, family = family, control = control,
+                intercept = intercept, singular.ok = singular.ok)
+  # With an offset, glm's null deviance needs a fit of the intercept alone.
+  if (length(off) && intercept) {
+    fit2 <- fitter(x = X[, "(Intercept)", drop = FALSE], y = Y,
+                   mustart = fit$fitted.values, weights = w, offset = off,
+                   family = family, control = control, intercept = TRUE)
+    if (!fit2$converged) {
+      warning("fitting to calculate the null deviance did not converge -- increase 'maxit'?")
+    }
+    fit$null.deviance <- fit2$deviance
+  }
+  xlevels <- stats::.getXlevels(mt, mf)
+  contr <- attr(X, "contrasts")
+  if (x) fit$x <- X
+  rm(X)  # the n x p model matrix is not kept unless x = TRUE
+  if (model) fit$model <- mf
+  fit$na.action <- attr(mf, "na.action")
+  if (!y) fit$y <- NULL
+  structure(c(fit, list(call = cal, formula = formula, terms = mt, data = data,
+                        offset = off, control = control, method = method,
+                        contrasts = contr, xlevels = xlevels)),
+            class = c("newton_glm", "glm", "lm"))
+}
+
+# A family object from a string, a family function or a family object, with
+# glm's checks (and a clearer message for a misspelt name).
+glm_family <- function(family, env) {
+  if (is.character(family)) {
+    fam <- get0(family, envir = env, mode = "function")
+    if (is.null(fam)) stop_arg("family", "names no family function: \"%s\"", family)
+    family <- fam
+  }
+  if (is.function(family)) family <- family()
+  if (!is.list(family) || is.null(family$family) || !is.function(family$linkinv)) {
+    stop_arg("family", "must be a family such as binomial or poisson(link = \"log\"), not %s",
+             describe(family))
+  }
+  family
+}
