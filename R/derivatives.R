@@ -11,11 +11,12 @@ richardson_defaults <- function(hessian = FALSE) {
 
 check_richardson <- function(method.args, hessian) {
   opt <- merge_control(method.args, richardson_defaults(hessian), "method.args")
-  check_number(opt$d, "method.args$d", lower = 0, open_lower = TRUE)
-  check_number(opt$eps, "method.args$eps", lower = 0, open_lower = TRUE)
+  big <- .Machine$double.xmax  # finite: an infinite step gives no derivative
+  check_number(opt$d, "method.args$d", lower = 0, open_lower = TRUE, upper = big)
+  check_number(opt$eps, "method.args$eps", lower = 0, open_lower = TRUE, upper = big)
   check_number(opt$zero_tol, "method.args$zero_tol", lower = 0)
   check_number(opt$r, "method.args$r", lower = 1, upper = 20, integer = TRUE)
-  check_number(opt$v, "method.args$v", lower = 1, open_lower = TRUE)
+  check_number(opt$v, "method.args$v", lower = 1, open_lower = TRUE, upper = big)
   opt$r <- as.integer(opt$r)
   opt
 }

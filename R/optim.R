@@ -70,12 +70,15 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                                  exact_max_p = 1000L, cg_maxit = NULL, hessp = NULL,
                                  classify_max_p = 500L, auto_threshold = 200L,
                                  trace_par_max = 100L, trace = 0L, warn = TRUE) {
-  check_number(maxit, "control$maxit", lower = 1, integer = TRUE)
-  check_number(reltol, "control$reltol", lower = 0)
+  # the C++ loop counts in int; finite tolerances (gtol = Inf would
+  # "converge" at any starting point)
+  check_number(maxit, "control$maxit", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
+  check_number(reltol, "control$reltol", lower = 0, upper = .Machine$double.xmax)
   if (!is.numeric(abstol) || length(abstol) != 1L || is.na(abstol)) {
     stop_arg("control$abstol", "must be a single number, not %s", describe(abstol))
   }
-  check_number(gtol, "control$gtol", lower = 0)
+  if (abstol == Inf) stop_arg("control$abstol", "must be less than Inf (it is the value at which to stop)")
+  check_number(gtol, "control$gtol", lower = 0, upper = .Machine$double.xmax)
   check_number(fnscale, "control$fnscale")
   if (fnscale == 0 || !is.finite(fnscale)) stop_arg("control$fnscale", "must be finite and non-zero")
   if (!is.character(criterion)) stop_arg("control$criterion", "must be a string, not %s", describe(criterion))
@@ -254,6 +257,15 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   used <- if (method == "auto") {
     if (p <= ctrl$auto_threshold) "newton" else "lbfgs"
   } else method
+  # methods that hold a dense p x p matrix (H, or BFGS's inverse Hessian):
+  # refuse a p they cannot allocate, before any work
+  dense <- used %in% c("newton", "trust", "bfgs") || hessian || p <= ctrl$classify_max_p ||
+    (used == "newton-cg" && !is.null(h1) && is.null(hp1))
+  if (dense && p > 1000L) {
+    check_dense_size(p, p, if (used == "bfgs") "inverse-Hessian approximation" else "Hessian",
+                     "par", copies = if (used %in% c("newton", "trust")) 2 else 1,
+                     hint = "use method = \"lbfgs\" or \"newton-cg\" (without 'hess'), and hessian = FALSE")
+  }
 
   cc <- list(criterion = ctrl$criterion, maxit = ctrl$maxit, reltol = ctrl$reltol,
              abstol = ctrl$abstol, gtol = ctrl$gtol, fnscale = ctrl$fnscale,

@@ -63,12 +63,13 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
   method <- match_arg1(method, c("newton", "halley", "secant"), "method")
   criterion <- match_arg1(criterion, c("step", "f", "documents"), "criterion")
   # fast paths first: the full checks (with their messages) only on failure
-  if (!(is.numeric(tol) && length(tol) == 1L && !is.na(tol) && tol > 0)) {
-    check_number(tol, "tol", lower = 0, open_lower = TRUE)
+  if (!(is.numeric(tol) && length(tol) == 1L && !is.na(tol) && tol > 0 && tol < Inf)) {
+    check_number(tol, "tol", lower = 0, open_lower = TRUE, upper = .Machine$double.xmax)
   }
   if (!(is.numeric(maxiter) && length(maxiter) == 1L && !is.na(maxiter) && maxiter >= 1 &&
-        maxiter == round(maxiter))) {
-    check_number(maxiter, "maxiter", lower = 1, integer = TRUE)
+        maxiter == round(maxiter) && maxiter < .Machine$integer.max)) {
+    # the C++ loop counts in int: at most .Machine$integer.max - 1 iterations
+    check_number(maxiter, "maxiter", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
   }
   if (!isTRUE(trace) && !isFALSE(trace)) check_flag(trace, "trace")
   bracketed <- !is.null(interval)

@@ -40,9 +40,11 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   if (!is.null(jac)) check_function(jac, "jac")
   check_numeric(x0, "x0")
   ctrl <- merge_control(control, list(ftol = 1e-10, xtol = 1e-12, maxit = 100L, trace = FALSE))
-  check_number(ctrl$ftol, "control$ftol", lower = 0, open_lower = TRUE)
-  check_number(ctrl$xtol, "control$xtol", lower = 0)
-  check_number(ctrl$maxit, "control$maxit", lower = 1, integer = TRUE)
+  # finite tolerances: ftol = Inf would "converge" at any x0
+  check_number(ctrl$ftol, "control$ftol", lower = 0, open_lower = TRUE, upper = .Machine$double.xmax)
+  check_number(ctrl$xtol, "control$xtol", lower = 0, upper = .Machine$double.xmax)
+  check_number(ctrl$maxit, "control$maxit", lower = 1, upper = .Machine$integer.max - 1,
+               integer = TRUE)
   check_flag(ctrl$trace, "control$trace")
   nms <- names(x0)
   x0 <- as.double(x0)

@@ -157,3 +157,59 @@ formula_derivatives <- function(fml, vars = NULL, arg = "f", hessian = TRUE,
   }
   list(vars = vars, fun = fun, raw = raw, expr = expr)
 }
+
+# ---- scale limits (reliability) ----------------------------------------
+
+# Largest dense matrix, in bytes, that newtonr agrees to allocate:
+# getOption("newtonr.dense_limit") if set, else the machine's total memory
+# (Linux: /proc/meminfo), else 16 GB.
+dense_limit <- function() {
+  lim <- getOption("newtonr.dense_limit")
+  if (!is.null(lim)) {
+    if (!is.numeric(lim) || length(lim) != 1L || is.na(lim) || lim <= 0) {
+      stop("option 'newtonr.dense_limit' must be a positive number of bytes", call. = FALSE)
+    }
+    return(as.double(lim))
+  }
+  lim <- dense_cache$mem_total
+  if (is.null(lim)) {
+    lim <- 16e9
+    if (file.exists("/proc/meminfo")) {
+      line <- tryCatch(grep("^MemTotal:", readLines("/proc/meminfo", n = 5L, warn = FALSE),
+                            value = TRUE), error = function(e) character())
+      kb <- suppressWarnings(as.numeric(gsub("[^0-9]", "", line)))
+      if (length(kb) == 1L && is.finite(kb) && kb > 0) lim <- kb * 1024
+    }
+    dense_cache$mem_total <- lim
+  }
+  lim
+}
+dense_cache <- new.env(parent = emptyenv())
+
+# "80 GB", "3.2 MB": a byte count for messages (decimal units).
+format_bytes <- function(bytes) {
+  units <- c(B = 1, kB = 1e3, MB = 1e6, GB = 1e9, TB = 1e12, PB = 1e15)
+  u <- max(which(bytes >= units), 1L)
+  sprintf("%s %s", format(signif(bytes / units[[u]], 3)), names(units)[u])
+}
+
+# Refuse, before any allocation, a dense rows x cols matrix of doubles that
+# would not fit: an error naming `arg` that states the memory needed, e.g.
+# "'par' has 1e+05 elements: a dense 1e+05 x 1e+05 Hessian needs 80 GB ...".
+# `copies`: how many such matrices the algorithm holds at once (counted in
+# the estimate). `hint`: what to do instead. Returns the bytes needed.
+check_dense_size <- function(rows, cols, what, arg, limit = dense_limit(), copies = 1,
+                             hint = NULL) {
+  one <- as.double(rows) * as.double(cols) * 8
+  bytes <- one * copies
+  if (bytes > limit) {
+    stop(sprintf("'%s': a dense %s x %s %s needs %s%s, more than the limit of %s%s",
+                 arg, format(rows), format(cols), what, format_bytes(one),
+                 if (copies > 1) sprintf(" (%s in all for the %s working copies)",
+                                         format_bytes(bytes), format(copies)) else "",
+                 format_bytes(limit),
+                 if (is.null(hint)) "" else paste0("; ", hint)),
+         call. = FALSE)
+  }
+  invisible(bytes)
+}

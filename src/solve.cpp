@@ -17,11 +17,18 @@ Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, dou
   MatFn J;
   if (!Rf_isNull(jac)) {
     Rcpp::Function jf(jac);
-    J = [jf](const Vec& x) {
-      SEXP r = jf(Rcpp::wrap(x));
-      if (!Rf_isMatrix(r) && !(Rf_isNumeric(r) && Rf_length(r) == 1 && x.size() == 1))
-        throw std::invalid_argument("'jac' must return a numeric matrix");
-      Rcpp::NumericMatrix m(r);
+    J = [jf](const Vec& x) -> Mat {
+      const Eigen::Index n = x.size();
+      Rcpp::RObject r = jf(Rcpp::wrap(x));
+      // a numeric n x n matrix (or a single number when n = 1); checked
+      // here so that the user reads what is wrong, not an Rcpp cast error
+      const bool numeric = TYPEOF(r) == REALSXP || TYPEOF(r) == INTSXP;
+      if (!numeric || !(Rf_isMatrix(r) || (Rf_length(r) == 1 && n == 1)))
+        throw std::invalid_argument("'jac' must return a numeric " + std::to_string(n) + " x " +
+                                    std::to_string(n) + " matrix, not a " +
+                                    Rf_type2char(TYPEOF(r)) + (Rf_isMatrix(r) ? " matrix" : " vector"));
+      if (Rf_length(r) == 1) return Mat::Constant(1, 1, Rcpp::as<double>(r));
+      Rcpp::NumericMatrix m(r);  // coerces integer to double
       return Mat(Eigen::Map<const Mat>(m.begin(), m.nrow(), m.ncol()));
     };
   }

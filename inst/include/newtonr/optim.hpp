@@ -117,6 +117,8 @@ class OptimEvaluator {
   bool has_gr() const { return static_cast<bool>(f_.gr); }
   bool has_hess() const { return static_cast<bool>(f_.hess); }
   bool has_hessp() const { return static_cast<bool>(f_.hessp); }
+  // Multiply the internal objective by `s` (a power of 2, so exact).
+  void rescale(double s) { scale_ *= s; }
 
   double f(const Vec& x) {
     ++c_.fn;
@@ -317,11 +319,20 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   const Eigen::Index n = x0.size();
   const OptimMethod method = opt.method;
   const bool documents = opt.criterion == OptimCriterion::Documents;
-  const double fsign = opt.fnscale;  // user value = internal * fnscale
+  double fsign = opt.fnscale;  // user value = internal * fsign
 
   Vec x = x0;
   double f = ev.f(x);
   if (!std::isfinite(f)) throw std::invalid_argument("'fn' is not finite at the initial 'par'");
+  // An objective of size ~1e300 overflows squared norms of its gradient
+  // (and step lengths of 1/|g| underflow to zero): minimise it divided by a
+  // power of 2 near |f(x0)| instead (exact, so nothing else changes).
+  if (std::fabs(f) > 1e100) {
+    const double s = std::ldexp(1.0, -std::ilogb(f));
+    ev.rescale(s);
+    f *= s;
+    fsign /= s;
+  }
   Mat H;
   bool have_H = false;  // H is the Hessian at the current x
   const bool uses_H = method == OptimMethod::Newton || method == OptimMethod::Trust;
@@ -343,7 +354,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   auto record = [&](int it, double step, double damping) {
     res.t_iter.push_back(it);
     res.t_value.push_back(f * fsign);
-    res.t_gnorm.push_back(g.norm() * std::fabs(opt.fnscale));
+    res.t_gnorm.push_back(g.norm() * std::fabs(fsign));
     res.t_step.push_back(step);
     res.t_damping.push_back(damping);
     res.t_par.push_back(x);
@@ -538,9 +549,12 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         }
         int j = 0;
         for (; j < cg_maxit; ++j) {
+          interrupt.tick();  // cg_maxit may be large; H v may be costly
           Vec Bp = hvp(p);
           double pBp = p.dot(Bp);
-          if (pBp <= 1e-12 * p.squaredNorm()) {
+          // negative (or NaN, from a non-finite trial gradient) curvature:
+          // stop CG (N&W Alg. 7.1); on the first iteration use -g
+          if (!(pBp > 1e-12 * p.squaredNorm())) {
             if (j == 0) z = -g;
             break;
           }
@@ -552,13 +566,13 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
           p = -r + (rr_new / rr) * p;
           rr = rr_new;
         }
-        d = z;
+        d = z.allFinite() ? z : Vec(-g);
         damping = j + 1;  // CG iterations
       } else if (method == OptimMethod::BFGS) {
         if (Hinv.size() == 0) Hinv = Mat::Identity(n, n);
         d = -Hinv * g;
         wolfe = true;
-        if (it == 1) alpha0 = std::min(1.0, 1.0 / std::max(g.norm(), 1e-300));
+        if (it == 1) alpha0 = std::min(1.0, 1.0 / std::max(g.stableNorm(), 1e-300));
       } else if (method == OptimMethod::LBFGS) {
         // two-loop recursion (N&W Alg. 7.4)
         Vec q = g;
@@ -576,7 +590,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         }
         d = -r;
         wolfe = true;
-        if (m == 0) alpha0 = std::min(1.0, 1.0 / std::max(g.norm(), 1e-300));
+        if (m == 0) alpha0 = std::min(1.0, 1.0 / std::max(g.stableNorm(), 1e-300));
       } else {  // GD
         d = -g;
         if (opt.lr > 0) {
