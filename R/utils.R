@@ -204,7 +204,7 @@ check_dense_size <- function(rows, cols, what, arg, limit = dense_limit(), copie
   bytes <- one * copies
   if (bytes > limit) {
     stop(sprintf("'%s': a dense %s x %s %s needs %s%s, more than the limit of %s%s",
-                 arg, format(rows), format(cols), what, format_bytes(one),
+                 arg, format(as.double(rows)), format(as.double(cols)), what, format_bytes(one),
                  if (copies > 1) sprintf(" (%s in all for the %s working copies)",
                                          format_bytes(bytes), format(copies)) else "",
                  format_bytes(limit),

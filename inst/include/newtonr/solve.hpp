@@ -12,6 +12,8 @@
 #include <newtonr/common.hpp>
 
 #include <Eigen/QR>
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -65,19 +67,31 @@ inline Mat fd_jacobian(const VecFn& F, const Vec& x, const Vec& fx, int& fevals)
   return J;
 }
 
-inline SolveResult newton_system(const VecFn& F, const MatFn& jac, const Vec& x0,
+inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, const Vec& x0,
                                  const SolveOptions& opt, Interrupter& intr) {
   if (opt.maxit < 1) throw std::invalid_argument("'maxit' must be at least 1");
   SolveResult res;
   Vec x = x0;
-  Vec f = F(x);
+  Vec f = F_user(x);
   ++res.fevals;
   if (f.size() != x.size())
     throw std::invalid_argument("'fn' must return a vector as long as 'x0' (" + std::to_string(x.size()) +
                                 "), not " + std::to_string(f.size()));
+  // F of size ~1e+-300 over- or underflows phi = ||F||^2 / 2 and J'F: work
+  // with s F (s a power of 2 near 1 / max|F(x0)|, so exact). The Newton
+  // step is unchanged; ftol, fvec, jac and the trace stay on the user's scale.
+  double s = 1.0;
+  const double fmax0 = f.allFinite() ? f.lpNorm<Eigen::Infinity>() : 0.0;
+  if (fmax0 > 1e100 || (fmax0 > 0 && fmax0 < 1e-100))
+    s = std::ldexp(1.0, std::max(-1000, std::min(1000, -std::ilogb(fmax0))));
+  const VecFn F = s == 1.0 ? F_user : VecFn([&F_user, s](const Vec& z) { return Vec(F_user(z) * s); });
+  const MatFn jac = (s == 1.0 || !jac_user) ? jac_user
+                                            : MatFn([&jac_user, s](const Vec& z) { return Mat(jac_user(z) * s); });
+  f *= s;
+  const double ftol = opt.ftol * s;
   auto done = [&](SolveCode c, const std::string& m) {
     res.x = x;
-    res.fvec = f;
+    res.fvec = f / s;
     res.code = c;
     res.message = m;
     return res;
@@ -87,7 +101,7 @@ inline SolveResult newton_system(const VecFn& F, const MatFn& jac, const Vec& x0
     return done(SolveCode::BadStart, "F is not finite at the starting value");
   }
   double phi = 0.5 * f.squaredNorm();
-  res.trace.push_back({0, f.lpNorm<Eigen::Infinity>(), kNaN, 0.0, x});
+  res.trace.push_back({0, f.lpNorm<Eigen::Infinity>() / s, kNaN, 0.0, x});
   Mat J;
   for (int k = 1; k <= opt.maxit + 1; ++k) {
     J = jac ? jac(x) : fd_jacobian(F, x, f, res.fevals);
@@ -95,8 +109,8 @@ inline SolveResult newton_system(const VecFn& F, const MatFn& jac, const Vec& x0
     if (J.rows() != x.size() || J.cols() != x.size())
       throw std::invalid_argument("'jac' must return a " + std::to_string(x.size()) + " x " +
                                   std::to_string(x.size()) + " matrix");
-    res.jac = J;
-    if (f.lpNorm<Eigen::Infinity>() <= opt.ftol) return done(SolveCode::Converged, "max |F(x)| <= ftol: converged");
+    res.jac = J / s;
+    if (f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveCode::Converged, "max |F(x)| <= ftol: converged");
     if (k > opt.maxit) break;
     intr.tick();
     if (!J.allFinite()) return done(SolveCode::NoProgress, "the Jacobian is not finite");
@@ -148,11 +162,11 @@ inline SolveResult newton_system(const VecFn& F, const MatFn& jac, const Vec& x0
     f = fnew;
     phi = phinew;
     res.iter = k;
-    res.trace.push_back({k, f.lpNorm<Eigen::Infinity>(), t, lambda, x});
-    if (f.lpNorm<Eigen::Infinity>() > opt.ftol && stepnorm <= opt.xtol * (1 + x.norm()))
+    res.trace.push_back({k, f.lpNorm<Eigen::Infinity>() / s, t, lambda, x});
+    if (f.lpNorm<Eigen::Infinity>() > ftol && stepnorm <= opt.xtol * (1 + x.norm()))
       return done(SolveCode::XStalled, "x stopped changing but max |F(x)| is above ftol: not a root");
   }
-  if (f.lpNorm<Eigen::Infinity>() <= opt.ftol) return done(SolveCode::Converged, "max |F(x)| <= ftol: converged");
+  if (f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveCode::Converged, "max |F(x)| <= ftol: converged");
   return done(SolveCode::MaxIter, "the iteration limit was reached without convergence");
 }
 
