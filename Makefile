@@ -36,3 +36,49 @@ document:
 
 clean:
 	rm -rf $(PKG).Rcheck $(TARBALL) src/*.o src/*.so
+
+# ---- reliability checks (README, "Reliability checks") -------------------
+# make sanitize   the R-free core's own C++ unit tests (cpptests/*.cpp, no R)
+#                 built with AddressSanitizer + UndefinedBehaviorSanitizer
+#                 (and LeakSanitizer); any report, or a failed check, fails.
+# make valgrind   the testthat suite (files matching VG_FILTER; empty = all)
+#                 under R -d valgrind --leak-check=full, then a summary of
+#                 invalid reads/writes, uninitialised values and definite
+#                 leaks attributable to newtonr.so; fails if there are any.
+.PHONY: valgrind
+SAN_CXX   ?= g++
+SAN_DIR   := cpptests/build
+SAN_FLAGS := -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=all -fopenmp -Wall -Wextra -Wno-ignored-attributes
+SAN_HDRS  := $(wildcard inst/include/newtonr/*.hpp) cpptests/check.hpp
+EIGEN_INC  = $(shell $(RSCRIPT) -e 'cat(system.file("include", package = "RcppEigen"))')
+
+$(SAN_DIR)/%.o: cpptests/%.cpp $(SAN_HDRS)
+	@mkdir -p $(SAN_DIR)
+	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -isystem "$(EIGEN_INC)" -c $< -o $@
+
+$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o
+	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
+
+sanitize: deps
+	$(MAKE) $(SAN_DIR)/core_tests
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(SAN_DIR)/core_tests
+
+VG_FILTER ?= bad-input|determinism|root|solve|optim|derivatives|problems
+VG_LIB    := $(SAN_DIR)/valgrind-lib
+valgrind: deps
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "valgrind: installing it with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; }; \
+	  else echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; fi; }
+	@mkdir -p $(VG_LIB)
+	rm -f $(SAN_DIR)/valgrind.*.log
+	$(R) CMD INSTALL --preclean --no-multiarch --no-test-load -l $(VG_LIB) . \
+	  > $(SAN_DIR)/valgrind-install.log 2>&1 || { tail -30 $(SAN_DIR)/valgrind-install.log; exit 1; }
+	R_LIBS="$(CURDIR)/$(VG_LIB)" NOT_CRAN=true VG_FILTER='$(VG_FILTER)' OMP_NUM_THREADS=2 \
+	  $(R) -d "valgrind --leak-check=full --error-exitcode=1 --log-file=$(SAN_DIR)/valgrind.%p.log" \
+	  --vanilla --slave -f cpptests/valgrind-tests.R || echo "valgrind: R exited with status $$?"
+	$(RSCRIPT) cpptests/valgrind-summary.R $(SAN_DIR)

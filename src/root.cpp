@@ -1,5 +1,5 @@
 // root.cpp -- Rcpp glue for newton_root(): wraps the R callbacks into the
-// core's ScalarFn and loops over the starting values (one independent
+// core's RootFn and loops over the starting values (one independent
 // problem each).
 #include "glue.h"
 #include <newtonr/root.hpp>
@@ -44,7 +44,7 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
   opt.lower = lower;
   opt.upper = upper;
 
-  ScalarFn fn;
+  RootFn fn;
   if (joint) {
     // f returns c(f, f') or c(f, f', f'') (the latter for Halley)
     const int len = method == "halley" ? 3 : 2;
@@ -58,7 +58,7 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
   } else {
     const bool has1 = !Rf_isNull(fprime), has2 = !Rf_isNull(fprime2);
     auto fval = [&f](double x) { return call_scalar(f, x, "f"); };
-    ScalarFn numeric = numeric_scalar_derivs(fval);
+    RootFn numeric = numeric_scalar_derivs(fval);
     if (!has1 && !has2) {
       fn = numeric;
     } else {

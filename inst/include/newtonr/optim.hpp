@@ -463,7 +463,10 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         ts = trust_more_sorensen(H, g, radius, ms_ok);
       }
       if (n > std::min(opt.exact_max_p, 200) && !ms_ok) {
-        ts = trust_steihaug([&](const Vec& v) { return Vec(H * v); }, g, radius, cg_maxit * 4);
+        // (the product ticks the interrupt check: up to 4 cg_maxit
+        // products of cost p^2 run here without any R call)
+        ts = trust_steihaug([&](const Vec& v) { interrupt.tick(); return Vec(H * v); }, g, radius,
+                            cg_maxit * 4);
       }
       double pred = -(g.dot(ts.p) + 0.5 * ts.p.dot(H * ts.p));
       damping = radius;

@@ -36,7 +36,9 @@ struct ScalarEval {
 // fn(x, order): evaluate f (order 0), f and f' (order 1), or f, f', f''
 // (order 2). The evaluator decides whether derivatives are analytic or
 // numerical; see numeric_scalar_derivs().
-using ScalarFn = std::function<ScalarEval(double, int)>;
+// (Not "ScalarFn": numderiv.hpp has that name, and every core header must
+// be includable together.)
+using RootFn = std::function<ScalarEval(double, int)>;
 
 struct RootOptions {
   RootMethod method = RootMethod::Newton;
@@ -71,7 +73,7 @@ inline std::string num(double x) {
 // Central-difference derivatives for an evaluator that only gives f.
 // h ~ eps^(1/3) balances truncation and rounding error for f'; eps^(1/4)
 // for f''.
-inline ScalarFn numeric_scalar_derivs(std::function<double(double)> f) {
+inline RootFn numeric_scalar_derivs(std::function<double(double)> f) {
   return [f](double x, int order) {
     ScalarEval e;
     e.f = f(x);
@@ -89,7 +91,7 @@ inline ScalarFn numeric_scalar_derivs(std::function<double(double)> f) {
 }
 
 // Solve f(x) = 0 from x0 (inside [lower, upper] when bracketed).
-inline RootResult find_root(const ScalarFn& fn, double x0, const RootOptions& opt,
+inline RootResult find_root(const RootFn& fn, double x0, const RootOptions& opt,
                             Interrupter& intr) {
   if (!(opt.tol > 0)) throw std::invalid_argument("'tol' must be positive");
   if (opt.maxiter < 1) throw std::invalid_argument("'maxiter' must be at least 1");

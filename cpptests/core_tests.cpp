@@ -1,0 +1,479 @@
+// cpptests/core_tests.cpp -- unit tests of newtonr's R-free C++ core
+// (inst/include/newtonr), run by `make sanitize` under AddressSanitizer and
+// UndefinedBehaviorSanitizer. No R: every objective is a C++ lambda, and the
+// expected values are closed forms. All core headers are included together,
+// which also checks that they can be.
+//
+// Covered: root (Newton, Halley, secant, bracketed), solve (Newton, LM,
+// scaling), optim (every method; saddle escape; NaN trial points; unbounded,
+// singular, huge-scale problems; documents' pure Newton), numderiv, line
+// searches, trust-region subproblems; exceptions from callbacks and from the
+// interrupt check unwind without leaks. GLM kernels: glm_tests.cpp.
+#include <newtonr/common.hpp>
+#include <newtonr/linesearch.hpp>
+#include <newtonr/numderiv.hpp>
+#include <newtonr/optim.hpp>
+#include <newtonr/root.hpp>
+#include <newtonr/solve.hpp>
+#include <newtonr/trust.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "check.hpp"
+
+using newtonr::Mat;
+using newtonr::Vec;
+
+void glm_tests();  // glm_tests.cpp
+
+namespace {
+
+struct Stop {};  // thrown by test interrupt checks and callbacks
+
+Vec vec(std::initializer_list<double> v) {
+  Vec out(static_cast<Eigen::Index>(v.size()));
+  Eigen::Index i = 0;
+  for (double x : v) out(i++) = x;
+  return out;
+}
+
+// ---- root ---------------------------------------------------------------
+
+newtonr::RootFn root_fn(double (*f)(double), double (*d1)(double), double (*d2)(double)) {
+  return [=](double x, int order) {
+    newtonr::ScalarEval e;
+    e.f = f(x);
+    if (order >= 1) e.d1 = d1(x);
+    if (order >= 2) e.d2 = d2(x);
+    return e;
+  };
+}
+
+void root_tests() {
+  using namespace newtonr;
+  Interrupter intr;
+  auto sq = root_fn([](double x) { return x * x - 2; }, [](double x) { return 2 * x; },
+                    [](double) { return 2.0; });
+  RootOptions o;
+  RootResult r = find_root(sq, 1.0, o, intr);
+  CHECK(r.converged);
+  CHECK_NEAR(r.root, std::sqrt(2.0), 1e-12);
+  CHECK(r.trace.size() == static_cast<size_t>(r.iter) + 1);
+
+  o.method = RootMethod::Halley;
+  auto cube = root_fn([](double x) { return x * x * x - 2; }, [](double x) { return 3 * x * x; },
+                      [](double x) { return 6 * x; });
+  r = find_root(cube, 1.0, o, intr);
+  CHECK(r.converged);
+  CHECK_NEAR(r.root, std::cbrt(2.0), 1e-12);
+
+  // secant and numerical derivatives on cos x = x (Dottie number)
+  auto cosx = numeric_scalar_derivs([](double x) { return std::cos(x) - x; });
+  o.method = RootMethod::Secant;
+  r = find_root(cosx, 1.0, o, intr);
+  CHECK(r.converged);
+  CHECK_NEAR(r.root, 0.7390851332151607, 1e-10);
+  o.method = RootMethod::Newton;
+  o.bracketed = true;
+  o.lower = 0;
+  o.upper = 1;
+  r = find_root(cosx, 0.5, o, intr);
+  CHECK(r.converged);
+  CHECK_NEAR(r.root, 0.7390851332151607, 1e-10);
+  // same sign at both ends: invalid_argument
+  o.lower = 2;
+  o.upper = 3;
+  CHECK_THROWS(std::invalid_argument, find_root(cosx, 2.5, o, intr));
+  o.bracketed = false;
+
+  // no real root: flagged, not converged
+  o.maxiter = 50;
+  auto noroot = root_fn([](double x) { return x * x + 1; }, [](double x) { return 2 * x; },
+                        [](double) { return 2.0; });
+  r = find_root(noroot, 1.0, o, intr);
+  CHECK(!r.converged);
+  CHECK(!r.message.empty());
+  // NaN region and zero derivative: flagged, no crash
+  auto nanf = numeric_scalar_derivs([](double x) { return x > 1.2 ? newtonr::kNaN : x * x - 2; });
+  r = find_root(nanf, 1.0, o, intr);
+  CHECK(!r.message.empty());
+  auto flat = root_fn([](double x) { return x - 2; }, [](double) { return 0.0; }, [](double) { return 0.0; });
+  r = find_root(flat, 1.0, o, intr);
+  CHECK(!r.converged);
+  // NaN at x0, bad options
+  CHECK_THROWS(std::invalid_argument, find_root(nanf, 5.0, o, intr));
+  RootOptions bad;
+  bad.tol = 0;
+  CHECK_THROWS(std::invalid_argument, find_root(sq, 1.0, bad, intr));
+  // huge scale
+  auto huge = root_fn([](double x) { return x - 1e300; }, [](double) { return 1.0; }, [](double) { return 0.0; });
+  r = find_root(huge, 1e299, RootOptions(), intr);
+  CHECK(r.converged);
+  CHECK_NEAR(r.root / 1e300, 1.0, 1e-12);
+  // an exception from the callback or the interrupt check propagates
+  auto boom = [](double, int) -> ScalarEval { throw Stop(); };
+  CHECK_THROWS(Stop, find_root(boom, 1.0, RootOptions(), intr));
+  int calls = 0;
+  Interrupter stopper([&calls] { if (++calls >= 2) throw Stop(); }, 1);
+  RootOptions many;
+  many.maxiter = 1000;
+  CHECK_THROWS(Stop, find_root(noroot, 1.0, many, stopper));
+}
+
+// ---- solve --------------------------------------------------------------
+
+void solve_tests() {
+  using namespace newtonr;
+  Interrupter intr;
+  VecFn F = [](const Vec& x) { return vec({x(0) * x(0) + x(1) * x(1) - 4, x(0) - x(1)}); };
+  MatFn J = [](const Vec& x) {
+    Mat m(2, 2);
+    m << 2 * x(0), 2 * x(1), 1, -1;
+    return m;
+  };
+  SolveOptions o;
+  SolveResult r = newton_system(F, J, vec({1, 0.5}), o, intr);
+  CHECK(r.code == SolveCode::Converged);
+  CHECK_NEAR(r.x(0), std::sqrt(2.0), 1e-10);
+  CHECK_NEAR(r.x(1), std::sqrt(2.0), 1e-10);
+  r = newton_system(F, MatFn(), vec({1, 0.5}), o, intr);  // forward-difference J
+  CHECK(r.code == SolveCode::Converged);
+  CHECK_NEAR(r.x(0), std::sqrt(2.0), 1e-9);
+  CHECK(r.jevals > 0 && r.fevals > r.jevals);
+  // singular at the start (Levenberg-Marquardt), then converges
+  VecFn G = [](const Vec& x) { return vec({x(0) * x(0) - 1, x(1) * x(1) * x(1) - 8}); };
+  r = newton_system(G, MatFn(), vec({0, 0.5}), o, intr);
+  CHECK(r.code == SolveCode::Converged);
+  CHECK_NEAR(std::fabs(r.x(0)), 1.0, 1e-9);
+  CHECK_NEAR(r.x(1), 2.0, 1e-9);
+  // inconsistent linear system: flagged
+  VecFn S = [](const Vec& x) { return vec({x(0) + x(1) - 1, x(0) + x(1) - 2}); };
+  r = newton_system(S, MatFn(), vec({1, 1}), o, intr);
+  CHECK(r.code != SolveCode::Converged);
+  CHECK(!r.message.empty());
+  // 1e+-300 scales (F rescaled internally; results on the user's scale)
+  VecFn Hg = [](const Vec& x) { return Vec(x - vec({1e300, -1e300})); };
+  MatFn I2 = [](const Vec&) { return Mat(Mat::Identity(2, 2)); };
+  r = newton_system(Hg, I2, vec({1, 1}), o, intr);
+  CHECK(r.code == SolveCode::Converged);
+  CHECK_NEAR(r.x(0) / 1e300, 1.0, 1e-12);
+  CHECK_NEAR(r.fvec.norm(), 0.0, 1e-12);
+  VecFn Tn = [](const Vec& x) { return Vec(1e-300 * (x - vec({1, 2}))); };
+  SolveOptions tiny;
+  tiny.ftol = 1e-310;
+  r = newton_system(Tn, MatFn(), vec({0, 0}), tiny, intr);
+  CHECK(r.code == SolveCode::Converged);
+  CHECK_NEAR(r.x(1), 2.0, 1e-8);
+  CHECK(r.trace.front().fnorm == 2e-300);
+  // NaN at the start, NaN region, wrong sizes, callback exceptions
+  VecFn Nan0 = [](const Vec&) { return vec({kNaN, 1}); };
+  r = newton_system(Nan0, MatFn(), vec({1, 1}), o, intr);
+  CHECK(r.code == SolveCode::BadStart);
+  VecFn NanR = [&F](const Vec& x) { return x(0) > 1.2 ? vec({kNaN, kNaN}) : F(x); };
+  r = newton_system(NanR, MatFn(), vec({1, 1}), o, intr);
+  CHECK(r.x.allFinite());
+  VecFn Short = [](const Vec&) { return vec({1}); };
+  CHECK_THROWS(std::invalid_argument, newton_system(Short, MatFn(), vec({1, 1}), o, intr));
+  MatFn J3 = [](const Vec&) { return Mat(Mat::Identity(3, 3)); };
+  CHECK_THROWS(std::invalid_argument, newton_system(F, J3, vec({1, 1}), o, intr));
+  VecFn Boom = [](const Vec&) -> Vec { throw Stop(); };
+  CHECK_THROWS(Stop, newton_system(Boom, MatFn(), vec({1, 1}), o, intr));
+  int calls = 0;
+  Interrupter stopper([&calls] { if (++calls >= 1) throw Stop(); }, 1);
+  CHECK_THROWS(Stop, newton_system(F, J, vec({1, 0.5}), o, stopper));
+}
+
+// ---- optim --------------------------------------------------------------
+
+const newtonr::OptimMethod kMethods[] = {newtonr::OptimMethod::Newton, newtonr::OptimMethod::Trust,
+                                         newtonr::OptimMethod::NewtonCG, newtonr::OptimMethod::BFGS,
+                                         newtonr::OptimMethod::LBFGS, newtonr::OptimMethod::GD};
+
+std::string mname(newtonr::OptimMethod m) { return newtonr::detail::method_name(m); }
+
+newtonr::OptimFunctions rosenbrock(bool with_gr, bool with_hess) {
+  newtonr::OptimFunctions f;
+  f.fn = [](const Vec& x) { return 100 * std::pow(x(1) - x(0) * x(0), 2) + std::pow(1 - x(0), 2); };
+  if (with_gr) {
+    f.gr = [](const Vec& x) {
+      return vec({-400 * x(0) * (x(1) - x(0) * x(0)) - 2 * (1 - x(0)), 200 * (x(1) - x(0) * x(0))});
+    };
+  }
+  if (with_hess) {
+    f.hess = [](const Vec& x) {
+      Mat h(2, 2);
+      h << 1200 * x(0) * x(0) - 400 * x(1) + 2, -400 * x(0), -400 * x(0), 200;
+      return h;
+    };
+  }
+  return f;
+}
+
+void optim_tests() {
+  using namespace newtonr;
+  for (OptimMethod m : kMethods) {
+    const std::string info = mname(m);
+    OptimOptions o;
+    o.method = m;
+    o.maxit = m == OptimMethod::GD ? 50000 : 500;
+    for (int variant = 0; variant < 3; ++variant) {
+      // 0: fn only (finite differences), 1: fn + gr, 2: fn + gr + hess
+      OptimFunctions f = rosenbrock(variant >= 1, variant >= 2);
+      OptimResult r = optimize(f, vec({-1.2, 1}), o, true);
+      const double tol = m == OptimMethod::GD ? 1e-3 : 1e-5;
+      CHECK_NEAR(r.par(0), 1.0, tol);
+      CHECK_NEAR(r.par(1), 1.0, tol);
+      if (r.status != kOptimConverged) std::fprintf(stderr, "  (%s variant %d: status %d, %s)\n",
+                                                     info.c_str(), variant, r.status, r.message.c_str());
+      CHECK(r.status == kOptimConverged || (m == OptimMethod::GD && r.status == kOptimMaxit));
+      CHECK(r.t_iter.size() == r.t_par.size() && r.t_value.size() == r.t_iter.size());
+      if (r.hessian.size() == 4) CHECK_NEAR(r.hessian(0, 0), 802.0, 1e-2);
+    }
+    // the saddle of x^4/4 - x^2/2 + y^2 at (0, 0) from (0, 1): Newton and
+    // trust escape to a minimum at (+-1, 0); the others must say "saddle"
+    OptimFunctions s;
+    s.fn = [](const Vec& p) { return std::pow(p(0), 4) / 4 - p(0) * p(0) / 2 + p(1) * p(1); };
+    s.gr = [](const Vec& p) { return vec({p(0) * p(0) * p(0) - p(0), 2 * p(1)}); };
+    s.hess = [](const Vec& p) {
+      Mat h = Mat::Zero(2, 2);
+      h(0, 0) = 3 * p(0) * p(0) - 1;
+      h(1, 1) = 2;
+      return h;
+    };
+    OptimOptions so;
+    so.method = m;
+    so.maxit = 1000;
+    OptimResult r = optimize(s, vec({0, 1}), so, false);
+    if (m == OptimMethod::Newton || m == OptimMethod::Trust) {
+      CHECK(r.status == kOptimConverged);
+      CHECK_NEAR(std::fabs(r.par(0)), 1.0, 1e-6);
+      CHECK_NEAR(r.value, -0.25, 1e-10);
+      CHECK(r.stationary == "minimum");
+    } else {
+      CHECK(r.status == kOptimNotMinimum);
+      CHECK(r.stationary == "saddle");
+    }
+    // NaN trial points: x - log(x) from 3 (the full Newton step lands at -3)
+    OptimFunctions lg;
+    lg.fn = [](const Vec& x) { return x(0) - std::log(x(0)); };
+    OptimOptions lo;
+    lo.method = m;
+    lo.maxit = 2000;
+    r = optimize(lg, vec({3}), lo, false);
+    CHECK(r.status == kOptimConverged);
+    CHECK_NEAR(r.par(0), 1.0, 1e-4);
+    // a NaN region beyond x = 0.5: finite iterates, flagged
+    OptimFunctions nr;
+    nr.fn = [](const Vec& x) {
+      return x(0) > 0.5 ? kNaN : std::pow(x(0) - 1, 2) + std::pow(x(1) - 2, 2);
+    };
+    r = optimize(nr, vec({0, 0}), lo, false);
+    CHECK(r.par.allFinite());
+    CHECK(r.status != kOptimConverged);
+    CHECK(!r.message.empty());
+    // unbounded below: not "converged"
+    OptimFunctions ub;
+    ub.fn = [](const Vec& x) { return -x.squaredNorm(); };
+    r = optimize(ub, vec({1, 1}), lo, false);
+    CHECK(r.status == kOptimUnbounded || r.status == kOptimMaxit || r.status == kOptimStalled);
+    // singular Hessian at the minimum: degenerate
+    OptimFunctions sg;
+    sg.fn = [](const Vec& x) { return std::pow(x(0) + x(1), 2); };
+    r = optimize(sg, vec({1, 1}), lo, false);
+    CHECK(r.status == kOptimDegenerate);
+    // 1e300 * quadratic: internal rescaling, right answer on the user's scale
+    OptimFunctions hq;
+    hq.fn = [](const Vec& x) { return 1e300 * (std::pow(x(0) - 1, 2) + std::pow(x(1) - 2, 2)); };
+    r = optimize(hq, vec({1, 1}), lo, true);
+    CHECK(r.status == kOptimConverged);
+    CHECK_NEAR(r.par(1), 2.0, 1e-5);
+    CHECK(std::isfinite(r.value) && r.value >= 0);
+    // maximisation with fnscale < 0
+    OptimFunctions mx;
+    mx.fn = [](const Vec& x) { return -(std::pow(x(0) - 1, 2) + std::pow(x(1) - 2, 2)); };
+    OptimOptions mo = lo;
+    mo.fnscale = -1;
+    r = optimize(mx, vec({0, 0}), mo, false);
+    CHECK(r.status == kOptimConverged);
+    CHECK_NEAR(r.par(1), 2.0, 1e-5);
+    // exceptions from callbacks and from the interrupt check propagate
+    OptimFunctions bf;
+    bf.fn = [](const Vec& x) -> double {
+      if (x(0) > 0.5) throw Stop();
+      return x.squaredNorm() - 2 * x(0);
+    };
+    CHECK_THROWS(Stop, optimize(bf, vec({0, 0}), lo, false));
+    int calls = 0;
+    CHECK_THROWS(Stop, optimize(rosenbrock(true, true), vec({-1.2, 1}), lo, false,
+                                Interrupter([&calls] { if (++calls >= 3) throw Stop(); }, 1)));
+    (void)info;
+  }
+  // the documents' pure Newton on x^3 - 3x^2 - 45x + 40 from 42: to x = 5
+  OptimFunctions cubic;
+  cubic.fn = [](const Vec& x) { return std::pow(x(0), 3) - 3 * x(0) * x(0) - 45 * x(0) + 40; };
+  cubic.gr = [](const Vec& x) { return vec({3 * x(0) * x(0) - 6 * x(0) - 45}); };
+  cubic.hess = [](const Vec& x) { return Mat::Constant(1, 1, 6 * x(0) - 6); };
+  OptimOptions doc;
+  doc.line_search = false;
+  doc.criterion = OptimCriterion::Documents;
+  doc.gtol = 1e-4;
+  OptimResult r = optimize(cubic, vec({42}), doc, false);
+  CHECK(r.status == kOptimConverged);
+  CHECK_NEAR(r.par(0), 5.0, 1e-8);
+  // pure Newton on a singular Hessian: status 40
+  OptimFunctions sg;
+  sg.fn = [](const Vec& x) { return std::pow(x(0) + x(1), 2); };
+  r = optimize(sg, vec({1, 1}), doc, false);
+  CHECK(r.status == kOptimSingular);
+  // newton-cg with a Hessian-vector product; steihaug (p > exact_max_p)
+  OptimFunctions hp = rosenbrock(true, false);
+  hp.hessp = [](const Vec& x, const Vec& v) {
+    Mat h(2, 2);
+    h << 1200 * x(0) * x(0) - 400 * x(1) + 2, -400 * x(0), -400 * x(0), 200;
+    return Vec(h * v);
+  };
+  OptimOptions cg;
+  cg.method = OptimMethod::NewtonCG;
+  cg.maxit = 500;
+  r = optimize(hp, vec({-1.2, 1}), cg, false);
+  CHECK_NEAR(r.par(0), 1.0, 1e-5);
+  CHECK(r.counts.hess > 0);
+  const int p = 300;  // a quadratic with p > 200: Moré-Sorensen, then Steihaug
+  OptimFunctions q;
+  q.fn = [](const Vec& x) {
+    double s = 0;
+    for (Eigen::Index i = 0; i < x.size(); ++i) s += (i + 1.0) * std::pow(x(i) - 1, 2);
+    return s;
+  };
+  q.gr = [](const Vec& x) {
+    Vec g(x.size());
+    for (Eigen::Index i = 0; i < x.size(); ++i) g(i) = 2 * (i + 1.0) * (x(i) - 1);
+    return g;
+  };
+  q.hess = [](const Vec& x) {
+    Mat h = Mat::Zero(x.size(), x.size());
+    for (Eigen::Index i = 0; i < x.size(); ++i) h(i, i) = 2 * (i + 1.0);
+    return h;
+  };
+  for (int exact : {1000, 0}) {
+    OptimOptions t;
+    t.method = OptimMethod::Trust;
+    t.exact_max_p = exact;
+    t.maxit = 500;
+    r = optimize(q, Vec::Zero(p), t, false);
+    CHECK(r.status == kOptimConverged);
+    CHECK_NEAR(r.par.minCoeff(), 1.0, 1e-6);
+    CHECK_NEAR(r.par.maxCoeff(), 1.0, 1e-6);
+  }
+  // non-finite objective at the start
+  OptimFunctions nanf;
+  nanf.fn = [](const Vec&) { return kNaN; };
+  CHECK_THROWS(std::invalid_argument, optimize(nanf, vec({1}), OptimOptions(), false));
+}
+
+// ---- numerical derivatives, line searches, trust subproblems ------------
+
+void numderiv_tests() {
+  using namespace newtonr;
+  ScalarFn f = [](const Vec& x) { return std::exp(x(0)) + std::exp(x(1)) + x(0) * x(1); };
+  Vec x = vec({0.5, -1});
+  long evals = 0;
+  Vec g = gradient(f, x, RichardsonOptions(), Interrupter(), &evals);
+  CHECK_NEAR(g(0), std::exp(0.5) - 1, 1e-9);
+  CHECK_NEAR(g(1), std::exp(-1.0) + 0.5, 1e-9);
+  CHECK(evals == 2 * 4 * 2);
+  ScalarFn rosen = [](const Vec& z) { return 100 * std::pow(z(1) - z(0) * z(0), 2) + std::pow(1 - z(0), 2); };
+  Mat H = hessian(rosen, vec({1, 1}), hessian_defaults());
+  CHECK_NEAR(H(0, 0), 802, 1e-5);
+  CHECK_NEAR(H(0, 1), -400, 1e-5);
+  CHECK_NEAR(H(1, 0), -400, 1e-5);
+  CHECK_NEAR(H(1, 1), 200, 1e-5);
+  VectorFn vf = [](const Vec& z) { return vec({z.squaredNorm(), z.prod()}); };
+  Mat J = jacobian(vf, vec({1, 2, 3}));
+  const double Jex[2][3] = {{2, 4, 6}, {6, 3, 2}};
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j) CHECK_NEAR(J(i, j), Jex[i][j], 1e-8);
+  ScalarFn nanf = [](const Vec& z) { return z(0) != 1.0 ? kNaN : 1.0; };
+  CHECK_THROWS(std::runtime_error, gradient(nanf, vec({1})));
+  CHECK_THROWS(std::runtime_error, hessian(nanf, vec({1, 2}), hessian_defaults()));
+  CHECK_THROWS(std::invalid_argument, gradient(f, Vec(0)));
+  VectorFn varying = [](const Vec& z) { return z(0) > 1 ? vec({1, 2}) : vec({1}); };
+  CHECK_THROWS(std::runtime_error, jacobian(varying, vec({1})));
+  RichardsonOptions bad;
+  bad.r = 0;
+  CHECK_THROWS(std::invalid_argument, gradient(f, x, bad));
+  int calls = 0;
+  CHECK_THROWS(Stop, hessian(rosen, Vec::Ones(5), hessian_defaults(),
+                             Interrupter([&calls] { if (++calls >= 2) throw Stop(); }, 1)));
+}
+
+void linesearch_trust_tests() {
+  using namespace newtonr;
+  // phi(a) = (a - 1)^2 - 1: phi(0) = 0, phi'(0) = -2
+  auto phi = [](double a) { return (a - 1) * (a - 1) - 1; };
+  LineSearchResult ls = armijo_backtrack(phi, 0.0, -2.0, 1.0);
+  CHECK(ls.ok);
+  CHECK_NEAR(ls.alpha, 1.0, 1e-15);
+  // NaN beyond a = 0.3: backs off
+  auto phin = [](double a) { return a > 0.3 ? kNaN : (a - 1) * (a - 1) - 1; };
+  ls = armijo_backtrack(phin, 0.0, -2.0, 1.0);
+  CHECK(ls.ok && ls.alpha <= 0.3);
+  auto phid = [](double a, double* d) {
+    *d = 2 * (a - 1);
+    return (a - 1) * (a - 1) - 1;
+  };
+  ls = wolfe_search(phid, 0.0, -2.0, 1.0);
+  CHECK(ls.ok);
+  CHECK_NEAR(ls.alpha, 1.0, 1e-12);
+  // an ascent "direction" cannot succeed
+  ls = armijo_backtrack([](double a) { return a; }, 0.0, 1.0, 1.0);
+  CHECK(!ls.ok);
+
+  // trust_exact: positive definite interior solution = Newton step
+  Mat H(2, 2);
+  H << 2, 0, 0, 4;
+  Vec g = vec({-2, -4});
+  TrustStep ts = trust_exact(H, g, 10.0);
+  CHECK_NEAR(ts.p(0), 1.0, 1e-10);
+  CHECK_NEAR(ts.p(1), 1.0, 1e-10);
+  // indefinite H, hard case (g orthogonal to the negative eigenvector): boundary
+  H << -1, 0, 0, 2;
+  g = vec({0, -2});
+  ts = trust_exact(H, g, 2.0);
+  CHECK_NEAR(ts.p.norm(), 2.0, 1e-8);
+  CHECK(std::fabs(ts.p(0)) > 0.5);
+  bool ok = false;
+  H << 2, 0, 0, 4;
+  g = vec({-2, -4});
+  ts = trust_more_sorensen(H, g, 0.5, ok);
+  CHECK(ok);
+  CHECK_NEAR(ts.p.norm(), 0.5, 0.01);
+  // Steihaug's forcing term min(0.5, sqrt|g|)|g| is tight for a small g, and
+  // CG is exact after 2 steps on 2 distinct eigenvalues: p = -H^{-1} g
+  ts = trust_steihaug([&H](const Vec& v) { return Vec(H * v); }, vec({-2e-6, -4e-6}), 10.0, 10);
+  CHECK_NEAR(ts.p(0) * 1e6, 1.0, 1e-8);
+  CHECK_NEAR(ts.p(1) * 1e6, 1.0, 1e-8);
+  // with a large g it stops early, but still decreases the model
+  ts = trust_steihaug([&H](const Vec& v) { return Vec(H * v); }, g, 10.0, 10);
+  CHECK(g.dot(ts.p) + 0.5 * ts.p.dot(H * ts.p) < 0);
+  H << -1, 0, 0, 2;
+  ts = trust_steihaug([&H](const Vec& v) { return Vec(H * v); }, vec({1, 1}), 3.0, 10);
+  CHECK(ts.boundary);
+  CHECK_NEAR(ts.p.norm(), 3.0, 1e-10);
+}
+
+}  // namespace
+
+int main() {
+  root_tests();
+  solve_tests();
+  optim_tests();
+  numderiv_tests();
+  linesearch_trust_tests();
+  glm_tests();
+  std::printf("core_tests: %d checks, %d failed\n", cpptests::checks(), cpptests::failures());
+  return cpptests::failures() == 0 ? 0 : 1;
+}
