@@ -122,6 +122,7 @@ num_gradient <- function(fn, x, ..., method.args = list()) {
 num_jacobian <- function(fn, x, ..., method.args = list()) {
   opt <- check_richardson(method.args, hessian = FALSE)
   p <- prepare_fn(fn, x, list(...), scalar = FALSE)
+  if (as.double(length(p$f0)) * length(p$x) > 1e6) check_dense_size(length(p$f0), length(p$x), "Jacobian", "x")
   J <- with_fn_errors(num_jacobian_cpp(p$f, p$x, opt, length(p$f0)))
   if (!is.null(p$names)) dimnames(J) <- list(NULL, p$names)
   J
@@ -132,6 +133,7 @@ num_jacobian <- function(fn, x, ..., method.args = list()) {
 num_hessian <- function(fn, x, ..., method.args = list()) {
   opt <- check_richardson(method.args, hessian = TRUE)
   p <- prepare_fn(fn, x, list(...), scalar = TRUE)
+  if (length(p$x) > 1000L) check_dense_size(length(p$x), length(p$x), "Hessian", "x")
   H <- with_fn_errors(num_hessian_cpp(p$f, p$x, opt, p$f0))
   if (!is.null(p$names)) dimnames(H) <- list(p$names, p$names)
   H

@@ -48,6 +48,8 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   check_flag(ctrl$trace, "control$trace")
   nms <- names(x0)
   x0 <- as.double(x0)
+  # J, its QR and J'J are dense n x n: refuse an n that cannot be allocated
+  if (length(x0) > 1000L) check_dense_size(length(x0), length(x0), "Jacobian", "x0", copies = 3)
   f1 <- if (...length()) function(x) fn(x, ...) else fn
   j1 <- if (is.null(jac)) NULL else if (...length()) function(x) jac(x, ...) else jac
   # check the shape of fn's value once, at the start, with a clear message

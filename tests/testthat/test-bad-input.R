@@ -339,6 +339,13 @@ test_that("newton_optim: a dense Hessian too large for memory is refused before 
                "'par': a dense 1e\\+05 x 1e\\+05 inverse-Hessian approximation needs 80 GB")
   expect_error(newton_optim(numeric(p), never, method = "lbfgs", hessian = TRUE),
                "Hessian needs 80 GB.*lbfgs")
+  # newton_solve's Jacobian and num_hessian's / num_jacobian's results
+  expect_error(newton_solve(function(x) stop("fn must not be called"), numeric(p)),
+               "'x0': a dense 1e\\+05 x 1e\\+05 Jacobian needs 80 GB")
+  expect_error(num_hessian(function(x) sum(x^2), numeric(p)),
+               "'x': a dense 1e\\+05 x 1e\\+05 Hessian needs 80 GB")
+  expect_error(num_jacobian(function(x) x, numeric(p)),
+               "'x': a dense 1e\\+05 x 1e\\+05 Jacobian needs 80 GB")
   # the limited-memory method runs at this size
   r <- newton_optim(numeric(p), function(x) sum((x - 1)^2), function(x) 2 * (x - 1),
                     method = "lbfgs")
