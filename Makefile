@@ -79,6 +79,6 @@ valgrind: deps
 	$(R) CMD INSTALL --preclean --no-multiarch --no-test-load -l $(VG_LIB) . \
 	  > $(SAN_DIR)/valgrind-install.log 2>&1 || { tail -30 $(SAN_DIR)/valgrind-install.log; exit 1; }
 	R_LIBS="$(CURDIR)/$(VG_LIB)" NOT_CRAN=true VG_FILTER='$(VG_FILTER)' OMP_NUM_THREADS=2 \
-	  $(R) -d "valgrind --leak-check=full --error-exitcode=1 --log-file=$(SAN_DIR)/valgrind.%p.log" \
+	  $(R) -d "valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --log-file=$(SAN_DIR)/valgrind.%p.log" \
 	  --vanilla --slave -f cpptests/valgrind-tests.R || echo "valgrind: R exited with status $$?"
 	$(RSCRIPT) cpptests/valgrind-summary.R $(SAN_DIR)

@@ -18,7 +18,8 @@ optim_cache <- new.env(parent = emptyenv())
 #' @param abstol Stop when the objective falls to `abstol` or below. Default
 #'   `-Inf`.
 #' @param gtol Stop when the largest absolute gradient component (of
-#'   `fn / fnscale`) is at most `gtol`. Default `1e-6`. With
+#'   `fn / fnscale`; further divided by a power of 2 near `abs(fn(par))` when
+#'   that exceeds 1e100, see [newton_optim()]) is at most `gtol`. Default `1e-6`. With
 #'   `criterion = "documents"` this is the documents' `eps`.
 #' @param fnscale Scaling of the objective: the method minimises
 #'   `fn / fnscale`, so a negative value maximises (as in [stats::optim()]).
@@ -137,7 +138,16 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #'   `"lbfgs"`.
 #'
 #' A trial point where `fn` is `NaN` or infinite makes the line search (or
-#' trust region) back off.
+#' trust region) back off. An objective larger than 1e100 in size at `par` is
+#' minimised internally divided by a power of 2 (exact), so that squared
+#' gradient norms do not overflow; `value`, `gradient`, `hessian` and the trace
+#' stay on the user's scale.
+#'
+#' Scale limits: `"newton"`, `"trust"` and `"bfgs"` (and `hessian = TRUE`) hold
+#' dense `p x p` matrices. A `p` whose matrices would not fit in memory (the
+#' machine's total memory, or `options(newtonr.dense_limit = <bytes>)`) is an
+#' error that states the memory needed, raised before any work; use `"lbfgs"`
+#' or `"newton-cg"` for such problems.
 #'
 #' @section Convergence codes:
 #' * `0`: converged (gradient below `gtol`, relative reduction below `reltol`,

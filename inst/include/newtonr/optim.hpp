@@ -287,7 +287,10 @@ inline std::string classify(const Mat& H, double rel_tol) {
 
 // Nocedal & Wright, Alg. 3.3: smallest tau in the sequence such that
 // H + tau I has a Cholesky factorisation.  Returns tau; `llt` holds it.
-inline double modified_cholesky(const Mat& H, Eigen::LLT<Mat>& llt, double fixed_lambda) {
+// `intr` (optional) is ticked per attempt: up to 200 factorisations of a
+// large H can take minutes.
+inline double modified_cholesky(const Mat& H, Eigen::LLT<Mat>& llt, double fixed_lambda,
+                                Interrupter* intr = nullptr) {
   const Eigen::Index n = H.rows();
   llt.compute(H);
   if (llt.info() == Eigen::Success) return 0.0;
@@ -301,6 +304,7 @@ inline double modified_cholesky(const Mat& H, Eigen::LLT<Mat>& llt, double fixed
   double tau = mind > 0 ? beta : -mind + beta;
   if (fixed_lambda > tau) tau = fixed_lambda;
   for (int k = 0; k < 200; ++k) {
+    if (intr) intr->tick();
     llt.compute(H + tau * I);
     if (llt.info() == Eigen::Success) return tau;
     tau = std::max(2.0 * tau, beta);
@@ -534,7 +538,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
           }
         } else {
           Eigen::LLT<Mat> llt;
-          damping = detail::modified_cholesky(H, llt, opt.lambda);
+          damping = detail::modified_cholesky(H, llt, opt.lambda, &interrupt);
           d = -llt.solve(g);
         }
       } else if (method == OptimMethod::NewtonCG) {
