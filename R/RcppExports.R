@@ -9,12 +9,24 @@ glm_all_finite_cpp <- function(x) {
     .Call(`_newtonr_glm_all_finite_cpp`, x)
 }
 
+glm_col_info_cpp <- function(x) {
+    .Call(`_newtonr_glm_col_info_cpp`, x)
+}
+
+glm_native_family_cpp <- function(family, link, varfun) {
+    .Call(`_newtonr_glm_native_family_cpp`, family, link, varfun)
+}
+
 glm_xb_cpp <- function(x, beta, offset, threads) {
     .Call(`_newtonr_glm_xb_cpp`, x, beta, offset, threads)
 }
 
 glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd) {
     .Call(`_newtonr_glm_wls_cpp`, x, w, r, pen, tol, threads, simd)
+}
+
+glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace) {
+    .Call(`_newtonr_glm_irls_cpp`, x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace)
 }
 
 newtonr_build_info_cpp <- function() {

@@ -151,8 +151,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   simd <- isTRUE(getOption("newtonr.simd", TRUE))
   pen <- rep(control$lambda, nvars)
   if (control$lambda > 0 && intercept) {
-    is_int <- vapply(seq_len(nvars), function(j) all(x[, j] == 1), NA)
-    pen[is_int] <- 0
+    pen[glm_col_info_cpp(x)$ones] <- 0
   }
   pdev_of <- function(dev, beta) {
     if (control$lambda > 0) dev + sum(pen * beta^2, na.rm = TRUE) else dev
@@ -161,6 +160,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   trace_grad <- numeric()
   coef_hist <- list()
   fit <- NULL
+  native <- FALSE
   if (EMPTY) {
     eta <- rep.int(0, nobs) + offset
     if (!valideta(eta)) stop("invalid linear predictor values in empty model", call. = FALSE)
@@ -182,9 +182,40 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                         nvars, paste(deparse(xnames), collapse = ", ")), domain = NA)
         }
         coefold <- start
-        offset + as.vector(x %*% start)
+        glm_xb_cpp(x, as.double(start), as.double(offset), threads)
       } else family$linkfun(mustart)
     }
+    native <- control$algorithm == "irls" && glm_is_native(family)
+  }
+  if (!EMPTY && native) {
+    # The whole IRLS loop in C++ (glm_irls.hpp): one pass over X per
+    # iteration, the family's formulas in C++.
+    if (!is.double(y)) y <- as.double(y)
+    if (!is.double(weights)) weights <- as.double(weights)
+    if (!is.double(offset)) offset <- as.double(offset)
+    res <- tryCatch(
+      glm_irls_cpp(x, y, weights, offset, as.double(eta),
+                   if (is.null(coefold)) NULL else as.double(coefold),
+                   family$family, family$link, glm_varfun(family), pen,
+                   control$epsilon, control$maxit, control$type == "newton", tol,
+                   singular.ok, threads, simd, control$trace),
+      error = function(e) stop(conditionMessage(e), call. = FALSE))
+    for (msg in res$warnings) warning(msg, call. = FALSE)
+    fit <- res$fit
+    coef <- fit$coefficients
+    eta <- res$eta; mu <- res$mu; dev <- res$deviance
+    iter <- res$iter; conv <- res$converged; boundary <- res$boundary
+    tr <- res$trace
+    trace_iter <- tr$iter; trace_dev <- tr$deviance
+    trace_halv <- tr$halvings; trace_grad <- tr$grad_norm
+    coef_hist <- if (is.null(res$coef_prev)) list(coef) else {
+      b1 <- coef; b1[is.na(b1)] <- 0
+      list(res$coef_prev, b1)
+    }
+    wF <- res$weights
+    residuals <- res$residuals
+    gd <- FALSE
+  } else if (!EMPTY) {
     mu <- linkinv(eta)
     if (!(validmu(mu) && valideta(eta))) {
       stop("cannot find valid starting values: please specify some", call. = FALSE)
@@ -315,15 +346,16 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         coefold[is.na(coefold)] <- 0
       }
     }
+  }
+  if (!EMPTY) {
     if (!conv) warning("glm.fit: algorithm did not converge", call. = FALSE)
     if (boundary) {
       warning("glm.fit: algorithm stopped at boundary value", call. = FALSE)
     }
     # Final weights and R at the solution as glm reports them (from the last
     # IRLS iteration's weights, as glm.fit does).
-    good <- weights > 0
-    mu.eta.val <- mu.eta(eta)
-    if (gd || is.null(fit)) {
+    if (!native) mu.eta.val <- mu.eta(eta)
+    if (!native && (gd || is.null(fit))) {
       varmu <- variance(mu)
       good <- (weights > 0) & (mu.eta.val != 0)
       wF <- ifelse(good, weights * mu.eta.val^2 / varmu, 0)
@@ -340,9 +372,10 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
           # separating direction; flag the covariates carrying it: a last
           # step still large relative to the coefficient, and (scaled by the
           # column's spread) at least a tenth of the largest such step.
-          sc <- abs(b1 - b0) * apply(x, 2L, function(cl) diff(range(cl)))
+          info <- glm_col_info_cpp(x)
+          sc <- abs(b1 - b0) * info$range
           div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
-          if (intercept) div <- setdiff(div, which(apply(x, 2L, function(cl) all(cl == 1))))
+          if (intercept) div <- setdiff(div, which(info$ones))
           if (length(div)) {
             nm <- if (is.null(xnames)) paste0("x", div) else xnames[div]
             warning(sprintf("newton_glm_fit: coefficients of %s diverge (complete or quasi-complete separation)",
@@ -357,7 +390,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     rank <- fit$rank
     if (rank < nvars) coef[fit$pivot][seq.int(rank + 1, nvars)] <- NA
     xxnames <- xnames[fit$pivot]
-    residuals <- (y - mu) / mu.eta.val
+    if (!native) residuals <- (y - mu) / mu.eta.val
     Rmat <- fit$R
     if (rank < nvars) {
       Rfull <- diag(nvars)
@@ -402,6 +435,20 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
        trace = new_trace(list(iter = trace_iter, deviance = trace_dev,
                               halvings = trace_halv, grad_norm = trace_grad)),
        algorithm = control$algorithm, control = control)
+}
+
+# TRUE when the family is one of stats' (by family, link and quasi's
+# variance name) and so has a C++ implementation; anything else (a user's
+# own family, a power() link) goes through its R closures.
+glm_is_native <- function(family) {
+  is.character(family$family) && length(family$family) == 1L &&
+    is.character(family$link) && length(family$link) == 1L &&
+    glm_native_family_cpp(family$family, family$link, glm_varfun(family))
+}
+
+glm_varfun <- function(family) {
+  v <- family$varfun
+  if (is.character(v) && length(v) == 1L && !is.na(v)) v else ""
 }
 
 # x, or y when x is NULL (base R only has %||% from 4.4.0).
