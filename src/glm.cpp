@@ -11,8 +11,8 @@
 
 void newtonr_glm_panel_avx2(const double*, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
                             const double*, const double*, double*, std::ptrdiff_t, double*);
-void newtonr_glm_xb_avx2(const double*, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
-                         const double*, const double*, double*);
+void newtonr_glm_pack_avx2(const double*, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
+                           const double*, const double*, double*, double*, std::ptrdiff_t);
 bool newtonr_glm_have_avx2();
 
 // The AVX2/FMA kernels when the CPU has them (checked once) and `simd`,
@@ -22,7 +22,7 @@ static newtonr::GlmKernels glm_kernels(bool simd) {
   newtonr::GlmKernels k;
   if (simd && avx2) {
     k.panel = &newtonr_glm_panel_avx2;
-    k.xb = &newtonr_glm_xb_avx2;
+    k.pack = &newtonr_glm_pack_avx2;
   }
   return k;
 }

@@ -22,28 +22,43 @@ NEWTONR_AVX2 inline double hsum(__m256d v) {
   return _mm_cvtsd_f64(_mm_add_sd(lo, _mm_unpackhi_pd(lo, lo)));
 }
 
-// A(a, b) += sum_r T[r + a*ldt] * X[r + b*ldx], a < TI, b < TJ (A has leading
-// dimension lda and points at the tile's corner).  TI*TJ accumulators plus TI
-// loaded T vectors plus one X vector fit the 16 ymm registers for 3 x 4, so
-// the loop is 7 loads per 12 FMAs with no spills (dot-product form: the sums
-// run down the rows; one horizontal sum per entry and panel).
-template <int TI, int TJ>
-NEWTONR_AVX2 inline void tile(const double* T, idx ldt, const double* X, idx ldx, idx m,
-                              double* A, idx lda) {
-  __m256d acc[TI][TJ];
-  for (int a = 0; a < TI; ++a)
-    for (int b = 0; b < TJ; ++b) acc[a][b] = _mm256_setzero_pd();
+// A(a, b) += sum_r T[r + a*ldt] * X[r + b*ldx] for a < 3, b < 4 (A has
+// leading dimension lda and points at the tile's corner).  Twelve named
+// accumulators plus three loaded T vectors plus one X vector use exactly the
+// 16 ymm registers (-O2 does not unroll loops over an accumulator array, so
+// they are spelt out): 7 loads per 12 FMAs with no spills (dot-product form,
+// the sums run down the rows; one horizontal sum per entry and panel).
+NEWTONR_AVX2 inline void tile34(const double* T, idx ldt, const double* X, idx ldx, idx m,
+                                double* A, idx lda) {
+  const double *t0 = T, *t1 = T + ldt, *t2 = T + 2 * ldt;
+  const double *x0 = X, *x1 = X + ldx, *x2 = X + 2 * ldx, *x3 = X + 3 * ldx;
+  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c02 = c00, c03 = c00;
+  __m256d c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  __m256d c20 = c00, c21 = c00, c22 = c00, c23 = c00;
   const idx m4 = m - m % 4;
   for (idx r = 0; r < m4; r += 4) {
-    __m256d t[TI];
-    for (int a = 0; a < TI; ++a) t[a] = _mm256_loadu_pd(T + a * ldt + r);
-    for (int b = 0; b < TJ; ++b) {
-      const __m256d x = _mm256_loadu_pd(X + b * ldx + r);
-      for (int a = 0; a < TI; ++a) acc[a][b] = _mm256_fmadd_pd(t[a], x, acc[a][b]);
-    }
+    const __m256d a0 = _mm256_loadu_pd(t0 + r), a1 = _mm256_loadu_pd(t1 + r),
+                  a2 = _mm256_loadu_pd(t2 + r);
+    __m256d b = _mm256_loadu_pd(x0 + r);
+    c00 = _mm256_fmadd_pd(a0, b, c00);
+    c10 = _mm256_fmadd_pd(a1, b, c10);
+    c20 = _mm256_fmadd_pd(a2, b, c20);
+    b = _mm256_loadu_pd(x1 + r);
+    c01 = _mm256_fmadd_pd(a0, b, c01);
+    c11 = _mm256_fmadd_pd(a1, b, c11);
+    c21 = _mm256_fmadd_pd(a2, b, c21);
+    b = _mm256_loadu_pd(x2 + r);
+    c02 = _mm256_fmadd_pd(a0, b, c02);
+    c12 = _mm256_fmadd_pd(a1, b, c12);
+    c22 = _mm256_fmadd_pd(a2, b, c22);
+    b = _mm256_loadu_pd(x3 + r);
+    c03 = _mm256_fmadd_pd(a0, b, c03);
+    c13 = _mm256_fmadd_pd(a1, b, c13);
+    c23 = _mm256_fmadd_pd(a2, b, c23);
   }
-  for (int a = 0; a < TI; ++a)
-    for (int b = 0; b < TJ; ++b) {
+  const __m256d acc[3][4] = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}};
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 4; ++b) {
       double s = hsum(acc[a][b]);
       for (idx r = m4; r < m; ++r) s += T[a * ldt + r] * X[b * ldx + r];
       A[a + b * lda] += s;
@@ -51,7 +66,7 @@ NEWTONR_AVX2 inline void tile(const double* T, idx ldt, const double* X, idx ldx
 }
 
 // Edge tiles of any size up to 3 x 4 (runtime sizes, same arithmetic order
-// as tile<> so results do not depend on where a tile boundary falls... they
+// as tile34 so results do not depend on where a tile boundary falls... they
 // are fixed by p anyway).
 NEWTONR_AVX2 inline void tile_edge(const double* T, idx ldt, const double* X, idx ldx, idx m,
                                    idx ni, idx nj, double* A, idx lda) {
@@ -71,7 +86,7 @@ NEWTONR_AVX2 inline void tile_edge(const double* T, idx ldt, const double* X, id
 
 }  // namespace
 
-// One IRLS row panel (m rows): T[, j] = w * X[, j] (j < p), T[, p] = r, then
+// One IRLS row panel (m rows, X packed by newtonr_glm_pack_avx2): T[, j] = w * X[, j] (j < p), T[, p] = r, then
 // A += lower triangle of T' X, where A is (p+1) x p with leading dimension
 // p+1: rows 0..p-1 hold X'WX (entries with i >= j are the ones used), row p
 // holds (X'r)'.  T is an m x (p+1) scratch buffer with leading dimension ldt.
@@ -97,7 +112,7 @@ NEWTONR_AVX2 void newtonr_glm_panel_avx2(const double* X, idx ldx, idx m, idx p,
       const idx nj = (p - j0) < TJ ? (p - j0) : TJ;
       double* Aij = A + i0 + j0 * lda;
       if (ni == TI && nj == TJ) {
-        tile<TI, TJ>(Ti, ldt, X + j0 * ldx, ldx, m, Aij, lda);
+        tile34(Ti, ldt, X + j0 * ldx, ldx, m, Aij, lda);
       } else {
         tile_edge(Ti, ldt, X + j0 * ldx, ldx, m, ni, nj, Aij, lda);
       }
@@ -105,26 +120,47 @@ NEWTONR_AVX2 void newtonr_glm_panel_avx2(const double* X, idx ldx, idx m, idx p,
   }
 }
 
-// eta[i] = off[i] + sum_j X[i + j*ldx] * beta[j] for m rows, columns taken
-// four at a time down the panel (streams each column once, in order).
-NEWTONR_AVX2 void newtonr_glm_xb_avx2(const double* X, idx ldx, idx m, idx p,
-                                      const double* beta, const double* off, double* eta) {
-  for (idx i = 0; i < m; ++i) eta[i] = off[i];
+// Packs the panel's m rows of X (leading dimension ldx, typically n: its
+// columns lie n * 8 bytes apart, which maps them all to the same cache sets)
+// into the contiguous buffer Xp (leading dimension ldp), and, when beta is
+// given, forms eta[i] = off[i] + sum_j X[i + j*ldx] * beta[j] on the way
+// (columns four at a time, each streamed once, in order).
+NEWTONR_AVX2 void newtonr_glm_pack_avx2(const double* X, idx ldx, idx m, idx p,
+                                        const double* beta, const double* off, double* eta,
+                                        double* Xp, idx ldp) {
   const idx m4 = m - m % 4;
+  if (!beta) {
+    for (idx j = 0; j < p; ++j) {
+      const double* xc = X + j * ldx;
+      double* pc = Xp + j * ldp;
+      for (idx i = 0; i < m4; i += 4) _mm256_storeu_pd(pc + i, _mm256_loadu_pd(xc + i));
+      for (idx i = m4; i < m; ++i) pc[i] = xc[i];
+    }
+    return;
+  }
+  for (idx i = 0; i < m; ++i) eta[i] = off[i];
   idx j = 0;
   for (; j + 4 <= p; j += 4) {
     const double *x0 = X + j * ldx, *x1 = x0 + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
+    double *p0 = Xp + j * ldp, *p1 = p0 + ldp, *p2 = p1 + ldp, *p3 = p2 + ldp;
     const __m256d b0 = _mm256_set1_pd(beta[j]), b1 = _mm256_set1_pd(beta[j + 1]),
                   b2 = _mm256_set1_pd(beta[j + 2]), b3 = _mm256_set1_pd(beta[j + 3]);
     for (idx i = 0; i < m4; i += 4) {
+      const __m256d v0 = _mm256_loadu_pd(x0 + i), v1 = _mm256_loadu_pd(x1 + i),
+                    v2 = _mm256_loadu_pd(x2 + i), v3 = _mm256_loadu_pd(x3 + i);
+      _mm256_storeu_pd(p0 + i, v0);
+      _mm256_storeu_pd(p1 + i, v1);
+      _mm256_storeu_pd(p2 + i, v2);
+      _mm256_storeu_pd(p3 + i, v3);
       __m256d e = _mm256_loadu_pd(eta + i);
-      e = _mm256_fmadd_pd(_mm256_loadu_pd(x0 + i), b0, e);
-      e = _mm256_fmadd_pd(_mm256_loadu_pd(x1 + i), b1, e);
-      e = _mm256_fmadd_pd(_mm256_loadu_pd(x2 + i), b2, e);
-      e = _mm256_fmadd_pd(_mm256_loadu_pd(x3 + i), b3, e);
+      e = _mm256_fmadd_pd(v0, b0, e);
+      e = _mm256_fmadd_pd(v1, b1, e);
+      e = _mm256_fmadd_pd(v2, b2, e);
+      e = _mm256_fmadd_pd(v3, b3, e);
       _mm256_storeu_pd(eta + i, e);
     }
     for (idx i = m4; i < m; ++i) {
+      p0[i] = x0[i]; p1[i] = x1[i]; p2[i] = x2[i]; p3[i] = x3[i];
       double e = eta[i];
       e = __builtin_fma(x0[i], beta[j], e);
       e = __builtin_fma(x1[i], beta[j + 1], e);
@@ -135,11 +171,17 @@ NEWTONR_AVX2 void newtonr_glm_xb_avx2(const double* X, idx ldx, idx m, idx p,
   }
   for (; j < p; ++j) {
     const double* xc = X + j * ldx;
+    double* pc = Xp + j * ldp;
     const __m256d bj = _mm256_set1_pd(beta[j]);
-    for (idx i = 0; i < m4; i += 4)
-      _mm256_storeu_pd(eta + i, _mm256_fmadd_pd(_mm256_loadu_pd(xc + i), bj,
-                                                _mm256_loadu_pd(eta + i)));
-    for (idx i = m4; i < m; ++i) eta[i] = __builtin_fma(xc[i], beta[j], eta[i]);
+    for (idx i = 0; i < m4; i += 4) {
+      const __m256d v = _mm256_loadu_pd(xc + i);
+      _mm256_storeu_pd(pc + i, v);
+      _mm256_storeu_pd(eta + i, _mm256_fmadd_pd(v, bj, _mm256_loadu_pd(eta + i)));
+    }
+    for (idx i = m4; i < m; ++i) {
+      pc[i] = xc[i];
+      eta[i] = __builtin_fma(xc[i], beta[j], eta[i]);
+    }
   }
 }
 
@@ -149,7 +191,7 @@ bool newtonr_glm_have_avx2() {
 #else
 void newtonr_glm_panel_avx2(const double*, idx, idx, idx, const double*, const double*,
                             double*, idx, double*) {}
-void newtonr_glm_xb_avx2(const double*, idx, idx, idx, const double*, const double*,
-                         double*) {}
+void newtonr_glm_pack_avx2(const double*, idx, idx, idx, const double*, const double*,
+                           double*, double*, idx) {}
 bool newtonr_glm_have_avx2() { return false; }
 #endif

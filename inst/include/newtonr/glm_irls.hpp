@@ -99,7 +99,8 @@ class GlmEngine {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt_)
 #endif
     for (Index c = 0; c < nc; ++c) {
-      std::vector<double> Ac, T, w, r;
+      std::vector<double> Ac, T, w, r, Xp;
+      if (accumulate || beta) Xp.resize(static_cast<size_t>(bl_.panel * p));
       if (accumulate) {
         Ac.assign(static_cast<size_t>((p + 1) * p), 0.0);
         T.resize(static_cast<size_t>(bl_.panel * (p + 1)));
@@ -111,19 +112,25 @@ class GlmEngine {
       Index ngood = 0;
       for (Index s = bl_.row0(c); s < bl_.row1(c); s += bl_.panel) {
         const Index m = std::min(bl_.panel, bl_.row1(c) - s);
-        if (beta) k_.xb(d_.X + s, d_.n, m, p, beta, d_.off + s, eta + s);
+        if (accumulate || beta)
+          k_.pack(d_.X + s, d_.n, m, p, beta, d_.off + s, eta + s, Xp.data(), bl_.panel);
         for (Index i = 0; i < m; ++i) {
           const Index row = s + i;
           const double e = eta[row], y = d_.y[row], wt = d_.wt[row];
           if (chk_eta && !f_.valid_eta(e)) flags |= kInvalid;
-          const double mu = f_.linkinv(e);
+          double mu, me;
+          if (accumulate) {
+            f_.mu_and_mu_eta(e, mu, me);
+          } else {
+            mu = f_.linkinv(e);
+            me = 0;
+          }
           if (chk_mu && !f_.valid_mu(mu)) flags |= kInvalid;
           dev += f_.dev_resid(y, mu, wt);
           if (!accumulate) continue;
           double wi = 0, ri = 0;
           if (wt > 0) {
             const double v = f_.variance(mu);
-            const double me = f_.mu_eta(e);
             if (std::isnan(v)) flags |= kNaVar;
             if (v == 0) flags |= kZeroVar;
             if (std::isnan(me)) flags |= kNaMuEta;
@@ -145,7 +152,7 @@ class GlmEngine {
           r[static_cast<size_t>(i)] = ri;
         }
         if (accumulate)
-          k_.panel(d_.X + s, d_.n, m, p, w.data(), r.data(), T.data(), bl_.panel, Ac.data());
+          k_.panel(Xp.data(), bl_.panel, m, p, w.data(), r.data(), T.data(), bl_.panel, Ac.data());
       }
       devc[static_cast<size_t>(c)] = dev;
       goodc[static_cast<size_t>(c)] = ngood;
@@ -183,10 +190,12 @@ class GlmEngine {
 #pragma omp parallel for schedule(static) num_threads(nt_)
 #endif
     for (Index i = 0; i < n; ++i) {
-      const double mu = f_.linkinv(eta[i]);
+      double mu, me;
+      f_.mu_and_mu_eta(eta[i], mu, me);
       res.mu[static_cast<size_t>(i)] = mu;
-      res.residuals[static_cast<size_t>(i)] = (d_.y[i] - mu) / f_.mu_eta(eta[i]);
-      const double muw = f_.linkinv(eta_w[i]), me = f_.mu_eta(eta_w[i]);
+      res.residuals[static_cast<size_t>(i)] = (d_.y[i] - mu) / me;
+      double muw = mu;
+      if (eta_w != eta) f_.mu_and_mu_eta(eta_w[i], muw, me);
       res.weights[static_cast<size_t>(i)] =
           (d_.wt[i] > 0 && me != 0) ? d_.wt[i] * me * me / f_.variance(muw) : 0.0;
     }
@@ -282,7 +291,18 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const doub
     c0 = sol.coef;
     for (Index j = 0; j < p; ++j)
       if (std::isnan(c0(j))) c0(j) = 0;
-    GlmPass ev2 = eng.run(c0.data(), e_new, true, s.newton);
+    // Skip the accumulation when the step's predicted deviance change,
+    // delta' (X'WX + P) delta (the Newton decrement; Boyd & Vandenberghe,
+    // Sec. 9.5.1), already passes the convergence test: the pass then only
+    // forms eta and the deviance.  If the test fails after all, prepare()
+    // accumulates at the accepted point, giving exactly the same numbers.
+    bool acc = true;
+    if (has_old) {
+      const Vec delta = c0 - coefold;
+      const double pred = delta.dot(ev.A * delta) + delta.dot(pen.cwiseProduct(delta));
+      if (std::isfinite(pred) && pred < 0.5 * s.epsilon * (std::fabs(pdevold) + 0.1)) acc = false;
+    }
+    GlmPass ev2 = eng.run(c0.data(), e_new, acc, s.newton);
     int nh = 0;
     bool invalid_seen = false;
     auto pdev_of = [&](const GlmPass& e) { return e.dev + glm_pen_term(pen, c0); };

@@ -31,10 +31,13 @@ namespace newtonr {
 using GlmPanelKernel = void (*)(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
                                 std::ptrdiff_t p, const double* w, const double* r,
                                 double* T, std::ptrdiff_t ldt, double* A);
-// eta = off + X beta over m rows.
-using GlmXbKernel = void (*)(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
-                             std::ptrdiff_t p, const double* beta, const double* off,
-                             double* eta);
+// Copies m rows of X (leading dimension ldx) into Xp (leading dimension ldp)
+// and, when beta != nullptr, forms eta = off + X beta over those rows.
+// Packing matters: X's columns lie n doubles apart, which maps a panel's
+// columns onto the same cache sets; the packed copy is contiguous.
+using GlmPackKernel = void (*)(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
+                               std::ptrdiff_t p, const double* beta, const double* off,
+                               double* eta, double* Xp, std::ptrdiff_t ldp);
 
 inline void glm_panel_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
                                std::ptrdiff_t p, const double* w, const double* r,
@@ -49,18 +52,21 @@ inline void glm_panel_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff
   Am.noalias() += Ts.topRows(m).transpose() * Xs;
 }
 
-inline void glm_xb_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
-                            std::ptrdiff_t p, const double* beta, const double* off,
-                            double* eta) {
+inline void glm_pack_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
+                              std::ptrdiff_t p, const double* beta, const double* off,
+                              double* eta, double* Xp, std::ptrdiff_t ldp) {
   Eigen::Map<const Mat, 0, Eigen::OuterStride<>> Xs(X, m, p, Eigen::OuterStride<>(ldx));
+  Eigen::Map<Mat, 0, Eigen::OuterStride<>> P(Xp, m, p, Eigen::OuterStride<>(ldp));
+  P = Xs;
+  if (!beta) return;
   Eigen::Map<Vec> e(eta, m);
   e = Eigen::Map<const Vec>(off, m);
-  e.noalias() += Xs * Eigen::Map<const Vec>(beta, p);
+  e.noalias() += P * Eigen::Map<const Vec>(beta, p);
 }
 
 struct GlmKernels {
   GlmPanelKernel panel = &glm_panel_portable;
-  GlmXbKernel xb = &glm_xb_portable;
+  GlmPackKernel pack = &glm_pack_portable;
 };
 
 // The fixed partition: nc chunks of `per` rows, panels of `panel` rows.
@@ -72,6 +78,8 @@ struct GlmBlocking {
     per = (n + nc - 1) / nc;
     // T and the X panel (~16 KiB x 2 x 16) stay in a 1 MiB L2.
     panel = std::max<Eigen::Index>(64, std::min<Eigen::Index>(1024, (32768 / (p + 1)) / 8 * 8));
+    // a leading dimension that is not a multiple of a large power of two
+    if (panel % 64 == 0) panel += 8;
   }
   Eigen::Index row0(Eigen::Index c) const { return std::min(n, c * per); }
   Eigen::Index row1(Eigen::Index c) const { return std::min(n, (c + 1) * per); }
@@ -111,9 +119,11 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const doub
   for (Index c = 0; c < bl.nc; ++c) {
     std::vector<double> Ac(static_cast<size_t>((p + 1) * p), 0.0);
     std::vector<double> T(static_cast<size_t>(bl.panel * (p + 1)));
+    std::vector<double> Xp(static_cast<size_t>(bl.panel * p));
     for (Index s = bl.row0(c); s < bl.row1(c); s += bl.panel) {
       const Index m = std::min(bl.panel, bl.row1(c) - s);
-      k.panel(X + s, n, m, p, w + s, r + s, T.data(), bl.panel, Ac.data());
+      k.pack(X + s, n, m, p, nullptr, nullptr, nullptr, Xp.data(), bl.panel);
+      k.panel(Xp.data(), bl.panel, m, p, w + s, r + s, T.data(), bl.panel, Ac.data());
     }
     parts[static_cast<size_t>(c)] = std::move(Ac);
   }
@@ -130,9 +140,10 @@ inline void glm_xb(const double* X, Eigen::Index n, Eigen::Index p, const double
 #pragma omp parallel for schedule(dynamic, 1) num_threads(glm_threads(threads))
 #endif
   for (Index c = 0; c < bl.nc; ++c) {
+    std::vector<double> Xp(static_cast<size_t>(bl.panel * p));
     for (Index s = bl.row0(c); s < bl.row1(c); s += bl.panel) {
       const Index m = std::min(bl.panel, bl.row1(c) - s);
-      k.xb(X + s, n, m, p, beta, offset + s, eta + s);
+      k.pack(X + s, n, m, p, beta, offset + s, eta + s, Xp.data(), bl.panel);
     }
   }
 }
