@@ -29,6 +29,14 @@ glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfu
     .Call(`_newtonr_glm_irls_cpp`, x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace)
 }
 
+glm_dev_cpp <- function(y, mu, wt, family, link, varfun) {
+    .Call(`_newtonr_glm_dev_cpp`, y, mu, wt, family, link, varfun)
+}
+
+glm_aic_cpp <- function(family, y, n, mu, wt) {
+    .Call(`_newtonr_glm_aic_cpp`, family, y, n, mu, wt)
+}
+
 newtonr_build_info_cpp <- function() {
     .Call(`_newtonr_newtonr_build_info_cpp`)
 }

@@ -416,12 +416,18 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     names(effects) <- c(xxnames[seq_len(rank)], rep.int("", nobs - rank))
   }
   wtdmu <- if (intercept) sum(weights * y) / sum(weights) else linkinv(offset)
-  nulldev <- sum(dev.resids(y, wtdmu, weights))
+  nulldev <- if (native) {
+    glm_dev_cpp(y, as.double(wtdmu), weights, family$family, family$link, glm_varfun(family))
+  } else sum(dev.resids(y, wtdmu, weights))
   n.ok <- nobs - sum(weights == 0)
   nulldf <- n.ok - as.integer(intercept)
   rank <- if (EMPTY) 0 else rank
   resdf <- n.ok - rank
-  aic.model <- aic(y, n, mu, weights, dev) + 2 * rank
+  aic.model <- if (native && family$family %in% c("binomial", "poisson") &&
+                    identical(aic, get(family$family, envir = asNamespace("stats"))()$aic,
+                              ignore.environment = TRUE)) {
+    glm_aic_cpp(family$family, y, as.double(n), mu, weights) + 2 * rank
+  } else aic(y, n, mu, weights, dev) + 2 * rank
   qr <- if (!EMPTY) {
     structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
                    pivot = fit$pivot, tol = tol), class = "qr")

@@ -115,6 +115,37 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// glm_dev_cpp
+double glm_dev_cpp(Rcpp::NumericVector y, Rcpp::NumericVector mu, Rcpp::NumericVector wt, std::string family, std::string link, std::string varfun);
+RcppExport SEXP _newtonr_glm_dev_cpp(SEXP ySEXP, SEXP muSEXP, SEXP wtSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP varfunSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type mu(muSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type wt(wtSEXP);
+    Rcpp::traits::input_parameter< std::string >::type family(familySEXP);
+    Rcpp::traits::input_parameter< std::string >::type link(linkSEXP);
+    Rcpp::traits::input_parameter< std::string >::type varfun(varfunSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_dev_cpp(y, mu, wt, family, link, varfun));
+    return rcpp_result_gen;
+END_RCPP
+}
+// glm_aic_cpp
+double glm_aic_cpp(std::string family, Rcpp::NumericVector y, Rcpp::NumericVector n, Rcpp::NumericVector mu, Rcpp::NumericVector wt);
+RcppExport SEXP _newtonr_glm_aic_cpp(SEXP familySEXP, SEXP ySEXP, SEXP nSEXP, SEXP muSEXP, SEXP wtSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< std::string >::type family(familySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n(nSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type mu(muSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type wt(wtSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_aic_cpp(family, y, n, mu, wt));
+    return rcpp_result_gen;
+END_RCPP
+}
 // newtonr_build_info_cpp
 Rcpp::List newtonr_build_info_cpp();
 RcppExport SEXP _newtonr_newtonr_build_info_cpp() {
@@ -219,6 +250,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_xb_cpp", (DL_FUNC) &_newtonr_glm_xb_cpp, 4},
     {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 7},
     {"_newtonr_glm_irls_cpp", (DL_FUNC) &_newtonr_glm_irls_cpp, 18},
+    {"_newtonr_glm_dev_cpp", (DL_FUNC) &_newtonr_glm_dev_cpp, 6},
+    {"_newtonr_glm_aic_cpp", (DL_FUNC) &_newtonr_glm_aic_cpp, 5},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},

@@ -194,3 +194,45 @@ Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y,
       Rcpp::Named("grad_norm") = Rcpp::wrap(r.t_grad));
   return out;
 }
+
+// Sum of the deviance residuals for a native family; mu has length 1
+// (recycled, as for glm's null deviance) or n.
+// [[Rcpp::export]]
+double glm_dev_cpp(Rcpp::NumericVector y, Rcpp::NumericVector mu, Rcpp::NumericVector wt,
+                   std::string family, std::string link, std::string varfun) {
+  newtonr::GlmFamily fam;
+  if (!newtonr::glm_family_from_names(family, link, varfun, fam))
+    throw std::invalid_argument("glm_dev_cpp: family not implemented in C++");
+  const R_xlen_t n = y.size();
+  if ((mu.size() != 1 && mu.size() != n) || wt.size() != n)
+    throw std::invalid_argument("glm_dev_cpp: dimension mismatch");
+  const bool rec = mu.size() == 1;
+  double s = 0;
+  for (R_xlen_t i = 0; i < n; ++i) s += fam.dev_resid(y[i], mu[rec ? 0 : i], wt[i]);
+  return s;
+}
+
+// family$aic() of binomial() and poisson() (the formulas of R's family.R,
+// with R's own dbinom/dpois), without R's vector temporaries.
+// [[Rcpp::export]]
+double glm_aic_cpp(std::string family, Rcpp::NumericVector y, Rcpp::NumericVector n,
+                   Rcpp::NumericVector mu, Rcpp::NumericVector wt) {
+  const R_xlen_t len = y.size();
+  if (mu.size() != len || wt.size() != len) throw std::invalid_argument("glm_aic_cpp: dimension mismatch");
+  double s = 0;
+  if (family == "binomial") {
+    if (n.size() != len) throw std::invalid_argument("glm_aic_cpp: dimension mismatch");
+    bool any_n = false;
+    for (R_xlen_t i = 0; i < len; ++i) any_n = any_n || n[i] > 1;
+    const double* m = any_n ? n.begin() : wt.begin();
+    for (R_xlen_t i = 0; i < len; ++i) {
+      const double f = m[i] > 0 ? wt[i] / m[i] : 0.0;
+      s += f * R::dbinom(std::nearbyint(m[i] * y[i]), std::nearbyint(m[i]), mu[i], 1);
+    }
+  } else if (family == "poisson") {
+    for (R_xlen_t i = 0; i < len; ++i) s += R::dpois(y[i], mu[i], 1) * wt[i];
+  } else {
+    throw std::invalid_argument("glm_aic_cpp: unsupported family");
+  }
+  return -2 * s;
+}
