@@ -74,10 +74,19 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' remaining norm lies between glm's `tol` and about `1e-6` are aliased here
 #' but not by glm (forming X'WX squares the condition number).
 #'
-#' Speed: the X'WX accumulation uses an AVX2/FMA kernel when the CPU has it
-#' (`options(newtonr.simd = FALSE)` turns it off); the family's mean,
-#' variance and deviance are evaluated through the family object's R
-#' functions, once per iteration on whole vectors.
+#' Speed: for the families of stats (gaussian, binomial, poisson, Gamma,
+#' inverse.gaussian, quasibinomial, quasipoisson and quasi with its five
+#' variance functions, with any of the links identity, log, inverse, logit,
+#' probit, cauchit, cloglog, sqrt and 1/mu^2), the whole IRLS loop runs in
+#' C++ with R's own formulas for the link, variance and deviance: each
+#' iteration reads X once, forming X beta, the working weights and response
+#' and X'WX together over fixed row blocks (threaded; reduced in a fixed
+#' order, so the result is bit-identical for any thread count). A rejected
+#' step is halved on the linear predictor without another pass over X. Any
+#' other family object (a user's own, a [stats::power()] link) is evaluated
+#' through its R functions, once per iteration on whole vectors. The X'WX
+#' kernel uses AVX2/FMA when the CPU has it (`options(newtonr.simd = FALSE)`
+#' turns it off). `glm.fit`'s errors and warnings are kept.
 #'
 #' @param x,y,weights,start,etastart,mustart,offset,family,intercept,singular.ok
 #'   as in [stats::glm.fit()].

@@ -172,18 +172,26 @@ Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y,
   }
   newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 1);
   Eigen::Map<const newtonr::Vec> penv(pen.begin(), p);
+  // the loop's n-vectors are R vectors, written in place
+  Rcpp::NumericVector eta_a(Rcpp::no_init(n)), eta_b(Rcpp::no_init(n)), mu(Rcpp::no_init(n)),
+      wts(Rcpp::no_init(n)), res(Rcpp::no_init(n));
+  std::copy(eta0.begin(), eta0.end(), eta_a.begin());
+  newtonr::GlmBuffers buf;
+  buf.eta_a = eta_a.begin();
+  buf.eta_b = eta_b.begin();
+  buf.mu = mu.begin();
+  buf.weights = wts.begin();
+  buf.residuals = res.begin();
   newtonr::GlmIrlsResult r =
-      newtonr::glm_irls(d, fam, eta0.begin(), startp, penv, s, glm_kernels(simd), intr, tr);
+      newtonr::glm_irls(d, fam, buf, startp, penv, s, glm_kernels(simd), intr, tr);
   Rcpp::List fit = solve_to_list(r.solve, p);
   Rcpp::NumericVector coef(p);
   for (Eigen::Index j = 0; j < p; ++j) coef[j] = std::isnan(r.coef(j)) ? NA_REAL : r.coef(j);
   fit["coefficients"] = coef;
   Rcpp::List out = Rcpp::List::create(
       Rcpp::Named("fit") = fit,
-      Rcpp::Named("eta") = Rcpp::NumericVector(r.eta.begin(), r.eta.end()),
-      Rcpp::Named("mu") = Rcpp::NumericVector(r.mu.begin(), r.mu.end()),
-      Rcpp::Named("weights") = Rcpp::NumericVector(r.weights.begin(), r.weights.end()),
-      Rcpp::Named("residuals") = Rcpp::NumericVector(r.residuals.begin(), r.residuals.end()),
+      Rcpp::Named("eta") = (r.eta == buf.eta_a) ? eta_a : eta_b,
+      Rcpp::Named("mu") = mu, Rcpp::Named("weights") = wts, Rcpp::Named("residuals") = res,
       Rcpp::Named("deviance") = r.dev, Rcpp::Named("iter") = r.iter,
       Rcpp::Named("converged") = r.converged, Rcpp::Named("boundary") = r.boundary,
       Rcpp::Named("coef_prev") = r.has_prev ? Rcpp::wrap(r.coef_prev) : R_NilValue,

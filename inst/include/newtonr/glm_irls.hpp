@@ -54,13 +54,25 @@ struct GlmIrlsResult {
   bool have_solve = false;
   Vec coef_prev;            // accepted coefficients one iteration earlier
   bool has_prev = false;
-  std::vector<double> eta, mu, weights, residuals;
+  const double* eta = nullptr;  // the final linear predictor (buffer a or b)
   double dev = kNaN;
   int iter = 0;
   bool converged = false, boundary = false;
   std::vector<int> t_iter, t_halv;
   std::vector<double> t_dev, t_grad;
   std::vector<std::string> warnings;
+};
+
+// Where the loop writes its n-vectors (the caller owns them, e.g. R
+// vectors, so nothing is copied afterwards): two linear-predictor buffers
+// (the accepted and the trial eta; eta_a holds the starting eta on entry),
+// and the final mu, working weights and working residuals.
+struct GlmBuffers {
+  double* eta_a = nullptr;
+  double* eta_b = nullptr;
+  double* mu = nullptr;
+  double* weights = nullptr;
+  double* residuals = nullptr;
 };
 
 // Progress report: kind 0 = an iteration's deviance, 1 = a halved step.
@@ -96,17 +108,23 @@ class GlmEngine {
     std::vector<int> flagc(static_cast<size_t>(nc), 0);
     const bool chk_eta = f_.needs_valideta(), chk_mu = f_.needs_validmu();
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt_)
+#pragma omp parallel num_threads(nt_)
+#endif
+    {
+    // scratch per thread, allocated once per pass
+    std::vector<double> T, w, r, Xp;
+    if (accumulate || beta) Xp.resize(static_cast<size_t>(bl_.panel * p));
+    if (accumulate) {
+      T.resize(static_cast<size_t>(bl_.panel * (p + 1)));
+      w.resize(static_cast<size_t>(bl_.panel));
+      r.resize(static_cast<size_t>(bl_.panel));
+    }
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
 #endif
     for (Index c = 0; c < nc; ++c) {
-      std::vector<double> Ac, T, w, r, Xp;
-      if (accumulate || beta) Xp.resize(static_cast<size_t>(bl_.panel * p));
-      if (accumulate) {
-        Ac.assign(static_cast<size_t>((p + 1) * p), 0.0);
-        T.resize(static_cast<size_t>(bl_.panel * (p + 1)));
-        w.resize(static_cast<size_t>(bl_.panel));
-        r.resize(static_cast<size_t>(bl_.panel));
-      }
+      std::vector<double> Ac;
+      if (accumulate) Ac.assign(static_cast<size_t>((p + 1) * p), 0.0);
       double dev = 0;
       int flags = 0;
       Index ngood = 0;
@@ -159,6 +177,7 @@ class GlmEngine {
       flagc[static_cast<size_t>(c)] = flags;
       if (accumulate) parts[static_cast<size_t>(c)] = std::move(Ac);
     }
+    }  // parallel
     GlmPass out;
     int flags = 0;
     for (Index c = 0; c < nc; ++c) {  // fixed order
@@ -180,23 +199,20 @@ class GlmEngine {
 
   // Final per-row quantities at eta (mu, working residuals) and glm's
   // working weights at eta_w (zero where the row was not "good").
-  void finish(const double* eta, const double* eta_w, GlmIrlsResult& res) const {
+  void finish(const double* eta, const double* eta_w, const GlmBuffers& buf) const {
     using Eigen::Index;
     const Index n = d_.n;
-    res.mu.resize(static_cast<size_t>(n));
-    res.residuals.resize(static_cast<size_t>(n));
-    res.weights.resize(static_cast<size_t>(n));
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nt_)
 #endif
     for (Index i = 0; i < n; ++i) {
       double mu, me;
       f_.mu_and_mu_eta(eta[i], mu, me);
-      res.mu[static_cast<size_t>(i)] = mu;
-      res.residuals[static_cast<size_t>(i)] = (d_.y[i] - mu) / me;
+      buf.mu[i] = mu;
+      buf.residuals[i] = (d_.y[i] - mu) / me;
       double muw = mu;
       if (eta_w != eta) f_.mu_and_mu_eta(eta_w[i], muw, me);
-      res.weights[static_cast<size_t>(i)] =
+      buf.weights[i] =
           (d_.wt[i] > 0 && me != 0) ? d_.wt[i] * me * me / f_.variance(muw) : 0.0;
     }
   }
@@ -217,10 +233,11 @@ inline double glm_pen_term(const Vec& pen, const Vec& beta) {
   return s;
 }
 
-// glm.fit's IRLS for a native family.  eta0: starting linear predictor
-// (from etastart, start or mustart, as glm.fit builds it); start: the
-// starting coefficients or nullptr.  Throws glm's errors (std::runtime_error).
-inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const double* eta0,
+// glm.fit's IRLS for a native family.  buf.eta_a: starting linear
+// predictor on entry (from etastart, start or mustart, as glm.fit builds
+// it); start: the starting coefficients or nullptr.  Throws glm's errors
+// (std::runtime_error).
+inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmBuffers& buf,
                               const double* start, const Vec& pen, const GlmIrlsSettings& s,
                               const GlmKernels& k, Interrupter& intr,
                               const GlmTraceFn& trace = GlmTraceFn()) {
@@ -229,9 +246,10 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const doub
   if (pen.size() != p) throw std::invalid_argument("glm_irls: 'pen' must have length p");
   GlmEngine eng(d, fam, s.threads, k);
   GlmIrlsResult res;
-  std::vector<double> ebuf0(eta0, eta0 + n), ebuf1(static_cast<size_t>(n));
-  double* e_old = ebuf0.data();  // accepted eta (weights of the next solve)
-  double* e_new = ebuf1.data();
+  if (!buf.eta_a || !buf.eta_b || !buf.mu || !buf.weights || !buf.residuals)
+    throw std::invalid_argument("glm_irls: missing output buffer");
+  double* e_old = buf.eta_a;  // accepted eta (weights of the next solve)
+  double* e_new = buf.eta_b;
   bool has_old = start != nullptr;
   Vec coefold = Vec::Zero(p);
   if (has_old)
@@ -354,8 +372,8 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const doub
   if (res.have_solve)
     for (Index a = res.solve.rank; a < p; ++a)
       res.coef(res.solve.pivot[static_cast<size_t>(a)]) = kNaN;
-  res.eta.assign(e_cur, e_cur + n);
-  eng.finish(e_cur, e_w, res);
+  res.eta = e_cur;
+  eng.finish(e_cur, e_w, buf);
   return res;
 }
 
