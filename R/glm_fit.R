@@ -199,11 +199,8 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (!EMPTY && native) {
     # The whole IRLS loop in C++ (glm_irls.hpp): one pass over X per
     # iteration, the family's formulas in C++.
-    if (!is.double(y)) y <- as.double(y)
-    if (!is.double(weights)) weights <- as.double(weights)
-    if (!is.double(offset)) offset <- as.double(offset)
     res <- tryCatch(
-      glm_irls_cpp(x, y, weights, offset, as.double(eta),
+      glm_irls_cpp(x, as.double(y), as.double(weights), as.double(offset), as.double(eta),
                    if (is.null(coefold)) NULL else as.double(coefold),
                    family$family, family$link, glm_varfun(family), pen,
                    control$epsilon, control$maxit, control$type == "newton", tol,

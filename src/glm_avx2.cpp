@@ -124,7 +124,9 @@ NEWTONR_AVX2 void newtonr_glm_panel_avx2(const double* X, idx ldx, idx m, idx p,
 // columns lie n * 8 bytes apart, which maps them all to the same cache sets)
 // into the contiguous buffer Xp (leading dimension ldp), and, when beta is
 // given, forms eta[i] = off[i] + sum_j X[i + j*ldx] * beta[j] on the way
-// (columns four at a time, each streamed once, in order).
+// (columns four at a time, each streamed once, in order).  Xp == nullptr:
+// eta only.  Both branches add the columns in the same order with the same
+// FMAs, so eta does not depend on whether X is also packed.
 NEWTONR_AVX2 void newtonr_glm_pack_avx2(const double* X, idx ldx, idx m, idx p,
                                         const double* beta, const double* off, double* eta,
                                         double* Xp, idx ldp) {
@@ -139,6 +141,39 @@ NEWTONR_AVX2 void newtonr_glm_pack_avx2(const double* X, idx ldx, idx m, idx p,
     return;
   }
   for (idx i = 0; i < m; ++i) eta[i] = off[i];
+  if (!Xp) {  // eta only: no copy wanted
+    const double* x0 = X;
+    idx j = 0;
+    for (; j + 4 <= p; j += 4, x0 += 4 * ldx) {
+      const double *x1 = x0 + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
+      const __m256d b0 = _mm256_set1_pd(beta[j]), b1 = _mm256_set1_pd(beta[j + 1]),
+                    b2 = _mm256_set1_pd(beta[j + 2]), b3 = _mm256_set1_pd(beta[j + 3]);
+      for (idx i = 0; i < m4; i += 4) {
+        __m256d e = _mm256_loadu_pd(eta + i);
+        e = _mm256_fmadd_pd(_mm256_loadu_pd(x0 + i), b0, e);
+        e = _mm256_fmadd_pd(_mm256_loadu_pd(x1 + i), b1, e);
+        e = _mm256_fmadd_pd(_mm256_loadu_pd(x2 + i), b2, e);
+        e = _mm256_fmadd_pd(_mm256_loadu_pd(x3 + i), b3, e);
+        _mm256_storeu_pd(eta + i, e);
+      }
+      for (idx i = m4; i < m; ++i) {
+        double e = eta[i];
+        e = __builtin_fma(x0[i], beta[j], e);
+        e = __builtin_fma(x1[i], beta[j + 1], e);
+        e = __builtin_fma(x2[i], beta[j + 2], e);
+        e = __builtin_fma(x3[i], beta[j + 3], e);
+        eta[i] = e;
+      }
+    }
+    for (; j < p; ++j, x0 += ldx) {
+      const __m256d bj = _mm256_set1_pd(beta[j]);
+      for (idx i = 0; i < m4; i += 4)
+        _mm256_storeu_pd(eta + i, _mm256_fmadd_pd(_mm256_loadu_pd(x0 + i), bj,
+                                                  _mm256_loadu_pd(eta + i)));
+      for (idx i = m4; i < m; ++i) eta[i] = __builtin_fma(x0[i], beta[j], eta[i]);
+    }
+    return;
+  }
   idx j = 0;
   for (; j + 4 <= p; j += 4) {
     const double *x0 = X + j * ldx, *x1 = x0 + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;

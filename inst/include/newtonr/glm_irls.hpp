@@ -113,8 +113,8 @@ class GlmEngine {
     {
     // scratch per thread, allocated once per pass
     std::vector<double> T, w, r, Xp;
-    if (accumulate || beta) Xp.resize(static_cast<size_t>(bl_.panel * p));
     if (accumulate) {
+      Xp.resize(static_cast<size_t>(bl_.panel * p));
       T.resize(static_cast<size_t>(bl_.panel * (p + 1)));
       w.resize(static_cast<size_t>(bl_.panel));
       r.resize(static_cast<size_t>(bl_.panel));
@@ -131,7 +131,8 @@ class GlmEngine {
       for (Index s = bl_.row0(c); s < bl_.row1(c); s += bl_.panel) {
         const Index m = std::min(bl_.panel, bl_.row1(c) - s);
         if (accumulate || beta)
-          k_.pack(d_.X + s, d_.n, m, p, beta, d_.off + s, eta + s, Xp.data(), bl_.panel);
+          k_.pack(d_.X + s, d_.n, m, p, beta, d_.off + s, eta + s,
+                  accumulate ? Xp.data() : nullptr, bl_.panel);
         for (Index i = 0; i < m; ++i) {
           const Index row = s + i;
           const double e = eta[row], y = d_.y[row], wt = d_.wt[row];
@@ -259,7 +260,8 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
   // top of each iteration (and Fisher weights when the observed
   // information is not usable).
   auto prepare = [&](GlmPass& ev, double* eta) {
-    if (!ev.accumulated || (s.newton && ev.newton_bad)) ev = eng.run(nullptr, eta, true, false);
+    if (!ev.accumulated) ev = eng.run(nullptr, eta, true, s.newton);
+    if (s.newton && ev.newton_bad) ev = eng.run(nullptr, eta, true, false);
     if (ev.na_var) throw std::runtime_error("NAs in V(mu)");
     if (ev.zero_var) throw std::runtime_error("0s in V(mu)");
     if (ev.na_mu_eta) throw std::runtime_error("NAs in d(mu)/d(eta)");

@@ -31,8 +31,9 @@ namespace newtonr {
 using GlmPanelKernel = void (*)(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
                                 std::ptrdiff_t p, const double* w, const double* r,
                                 double* T, std::ptrdiff_t ldt, double* A);
-// Copies m rows of X (leading dimension ldx) into Xp (leading dimension ldp)
-// and, when beta != nullptr, forms eta = off + X beta over those rows.
+// Copies m rows of X (leading dimension ldx) into Xp (leading dimension ldp;
+// nullptr: no copy) and, when beta != nullptr, forms eta = off + X beta over
+// those rows.
 // Packing matters: X's columns lie n doubles apart, which maps a panel's
 // columns onto the same cache sets; the packed copy is contiguous.
 using GlmPackKernel = void (*)(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
@@ -56,12 +57,16 @@ inline void glm_pack_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_
                               std::ptrdiff_t p, const double* beta, const double* off,
                               double* eta, double* Xp, std::ptrdiff_t ldp) {
   Eigen::Map<const Mat, 0, Eigen::OuterStride<>> Xs(X, m, p, Eigen::OuterStride<>(ldx));
-  Eigen::Map<Mat, 0, Eigen::OuterStride<>> P(Xp, m, p, Eigen::OuterStride<>(ldp));
-  P = Xs;
+  if (Xp) {
+    Eigen::Map<Mat, 0, Eigen::OuterStride<>> P(Xp, m, p, Eigen::OuterStride<>(ldp));
+    P = Xs;
+  }
   if (!beta) return;
+  // columns in order (each row's sum in the same order whether or not X is
+  // packed)
   Eigen::Map<Vec> e(eta, m);
   e = Eigen::Map<const Vec>(off, m);
-  e.noalias() += P * Eigen::Map<const Vec>(beta, p);
+  for (std::ptrdiff_t j = 0; j < p; ++j) e += Xs.col(j) * beta[j];
 }
 
 struct GlmKernels {
@@ -75,6 +80,10 @@ struct GlmBlocking {
   GlmBlocking(Eigen::Index n_, Eigen::Index p_) : n(n_), p(p_) {
     const Eigen::Index min_rows = 4096;
     nc = std::max<Eigen::Index>(1, std::min<Eigen::Index>((n + min_rows - 1) / min_rows, 64));
+    // each chunk keeps a (p+1) x p partial sum: at most ~64 MB of them
+    const double part_bytes = 8.0 * static_cast<double>(p + 1) * static_cast<double>(p);
+    const auto cap = static_cast<Eigen::Index>(64.0 * 1024 * 1024 / part_bytes);
+    nc = std::max<Eigen::Index>(1, std::min(nc, cap));
     per = (n + nc - 1) / nc;
     // T and the X panel (~16 KiB x 2 x 16) stay in a 1 MiB L2.
     panel = std::max<Eigen::Index>(64, std::min<Eigen::Index>(1024, (32768 / (p + 1)) / 8 * 8));
@@ -140,10 +149,9 @@ inline void glm_xb(const double* X, Eigen::Index n, Eigen::Index p, const double
 #pragma omp parallel for schedule(dynamic, 1) num_threads(glm_threads(threads))
 #endif
   for (Index c = 0; c < bl.nc; ++c) {
-    std::vector<double> Xp(static_cast<size_t>(bl.panel * p));
     for (Index s = bl.row0(c); s < bl.row1(c); s += bl.panel) {
       const Index m = std::min(bl.panel, bl.row1(c) - s);
-      k.pack(X + s, n, m, p, beta, offset + s, eta + s, Xp.data(), bl.panel);
+      k.pack(X + s, n, m, p, beta, offset + s, eta + s, nullptr, bl.panel);
     }
   }
 }
