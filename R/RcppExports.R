@@ -5,8 +5,8 @@ glm_simd_cpp <- function() {
     .Call(`_newtonr_glm_simd_cpp`)
 }
 
-glm_all_finite_cpp <- function(x) {
-    .Call(`_newtonr_glm_all_finite_cpp`, x)
+glm_all_finite_cpp <- function(x, threads = 0L) {
+    .Call(`_newtonr_glm_all_finite_cpp`, x, threads)
 }
 
 glm_col_info_cpp <- function(x) {
@@ -35,6 +35,10 @@ glm_dev_cpp <- function(y, mu, wt, family, link, varfun) {
 
 glm_aic_cpp <- function(family, y, n, mu, wt) {
     .Call(`_newtonr_glm_aic_cpp`, family, y, n, mu, wt)
+}
+
+glm_binomial_init_cpp <- function(y, weights) {
+    .Call(`_newtonr_glm_binomial_init_cpp`, y, weights)
 }
 
 newtonr_build_info_cpp <- function() {

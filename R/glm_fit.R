@@ -113,7 +113,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   if (!is.double(x)) storage.mode(x) <- "double"
-  if (!glm_all_finite_cpp(x)) {
+  if (!glm_all_finite_cpp(x, if (is.null(control$threads)) 0L else control$threads)) {
     if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
     stop_arg("x", "must be finite (no Inf)")
   }
@@ -147,7 +147,22 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   # family$initialize is evaluated exactly as glm.fit does: it checks y's
   # support and sets mustart, n and (binomial) y and weights.
   n <- NULL
-  if (is.null(mustart)) {
+  ini <- NULL
+  if (is.null(mustart) && is.numeric(y) && is.null(dim(y)) &&
+      identical(family$family, "binomial") && is.double(weights) &&
+      identical(family$initialize, stats::binomial()$initialize)) {
+    # binomial()'s initialize for a 0/1 or proportion vector in one C++ pass
+    # (its checks, mustart and warning); NULL when y has NA (R's code then
+    # reports it as glm.fit does)
+    ini <- glm_binomial_init_cpp(y, weights)
+  }
+  if (!is.null(ini)) {
+    # (binomial's `y[weights == 0] <- 0` makes y double even when no weight is 0)
+    if (!is.null(ini$y)) y <- ini$y else if (!is.double(y)) storage.mode(y) <- "double"
+    mustart <- ini$mustart
+    n <- 1  # all ones (recycled by glm_aic_cpp)
+    if (ini$nonint) warning("non-integer #successes in a binomial glm!", call. = FALSE)
+  } else if (is.null(mustart)) {
     eval(family$initialize)
   } else {
     mukeep <- mustart

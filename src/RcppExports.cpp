@@ -22,13 +22,14 @@ BEGIN_RCPP
 END_RCPP
 }
 // glm_all_finite_cpp
-bool glm_all_finite_cpp(Rcpp::NumericVector x);
-RcppExport SEXP _newtonr_glm_all_finite_cpp(SEXP xSEXP) {
+bool glm_all_finite_cpp(Rcpp::NumericVector x, int threads);
+RcppExport SEXP _newtonr_glm_all_finite_cpp(SEXP xSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_all_finite_cpp(x));
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_all_finite_cpp(x, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -146,6 +147,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// glm_binomial_init_cpp
+SEXP glm_binomial_init_cpp(Rcpp::NumericVector y, Rcpp::NumericVector weights);
+RcppExport SEXP _newtonr_glm_binomial_init_cpp(SEXP ySEXP, SEXP weightsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type weights(weightsSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_binomial_init_cpp(y, weights));
+    return rcpp_result_gen;
+END_RCPP
+}
 // newtonr_build_info_cpp
 Rcpp::List newtonr_build_info_cpp();
 RcppExport SEXP _newtonr_newtonr_build_info_cpp() {
@@ -244,7 +257,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_simd_cpp", (DL_FUNC) &_newtonr_glm_simd_cpp, 0},
-    {"_newtonr_glm_all_finite_cpp", (DL_FUNC) &_newtonr_glm_all_finite_cpp, 1},
+    {"_newtonr_glm_all_finite_cpp", (DL_FUNC) &_newtonr_glm_all_finite_cpp, 2},
     {"_newtonr_glm_col_info_cpp", (DL_FUNC) &_newtonr_glm_col_info_cpp, 1},
     {"_newtonr_glm_native_family_cpp", (DL_FUNC) &_newtonr_glm_native_family_cpp, 3},
     {"_newtonr_glm_xb_cpp", (DL_FUNC) &_newtonr_glm_xb_cpp, 4},
@@ -252,6 +265,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_irls_cpp", (DL_FUNC) &_newtonr_glm_irls_cpp, 18},
     {"_newtonr_glm_dev_cpp", (DL_FUNC) &_newtonr_glm_dev_cpp, 6},
     {"_newtonr_glm_aic_cpp", (DL_FUNC) &_newtonr_glm_aic_cpp, 5},
+    {"_newtonr_glm_binomial_init_cpp", (DL_FUNC) &_newtonr_glm_binomial_init_cpp, 2},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},

@@ -32,9 +32,30 @@ bool glm_simd_cpp() { return newtonr_glm_have_avx2(); }
 
 // TRUE when x has no NA/NaN/Inf (one pass, no allocation).
 // [[Rcpp::export]]
-bool glm_all_finite_cpp(Rcpp::NumericVector x) {
+bool glm_all_finite_cpp(Rcpp::NumericVector x, int threads = 0) {
   const double* v = x.begin();
   const R_xlen_t n = x.size();
+  if (n >= (1 << 20)) {  // large: fixed blocks in parallel (a boolean: order-free)
+    const R_xlen_t blk = 1 << 16, nb = (n + blk - 1) / blk;
+    int bad = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) reduction(| : bad) num_threads(newtonr::glm_threads(threads))
+#endif
+    for (R_xlen_t b = 0; b < nb; ++b) {
+      const R_xlen_t i0 = b * blk, i1 = std::min(n, (b + 1) * blk);
+      double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      R_xlen_t i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        a0 += v[i] * 0.0;
+        a1 += v[i + 1] * 0.0;
+        a2 += v[i + 2] * 0.0;
+        a3 += v[i + 3] * 0.0;
+      }
+      for (; i < i1; ++i) a0 += v[i] * 0.0;
+      if (a0 + a1 + a2 + a3 != 0) bad = 1;
+    }
+    return bad == 0;
+  }
   // x * 0 is NaN exactly when x is not finite; four independent sums so the
   // loop is not bound by the latency of one addition chain.
   double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -229,13 +250,19 @@ double glm_aic_cpp(std::string family, Rcpp::NumericVector y, Rcpp::NumericVecto
   if (mu.size() != len || wt.size() != len) throw std::invalid_argument("glm_aic_cpp: dimension mismatch");
   double s = 0;
   if (family == "binomial") {
-    if (n.size() != len) throw std::invalid_argument("glm_aic_cpp: dimension mismatch");
+    // n of length 1 is recycled (all trials 1, as binomial()'s initialize
+    // sets for a vector response)
+    if (n.size() != len && n.size() != 1)
+      throw std::invalid_argument("glm_aic_cpp: dimension mismatch");
+    const bool rec = n.size() == 1;
     bool any_n = false;
-    for (R_xlen_t i = 0; i < len; ++i) any_n = any_n || n[i] > 1;
+    for (R_xlen_t i = 0; i < n.size(); ++i) any_n = any_n || n[i] > 1;
     const double* m = any_n ? n.begin() : wt.begin();
+    const bool mrec = any_n && rec;
     for (R_xlen_t i = 0; i < len; ++i) {
-      const double f = m[i] > 0 ? wt[i] / m[i] : 0.0;
-      s += f * R::dbinom(std::nearbyint(m[i] * y[i]), std::nearbyint(m[i]), mu[i], 1);
+      const double mi = m[mrec ? 0 : i];
+      const double f = mi > 0 ? wt[i] / mi : 0.0;
+      s += f * R::dbinom(std::nearbyint(mi * y[i]), std::nearbyint(mi), mu[i], 1);
     }
   } else if (family == "poisson") {
     for (R_xlen_t i = 0; i < len; ++i) s += R::dpois(y[i], mu[i], 1) * wt[i];
@@ -243,4 +270,38 @@ double glm_aic_cpp(std::string family, Rcpp::NumericVector y, Rcpp::NumericVecto
     throw std::invalid_argument("glm_aic_cpp: unsupported family");
   }
   return -2 * s;
+}
+
+// binomial()$initialize for a numeric vector response (family.R): y is set
+// to 0 where the weight is 0, checked to lie in [0, 1], mustart =
+// (w y + 0.5) / (w + 1), and `nonint` flags non-integer successes w y.
+// Returns NULL when y has NA/NaN (R's own code then handles it).
+// [[Rcpp::export]]
+SEXP glm_binomial_init_cpp(Rcpp::NumericVector y, Rcpp::NumericVector weights) {
+  const R_xlen_t n = y.size();
+  if (weights.size() != n) throw std::invalid_argument("glm_binomial_init_cpp: dimension mismatch");
+  for (R_xlen_t i = 0; i < n; ++i)
+    if (std::isnan(y[i]) || std::isnan(weights[i])) return R_NilValue;
+  Rcpp::NumericVector yy = y;  // a copy only if y was not double
+  bool zero_w = false;
+  for (R_xlen_t i = 0; i < n; ++i) zero_w = zero_w || (weights[i] == 0 && y[i] != 0);
+  if (zero_w) {
+    yy = Rcpp::clone(y);
+    for (R_xlen_t i = 0; i < n; ++i)
+      if (weights[i] == 0) yy[i] = 0;
+  }
+  Rcpp::NumericVector mustart(Rcpp::no_init(n));
+  bool nonint = false;
+  for (R_xlen_t i = 0; i < n; ++i) {
+    const double yi = yy[i], wi = weights[i];
+    if (yi < 0 || yi > 1) throw std::range_error("y values must be 0 <= y <= 1");
+    mustart[i] = (wi * yi + 0.5) / (wi + 1);
+    const double m = wi * yi;
+    nonint = nonint || std::fabs(m - std::nearbyint(m)) > 0.001;
+  }
+  // y is returned only when it changed (zero weights); otherwise the caller
+  // keeps its own y (no copy)
+  return Rcpp::List::create(Rcpp::Named("y") = zero_w ? SEXP(yy) : R_NilValue,
+                            Rcpp::Named("mustart") = mustart,
+                            Rcpp::Named("nonint") = nonint);
 }

@@ -361,3 +361,25 @@ test_that("the portable kernel (no AVX2) gives the same fit", {
   expect_equal(f$coefficients, ref$coefficients, tolerance = 1e-10)
   expect_equal(unname(f$coefficients), log(mean(y)), tolerance = 1e-8)
 })
+
+test_that("binomial starting values: zero weights, proportions, non-integer successes, NA", {
+  d <- sim_glm()
+  set.seed(10)
+  yp <- rbinom(d$n, 8, plogis(d$eta)) / 8
+  w <- rep(8L, d$n); w[1:5] <- 0L
+  for (ww in list(as.double(w), w)) {
+    ref <- glm.fit(d$x, yp, weights = ww, family = binomial())
+    fit <- newton_glm_fit(d$x, yp, weights = ww, family = binomial())
+    expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-10)
+    expect_equal(fit$aic, ref$aic, tolerance = 1e-10)
+    expect_equal(fit$y, ref$y)
+    expect_identical(typeof(fit$y), typeof(ref$y))
+  }
+  yi <- rbinom(d$n, 1, plogis(d$eta))  # integer response: double, as in glm.fit
+  expect_identical(newton_glm_fit(d$x, yi, family = binomial())$y,
+                   glm.fit(d$x, yi, family = binomial())$y)
+  expect_warning(newton_glm_fit(d$x, yp, family = binomial()), "non-integer #successes")
+  expect_error(newton_glm_fit(d$x, yp * 2, family = binomial()), "0 <= y <= 1")
+  yna <- yi; yna[3] <- NA
+  expect_error(newton_glm_fit(d$x, yna, family = binomial()))
+})
