@@ -102,7 +102,23 @@ class GlmEngine {
     using Eigen::Index;
     const Index p = d_.p;
     const Index nc = bl_.nc;
+    // Everything is allocated here, before the parallel region, so that an
+    // allocation failure throws in the caller's thread (an exception may not
+    // leave an OpenMP region).
     std::vector<std::vector<double>> parts(accumulate ? static_cast<size_t>(nc) : 0);
+    for (auto& part : parts) part.assign(static_cast<size_t>((p + 1) * p), 0.0);
+    struct Scratch {
+      std::vector<double> T, w, r, Xp;
+    };
+    std::vector<Scratch> scratch(static_cast<size_t>(nt_));
+    if (accumulate) {
+      for (auto& sc : scratch) {
+        sc.Xp.resize(static_cast<size_t>(bl_.panel * p));
+        sc.T.resize(static_cast<size_t>(bl_.panel * (p + 1)));
+        sc.w.resize(static_cast<size_t>(bl_.panel));
+        sc.r.resize(static_cast<size_t>(bl_.panel));
+      }
+    }
     std::vector<double> devc(static_cast<size_t>(nc), 0.0);
     std::vector<Index> goodc(static_cast<size_t>(nc), 0);
     std::vector<int> flagc(static_cast<size_t>(nc), 0);
@@ -111,20 +127,17 @@ class GlmEngine {
 #pragma omp parallel num_threads(nt_)
 #endif
     {
-    // scratch per thread, allocated once per pass
-    std::vector<double> T, w, r, Xp;
-    if (accumulate) {
-      Xp.resize(static_cast<size_t>(bl_.panel * p));
-      T.resize(static_cast<size_t>(bl_.panel * (p + 1)));
-      w.resize(static_cast<size_t>(bl_.panel));
-      r.resize(static_cast<size_t>(bl_.panel));
-    }
+#ifdef _OPENMP
+    Scratch& sc = scratch[static_cast<size_t>(omp_get_thread_num())];
+#else
+    Scratch& sc = scratch[0];
+#endif
+    std::vector<double>&T = sc.T, &w = sc.w, &r = sc.r, &Xp = sc.Xp;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
     for (Index c = 0; c < nc; ++c) {
-      std::vector<double> Ac;
-      if (accumulate) Ac.assign(static_cast<size_t>((p + 1) * p), 0.0);
+      double* Ac = accumulate ? parts[static_cast<size_t>(c)].data() : nullptr;
       double dev = 0;
       int flags = 0;
       Index ngood = 0;
@@ -171,12 +184,11 @@ class GlmEngine {
           r[static_cast<size_t>(i)] = ri;
         }
         if (accumulate)
-          k_.panel(Xp.data(), bl_.panel, m, p, w.data(), r.data(), T.data(), bl_.panel, Ac.data());
+          k_.panel(Xp.data(), bl_.panel, m, p, w.data(), r.data(), T.data(), bl_.panel, Ac);
       }
       devc[static_cast<size_t>(c)] = dev;
       goodc[static_cast<size_t>(c)] = ngood;
       flagc[static_cast<size_t>(c)] = flags;
-      if (accumulate) parts[static_cast<size_t>(c)] = std::move(Ac);
     }
     }  // parallel
     GlmPass out;

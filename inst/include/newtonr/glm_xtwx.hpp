@@ -121,20 +121,31 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const doub
                      const GlmKernels& k = GlmKernels()) {
   using Eigen::Index;
   const GlmBlocking bl(n, p);
+  // all buffers allocated outside the parallel region (see glm_irls.hpp)
+  const int nt = glm_threads(threads);
   std::vector<std::vector<double>> parts(static_cast<size_t>(bl.nc));
+  for (auto& part : parts) part.assign(static_cast<size_t>((p + 1) * p), 0.0);
+  std::vector<std::vector<double>> Ts(static_cast<size_t>(nt)), Xps(static_cast<size_t>(nt));
+  for (int t = 0; t < nt; ++t) {
+    Ts[static_cast<size_t>(t)].resize(static_cast<size_t>(bl.panel * (p + 1)));
+    Xps[static_cast<size_t>(t)].resize(static_cast<size_t>(bl.panel * p));
+  }
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(glm_threads(threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
 #endif
   for (Index c = 0; c < bl.nc; ++c) {
-    std::vector<double> Ac(static_cast<size_t>((p + 1) * p), 0.0);
-    std::vector<double> T(static_cast<size_t>(bl.panel * (p + 1)));
-    std::vector<double> Xp(static_cast<size_t>(bl.panel * p));
+#ifdef _OPENMP
+    const size_t t = static_cast<size_t>(omp_get_thread_num());
+#else
+    const size_t t = 0;
+#endif
+    double* T = Ts[t].data();
+    double* Xp = Xps[t].data();
     for (Index s = bl.row0(c); s < bl.row1(c); s += bl.panel) {
       const Index m = std::min(bl.panel, bl.row1(c) - s);
-      k.pack(X + s, n, m, p, nullptr, nullptr, nullptr, Xp.data(), bl.panel);
-      k.panel(Xp.data(), bl.panel, m, p, w + s, r + s, T.data(), bl.panel, Ac.data());
+      k.pack(X + s, n, m, p, nullptr, nullptr, nullptr, Xp, bl.panel);
+      k.panel(Xp, bl.panel, m, p, w + s, r + s, T, bl.panel, parts[static_cast<size_t>(c)].data());
     }
-    parts[static_cast<size_t>(c)] = std::move(Ac);
   }
   glm_reduce(parts, p, A, b);
 }
