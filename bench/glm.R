@@ -40,8 +40,12 @@ sim <- function(n, p, gen, seed = 42) {
   list(x = x, y = y)
 }
 
-say("newtonr GLM benchmark, %s; AVX2/FMA kernel: %s; threads: OpenMP default",
-    format(Sys.time(), "%Y-%m-%d %H:%M UTC", tz = "UTC"), newtonr:::glm_simd_cpp())
+loadavg <- function() {
+  if (file.exists("/proc/loadavg")) paste(strsplit(readLines("/proc/loadavg"), " ")[[1]][1:3], collapse = " ") else "n/a"
+}
+say("newtonr GLM benchmark, %s; AVX2/FMA kernel: %s; threads: OpenMP default; %d cores; load average at start: %s",
+    format(Sys.time(), "%Y-%m-%d %H:%M UTC", tz = "UTC"), newtonr:::glm_simd_cpp(),
+    parallel::detectCores(), loadavg())
 
 run_case <- function(label, n, p, family, gen, peers = TRUE) {
   d <- sim(n, p, gen)
@@ -119,6 +123,7 @@ local({
 
 res <- do.call(rbind, rows)
 say("")
+say("load average at the end: %s (other processes share the cores: ratios move with the load)", loadavg())
 say("Ratios (peer seconds / newtonr seconds, same run):")
 for (i in seq_len(nrow(res))) {
   say("  %-18s %-9s %6.2fx", res$case[i], res$peer[i], res$ratio[i])
