@@ -168,8 +168,9 @@ class GlmEngine {
             if (std::isnan(me)) flags |= kNaMuEta;
             if (me != 0) {
               ++ngood;
-              const double wf = wt * me * me / v;
-              const double u = wt * (y - mu) * me / v;
+              const double iv = 1 / v;  // one division for both
+              const double wf = wt * me * me * iv;
+              const double u = wt * (y - mu) * me * iv;
               wi = wf;
               if (newton) {
                 const double dq = (f_.mu_eta_deriv(e, mu) - me * me * f_.variance_deriv(mu) / v) / v;
