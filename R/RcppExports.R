@@ -9,6 +9,10 @@ glm_all_finite_cpp <- function(x, threads = 0L) {
     .Call(`_newtonr_glm_all_finite_cpp`, x, threads)
 }
 
+glm_col_scan_cpp <- function(x, threads = 0L) {
+    .Call(`_newtonr_glm_col_scan_cpp`, x, threads)
+}
+
 glm_col_info_cpp <- function(x) {
     .Call(`_newtonr_glm_col_info_cpp`, x)
 }
@@ -21,12 +25,12 @@ glm_xb_cpp <- function(x, beta, offset, threads) {
     .Call(`_newtonr_glm_xb_cpp`, x, beta, offset, threads)
 }
 
-glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd) {
-    .Call(`_newtonr_glm_wls_cpp`, x, w, r, pen, tol, threads, simd)
+glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd, scale = numericVector(), beta = NULL) {
+    .Call(`_newtonr_glm_wls_cpp`, x, w, r, pen, tol, threads, simd, scale, beta)
 }
 
-glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace) {
-    .Call(`_newtonr_glm_irls_cpp`, x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace)
+glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale = numericVector()) {
+    .Call(`_newtonr_glm_irls_cpp`, x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale)
 }
 
 glm_dev_cpp <- function(y, mu, wt, family, link, varfun) {

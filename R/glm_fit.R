@@ -113,7 +113,11 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   if (!is.double(x)) storage.mode(x) <- "double"
-  if (!glm_all_finite_cpp(x, if (is.null(control$threads)) 0L else control$threads)) {
+  # one pass over x: finiteness, and the power-of-2 column scales that keep
+  # X'WX from overflowing or underflowing when x's columns are of extreme
+  # size (1e+-300; numeric(0) when none is needed; glm_xtwx.hpp)
+  colscale <- glm_col_scan_cpp(x, if (is.null(control$threads)) 0L else control$threads)
+  if (is.null(colscale)) {
     if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
     stop_arg("x", "must be finite (no Inf)")
   }
@@ -130,13 +134,22 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     stop(sprintf("'x' has %d rows but 'y' has %d observations", nrow(x), nobs), call. = FALSE)
   }
   if (nobs == 0L) stop_arg("y", "has zero observations")
+  threads <- if (is.null(control$threads)) 0L else control$threads
+  # glm.fit lets NA/Inf in y, weights and offset reach lm.fit or the family
+  # ("NA/NaN/Inf in 'x'", "missing value where TRUE/FALSE needed"); name
+  # the argument instead.
+  if (is.factor(y)) {
+    if (anyNA(y)) stop_arg("y", "must not contain NA (newton_glm() drops such rows through 'na.action')")
+  } else if (!is.numeric(y) && !is.logical(y)) {
+    stop_arg("y", "must be numeric, logical or a factor, not %s", describe(y))
+  } else if (!glm_all_finite_cpp(if (is.logical(y)) as.double(y) else y, threads)) {
+    if (anyNA(y)) stop_arg("y", "must not contain NA or NaN (newton_glm() drops such rows through 'na.action')")
+    stop_arg("y", "must be finite (no Inf)")
+  }
   EMPTY <- nvars == 0
-  if (is.null(weights)) weights <- rep.int(1, nobs)
-  if (length(weights) != nobs) stop_arg("weights", "must have length %d, not %d", nobs, length(weights))
-  if (anyNA(weights)) stop_arg("weights", "must not contain NA")
+  if (is.null(weights)) weights <- rep.int(1, nobs) else glm_check_vec(weights, "weights", nobs, threads)
   if (any(weights < 0)) stop("negative weights not allowed", call. = FALSE)
-  if (is.null(offset)) offset <- rep.int(0, nobs)
-  if (length(offset) != nobs) stop_arg("offset", "must have length %d, not %d", nobs, length(offset))
+  if (is.null(offset)) offset <- rep.int(0, nobs) else glm_check_vec(offset, "offset", nobs, threads)
   variance <- family$variance
   linkinv <- family$linkinv
   dev.resids <- family$dev.resids
@@ -170,7 +183,6 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     mustart <- mukeep
   }
   tol <- min(1e-07, control$epsilon / 1000)
-  threads <- if (is.null(control$threads)) 0L else control$threads
   # AVX2/FMA kernel for X'WX when the CPU has it (option for comparisons)
   simd <- isTRUE(getOption("newtonr.simd", TRUE))
   pen <- rep(control$lambda, nvars)
@@ -219,7 +231,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                    if (is.null(coefold)) NULL else as.double(coefold),
                    family$family, family$link, glm_varfun(family), pen,
                    control$epsilon, control$maxit, control$type == "newton", tol,
-                   singular.ok, threads, simd, control$trace),
+                   singular.ok, threads, simd, control$trace, colscale),
       error = function(e) stop(conditionMessage(e), call. = FALSE))
     for (msg in res$warnings) warning(msg, call. = FALSE)
     fit <- res$fit
@@ -279,7 +291,11 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         # gradient of the penalised deviance is -2 (X'u - pen * beta)
         g <- drop(crossprod(x, u)) - pen * beta_cur
         if (is.null(gd_step)) {
-          fitL <- glm_wls_cpp(x, wF, u, pen, tol, threads, simd)
+          fitL <- glm_wls_cpp(x, wF, u, pen, tol, threads, simd, colscale)
+          if (!all(is.finite(fitL$xtwx))) {
+            stop("algorithm = \"gd\" cannot handle the scale of 'x' (X'WX overflows); use algorithm = \"irls\"",
+                 call. = FALSE)
+          }
           L <- max(eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values)
           gd_step <- 1 / L
         }
@@ -307,7 +323,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
           if (all(is.finite(wO)) && all(wO >= 0)) wuse <- wO
         }
         r <- wuse * (eta - offset) + u
-        fit <- glm_wls_cpp(x, wuse, r, pen, tol, threads, simd)
+        fit <- glm_wls_cpp(x, wuse, r, pen, tol, threads, simd, colscale, beta_cur)
         if (any(!is.finite(fit$coefficients[fit$pivot[seq_len(fit$rank)]]))) {
           conv <- FALSE
           warning(gettextf("non-finite coefficients at iteration %d", iter), domain = NA)
@@ -320,8 +336,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         }
         if (!singular.ok && fit$rank < nvars) stop("singular fit encountered")
         # X'u = X'r - (X'WX) beta, since r = w * (X beta) + u: no extra pass
-        gnorm <- if (is.null(beta_cur)) NA_real_ else
-          sqrt(sum((fit$xty - drop(fit$xtwx %*% beta_cur) - pen * beta_cur)^2))
+        gnorm <- fit$grad_norm
         newb <- fit$coefficients
         ev <- eval_at(newb)
         nh <- 0L
@@ -380,7 +395,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
       varmu <- variance(mu)
       good <- (weights > 0) & (mu.eta.val != 0)
       wF <- ifelse(good, weights * mu.eta.val^2 / varmu, 0)
-      fit <- glm_wls_cpp(x, wF, wF * 0, pen, tol, threads, simd)
+      fit <- glm_wls_cpp(x, wF, wF * 0, pen, tol, threads, simd, colscale)
     }
     eps <- 10 * .Machine$double.eps
     if (family$family == "binomial") {
@@ -467,15 +482,51 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
 # TRUE when the family is one of stats' (by family, link and quasi's
 # variance name) and so has a C++ implementation; anything else (a user's
 # own family, a power() link) goes through its R closures.
+# The names alone are not enough: a family object whose closures were
+# replaced (fam$variance <- ...) keeps its names, and the C++ formulas would
+# then silently ignore the user's functions. So the closures the loop
+# replaces must be those a fresh stats family of the same names has.
 glm_is_native <- function(family) {
   is.character(family$family) && length(family$family) == 1L &&
     is.character(family$link) && length(family$link) == 1L &&
-    glm_native_family_cpp(family$family, family$link, glm_varfun(family))
+    glm_native_family_cpp(family$family, family$link, glm_varfun(family)) &&
+    glm_is_stock_family(family)
+}
+
+glm_is_stock_family <- function(family) {
+  ctor <- get0(family$family, envir = asNamespace("stats"), mode = "function")
+  if (is.null(ctor)) return(FALSE)
+  args <- list(link = family$link)
+  if (identical(family$family, "quasi")) args$variance <- glm_varfun(family)
+  ref <- tryCatch(do.call(ctor, args), error = function(e) NULL)
+  if (is.null(ref)) return(FALSE)
+  for (nm in c("linkfun", "linkinv", "mu.eta", "variance", "dev.resids", "valideta",
+               "validmu")) {
+    if (!identical(family[[nm]], ref[[nm]], ignore.environment = TRUE,
+                   ignore.bytecode = TRUE, ignore.srcref = TRUE)) {
+      return(FALSE)
+    }
+  }
+  TRUE
 }
 
 glm_varfun <- function(family) {
   v <- family$varfun
   if (is.character(v) && length(v) == 1L && !is.na(v)) v else ""
+}
+
+# A numeric vector argument (weights, offset) of length n with finite values
+# (one pass without allocation when all is well).
+glm_check_vec <- function(v, arg, n, threads) {
+  if (!is.numeric(v) || is.object(v) && !is.numeric(unclass(v))) {
+    stop_arg(arg, "must be a numeric vector, not %s", describe(v))
+  }
+  if (length(v) != n) stop_arg(arg, "must have length %d, not %d", n, length(v))
+  if (!glm_all_finite_cpp(v, threads)) {
+    if (anyNA(v)) stop_arg(arg, "must not contain NA or NaN")
+    stop_arg(arg, "must be finite (no Inf)")
+  }
+  invisible(v)
 }
 
 # x, or y when x is NULL (base R only has %||% from 4.4.0).

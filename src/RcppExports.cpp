@@ -33,6 +33,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// glm_col_scan_cpp
+SEXP glm_col_scan_cpp(Rcpp::NumericMatrix x, int threads);
+RcppExport SEXP _newtonr_glm_col_scan_cpp(SEXP xSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_col_scan_cpp(x, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // glm_col_info_cpp
 Rcpp::List glm_col_info_cpp(Rcpp::NumericMatrix x);
 RcppExport SEXP _newtonr_glm_col_info_cpp(SEXP xSEXP) {
@@ -72,8 +84,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // glm_wls_cpp
-Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w, Rcpp::NumericVector r, Rcpp::NumericVector pen, double tol, int threads, bool simd);
-RcppExport SEXP _newtonr_glm_wls_cpp(SEXP xSEXP, SEXP wSEXP, SEXP rSEXP, SEXP penSEXP, SEXP tolSEXP, SEXP threadsSEXP, SEXP simdSEXP) {
+Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w, Rcpp::NumericVector r, Rcpp::NumericVector pen, double tol, int threads, bool simd, Rcpp::NumericVector scale, Rcpp::Nullable<Rcpp::NumericVector> beta);
+RcppExport SEXP _newtonr_glm_wls_cpp(SEXP xSEXP, SEXP wSEXP, SEXP rSEXP, SEXP penSEXP, SEXP tolSEXP, SEXP threadsSEXP, SEXP simdSEXP, SEXP scaleSEXP, SEXP betaSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -84,13 +96,15 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
     Rcpp::traits::input_parameter< bool >::type simd(simdSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_wls_cpp(x, w, r, pen, tol, threads, simd));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type scale(scaleSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type beta(betaSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_wls_cpp(x, w, r, pen, tol, threads, simd, scale, beta));
     return rcpp_result_gen;
 END_RCPP
 }
 // glm_irls_cpp
-Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector weights, Rcpp::NumericVector offset, Rcpp::NumericVector eta0, Rcpp::Nullable<Rcpp::NumericVector> start, std::string family, std::string link, std::string varfun, Rcpp::NumericVector pen, double epsilon, int maxit, bool newton, double tol, bool singular_ok, int threads, bool simd, bool trace);
-RcppExport SEXP _newtonr_glm_irls_cpp(SEXP xSEXP, SEXP ySEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP eta0SEXP, SEXP startSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP varfunSEXP, SEXP penSEXP, SEXP epsilonSEXP, SEXP maxitSEXP, SEXP newtonSEXP, SEXP tolSEXP, SEXP singular_okSEXP, SEXP threadsSEXP, SEXP simdSEXP, SEXP traceSEXP) {
+Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector weights, Rcpp::NumericVector offset, Rcpp::NumericVector eta0, Rcpp::Nullable<Rcpp::NumericVector> start, std::string family, std::string link, std::string varfun, Rcpp::NumericVector pen, double epsilon, int maxit, bool newton, double tol, bool singular_ok, int threads, bool simd, bool trace, Rcpp::NumericVector scale);
+RcppExport SEXP _newtonr_glm_irls_cpp(SEXP xSEXP, SEXP ySEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP eta0SEXP, SEXP startSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP varfunSEXP, SEXP penSEXP, SEXP epsilonSEXP, SEXP maxitSEXP, SEXP newtonSEXP, SEXP tolSEXP, SEXP singular_okSEXP, SEXP threadsSEXP, SEXP simdSEXP, SEXP traceSEXP, SEXP scaleSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -112,7 +126,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
     Rcpp::traits::input_parameter< bool >::type simd(simdSEXP);
     Rcpp::traits::input_parameter< bool >::type trace(traceSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_irls_cpp(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type scale(scaleSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_irls_cpp(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -258,11 +273,12 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_simd_cpp", (DL_FUNC) &_newtonr_glm_simd_cpp, 0},
     {"_newtonr_glm_all_finite_cpp", (DL_FUNC) &_newtonr_glm_all_finite_cpp, 2},
+    {"_newtonr_glm_col_scan_cpp", (DL_FUNC) &_newtonr_glm_col_scan_cpp, 2},
     {"_newtonr_glm_col_info_cpp", (DL_FUNC) &_newtonr_glm_col_info_cpp, 1},
     {"_newtonr_glm_native_family_cpp", (DL_FUNC) &_newtonr_glm_native_family_cpp, 3},
     {"_newtonr_glm_xb_cpp", (DL_FUNC) &_newtonr_glm_xb_cpp, 4},
-    {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 7},
-    {"_newtonr_glm_irls_cpp", (DL_FUNC) &_newtonr_glm_irls_cpp, 18},
+    {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 9},
+    {"_newtonr_glm_irls_cpp", (DL_FUNC) &_newtonr_glm_irls_cpp, 19},
     {"_newtonr_glm_dev_cpp", (DL_FUNC) &_newtonr_glm_dev_cpp, 6},
     {"_newtonr_glm_aic_cpp", (DL_FUNC) &_newtonr_glm_aic_cpp, 5},
     {"_newtonr_glm_binomial_init_cpp", (DL_FUNC) &_newtonr_glm_binomial_init_cpp, 2},

@@ -70,6 +70,23 @@ bool glm_all_finite_cpp(Rcpp::NumericVector x, int threads = 0) {
   return a0 + a1 + a2 + a3 == 0;
 }
 
+// One pass over the model matrix: NULL when it has NA/NaN/Inf, else the
+// per-column powers of two that equilibrate it (numeric(0) when its scale
+// needs none; see glm_col_scan in glm_xtwx.hpp).
+// [[Rcpp::export]]
+SEXP glm_col_scan_cpp(Rcpp::NumericMatrix x, int threads = 0) {
+  const newtonr::GlmColScan sc = newtonr::glm_col_scan(x.begin(), x.nrow(), x.ncol(), threads);
+  if (!sc.finite) return R_NilValue;
+  return Rcpp::wrap(sc.scale);
+}
+
+// A scale vector from R: nullptr for numeric(0), else checked to have length p.
+static const double* scale_ptr(const Rcpp::NumericVector& scale, Eigen::Index p) {
+  if (scale.size() == 0) return nullptr;
+  if (scale.size() != p) throw std::invalid_argument("glm: 'scale' must have length 0 or p");
+  return scale.begin();
+}
+
 // Per column: range (max - min) and whether every entry equals 1.
 // [[Rcpp::export]]
 Rcpp::List glm_col_info_cpp(Rcpp::NumericMatrix x) {
@@ -124,22 +141,51 @@ static Rcpp::List solve_to_list(const newtonr::GlmSolve& s, Eigen::Index p) {
                             Rcpp::Named("effects") = Rcpp::wrap(s.effects));
 }
 
-// One weighted least-squares solve: (X'WX + diag(pen)) beta = X'r.
+// One weighted least-squares solve: (X'WX + diag(pen)) beta = X'r, on the
+// column-scaled X S when `scale` is given (glm_col_scan_cpp; results are
+// unscaled).  With `beta`, also the norm of the penalised score X'r - X'WX
+// beta - pen beta (computed in scaled coordinates, so it does not overflow
+// with X).
 // [[Rcpp::export]]
 Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w,
                        Rcpp::NumericVector r, Rcpp::NumericVector pen,
-                       double tol, int threads, bool simd) {
+                       double tol, int threads, bool simd,
+                       Rcpp::NumericVector scale = Rcpp::NumericVector(),
+                       Rcpp::Nullable<Rcpp::NumericVector> beta = R_NilValue) {
   const Eigen::Index n = x.nrow(), p = x.ncol();
   if (w.size() != n || r.size() != n || pen.size() != p)
     throw std::invalid_argument("glm_wls_cpp: dimension mismatch");
+  const double* sp = scale_ptr(scale, p);
   newtonr::Mat A;
   newtonr::Vec b;
-  newtonr::glm_xtwx(x.begin(), n, p, w.begin(), r.begin(), A, b, threads, glm_kernels(simd));
-  Eigen::Map<const newtonr::Vec> penv(pen.begin(), p);
+  newtonr::glm_xtwx(x.begin(), n, p, w.begin(), r.begin(), A, b, threads, glm_kernels(simd), sp);
+  if (!A.allFinite() || !b.allFinite())
+    throw std::runtime_error(
+        "X'WX or X'Wz is not finite (overflow): the working weights or response are too "
+        "large; rescale 'y' or 'weights'");
+  const newtonr::Vec sc = sp ? newtonr::Vec(Eigen::Map<const newtonr::Vec>(sp, p))
+                             : newtonr::Vec::Ones(p);
+  newtonr::Vec penv = Eigen::Map<const newtonr::Vec>(pen.begin(), p);
+  if (sp) penv = newtonr::glm_scale_pen(penv, sc);
   newtonr::GlmSolve s = newtonr::glm_chol_solve(A, b, tol, penv);
+  double gnorm = NA_REAL;
+  if (beta.isNotNull()) {
+    Rcpp::NumericVector bv(beta.get());
+    if (bv.size() != p) throw std::invalid_argument("glm_wls_cpp: 'beta' has the wrong length");
+    const newtonr::Vec bs = Eigen::Map<const newtonr::Vec>(bv.begin(), p).cwiseQuotient(sc);
+    gnorm = (b - A * bs - penv.cwiseProduct(bs)).cwiseQuotient(sc).norm();
+  }
+  if (sp) {
+    newtonr::glm_unscale_solve(s, sc);
+    // back to X's own coordinates (may overflow for absurd scales; only the
+    // "gd" algorithm reads these)
+    A = sc.asDiagonal().inverse() * A * sc.asDiagonal().inverse();
+    b = b.cwiseQuotient(sc);
+  }
   Rcpp::List out = solve_to_list(s, p);
   out["xtwx"] = Rcpp::wrap(A);
   out["xty"] = Rcpp::wrap(b);
+  out["grad_norm"] = gnorm;
   return out;
 }
 
@@ -151,7 +197,8 @@ Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y,
                         Rcpp::NumericVector eta0, Rcpp::Nullable<Rcpp::NumericVector> start,
                         std::string family, std::string link, std::string varfun,
                         Rcpp::NumericVector pen, double epsilon, int maxit, bool newton,
-                        double tol, bool singular_ok, int threads, bool simd, bool trace) {
+                        double tol, bool singular_ok, int threads, bool simd, bool trace,
+                        Rcpp::NumericVector scale = Rcpp::NumericVector()) {
   const Eigen::Index n = x.nrow(), p = x.ncol();
   if (y.size() != n || weights.size() != n || offset.size() != n || eta0.size() != n ||
       pen.size() != p)
@@ -166,6 +213,7 @@ Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y,
   d.y = y.begin();
   d.wt = weights.begin();
   d.off = offset.begin();
+  d.scale = scale_ptr(scale, p);
   newtonr::GlmIrlsSettings s;
   s.epsilon = epsilon;
   s.maxit = maxit;

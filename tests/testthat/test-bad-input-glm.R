@@ -1,8 +1,6 @@
 # test-bad-input-glm.R -- the GLM part of the reliability battery (issues 4
 # and 6): bad input to newton_glm() and newton_glm_fit() gets glm's error or
 # a clear one naming the argument, or a flagged fit; nothing crashes R.
-# Cases marked skip("pending GLM kernel: ...") fail on the current kernel and
-# are to be re-enabled once the rewritten kernel lands.
 
 bad_glm_data <- function() {
   set.seed(1)
@@ -131,20 +129,17 @@ test_that("errors inside a user family's closures reach the user; later fits wor
 })
 
 test_that("NA in y of newton_glm_fit names 'y'", {
-  skip("pending GLM kernel: NA in y gives \"missing value where TRUE/FALSE needed\" (from family$initialize)")
   d <- bad_glm_data()
   expect_error(newton_glm_fit(cbind(1, d$x), c(NA, d$yc[-1]), family = poisson()), "'y'")
 })
 
 test_that("NaN in offset names 'offset'", {
-  skip("pending GLM kernel: NaN in offset gives \"object 'dev' not found\"")
   d <- bad_glm_data()
   expect_error(newton_glm_fit(cbind(1, d$x), d$yc, offset = c(NaN, rep(0, 19)), family = poisson()),
                "'offset'")
 })
 
 test_that("Inf or character weights name 'weights'", {
-  skip("pending GLM kernel: Inf weights give \"object of type 'closure' is not subsettable\", character weights \"non-numeric argument to binary operator\"")
   d <- bad_glm_data()
   X <- cbind(1, d$x)
   expect_error(newton_glm_fit(X, d$yc, weights = c(Inf, rep(1, 19)), family = poisson()), "'weights'")
@@ -152,7 +147,6 @@ test_that("Inf or character weights name 'weights'", {
 })
 
 test_that("huge and tiny scales of X (1e+-300) give glm.fit's coefficients", {
-  skip("pending GLM kernel: X * 1e300 gives coefficients (0, NA) and a 1e-300 column NA (glm.fit: correct values), silently")
   d <- bad_glm_data()
   X <- cbind(1, d$x)
   ref <- coef(glm.fit(X, d$yc, family = poisson()))

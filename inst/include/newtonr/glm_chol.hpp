@@ -17,6 +17,8 @@
 
 namespace newtonr {
 
+constexpr double kGlmBig = std::numeric_limits<double>::max();
+
 struct GlmSolve {
   Vec coef;                 // length p; NaN for aliased columns
   Mat R;                    // p x p upper triangular, pivoted order
@@ -81,6 +83,27 @@ inline GlmSolve glm_chol_solve(const Mat& A, const Vec& b, double tol,
     out.R.col(r + static_cast<Index>(q)).head(r) =
         L11.triangularView<Eigen::Lower>().solve(col);
   }
+  return out;
+}
+
+// Back from the column-scaled problem (X S, S = diag(s) of powers of two;
+// see glm_col_scan in glm_xtwx.hpp): beta = S beta~ and R = R~ S^-1, i.e.
+// column a of R (pivot order) divided by s[pivot[a]]; the effects Q'z do not
+// change.  Exact (powers of two).
+inline void glm_unscale_solve(GlmSolve& sol, const Vec& s) {
+  const Eigen::Index p = s.size();
+  for (Eigen::Index j = 0; j < p; ++j) sol.coef(j) *= s(j);
+  for (Eigen::Index a = 0; a < p; ++a) sol.R.col(a) /= s(sol.pivot[static_cast<size_t>(a)]);
+}
+
+// The ridge penalty of the scaled problem: pen_j beta_j^2 = pen_j s_j^2
+// beta~_j^2.  A zero penalty stays zero; an overflowing one is clamped (such a
+// column's coefficient is then held at ~0, as the unscaled penalty would hold
+// it relative to its negligible X'WX entry).
+inline Vec glm_scale_pen(const Vec& pen, const Vec& s) {
+  Vec out = pen;
+  for (Eigen::Index j = 0; j < pen.size(); ++j)
+    if (pen(j) != 0) out(j) = std::min(pen(j) * s(j) * s(j), kGlmBig);
   return out;
 }
 

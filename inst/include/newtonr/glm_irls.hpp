@@ -37,6 +37,11 @@ struct GlmData {
   const double* y = nullptr;
   const double* wt = nullptr;
   const double* off = nullptr;
+  // per-column powers of two (length p) when X's columns need equilibrating
+  // (glm_col_scan in glm_xtwx.hpp), else nullptr.  The loop then works with
+  // X S: X'WX, the coefficients and the penalty in scaled coordinates, and
+  // hands back unscaled results.
+  const double* scale = nullptr;
 };
 
 struct GlmIrlsSettings {
@@ -95,9 +100,10 @@ class GlmEngine {
   GlmEngine(const GlmData& d, const GlmFamily& f, int threads, const GlmKernels& k)
       : d_(d), f_(f), bl_(d.n, d.p), nt_(glm_threads(threads)), k_(k) {}
 
-  // Evaluate at eta (computed as X beta + offset first when beta != nullptr)
-  // and, when `accumulate`, form X'WX and X'Wz with Fisher (or observed, if
-  // `newton`) weights.  Never throws (flags only): it runs in parallel.
+  // Evaluate at eta (computed as X beta + offset first when beta != nullptr;
+  // beta unscaled) and, when `accumulate`, form X'WX and X'Wz (of X S when
+  // d.scale is set) with Fisher (or observed, if `newton`) weights.  Never
+  // throws (flags only): it runs in parallel.
   GlmPass run(const double* beta, double* eta, bool accumulate, bool newton) const {
     using Eigen::Index;
     const Index p = d_.p;
@@ -146,6 +152,7 @@ class GlmEngine {
         if (accumulate || beta)
           k_.pack(d_.X + s, d_.n, m, p, beta, d_.off + s, eta + s,
                   accumulate ? Xp.data() : nullptr, bl_.panel);
+        if (accumulate && d_.scale) glm_scale_panel(Xp.data(), bl_.panel, m, p, d_.scale);
         for (Index i = 0; i < m; ++i) {
           const Index row = s + i;
           const double e = eta[row], y = d_.y[row], wt = d_.wt[row];
@@ -252,14 +259,25 @@ inline double glm_pen_term(const Vec& pen, const Vec& beta) {
 // it); start: the starting coefficients or nullptr.  Throws glm's errors
 // (std::runtime_error).
 inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmBuffers& buf,
-                              const double* start, const Vec& pen, const GlmIrlsSettings& s,
+                              const double* start, const Vec& pen_in, const GlmIrlsSettings& s,
                               const GlmKernels& k, Interrupter& intr,
                               const GlmTraceFn& trace = GlmTraceFn()) {
   using Eigen::Index;
   const Index n = d.n, p = d.p;
-  if (pen.size() != p) throw std::invalid_argument("glm_irls: 'pen' must have length p");
+  if (pen_in.size() != p) throw std::invalid_argument("glm_irls: 'pen' must have length p");
   GlmEngine eng(d, fam, s.threads, k);
   GlmIrlsResult res;
+  // scaled coordinates (see GlmData::scale): beta~ = beta / s, pen~ = pen s^2
+  const bool scaled = d.scale != nullptr;
+  const Vec sc = scaled ? Vec(Eigen::Map<const Vec>(d.scale, p)) : Vec::Ones(p);
+  const Vec pen_s = scaled ? glm_scale_pen(pen_in, sc) : pen_in;
+  const Vec& pen = pen_s;
+  Vec cu(p);  // unscaled coefficients for the X beta pass
+  auto unscaled = [&](const Vec& c) -> const double* {
+    if (!scaled) return c.data();
+    cu = c.cwiseProduct(sc);
+    return cu.data();
+  };
   if (!buf.eta_a || !buf.eta_b || !buf.mu || !buf.weights || !buf.residuals)
     throw std::invalid_argument("glm_irls: missing output buffer");
   double* e_old = buf.eta_a;  // accepted eta (weights of the next solve)
@@ -267,7 +285,7 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
   bool has_old = start != nullptr;
   Vec coefold = Vec::Zero(p);
   if (has_old)
-    for (Index j = 0; j < p; ++j) coefold(j) = std::isnan(start[j]) ? 0.0 : start[j];
+    for (Index j = 0; j < p; ++j) coefold(j) = std::isnan(start[j]) ? 0.0 : start[j] / sc(j);
 
   // Accumulation at the accepted point, with the checks glm makes at the
   // top of each iteration (and Fisher weights when the observed
@@ -278,6 +296,12 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
     if (ev.na_var) throw std::runtime_error("NAs in V(mu)");
     if (ev.zero_var) throw std::runtime_error("0s in V(mu)");
     if (ev.na_mu_eta) throw std::runtime_error("NAs in d(mu)/d(eta)");
+    // Overflow of the working weights or response (X's own scale is
+    // equilibrated) would otherwise alias every column silently.
+    if (!ev.A.allFinite() || !ev.b.allFinite())
+      throw std::runtime_error(
+          "X'WX or X'Wz is not finite (overflow): the working weights or response are too "
+          "large; rescale 'y' or 'weights'");
   };
   GlmPass ev = eng.run(nullptr, e_old, true, s.newton);
   if (!ev.valid) throw std::runtime_error("cannot find valid starting values: please specify some");
@@ -317,7 +341,8 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
     // gradient of the penalised log-likelihood at the weights' point:
     // X'u - pen * beta = X'r - X'WX beta - pen * beta (r = w (eta - off) + u)
     double gnorm = kNaN;
-    if (has_old) gnorm = (ev.b - ev.A * coefold - pen.cwiseProduct(coefold)).norm();
+    if (has_old)
+      gnorm = (ev.b - ev.A * coefold - pen.cwiseProduct(coefold)).cwiseQuotient(sc).norm();
     res.solve = sol;
     res.have_solve = true;
     e_w = e_cur;
@@ -335,7 +360,7 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
       const double pred = delta.dot(ev.A * delta) + delta.dot(pen.cwiseProduct(delta));
       if (std::isfinite(pred) && pred < 0.5 * s.epsilon * (std::fabs(pdevold) + 0.1)) acc = false;
     }
-    GlmPass ev2 = eng.run(c0.data(), e_new, acc, s.newton);
+    GlmPass ev2 = eng.run(unscaled(c0), e_new, acc, s.newton);
     int nh = 0;
     bool invalid_seen = false;
     auto pdev_of = [&](const GlmPass& e) { return e.dev + glm_pen_term(pen, c0); };
@@ -368,7 +393,7 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
     res.t_dev.push_back(dev);
     res.t_halv.push_back(nh);
     res.t_grad.push_back(gnorm);
-    res.coef_prev = coefold;
+    res.coef_prev = coefold.cwiseProduct(sc);
     res.has_prev = iter >= 2;
     if (std::fabs(pdev - pdevold) / (0.1 + std::fabs(pdev)) < s.epsilon) {
       res.converged = true;
@@ -383,7 +408,8 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
     prepare(ev, e_old);
   }
   // coefficients: NaN where the last solve aliased the column
-  res.coef = c0;
+  res.coef = c0.cwiseProduct(sc);
+  if (scaled && res.have_solve) glm_unscale_solve(res.solve, sc);
   if (res.have_solve)
     for (Index a = res.solve.rank; a < p; ++a)
       res.coef(res.solve.pivot[static_cast<size_t>(a)]) = kNaN;

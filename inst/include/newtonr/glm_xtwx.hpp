@@ -18,6 +18,7 @@
 #include <newtonr/common.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <vector>
 #ifdef _OPENMP
@@ -103,6 +104,95 @@ inline int glm_threads(int threads) {
 #endif
 }
 
+// Column equilibration by exact powers of two.  With S = diag(s), s_j =
+// 2^-e_j chosen so that X S has column maxima in [0.5, 1), the IRLS problem
+// of X S has the coefficients S^-1 beta, X'WX becomes S (X'WX) S and the
+// Cholesky factor R S (IRLS is invariant under column scaling).  Multiplying
+// by a power of two is exact in binary floating point, and so is every sum,
+// product and square root of the scaled problem relative to the unscaled one
+// (rounding is scale-free): the two give bit-identical results whenever the
+// unscaled one neither overflows nor underflows.  That is exactly what the
+// scaling prevents: X * 1e300 makes X'WX ~ 1e600 (Inf) and a column of size
+// 1e-300 makes its diagonal 1e-600 (0, then aliased).  It is applied only
+// when some column's magnitude lies outside [2^-kGlmScaleExp, 2^kGlmScaleExp]
+// (a multiply per packed element; the n x p matrix is never copied).
+constexpr int kGlmScaleExp = 100;
+
+struct GlmColScan {
+  bool finite = true;
+  Vec scale;  // size p when the columns need scaling, else size 0
+};
+
+// One pass over X: whether all entries are finite and, if so, the column
+// scales (see above).  Blocks of rows of each column are scanned in parallel;
+// max and the finiteness flag are order-free, so the result does not depend
+// on the thread count.
+inline GlmColScan glm_col_scan(const double* X, Eigen::Index n, Eigen::Index p, int threads) {
+  using Eigen::Index;
+  const Index blk = 1 << 16, nb = std::max<Index>(1, (n + blk - 1) / blk);
+  const Index ntask = nb * p;
+  std::vector<double> mx(static_cast<size_t>(ntask), 0.0);
+  std::vector<int> bad(static_cast<size_t>(ntask), 0);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(glm_threads(threads)) if (n * p >= (1 << 20))
+#endif
+  for (Index t = 0; t < ntask; ++t) {
+    const Index j = t / nb, b = t % nb;
+    const double* c = X + j * n;
+    const Index i0 = b * blk, i1 = std::min(n, (b + 1) * blk);
+    // x * 0 is NaN exactly when x is not finite; four independent chains
+    double z0 = 0, z1 = 0, z2 = 0, z3 = 0, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    Index i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      const double a0 = std::fabs(c[i]), a1 = std::fabs(c[i + 1]), a2 = std::fabs(c[i + 2]),
+                   a3 = std::fabs(c[i + 3]);
+      z0 += c[i] * 0.0;
+      z1 += c[i + 1] * 0.0;
+      z2 += c[i + 2] * 0.0;
+      z3 += c[i + 3] * 0.0;
+      m0 = m0 < a0 ? a0 : m0;
+      m1 = m1 < a1 ? a1 : m1;
+      m2 = m2 < a2 ? a2 : m2;
+      m3 = m3 < a3 ? a3 : m3;
+    }
+    for (; i < i1; ++i) {
+      const double a = std::fabs(c[i]);
+      z0 += c[i] * 0.0;
+      m0 = m0 < a ? a : m0;
+    }
+    bad[static_cast<size_t>(t)] = (z0 + z1 + z2 + z3 != 0);
+    mx[static_cast<size_t>(t)] = std::max(std::max(m0, m1), std::max(m2, m3));
+  }
+  GlmColScan out;
+  for (Index t = 0; t < ntask; ++t)
+    if (bad[static_cast<size_t>(t)]) {
+      out.finite = false;
+      return out;
+    }
+  Vec s(p);
+  bool need = false;
+  for (Index j = 0; j < p; ++j) {
+    double m = 0;
+    for (Index b = 0; b < nb; ++b) m = std::max(m, mx[static_cast<size_t>(j * nb + b)]);
+    int e = 0;
+    if (m > 0) std::frexp(m, &e);  // m = f 2^e, f in [0.5, 1)
+    s(j) = std::ldexp(1.0, -e);
+    if (m > 0 && (e > kGlmScaleExp || e < -kGlmScaleExp)) need = true;
+  }
+  if (need) out.scale = s;
+  return out;
+}
+
+// Multiply the packed panel's columns by their scales (exact: powers of 2).
+inline void glm_scale_panel(double* Xp, std::ptrdiff_t ldp, std::ptrdiff_t m, std::ptrdiff_t p,
+                            const double* scale) {
+  for (std::ptrdiff_t j = 0; j < p; ++j) {
+    double* c = Xp + j * ldp;
+    const double sj = scale[j];
+    for (std::ptrdiff_t i = 0; i < m; ++i) c[i] *= sj;
+  }
+}
+
 // Sum the chunks' (p+1) x p buffers in chunk order into A (p x p symmetric)
 // and b (X'r).
 inline void glm_reduce(const std::vector<std::vector<double>>& parts, Eigen::Index p, Mat& A,
@@ -115,10 +205,12 @@ inline void glm_reduce(const std::vector<std::vector<double>>& parts, Eigen::Ind
 }
 
 // A = X' diag(w) X (full symmetric), b = X' r for given w and r (the R-closure
-// path of newton_glm_fit).  `threads` <= 0 means OpenMP's default.
+// path of newton_glm_fit).  `threads` <= 0 means OpenMP's default.  With
+// `scale` (length p, powers of two; see glm_col_scan) the result is that of
+// X diag(scale): S A S and S b.
 inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const double* w,
                      const double* r, Mat& A, Vec& b, int threads,
-                     const GlmKernels& k = GlmKernels()) {
+                     const GlmKernels& k = GlmKernels(), const double* scale = nullptr) {
   using Eigen::Index;
   const GlmBlocking bl(n, p);
   // all buffers allocated outside the parallel region (see glm_irls.hpp)
@@ -144,6 +236,7 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const doub
     for (Index s = bl.row0(c); s < bl.row1(c); s += bl.panel) {
       const Index m = std::min(bl.panel, bl.row1(c) - s);
       k.pack(X + s, n, m, p, nullptr, nullptr, nullptr, Xp, bl.panel);
+      if (scale) glm_scale_panel(Xp, bl.panel, m, p, scale);
       k.panel(Xp, bl.panel, m, p, w + s, r + s, T, bl.panel, parts[static_cast<size_t>(c)].data());
     }
   }
