@@ -121,6 +121,8 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
     dim(Y) <- NULL
     if (!is.null(nm)) names(Y) <- nm
   }
+  xlevels <- stats::.getXlevels(mt, mf)
+  if (!stats::is.empty.model(mt)) glm_check_frame_size(mt, mf, xlevels, contrasts, NROW(Y))
   X <- if (!stats::is.empty.model(mt)) {
     stats::model.matrix(mt, mf, contrasts)
   } else {
@@ -151,7 +153,6 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
     }
     fit$null.deviance <- fit2$deviance
   }
-  xlevels <- stats::.getXlevels(mt, mf)
   contr <- attr(X, "contrasts")
   if (x) fit$x <- X
   rm(X)  # the n x p model matrix is not kept unless x = TRUE
@@ -186,4 +187,55 @@ glm_family <- function(family, env) {
              describe(family))
   }
   family
+}
+
+# Refuse, before model.matrix() allocates it, a model matrix (n x p) or an
+# X'WX (p x p) that cannot fit in memory, with the estimate (check_dense_size
+# in utils.R).
+glm_check_frame_size <- function(mt, mf, xlevels, contrasts, n) {
+  p <- glm_model_ncol(mt, mf, xlevels, contrasts)
+  glm_check_size(n, p, "formula")
+  invisible(p)
+}
+
+# The number of columns model.matrix() will give, from the terms alone (no
+# model matrix is built: even one of two rows would build each factor's
+# levels x levels contrast matrix).  Per term, the product over its variables
+# of: columns of a numeric variable; for a factor (character, logical), its
+# number of levels when the term codes it by dummies (entry 2 of the terms'
+# "factors" matrix) and otherwise the columns of its contrasts (levels - 1 for
+# the contr.* functions).
+glm_model_ncol <- function(mt, mf, xlevels, contrasts) {
+  fac <- attr(mt, "factors")
+  p <- attr(mt, "intercept")
+  if (!length(fac)) return(as.double(p))
+  vn <- rownames(fac)
+  k <- full <- rep(1, length(vn))
+  for (i in seq_along(vn)) {
+    v <- mf[[vn[i]]]
+    lv <- xlevels[[vn[i]]]
+    if (is.null(lv) && is.logical(v)) lv <- c(FALSE, TRUE)
+    if (is.null(lv)) {
+      k[i] <- full[i] <- NCOL(v)
+    } else {
+      full[i] <- length(lv)
+      cm <- if (!is.null(contrasts[[vn[i]]])) contrasts[[vn[i]]] else attr(v, "contrasts")
+      k[i] <- if (is.matrix(cm)) ncol(cm) else length(lv) - 1
+    }
+  }
+  # without an intercept, the first factor of the first term holding one is
+  # coded by dummies (R's model.c does the same)
+  if (p == 0L) {
+    isf <- full > 1 & vapply(vn, function(v) !is.null(xlevels[[v]]) || is.logical(mf[[v]]), TRUE)
+    hit <- which(fac > 0 & isf, arr.ind = TRUE)
+    if (nrow(hit)) {
+      h <- hit[order(hit[, 2L], hit[, 1L])[1L], ]
+      fac[h[1L], h[2L]] <- 2L
+    }
+  }
+  for (j in seq_len(ncol(fac))) {
+    e <- fac[, j]
+    p <- p + prod(ifelse(e == 1, k, ifelse(e == 2, full, 1)))
+  }
+  as.double(p)
 }

@@ -134,6 +134,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     stop(sprintf("'x' has %d rows but 'y' has %d observations", nrow(x), nobs), call. = FALSE)
   }
   if (nobs == 0L) stop_arg("y", "has zero observations")
+  if (nvars > 1000L) glm_check_size(nobs, nvars, "x", matrix = FALSE)
   threads <- if (is.null(control$threads)) 0L else control$threads
   # glm.fit lets NA/Inf in y, weights and offset reach lm.fit or the family
   # ("NA/NaN/Inf in 'x'", "missing value where TRUE/FALSE needed"); name
@@ -527,6 +528,19 @@ glm_check_vec <- function(v, arg, n, threads) {
     stop_arg(arg, "must be finite (no Inf)")
   }
   invisible(v)
+}
+
+# A GLM's dense matrices: the n x p model matrix (`matrix = TRUE`: not yet
+# built) and X'WX (p x p; the fit holds about four such matrices: X'WX, its
+# Cholesky factor, R and the chunk sums).  An error stating the memory needed
+# when they cannot fit (check_dense_size in utils.R).
+glm_check_size <- function(n, p, arg, matrix = TRUE) {
+  if (matrix) {
+    check_dense_size(n, p, "model matrix", arg,
+                     hint = "fit a subset of the rows, or use fewer factor levels or interactions")
+  }
+  check_dense_size(p, p, "X'WX matrix", arg, copies = 4,
+                   hint = "too many coefficients for a dense IRLS fit; use fewer factor levels or interactions")
 }
 
 # x, or y when x is NULL (base R only has %||% from 4.4.0).

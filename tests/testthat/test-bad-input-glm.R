@@ -162,3 +162,115 @@ test_that("a gaussian response of size 1e300 gets glm's error, not a crash", {
   msg <- glm_error(glm.fit(X, d$yg * 1e300))
   expect_error(newton_glm_fit(X, d$yg * 1e300), msg, fixed = TRUE)
 })
+
+test_that("a model matrix or X'WX too large for memory is refused before allocation", {
+  # 2e5 rows and a factor of 2e5 levels: a dense 2e5 x 2e5 model matrix (320 GB)
+  big <- data.frame(y = rep(0:1, 1e5), id = factor(seq_len(2e5)))
+  expect_error(newton_glm(y ~ id, binomial, big), "'formula': a dense 2e\\+05 x 2e\\+05 model matrix needs 320 GB")
+  old <- options(newtonr.dense_limit = 1e6)
+  on.exit(options(old))
+  d <- data.frame(y = rpois(1500, 2), f = factor(rep(1:1500)), x = rnorm(1500))
+  expect_error(newton_glm(y ~ f, poisson, d), "dense 1500 x 1500 model matrix needs 18 MB, more than the limit of 1 MB")
+  # an interaction of character variables counts all their levels
+  d$a <- as.character(rep(1:30, 50)); d$b <- as.character(rep(1:50, each = 30))
+  expect_error(newton_glm(y ~ a * b, poisson, d), "'formula': a dense 1500 x 1500 model matrix")
+  # newton_glm_fit: the X'WX of 1001 columns (x itself exists already)
+  X <- matrix(rnorm(2 * 1001), 2, 1001)
+  expect_error(newton_glm_fit(X, c(0, 1)), "'x': a dense 1001 x 1001 X'WX matrix needs 8.02 MB \\(32.1 MB in all")
+  # small models are not affected
+  expect_equal(unname(coef(newton_glm(y ~ x, poisson, d))), unname(coef(glm(y ~ x, poisson, d))),
+               tolerance = 1e-8)
+})
+
+test_that("NaN or Inf in the offset: newton_glm drops NaN rows like glm, newton_glm_fit names 'offset'", {
+  d <- bad_glm_data()
+  off <- c(NaN, rep(0, 19))
+  fit <- newton_glm(yc ~ x, poisson, d, offset = off)
+  ref <- glm(yc ~ x, poisson, d, offset = off)
+  expect_equal(unname(coef(fit)), unname(coef(ref)), tolerance = 1e-8)
+  expect_equal(nobs(fit), 19L)
+  expect_error(newton_glm(yc ~ x, poisson, d, offset = c(Inf, rep(0, 19))), "'offset' must be finite \\(no Inf\\)")
+  expect_error(newton_glm_fit(cbind(1, d$x), d$yc, offset = c(-Inf, rep(0, 19)), family = poisson()),
+               "'offset' must be finite \\(no Inf\\)")
+  expect_error(newton_glm_fit(cbind(1, d$x), d$yc, offset = rep("0", 20), family = poisson()),
+               "'offset' must be a numeric vector")
+})
+
+test_that("Inf and logical responses", {
+  d <- bad_glm_data()
+  X <- cbind(1, d$x)
+  expect_error(newton_glm_fit(X, c(Inf, d$yc[-1]), family = poisson()), "'y' must be finite \\(no Inf\\)")
+  expect_error(newton_glm(I(c(Inf, yg[-1])) ~ x, Gamma, d), "'y' must be finite \\(no Inf\\)")
+  expect_error(newton_glm_fit(X, factor(c(NA, d$yb[-1])), family = binomial()), "'y' must not contain NA")
+  yl <- d$yb == 1
+  expect_equal(unname(newton_glm_fit(X, yl, family = binomial())$coefficients),
+               unname(glm.fit(X, yl, family = binomial())$coefficients), tolerance = 1e-8)
+})
+
+test_that("a user's family is used as given even when its names are stats' (no silent C++ shortcut)", {
+  d <- bad_glm_data()
+  X <- cbind(1, d$x)
+  fam <- poisson()
+  fam$variance <- function(mu) 2 * mu  # quasi-like: same coefficients, other weights
+  fit <- newton_glm_fit(X, d$yc, family = fam)
+  ref <- glm.fit(X, d$yc, family = fam)
+  expect_equal(unname(fit$weights), unname(ref$weights), tolerance = 1e-8)
+  expect_equal(fit$weights, newton_glm_fit(X, d$yc, family = poisson())$weights / 2, tolerance = 1e-8)
+  fam <- binomial()
+  fam$linkinv <- function(eta) pmin(pmax(pnorm(eta), 1e-12), 1 - 1e-12)  # probit, mislabelled logit
+  fam$mu.eta <- function(eta) pmax(dnorm(eta), 1e-300)
+  fam$linkfun <- qnorm
+  ref <- glm.fit(X, d$yb, family = fam)
+  fit <- newton_glm_fit(X, d$yb, family = fam)
+  expect_equal(unname(fit$coefficients), unname(ref$coefficients), tolerance = 1e-7)
+})
+
+test_that("column scales of 1e+-300 on every path: R closures, ridge, newton_glm, threads", {
+  d <- bad_glm_data()
+  X <- cbind(1, d$x, d$z)
+  ref <- coef(glm.fit(X, d$yc, family = poisson()))
+  s <- c(1, 1e300, 1e-300)
+  Xs <- sweep(X, 2, s, `*`)
+  fit <- newton_glm_fit(Xs, d$yc, family = poisson())
+  expect_equal(unname(fit$coefficients) * s, unname(ref), tolerance = 1e-6)
+  # standard errors (their squares, the variances, stay representable at 1e+-100)
+  se_ref <- sqrt(diag(chol2inv(qr.R(qr(X * sqrt(glm.fit(X, d$yc, family = poisson())$weights))))))
+  s100 <- c(1, 1e100, 1e-100)
+  fit100 <- newton_glm_fit(sweep(X, 2, s100, `*`), d$yc, family = poisson())
+  expect_equal(sqrt(diag(chol2inv(fit100$R))) * s100, se_ref, tolerance = 1e-6)
+  # a power link goes through the family's R closures
+  fam <- poisson(link = power(1/3))
+  refp <- coef(glm.fit(X, d$yc, family = fam, mustart = d$yc + 0.5))
+  fitp <- newton_glm_fit(Xs, d$yc, family = fam, mustart = d$yc + 0.5)
+  expect_equal(unname(fitp$coefficients) * s, unname(refp), tolerance = 1e-6)
+  # newton_glm on a data frame with huge and tiny columns
+  d2 <- transform(d, xh = x * 1e300, zt = z * 1e-300)
+  fitf <- newton_glm(yc ~ xh + zt, poisson, d2)
+  expect_equal(unname(coef(fitf)) * s, unname(ref), tolerance = 1e-6)
+  expect_equal(summary(fitf)$coefficients[, "Estimate"], coef(fitf))
+  # scaling by powers of two is exact: the same fit, bit for bit, rescaled
+  X2 <- sweep(X, 2, 2^c(0, 700, -700), `*`)
+  f1 <- newton_glm_fit(X, d$yc, family = poisson())
+  f2 <- newton_glm_fit(X2, d$yc, family = poisson())
+  expect_identical(f2$coefficients * 2^c(0, 700, -700), f1$coefficients)
+  expect_identical(f2$deviance, f1$deviance)
+  # and bit-identical for 1, 2 and 4 threads
+  cf <- lapply(c(1, 2, 4), function(t)
+    newton_glm_fit(Xs, d$yc, family = poisson(), control = list(threads = t))$coefficients)
+  expect_identical(cf[[2]], cf[[1]])
+  expect_identical(cf[[3]], cf[[1]])
+  # ridge: the penalty acts on the unscaled coefficients, so it is negligible
+  # for the 1e300 column and holds the 1e-300 column's coefficient near 0
+  # (the fit is then that without the tiny column)
+  ref12 <- coef(glm.fit(X[, 1:2], d$yc, family = poisson()))
+  fr <- newton_glm_fit(Xs, d$yc, family = poisson(), control = list(lambda = 2))
+  expect_equal(unname(fr$coefficients[1:2]) * s[1:2], unname(ref12), tolerance = 1e-6)
+  expect_lt(abs(fr$coefficients[3] * 1e-300), 1e-8)
+})
+
+test_that("working weights that overflow are an error, not NA coefficients", {
+  d <- bad_glm_data()
+  X <- cbind(1, d$x)
+  expect_error(newton_glm_fit(X, d$yc, weights = rep(1e307, 20), family = poisson()),
+               "not finite \\(overflow\\)|no valid set of coefficients")
+})
