@@ -154,6 +154,14 @@ void glm_irls_tests() {
   // a matrix of ordinary scale needs no equilibration; a non-finite one is flagged
   scan = newtonr::glm_col_scan(X.data(), n, p, 1);
   CHECK(scan.finite && scan.scale.size() == 0);
+  // a subnormal column (1e-310) or one near overflow gets a normal, finite scale
+  Mat Xe = X;
+  Xe.col(1) *= 1e-310;
+  Xe.col(2) *= 1e308 / 1.5;
+  scan = newtonr::glm_col_scan(Xe.data(), n, p, 1);
+  CHECK(scan.finite && scan.scale.size() == p && scan.scale.allFinite());
+  CHECK(scan.scale(1) <= std::ldexp(1.0, 1022) && scan.scale(2) >= std::ldexp(1.0, -1022));
+  CHECK((Xe.col(1) * scan.scale(1)).cwiseAbs().maxCoeff() > 1e-16);
   Mat Xn = X;
   Xn(5, 2) = newtonr::kInf;
   CHECK(!newtonr::glm_col_scan(Xn.data(), n, p, 2).finite);

@@ -238,6 +238,10 @@ test_that("column scales of 1e+-300 on every path: R closures, ridge, newton_glm
   s100 <- c(1, 1e100, 1e-100)
   fit100 <- newton_glm_fit(sweep(X, 2, s100, `*`), d$yc, family = poisson())
   expect_equal(sqrt(diag(chol2inv(fit100$R))) * s100, se_ref, tolerance = 1e-6)
+  # columns at the ends of the range (1e-307: some entries subnormal; 1e307)
+  s2 <- c(1, 1e307, 1e-307)
+  fit <- newton_glm_fit(sweep(X, 2, s2, `*`), d$yc, family = poisson())
+  expect_equal(unname(fit$coefficients) * s2, unname(ref), tolerance = 1e-6)
   # a power link goes through the family's R closures
   fam <- poisson(link = power(1/3))
   refp <- coef(glm.fit(X, d$yc, family = fam, mustart = d$yc + 0.5))

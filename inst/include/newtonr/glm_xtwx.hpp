@@ -20,6 +20,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 #ifdef _OPENMP
 #include <omp.h>
@@ -140,28 +142,40 @@ inline GlmColScan glm_col_scan(const double* X, Eigen::Index n, Eigen::Index p, 
     const Index j = t / nb, b = t % nb;
     const double* c = X + j * n;
     const Index i0 = b * blk, i1 = std::min(n, (b + 1) * blk);
-    // x * 0 is NaN exactly when x is not finite; four independent chains
-    double z0 = 0, z1 = 0, z2 = 0, z3 = 0, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    // |x| by its bit pattern with the sign cleared: for non-negative doubles
+    // the integer order is the numeric order, and Inf and NaN (exponent all
+    // ones) lie above every finite value, so one integer max per entry gives
+    // both the column's magnitude and its finiteness.  Four independent
+    // chains.
+    const std::uint64_t mask = 0x7FFFFFFFFFFFFFFFULL;
+    std::uint64_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
     Index i = i0;
     for (; i + 4 <= i1; i += 4) {
-      const double a0 = std::fabs(c[i]), a1 = std::fabs(c[i + 1]), a2 = std::fabs(c[i + 2]),
-                   a3 = std::fabs(c[i + 3]);
-      z0 += c[i] * 0.0;
-      z1 += c[i + 1] * 0.0;
-      z2 += c[i + 2] * 0.0;
-      z3 += c[i + 3] * 0.0;
-      m0 = m0 < a0 ? a0 : m0;
-      m1 = m1 < a1 ? a1 : m1;
-      m2 = m2 < a2 ? a2 : m2;
-      m3 = m3 < a3 ? a3 : m3;
+      std::uint64_t u0, u1, u2, u3;
+      std::memcpy(&u0, c + i, 8);
+      std::memcpy(&u1, c + i + 1, 8);
+      std::memcpy(&u2, c + i + 2, 8);
+      std::memcpy(&u3, c + i + 3, 8);
+      u0 &= mask;
+      u1 &= mask;
+      u2 &= mask;
+      u3 &= mask;
+      m0 = m0 < u0 ? u0 : m0;
+      m1 = m1 < u1 ? u1 : m1;
+      m2 = m2 < u2 ? u2 : m2;
+      m3 = m3 < u3 ? u3 : m3;
     }
     for (; i < i1; ++i) {
-      const double a = std::fabs(c[i]);
-      z0 += c[i] * 0.0;
-      m0 = m0 < a ? a : m0;
+      std::uint64_t u;
+      std::memcpy(&u, c + i, 8);
+      u &= mask;
+      m0 = m0 < u ? u : m0;
     }
-    bad[static_cast<size_t>(t)] = (z0 + z1 + z2 + z3 != 0);
-    mx[static_cast<size_t>(t)] = std::max(std::max(m0, m1), std::max(m2, m3));
+    const std::uint64_t m = std::max(std::max(m0, m1), std::max(m2, m3));
+    bad[static_cast<size_t>(t)] = m >= 0x7FF0000000000000ULL;  // Inf or NaN
+    double mv;
+    std::memcpy(&mv, &m, 8);
+    mx[static_cast<size_t>(t)] = mv;
   }
   GlmColScan out;
   for (Index t = 0; t < ntask; ++t)
@@ -176,8 +190,12 @@ inline GlmColScan glm_col_scan(const double* X, Eigen::Index n, Eigen::Index p, 
     for (Index b = 0; b < nb; ++b) m = std::max(m, mx[static_cast<size_t>(j * nb + b)]);
     int e = 0;
     if (m > 0) std::frexp(m, &e);  // m = f 2^e, f in [0.5, 1)
-    s(j) = std::ldexp(1.0, -e);
     if (m > 0 && (e > kGlmScaleExp || e < -kGlmScaleExp)) need = true;
+    // s itself must be a normal number (a subnormal column max has e <
+    // -1021, the largest finite one e = 1024): the scaled maximum then lies
+    // in [2^-52, 4) instead of [0.5, 1), which is as good
+    e = std::min(1022, std::max(-1022, e));
+    s(j) = std::ldexp(1.0, -e);
   }
   if (need) out.scale = s;
   return out;
