@@ -21,6 +21,12 @@
 #' or [plot_trace()]; its `qr` component holds the p x p R factor only, and
 #' [qr()] on the fit rebuilds glm's full n x p QR when needed.
 #'
+#' Before the model matrix is built, its size is computed from the terms
+#' (columns of each variable, levels of each factor); a model matrix or an
+#' X'WX that would not fit in memory (the machine's memory, or
+#' `options(newtonr.dense_limit = <bytes>)`) is an error stating the memory
+#' needed, e.g. for `y ~ id` with a factor `id` of 2e5 levels.
+#'
 #' @param formula a model formula, as in [stats::glm()] (a character string
 #'   is converted with [stats::as.formula()]).
 #' @param family a family: a function such as `binomial`, a call such as

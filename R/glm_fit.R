@@ -86,7 +86,22 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' other family object (a user's own, a [stats::power()] link) is evaluated
 #' through its R functions, once per iteration on whole vectors. The X'WX
 #' kernel uses AVX2/FMA when the CPU has it (`options(newtonr.simd = FALSE)`
-#' turns it off). `glm.fit`'s errors and warnings are kept.
+#' turns it off). `glm.fit`'s errors and warnings are kept. The C++ path is
+#' taken only when the family's functions are those of the stats family of
+#' the same name and link; a family object whose closures were replaced
+#' (`fam$variance <- ...`) is evaluated through its own R functions.
+#'
+#' Reliability: `x`, `y`, `weights` and `offset` must be finite (an error
+#' names the argument; [newton_glm()] drops rows with NA through
+#' `na.action`). Columns of `x` of extreme magnitude (beyond about
+#' `2^+-100`, e.g. `x * 1e300` or a column of size `1e-300`) are equilibrated
+#' by exact powers of two before X'WX is formed, so X'WX neither overflows
+#' nor underflows and the coefficients are glm.fit's; scaling by a power of
+#' two is exact, so this changes no result that did not over- or underflow.
+#' Working weights or responses that overflow X'WX are an error, not `NA`
+#' coefficients. With more than 1000 columns, an X'WX too large for memory
+#' (see `options(newtonr.dense_limit)`) is refused with the memory it needs
+#' before anything is allocated.
 #'
 #' @param x,y,weights,start,etastart,mustart,offset,family,intercept,singular.ok
 #'   as in [stats::glm.fit()].
