@@ -12,5 +12,6 @@ res <- testthat::test_dir("tests/testthat", package = "newtonr", load_package = 
                                                       collapse = "|"), ")$"),
                           reporter = "summary", stop_on_failure = FALSE)
 df <- as.data.frame(res)
+# a test that stops with an error counts as failed (testthat keeps it apart)
 cat(sprintf("valgrind: testthat %d passed, %d failed, %d skipped\n",
-            sum(df$passed), sum(df$failed), sum(df$skipped)))
+            sum(df$passed), sum(df$failed) + sum(df$error), sum(df$skipped)))
