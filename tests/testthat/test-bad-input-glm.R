@@ -263,6 +263,13 @@ test_that("column scales of 1e+-300 on every path: R closures, ridge, newton_glm
     newton_glm_fit(Xs, d$yc, family = poisson(), control = list(threads = t))$coefficients)
   expect_identical(cf[[2]], cf[[1]])
   expect_identical(cf[[3]], cf[[1]])
+  # observed information (type = "newton") on a non-canonical link
+  refn <- coef(glm.fit(X, d$yc, family = poisson(link = "sqrt")))
+  fitn <- newton_glm_fit(Xs, d$yc, family = poisson(link = "sqrt"), control = list(type = "newton"))
+  expect_equal(unname(fitn$coefficients) * s, unname(refn), tolerance = 1e-6)
+  # gradient descent (for teaching) cannot work at such scales: a clear error
+  expect_error(newton_glm_fit(Xs, d$yc, family = poisson(), control = list(algorithm = "gd")),
+               "algorithm = \"gd\" cannot handle the scale of 'x'")
   # ridge: the penalty acts on the unscaled coefficients, so it is negligible
   # for the 1e300 column and holds the 1e-300 column's coefficient near 0
   # (the fit is then that without the tiny column)
