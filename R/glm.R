@@ -218,7 +218,7 @@ glm_model_ncol <- function(mt, mf, xlevels, contrasts) {
   vn <- rownames(fac)
   k <- full <- rep(1, length(vn))
   for (i in seq_along(vn)) {
-    v <- mf[[vn[i]]]
+    v <- .subset2(mf, vn[i])
     lv <- xlevels[[vn[i]]]
     if (is.null(lv) && is.logical(v)) lv <- c(FALSE, TRUE)
     if (is.null(lv)) {
@@ -232,16 +232,16 @@ glm_model_ncol <- function(mt, mf, xlevels, contrasts) {
   # without an intercept, the first factor of the first term holding one is
   # coded by dummies (R's model.c does the same)
   if (p == 0L) {
-    isf <- full > 1 & vapply(vn, function(v) !is.null(xlevels[[v]]) || is.logical(mf[[v]]), TRUE)
+    isf <- full > 1 & vapply(vn, function(v) !is.null(xlevels[[v]]) || is.logical(.subset2(mf, v)), TRUE)
     hit <- which(fac > 0 & isf, arr.ind = TRUE)
     if (nrow(hit)) {
       h <- hit[order(hit[, 2L], hit[, 1L])[1L], ]
       fac[h[1L], h[2L]] <- 2L
     }
   }
-  for (j in seq_len(ncol(fac))) {
-    e <- fac[, j]
-    p <- p + prod(ifelse(e == 1, k, ifelse(e == 2, full, 1)))
-  }
-  as.double(p)
+  # per term: k where the entry is 1, full where it is 2, 1 elsewhere
+  m <- k * (fac == 1) + full * (fac == 2) + (fac == 0)
+  # (products as sums of logs: exact enough for a size estimate, and no
+  # per-column R calls)
+  as.double(p) + sum(round(exp(colSums(log(m)))))
 }

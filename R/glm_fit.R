@@ -510,12 +510,17 @@ glm_is_native <- function(family) {
 }
 
 glm_is_stock_family <- function(family) {
-  ctor <- get0(family$family, envir = asNamespace("stats"), mode = "function")
-  if (is.null(ctor)) return(FALSE)
-  args <- list(link = family$link)
-  if (identical(family$family, "quasi")) args$variance <- glm_varfun(family)
-  ref <- tryCatch(do.call(ctor, args), error = function(e) NULL)
-  if (is.null(ref)) return(FALSE)
+  key <- paste(family$family, family$link, glm_varfun(family), sep = "\r")
+  ref <- glm_stock_cache[[key]]
+  if (is.null(ref)) {
+    ctor <- get0(family$family, envir = asNamespace("stats"), mode = "function")
+    if (is.null(ctor)) return(FALSE)
+    args <- list(link = family$link)
+    if (identical(family$family, "quasi")) args$variance <- glm_varfun(family)
+    ref <- tryCatch(do.call(ctor, args), error = function(e) NULL)
+    if (is.null(ref)) return(FALSE)
+    glm_stock_cache[[key]] <- ref  # stats' families are fixed within a session
+  }
   for (nm in c("linkfun", "linkinv", "mu.eta", "variance", "dev.resids", "valideta",
                "validmu")) {
     if (!identical(family[[nm]], ref[[nm]], ignore.environment = TRUE,
@@ -525,6 +530,8 @@ glm_is_stock_family <- function(family) {
   }
   TRUE
 }
+
+glm_stock_cache <- new.env(parent = emptyenv())
 
 glm_varfun <- function(family) {
   v <- family$varfun
