@@ -94,7 +94,9 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' @return glm.fit's list (coefficients, residuals, fitted.values, effects, R,
 #'   rank, qr, family, linear.predictors, deviance, aic, null.deviance, iter,
 #'   weights, prior.weights, df.residual, df.null, y, converged, boundary) plus
-#'   `trace` (data.frame: iter, deviance, halvings, grad_norm), `algorithm`
+#'   `trace` (data.frame: iter, deviance, halvings, grad_norm; grad_norm is
+#'   the norm of the penalised score at the coefficients entering the
+#'   iteration, `NA` in the first when the fit starts from `mustart`), `algorithm`
 #'   and `control`.
 #' @examples
 #' x <- cbind(1, matrix(rnorm(200), 100))
@@ -229,6 +231,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     tr <- res$trace
     trace_iter <- tr$iter; trace_dev <- tr$deviance
     trace_halv <- tr$halvings; trace_grad <- tr$grad_norm
+    trace_grad[is.nan(trace_grad)] <- NA_real_  # not computed (no coefficients yet)
     coef_hist <- if (is.null(res$coef_prev)) list(coef) else {
       b1 <- coef; b1[is.na(b1)] <- 0
       list(res$coef_prev, b1)
