@@ -19,9 +19,14 @@
 #' @param lambda non-negative ridge penalty: the fit minimises
 #'   `deviance + lambda * sum(beta^2)` over the non-intercept coefficients.
 #' @param algorithm `"irls"` (Newton/Fisher scoring) or `"gd"` (gradient
-#'   descent, for teaching: step `1/L` with `L` the largest eigenvalue of
-#'   X'WX at the start, doubled tentatively each iteration and halved until
-#'   the Armijo condition holds on the deviance).
+#'   descent, for teaching: from `start`, else from all coefficients 0 when
+#'   that is valid for the family; step `1/L` with `L` the largest eigenvalue
+#'   of X'WX at the start, doubled tentatively each iteration and halved until
+#'   the Armijo condition holds on the deviance; it stops when the estimated
+#'   deviance still to gain, `|g|^2 / lambda_min` with `g` the score and
+#'   `lambda_min` the smallest eigenvalue of X'WX at the start, is below
+#'   `epsilon * (|dev| + 0.1)`: a small change of the deviance alone says
+#'   little under linear convergence).
 #' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The
 #'   result is bit-identical whatever the thread count.
 #' @param ... further settings: an error names any unknown one.
@@ -211,6 +216,16 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         glm_xb_cpp(x, as.double(start), as.double(offset), threads)
       } else family$linkfun(mustart)
     }
+    if (control$algorithm == "gd" && is.null(start) && is.null(etastart)) {
+      # Gradient descent starts from beta = 0, as the documents' loop does
+      # (when that point is valid for the family; otherwise from glm's
+      # starting values through one IRLS step).
+      eta0 <- rep.int(0, nobs) + offset
+      if (valideta(eta0) && validmu(linkinv(eta0))) {
+        start <- coefold <- numeric(nvars)
+        eta <- eta0
+      }
+    }
     native <- control$algorithm == "irls" && glm_is_native(family)
   }
   if (!EMPTY && native) {
@@ -283,8 +298,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         g <- drop(crossprod(x, u)) - pen * beta_cur
         if (is.null(gd_step)) {
           fitL <- glm_wls_cpp(x, wF, u, pen, tol, threads, simd)
-          L <- max(eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values)
+          ev0 <- eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values
+          L <- max(ev0)
           gd_step <- 1 / L
+          # smallest curvature at the start: the deviance still to gain is
+          # about g' (X'WX)^-1 g <= |g|^2 / lam_min (used by the stopping rule)
+          gd_lmin <- max(min(ev0), L * .Machine$double.eps)
         }
         t <- gd_step * 2
         nh <- 0L
@@ -360,7 +379,15 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
       trace_iter <- c(trace_iter, iter); trace_dev <- c(trace_dev, dev)
       trace_halv <- c(trace_halv, nh); trace_grad <- c(trace_grad, gnorm)
       coef_hist[[length(coef_hist) + 1L]] <- start_b
-      if (abs(pdev - pdevold) / (0.1 + abs(pdev)) < control$epsilon) {
+      # gradient descent: a small change of the deviance says little when
+      # convergence is linear, so it stops on the estimated deviance still to
+      # gain, |g|^2 / lam_min, relative as in glm's criterion
+      stop_now <- if (gd && !is.null(beta_cur)) {
+        gnorm^2 / gd_lmin / (0.1 + abs(pdev)) < control$epsilon
+      } else {
+        abs(pdev - pdevold) / (0.1 + abs(pdev)) < control$epsilon
+      }
+      if (stop_now) {
         conv <- TRUE
         coef <- start_b
         break
