@@ -5,8 +5,16 @@ glm_simd_cpp <- function() {
     .Call(`_newtonr_glm_simd_cpp`)
 }
 
-glm_all_finite_cpp <- function(x) {
-    .Call(`_newtonr_glm_all_finite_cpp`, x)
+glm_all_finite_cpp <- function(x, threads = 0L) {
+    .Call(`_newtonr_glm_all_finite_cpp`, x, threads)
+}
+
+glm_col_info_cpp <- function(x) {
+    .Call(`_newtonr_glm_col_info_cpp`, x)
+}
+
+glm_native_family_cpp <- function(family, link, varfun) {
+    .Call(`_newtonr_glm_native_family_cpp`, family, link, varfun)
 }
 
 glm_xb_cpp <- function(x, beta, offset, threads) {
@@ -15,6 +23,22 @@ glm_xb_cpp <- function(x, beta, offset, threads) {
 
 glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd) {
     .Call(`_newtonr_glm_wls_cpp`, x, w, r, pen, tol, threads, simd)
+}
+
+glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace) {
+    .Call(`_newtonr_glm_irls_cpp`, x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace)
+}
+
+glm_dev_cpp <- function(y, mu, wt, family, link, varfun) {
+    .Call(`_newtonr_glm_dev_cpp`, y, mu, wt, family, link, varfun)
+}
+
+glm_aic_cpp <- function(family, y, n, mu, wt) {
+    .Call(`_newtonr_glm_aic_cpp`, family, y, n, mu, wt)
+}
+
+glm_binomial_init_cpp <- function(y, weights) {
+    .Call(`_newtonr_glm_binomial_init_cpp`, y, weights)
 }
 
 newtonr_build_info_cpp <- function() {

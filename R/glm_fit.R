@@ -74,10 +74,19 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' remaining norm lies between glm's `tol` and about `1e-6` are aliased here
 #' but not by glm (forming X'WX squares the condition number).
 #'
-#' Speed: the X'WX accumulation uses an AVX2/FMA kernel when the CPU has it
-#' (`options(newtonr.simd = FALSE)` turns it off); the family's mean,
-#' variance and deviance are evaluated through the family object's R
-#' functions, once per iteration on whole vectors.
+#' Speed: for the families of stats (gaussian, binomial, poisson, Gamma,
+#' inverse.gaussian, quasibinomial, quasipoisson and quasi with its five
+#' variance functions, with any of the links identity, log, inverse, logit,
+#' probit, cauchit, cloglog, sqrt and 1/mu^2), the whole IRLS loop runs in
+#' C++ with R's own formulas for the link, variance and deviance: each
+#' iteration reads X once, forming X beta, the working weights and response
+#' and X'WX together over fixed row blocks (threaded; reduced in a fixed
+#' order, so the result is bit-identical for any thread count). A rejected
+#' step is halved on the linear predictor without another pass over X. Any
+#' other family object (a user's own, a [stats::power()] link) is evaluated
+#' through its R functions, once per iteration on whole vectors. The X'WX
+#' kernel uses AVX2/FMA when the CPU has it (`options(newtonr.simd = FALSE)`
+#' turns it off). `glm.fit`'s errors and warnings are kept.
 #'
 #' @param x,y,weights,start,etastart,mustart,offset,family,intercept,singular.ok
 #'   as in [stats::glm.fit()].
@@ -104,7 +113,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   if (!is.double(x)) storage.mode(x) <- "double"
-  if (!glm_all_finite_cpp(x)) {
+  if (!glm_all_finite_cpp(x, if (is.null(control$threads)) 0L else control$threads)) {
     if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
     stop_arg("x", "must be finite (no Inf)")
   }
@@ -138,7 +147,22 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   # family$initialize is evaluated exactly as glm.fit does: it checks y's
   # support and sets mustart, n and (binomial) y and weights.
   n <- NULL
-  if (is.null(mustart)) {
+  ini <- NULL
+  if (is.null(mustart) && is.numeric(y) && is.null(dim(y)) &&
+      identical(family$family, "binomial") && is.double(weights) &&
+      identical(family$initialize, stats::binomial()$initialize)) {
+    # binomial()'s initialize for a 0/1 or proportion vector in one C++ pass
+    # (its checks, mustart and warning); NULL when y has NA (R's code then
+    # reports it as glm.fit does)
+    ini <- glm_binomial_init_cpp(y, weights)
+  }
+  if (!is.null(ini)) {
+    # (binomial's `y[weights == 0] <- 0` makes y double even when no weight is 0)
+    if (!is.null(ini$y)) y <- ini$y else if (!is.double(y)) storage.mode(y) <- "double"
+    mustart <- ini$mustart
+    n <- 1  # all ones (recycled by glm_aic_cpp)
+    if (ini$nonint) warning("non-integer #successes in a binomial glm!", call. = FALSE)
+  } else if (is.null(mustart)) {
     eval(family$initialize)
   } else {
     mukeep <- mustart
@@ -151,8 +175,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   simd <- isTRUE(getOption("newtonr.simd", TRUE))
   pen <- rep(control$lambda, nvars)
   if (control$lambda > 0 && intercept) {
-    is_int <- vapply(seq_len(nvars), function(j) all(x[, j] == 1), NA)
-    pen[is_int] <- 0
+    pen[glm_col_info_cpp(x)$ones] <- 0
   }
   pdev_of <- function(dev, beta) {
     if (control$lambda > 0) dev + sum(pen * beta^2, na.rm = TRUE) else dev
@@ -161,6 +184,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   trace_grad <- numeric()
   coef_hist <- list()
   fit <- NULL
+  native <- FALSE
   if (EMPTY) {
     eta <- rep.int(0, nobs) + offset
     if (!valideta(eta)) stop("invalid linear predictor values in empty model", call. = FALSE)
@@ -182,9 +206,37 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                         nvars, paste(deparse(xnames), collapse = ", ")), domain = NA)
         }
         coefold <- start
-        offset + as.vector(x %*% start)
+        glm_xb_cpp(x, as.double(start), as.double(offset), threads)
       } else family$linkfun(mustart)
     }
+    native <- control$algorithm == "irls" && glm_is_native(family)
+  }
+  if (!EMPTY && native) {
+    # The whole IRLS loop in C++ (glm_irls.hpp): one pass over X per
+    # iteration, the family's formulas in C++.
+    res <- tryCatch(
+      glm_irls_cpp(x, as.double(y), as.double(weights), as.double(offset), as.double(eta),
+                   if (is.null(coefold)) NULL else as.double(coefold),
+                   family$family, family$link, glm_varfun(family), pen,
+                   control$epsilon, control$maxit, control$type == "newton", tol,
+                   singular.ok, threads, simd, control$trace),
+      error = function(e) stop(conditionMessage(e), call. = FALSE))
+    for (msg in res$warnings) warning(msg, call. = FALSE)
+    fit <- res$fit
+    coef <- fit$coefficients
+    eta <- res$eta; mu <- res$mu; dev <- res$deviance
+    iter <- res$iter; conv <- res$converged; boundary <- res$boundary
+    tr <- res$trace
+    trace_iter <- tr$iter; trace_dev <- tr$deviance
+    trace_halv <- tr$halvings; trace_grad <- tr$grad_norm
+    coef_hist <- if (is.null(res$coef_prev)) list(coef) else {
+      b1 <- coef; b1[is.na(b1)] <- 0
+      list(res$coef_prev, b1)
+    }
+    wF <- res$weights
+    residuals <- res$residuals
+    gd <- FALSE
+  } else if (!EMPTY) {
     mu <- linkinv(eta)
     if (!(validmu(mu) && valideta(eta))) {
       stop("cannot find valid starting values: please specify some", call. = FALSE)
@@ -315,15 +367,16 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         coefold[is.na(coefold)] <- 0
       }
     }
+  }
+  if (!EMPTY) {
     if (!conv) warning("glm.fit: algorithm did not converge", call. = FALSE)
     if (boundary) {
       warning("glm.fit: algorithm stopped at boundary value", call. = FALSE)
     }
     # Final weights and R at the solution as glm reports them (from the last
     # IRLS iteration's weights, as glm.fit does).
-    good <- weights > 0
-    mu.eta.val <- mu.eta(eta)
-    if (gd || is.null(fit)) {
+    if (!native) mu.eta.val <- mu.eta(eta)
+    if (!native && (gd || is.null(fit))) {
       varmu <- variance(mu)
       good <- (weights > 0) & (mu.eta.val != 0)
       wF <- ifelse(good, weights * mu.eta.val^2 / varmu, 0)
@@ -340,9 +393,10 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
           # separating direction; flag the covariates carrying it: a last
           # step still large relative to the coefficient, and (scaled by the
           # column's spread) at least a tenth of the largest such step.
-          sc <- abs(b1 - b0) * apply(x, 2L, function(cl) diff(range(cl)))
+          info <- glm_col_info_cpp(x)
+          sc <- abs(b1 - b0) * info$range
           div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
-          if (intercept) div <- setdiff(div, which(apply(x, 2L, function(cl) all(cl == 1))))
+          if (intercept) div <- setdiff(div, which(info$ones))
           if (length(div)) {
             nm <- if (is.null(xnames)) paste0("x", div) else xnames[div]
             warning(sprintf("newton_glm_fit: coefficients of %s diverge (complete or quasi-complete separation)",
@@ -357,7 +411,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     rank <- fit$rank
     if (rank < nvars) coef[fit$pivot][seq.int(rank + 1, nvars)] <- NA
     xxnames <- xnames[fit$pivot]
-    residuals <- (y - mu) / mu.eta.val
+    if (!native) residuals <- (y - mu) / mu.eta.val
     Rmat <- fit$R
     if (rank < nvars) {
       Rfull <- diag(nvars)
@@ -383,12 +437,18 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     names(effects) <- c(xxnames[seq_len(rank)], rep.int("", nobs - rank))
   }
   wtdmu <- if (intercept) sum(weights * y) / sum(weights) else linkinv(offset)
-  nulldev <- sum(dev.resids(y, wtdmu, weights))
+  nulldev <- if (native) {
+    glm_dev_cpp(y, as.double(wtdmu), weights, family$family, family$link, glm_varfun(family))
+  } else sum(dev.resids(y, wtdmu, weights))
   n.ok <- nobs - sum(weights == 0)
   nulldf <- n.ok - as.integer(intercept)
   rank <- if (EMPTY) 0 else rank
   resdf <- n.ok - rank
-  aic.model <- aic(y, n, mu, weights, dev) + 2 * rank
+  aic.model <- if (native && family$family %in% c("binomial", "poisson") &&
+                    identical(aic, get(family$family, envir = asNamespace("stats"))()$aic,
+                              ignore.environment = TRUE)) {
+    glm_aic_cpp(family$family, y, as.double(n), mu, weights) + 2 * rank
+  } else aic(y, n, mu, weights, dev) + 2 * rank
   qr <- if (!EMPTY) {
     structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
                    pivot = fit$pivot, tol = tol), class = "qr")
@@ -402,6 +462,20 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
        trace = new_trace(list(iter = trace_iter, deviance = trace_dev,
                               halvings = trace_halv, grad_norm = trace_grad)),
        algorithm = control$algorithm, control = control)
+}
+
+# TRUE when the family is one of stats' (by family, link and quasi's
+# variance name) and so has a C++ implementation; anything else (a user's
+# own family, a power() link) goes through its R closures.
+glm_is_native <- function(family) {
+  is.character(family$family) && length(family$family) == 1L &&
+    is.character(family$link) && length(family$link) == 1L &&
+    glm_native_family_cpp(family$family, family$link, glm_varfun(family))
+}
+
+glm_varfun <- function(family) {
+  v <- family$varfun
+  if (is.character(v) && length(v) == 1L && !is.na(v)) v else ""
 }
 
 # x, or y when x is NULL (base R only has %||% from 4.4.0).

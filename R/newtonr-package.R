@@ -9,6 +9,7 @@
 #' @keywords internal
 #' @useDynLib newtonr, .registration = TRUE
 #' @importFrom Rcpp evalCpp
+#' @importFrom stats gaussian
 "_PACKAGE"
 
 #' How this build of newtonr was compiled

@@ -201,15 +201,117 @@ test_that("trace = TRUE prints like glm", {
                 "Deviance = [0-9.]+ Iterations - 1")
 })
 
-test_that("results are identical for 1 and 2 threads", {
+test_that("results are bit-identical for 1, 2 and 4 threads", {
   set.seed(7)
-  n <- 20000
-  x <- cbind(1, matrix(rnorm(n * 5), n))
-  y <- rbinom(n, 1, plogis(x %*% rnorm(6, sd = 0.3)))
-  f1 <- newton_glm_fit(x, y, family = binomial(), control = list(threads = 1))
-  f2 <- newton_glm_fit(x, y, family = binomial(), control = list(threads = 2))
+  n <- 30000
+  x <- cbind(1, matrix(rnorm(n * 7), n))
+  y <- rbinom(n, 1, plogis(x %*% rnorm(8, sd = 0.3)))
+  yp <- rpois(n, exp(x %*% rnorm(8, sd = 0.2)))
+  for (fam in list(binomial(), poisson(), Gamma("log"))) {
+    yy <- switch(fam$family, binomial = y, poisson = yp, Gamma = yp + 0.5)
+    fits <- lapply(c(1, 2, 4), function(th) {
+      newton_glm_fit(x, yy, family = fam, control = list(threads = th, type = "newton"))
+    })
+    for (f in fits[-1]) {
+      expect_identical(f$coefficients, fits[[1]]$coefficients)
+      expect_identical(f$deviance, fits[[1]]$deviance)
+      expect_identical(f$trace, fits[[1]]$trace)
+      expect_identical(f$weights, fits[[1]]$weights)
+      expect_identical(f$R, fits[[1]]$R)
+    }
+  }
+  # the closure path (a user's family) is deterministic too
+  fam <- binomial(); fam$family <- "my_binomial"
+  f1 <- newton_glm_fit(x, y, family = fam, control = list(threads = 1))
+  f2 <- newton_glm_fit(x, y, family = fam, control = list(threads = 2))
   expect_identical(f1$coefficients, f2$coefficients)
-  expect_identical(f1$deviance, f2$deviance)
+  expect_identical(f1$trace, f2$trace)
+})
+
+test_that("stats' families take the C++ path; others use their R closures", {
+  for (fam in fams) expect_true(newtonr:::glm_is_native(fam), label = paste(fam$family, fam$link))
+  expect_true(newtonr:::glm_is_native(quasi(link = "probit", variance = "mu(1-mu)")))
+  expect_false(newtonr:::glm_is_native(poisson(link = power(1 / 3))))
+  expect_false(newtonr:::glm_is_native(quasi(link = "log", variance = list(
+    name = "mu^1.5", varfun = function(mu) mu^1.5, validmu = function(mu) all(mu > 0),
+    dev.resids = function(y, mu, wt) 0, initialize = expression(mustart <- y + 0.1)))))
+})
+
+test_that("the C++ path and the closure path agree with each other and with glm.fit", {
+  d <- sim_glm()
+  for (fam in list(binomial("cloglog"), poisson("sqrt"), Gamma("inverse"),
+                   inverse.gaussian(), quasi(link = "log", variance = "mu^2"))) {
+    y <- response_for(fam, d)
+    my <- fam
+    my$family <- paste0("user_", fam$family)  # no longer recognised: closures
+    expect_false(newtonr:::glm_is_native(my))
+    f_cpp <- newton_glm_fit(d$x, y, family = fam)
+    f_r <- newton_glm_fit(d$x, y, family = my)
+    ref <- glm.fit(d$x, y, family = fam)
+    lab <- paste(fam$family, fam$link)
+    expect_equal(f_cpp$coefficients, f_r$coefficients, tolerance = 1e-10, label = lab)
+    expect_equal(f_cpp$deviance, f_r$deviance, tolerance = 1e-10, label = lab)
+    expect_equal(f_cpp$weights, f_r$weights, tolerance = 1e-10, label = lab)
+    expect_equal(f_cpp$residuals, f_r$residuals, tolerance = 1e-10, label = lab)
+    expect_equal(f_cpp$coefficients, ref$coefficients, tolerance = 1e-10, label = lab)
+    expect_equal(f_cpp$iter, ref$iter, label = lab)
+  }
+})
+
+test_that("a power() link and a user-defined family work through closures", {
+  d <- sim_glm()
+  fam <- poisson(link = power(1 / 3))
+  y <- rpois(d$n, (2 + 0.2 * d$eta)^3)
+  ref <- glm.fit(d$x, y, family = fam)
+  fit <- newton_glm_fit(d$x, y, family = fam)
+  expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-8)
+  expect_equal(fit$aic, ref$aic, tolerance = 1e-8)
+  # a hand-made family object (logistic, written out)
+  lk <- make.link("logit")
+  myfam <- structure(list(
+    family = "mylogistic", link = "logit", linkfun = lk$linkfun, linkinv = lk$linkinv,
+    mu.eta = lk$mu.eta, valideta = lk$valideta, variance = function(mu) mu * (1 - mu),
+    validmu = function(mu) all(mu > 0 & mu < 1),
+    dev.resids = function(y, mu, wt) -2 * wt * (y * log(mu) + (1 - y) * log(1 - mu)),
+    aic = function(y, n, mu, wt, dev) dev,
+    initialize = expression({ n <- rep.int(1, nobs); mustart <- (weights * y + 0.5) / (weights + 1) })),
+    class = "family")
+  yb <- rbinom(d$n, 1, plogis(d$eta))
+  fit <- newton_glm_fit(d$x, yb, family = myfam)
+  ref <- glm.fit(d$x, yb, family = binomial())
+  expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-8)
+  expect_equal(fit$deviance, ref$deviance, tolerance = 1e-8)
+})
+
+test_that("step halving: invalid eta, and a deviance rise (which glm does not halve)", {
+  # identity-link Poisson from a start whose full step leaves mu > 0
+  set.seed(8)
+  n <- 200
+  x <- cbind(1, runif(n))
+  y <- rpois(n, 0.2 + 3 * x[, 2])
+  ref <- suppressWarnings(glm.fit(x, y, family = poisson("identity"), start = c(1, 1)))
+  fit <- suppressWarnings(newton_glm_fit(x, y, family = poisson("identity"), start = c(1, 1)))
+  expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-6)
+  expect_true(all(diff(fit$trace$deviance) <= 1e-8 * abs(fit$trace$deviance[-1])))
+  # a far start for a logistic fit: Fisher steps overshoot and the deviance
+  # rises; the halved steps keep it monotone and still reach glm's optimum
+  d <- sim_glm()
+  yb <- rbinom(d$n, 1, plogis(d$eta))
+  ref <- glm.fit(d$x, yb, family = binomial())
+  fit <- newton_glm_fit(d$x, yb, family = binomial(), start = c(8, -8, 8, -8))
+  expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-8)
+  expect_true(any(fit$trace$halvings > 0))
+  expect_true(all(diff(fit$trace$deviance) <= 0))
+})
+
+test_that("penalised fits are deterministic and shrink towards 0", {
+  d <- sim_glm()
+  yb <- rbinom(d$n, 1, plogis(d$eta))
+  f0 <- newton_glm_fit(d$x, yb, family = binomial())
+  f1 <- newton_glm_fit(d$x, yb, family = binomial(), control = list(lambda = 10, threads = 1))
+  f2 <- newton_glm_fit(d$x, yb, family = binomial(), control = list(lambda = 10, threads = 2))
+  expect_identical(f1$coefficients, f2$coefficients)
+  expect_lt(sum(f1$coefficients[-1]^2), sum(f0$coefficients[-1]^2))
 })
 
 test_that("bad input gives glm-like or clear errors", {
@@ -237,4 +339,47 @@ test_that("newton_glm_control is classed and checked", {
   expect_equal(newton_glm_control(algorithm = "gd")$maxit, 5000L)
   expect_error(newton_glm_control(maxit = 0), "'maxit'")
   expect_error(newton_glm_control(lambda = -1), "'lambda'")
+})
+
+test_that("the portable kernel (no AVX2) gives the same fit", {
+  set.seed(9)
+  n <- 9001  # not a multiple of the panel or vector width
+  x <- cbind(1, matrix(rnorm(n * 6), n))
+  y <- rpois(n, exp(x %*% rnorm(7, sd = 0.2)))
+  f1 <- newton_glm_fit(x, y, family = poisson())
+  old <- options(newtonr.simd = FALSE)
+  on.exit(options(old))
+  f2 <- newton_glm_fit(x, y, family = poisson(), control = list(threads = 1))
+  f3 <- newton_glm_fit(x, y, family = poisson(), control = list(threads = 2))
+  expect_equal(f2$coefficients, f1$coefficients, tolerance = 1e-12)
+  expect_identical(f2$coefficients, f3$coefficients)
+  ref <- glm.fit(x, y, family = poisson())
+  expect_equal(f2$coefficients, ref$coefficients, tolerance = 1e-10)
+  # intercept only (the deviance criterion leaves ~1e-9 from log(mean(y)))
+  f <- newton_glm_fit(x[, 1, drop = FALSE], y, family = poisson())
+  ref <- glm.fit(x[, 1, drop = FALSE], y, family = poisson())
+  expect_equal(f$coefficients, ref$coefficients, tolerance = 1e-10)
+  expect_equal(unname(f$coefficients), log(mean(y)), tolerance = 1e-8)
+})
+
+test_that("binomial starting values: zero weights, proportions, non-integer successes, NA", {
+  d <- sim_glm()
+  set.seed(10)
+  yp <- rbinom(d$n, 8, plogis(d$eta)) / 8
+  w <- rep(8L, d$n); w[1:5] <- 0L
+  for (ww in list(as.double(w), w)) {
+    ref <- glm.fit(d$x, yp, weights = ww, family = binomial())
+    fit <- newton_glm_fit(d$x, yp, weights = ww, family = binomial())
+    expect_equal(fit$coefficients, ref$coefficients, tolerance = 1e-10)
+    expect_equal(fit$aic, ref$aic, tolerance = 1e-10)
+    expect_equal(fit$y, ref$y)
+    expect_identical(typeof(fit$y), typeof(ref$y))
+  }
+  yi <- rbinom(d$n, 1, plogis(d$eta))  # integer response: double, as in glm.fit
+  expect_identical(newton_glm_fit(d$x, yi, family = binomial())$y,
+                   glm.fit(d$x, yi, family = binomial())$y)
+  expect_warning(newton_glm_fit(d$x, yp, family = binomial()), "non-integer #successes")
+  expect_error(newton_glm_fit(d$x, yp * 2, family = binomial()), "0 <= y <= 1")
+  yna <- yi; yna[3] <- NA
+  expect_error(newton_glm_fit(d$x, yna, family = binomial()))
 })

@@ -173,3 +173,20 @@ test_that("bad input gets a clear error", {
   expect_error(newton_glm(yb ~ x1, family = binomial, data = d, x = NA), "'x'")
   expect_error(newton_glm(yb ~ x1, family = binomial, data = d, method = 3), "method")
 })
+
+test_that("the no-NA shortcut of the default na.action gives glm's model frame", {
+  d <- glm_test_data()
+  f <- newton_glm(yb ~ x1 + g, family = binomial, data = d)
+  g <- glm(yb ~ x1 + g, family = binomial, data = d)
+  expect_identical(f$model, g$model)
+  expect_identical(names(f$residuals), names(g$residuals))
+  expect_null(f$na.action)
+  old <- options(na.action = "na.exclude")
+  on.exit(options(old))
+  d$x1[5] <- NA
+  f <- newton_glm(yb ~ x1 + g, family = binomial, data = d)
+  g <- glm(yb ~ x1 + g, family = binomial, data = d)
+  expect_identical(f$model, g$model)
+  expect_equal(f$na.action, g$na.action)
+  expect_equal(residuals(f), residuals(g), tolerance = 1e-8)
+})
