@@ -19,9 +19,14 @@
 #' @param lambda non-negative ridge penalty: the fit minimises
 #'   `deviance + lambda * sum(beta^2)` over the non-intercept coefficients.
 #' @param algorithm `"irls"` (Newton/Fisher scoring) or `"gd"` (gradient
-#'   descent, for teaching: step `1/L` with `L` the largest eigenvalue of
-#'   X'WX at the start, doubled tentatively each iteration and halved until
-#'   the Armijo condition holds on the deviance).
+#'   descent, for teaching: from `start`, else from all coefficients 0 when
+#'   that is valid for the family; step `1/L` with `L` the largest eigenvalue
+#'   of X'WX at the start, doubled tentatively each iteration and halved until
+#'   the Armijo condition holds on the deviance; it stops when the estimated
+#'   deviance still to gain, `|g|^2 / lambda_min` with `g` the score and
+#'   `lambda_min` the smallest eigenvalue of X'WX at the start, is below
+#'   `epsilon * (|dev| + 0.1)`: a small change of the deviance alone says
+#'   little under linear convergence).
 #' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The
 #'   result is bit-identical whatever the thread count.
 #' @param ... further settings: an error names any unknown one.
@@ -109,7 +114,9 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' @return glm.fit's list (coefficients, residuals, fitted.values, effects, R,
 #'   rank, qr, family, linear.predictors, deviance, aic, null.deviance, iter,
 #'   weights, prior.weights, df.residual, df.null, y, converged, boundary) plus
-#'   `trace` (data.frame: iter, deviance, halvings, grad_norm), `algorithm`
+#'   `trace` (data.frame: iter, deviance, halvings, grad_norm; grad_norm is
+#'   the norm of the penalised score at the coefficients entering the
+#'   iteration, `NA` in the first when the fit starts from `mustart`), `algorithm`
 #'   and `control`.
 #' @examples
 #' x <- cbind(1, matrix(rnorm(200), 100))
@@ -237,6 +244,16 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
         glm_xb_cpp(x, as.double(start), as.double(offset), threads)
       } else family$linkfun(mustart)
     }
+    if (control$algorithm == "gd" && is.null(start) && is.null(etastart)) {
+      # Gradient descent starts from beta = 0, as the documents' loop does
+      # (when that point is valid for the family; otherwise from glm's
+      # starting values through one IRLS step).
+      eta0 <- rep.int(0, nobs) + offset
+      if (valideta(eta0) && validmu(linkinv(eta0))) {
+        start <- coefold <- numeric(nvars)
+        eta <- eta0
+      }
+    }
     native <- control$algorithm == "irls" && glm_is_native(family)
   }
   if (!EMPTY && native) {
@@ -257,6 +274,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     tr <- res$trace
     trace_iter <- tr$iter; trace_dev <- tr$deviance
     trace_halv <- tr$halvings; trace_grad <- tr$grad_norm
+    trace_grad[is.nan(trace_grad)] <- NA_real_  # not computed (no coefficients yet)
     coef_hist <- if (is.null(res$coef_prev)) list(coef) else {
       b1 <- coef; b1[is.na(b1)] <- 0
       list(res$coef_prev, b1)
@@ -312,8 +330,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
             stop("algorithm = \"gd\" cannot handle the scale of 'x' (X'WX overflows); use algorithm = \"irls\"",
                  call. = FALSE)
           }
-          L <- max(eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values)
+          ev0 <- eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values
+          L <- max(ev0)
           gd_step <- 1 / L
+          # smallest curvature at the start: the deviance still to gain is
+          # about g' (X'WX)^-1 g <= |g|^2 / lam_min (used by the stopping rule)
+          gd_lmin <- max(min(ev0), L * .Machine$double.eps)
         }
         t <- gd_step * 2
         nh <- 0L
@@ -388,7 +410,15 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
       trace_iter <- c(trace_iter, iter); trace_dev <- c(trace_dev, dev)
       trace_halv <- c(trace_halv, nh); trace_grad <- c(trace_grad, gnorm)
       coef_hist[[length(coef_hist) + 1L]] <- start_b
-      if (abs(pdev - pdevold) / (0.1 + abs(pdev)) < control$epsilon) {
+      # gradient descent: a small change of the deviance says little when
+      # convergence is linear, so it stops on the estimated deviance still to
+      # gain, |g|^2 / lam_min, relative as in glm's criterion
+      stop_now <- if (gd && !is.null(beta_cur)) {
+        gnorm^2 / gd_lmin / (0.1 + abs(pdev)) < control$epsilon
+      } else {
+        abs(pdev - pdevold) / (0.1 + abs(pdev)) < control$epsilon
+      }
+      if (stop_now) {
         conv <- TRUE
         coef <- start_b
         break

@@ -51,3 +51,101 @@ plot.newton_root <- function(x, f, problem = 1L, xlim = NULL, ...) {
   graphics::text(xs, tr$f, labels = paste0("x", tr$iter), pos = 3, cex = 0.7)
   invisible(x)
 }
+
+#' Plot a minimisation run: convergence, or the path on a contour plot
+#'
+#' `which = "convergence"` draws two panels against the iteration number: the
+#' log10 of the gradient norm, and the log10 of \eqn{f - f^*}, where
+#' \eqn{f^*} is `fstar` if given, else the final value (the last point is then
+#' left out, as it is zero). `which = "contour"` (two parameters only) draws
+#' contours of `fn` over a box around the iterates and the path of the
+#' iterates on top; `add = TRUE` draws only the path on an existing contour
+#' plot, to compare methods.
+#'
+#' @param x A `"newton_optim"` result.
+#' @param which `"convergence"` (default) or `"contour"`.
+#' @param fn For `"contour"`: the objective (a function of the parameter
+#'   vector, or the one-sided formula that was minimised).
+#' @param ... For `"contour"`, further arguments passed to `fn`; for
+#'   `"convergence"`, passed to [graphics::plot()].
+#' @param fstar Optional known minimum value for the `f - f*` panel.
+#' @param xlim,ylim Optional ranges for the contour plot.
+#' @param nlevels Number of contour levels (spaced on a log scale of
+#'   `f - min f` over the grid, which shows narrow valleys better).
+#' @param add For `"contour"`: draw only the path on the current plot.
+#' @param col Colour of the path.
+#' @return `x`, invisibly.
+#' @examples
+#' fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+#' r <- newton_optim(c(-1.2, 1), fr)
+#' plot(r)
+#' plot(r, "contour", fn = fr)
+#' g <- newton_optim(c(-1.2, 1), fr, method = "bfgs")
+#' plot(g, "contour", fn = fr, add = TRUE, col = "steelblue")
+#' @export
+plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL, ...,
+                              fstar = NULL, xlim = NULL, ylim = NULL, nlevels = 20L,
+                              add = FALSE, col = "firebrick") {
+  if (!is.character(which)) stop_arg("which", "must be a string, not %s", describe(which))
+  which <- tryCatch(match.arg(which), error = function(e)
+    stop_arg("which", "must be \"convergence\" or \"contour\", not \"%s\"",
+             paste(which, collapse = " ")))
+  if (!is.null(fstar)) check_number(fstar, "fstar")
+  check_flag(add, "add")
+  tr <- x$trace
+  if (which == "convergence") {
+    op <- graphics::par(mfrow = c(1L, 2L))
+    on.exit(graphics::par(op))
+    g <- log10(pmax(tr$grad_norm, 1e-300))
+    graphics::plot(tr$iter, g, type = "o", pch = 19, cex = 0.6, col = col,
+                   xlab = "iteration", ylab = "log10 gradient norm",
+                   main = sprintf("%s: %d iterations", x$method, x$iterations), ...)
+    fs <- if (is.null(fstar)) x$value else fstar
+    d <- tr$value - fs
+    keep <- if (is.null(fstar)) seq_len(max(nrow(tr) - 1L, 1L)) else seq_len(nrow(tr))
+    yl <- if (is.null(fstar)) "log10 (f - f_final)" else "log10 (f - f*)"
+    graphics::plot(tr$iter[keep], log10(pmax(d[keep], 1e-300)), type = "o", pch = 19,
+                   cex = 0.6, col = col, xlab = "iteration", ylab = yl,
+                   main = "objective", ...)
+    return(invisible(x))
+  }
+  p <- length(x$par)
+  if (p != 2L) stop_arg("which", "= \"contour\" needs two parameters, not %d", p)
+  if (!add && is.null(fn)) stop_arg("fn", "is needed to draw the contours: plot(result, \"contour\", fn)")
+  if (ncol(tr) < 7L) stop_arg("x", "has no parameter columns in its trace (see control$trace_par_max)")
+  pn <- names(tr)[6:7]
+  path <- cbind(tr[[pn[1L]]], tr[[pn[2L]]])
+  if (!add) {
+    f2 <- if (inherits(fn, "formula")) {
+      vars <- names(x$par)
+      if (is.null(vars)) vars <- pn
+      fd <- formula_derivatives(fn, vars = vars, arg = "fn", hessian = FALSE,
+                                constants = list(...))
+      function(v) fd$fun(v)$value
+    } else {
+      check_function(fn, "fn")
+      nm <- names(x$par)
+      function(v) fn(stats::setNames(v, nm), ...)
+    }
+    pad <- function(r) {
+      w <- max(diff(r), 1e-3)
+      r + c(-0.15, 0.15) * w
+    }
+    if (is.null(xlim)) xlim <- pad(range(path[, 1L], finite = TRUE))
+    if (is.null(ylim)) ylim <- pad(range(path[, 2L], finite = TRUE))
+    gx <- seq(xlim[1L], xlim[2L], length.out = 101L)
+    gy <- seq(ylim[1L], ylim[2L], length.out = 101L)
+    z <- matrix(NA_real_, length(gx), length(gy))
+    for (i in seq_along(gx)) for (j in seq_along(gy)) z[i, j] <- f2(c(gx[i], gy[j]))
+    zmin <- min(z, na.rm = TRUE)
+    # levels spaced geometrically above the grid minimum: narrow valleys show
+    lev <- zmin + (max(z, na.rm = TRUE) - zmin) * 10^seq(-4, 0, length.out = nlevels)
+    graphics::contour(gx, gy, z, levels = lev, drawlabels = FALSE, col = "grey60",
+                      xlab = pn[1L], ylab = pn[2L],
+                      main = sprintf("%s: %d iterations", x$method, x$iterations))
+  }
+  graphics::lines(path, col = col, lwd = 2)
+  graphics::points(path, col = col, pch = 19, cex = if (nrow(path) > 60L) 0.3 else 0.7)
+  graphics::points(path[nrow(path), , drop = FALSE], pch = 4, cex = 1.5, lwd = 2)
+  invisible(x)
+}

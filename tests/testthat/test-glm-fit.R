@@ -194,6 +194,27 @@ test_that("gradient descent reaches the same model with many more iterations", {
   expect_equal(gd$algorithm, "gd")
 })
 
+test_that("gradient descent starts at 0 and reports convergence only near the optimum", {
+  fo <- case ~ age + parity + induced + spontaneous
+  d <- infert
+  for (v in c("age", "parity", "induced", "spontaneous")) d[[v]] <- as.numeric(scale(d[[v]]))
+  g <- glm(fo, binomial, d)
+  gd <- newton_glm(fo, binomial, d, control = list(algorithm = "gd"))
+  expect_true(gd$converged)
+  expect_equal(coef(gd), coef(g), tolerance = 1e-3)
+  expect_lt(deviance(gd) - deviance(g), 1e-5 * deviance(g))
+  # first row: the score at beta = 0, where every fitted probability is 1/2
+  X <- model.matrix(g)
+  expect_equal(gd$trace$grad_norm[1], sqrt(sum(crossprod(X, d$case - 0.5)^2)),
+               tolerance = 1e-10)
+  # unscaled covariates: a small deviance change is not convergence
+  expect_warning(slow <- newton_glm(fo, binomial, infert,
+                                    control = list(algorithm = "gd", maxit = 300)),
+                 "did not converge")
+  expect_false(slow$converged)
+  expect_gt(deviance(slow) - deviance(glm(fo, binomial, infert)), 1e-3)
+})
+
 test_that("trace = TRUE prints like glm", {
   d <- sim_glm()
   y <- rbinom(d$n, 1, plogis(d$eta))

@@ -50,6 +50,16 @@ test_that("the result has every field glm's has, plus the trace", {
   expect_named(f$trace, c("iter", "deviance", "halvings", "grad_norm"))
   expect_equal(nrow(f$trace), f$iter)
   expect_equal(f$trace$deviance[f$iter], deviance(g), tolerance = 1e-8)
+  # grad_norm: the score's norm at the coefficients entering the iteration
+  # (glm stopped after k - 1 iterations gives them); none before the first
+  expect_true(is.na(f$trace$grad_norm[1]) && !is.nan(f$trace$grad_norm[1]))
+  X <- model.matrix(g)
+  for (k in 2:3) {
+    gk <- suppressWarnings(glm(yb ~ x1 + g, family = binomial, data = d,
+                               control = list(maxit = k - 1)))
+    score <- crossprod(X, d$yb - fitted(gk))
+    expect_equal(f$trace$grad_norm[k], sqrt(sum(score^2)), tolerance = 1e-6)
+  }
   expect_identical(f$method, "newton_glm_fit")
   expect_identical(f$xlevels, g$xlevels)
   expect_identical(f$contrasts, g$contrasts)
