@@ -25,7 +25,7 @@ build: deps
 
 check: build
 	rm -rf $(PKG).Rcheck
-	_R_CHECK_FORCE_SUGGESTS_=false _R_CHECK_FUTURE_FILE_TIMESTAMPS_=FALSE \
+	NOT_CRAN=true _R_CHECK_FORCE_SUGGESTS_=false _R_CHECK_FUTURE_FILE_TIMESTAMPS_=FALSE \
 	  $(R) CMD check --no-manual $(TARBALL) || true
 	bash tools/check-status.sh $(PKG).Rcheck
 

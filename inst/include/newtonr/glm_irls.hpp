@@ -98,7 +98,7 @@ struct GlmPass {
 class GlmEngine {
  public:
   GlmEngine(const GlmData& d, const GlmFamily& f, int threads, const GlmKernels& k)
-      : d_(d), f_(f), bl_(d.n, d.p), nt_(glm_threads(threads)), k_(k) {}
+      : d_(d), f_(f), bl_(d.n, d.p), nt_(glm_threads(threads, bl_.nc)), k_(k) {}
 
   // Evaluate at eta (computed as X beta + offset first when beta != nullptr;
   // beta unscaled) and, when `accumulate`, form X'WX and X'Wz (of X S when

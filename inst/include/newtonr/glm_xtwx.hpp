@@ -81,7 +81,11 @@ struct GlmKernels {
 struct GlmBlocking {
   Eigen::Index n = 0, p = 0, nc = 1, per = 0, panel = 64;
   GlmBlocking(Eigen::Index n_, Eigen::Index p_) : n(n_), p(p_) {
-    const Eigen::Index min_rows = 4096;
+    // A chunk holds at least ~2^18 entries of X: below that, waking a thread
+    // costs more than the chunk's arithmetic (and far more on a loaded
+    // machine), so small problems run on one thread.
+    const Eigen::Index min_rows =
+        std::max<Eigen::Index>(4096, (Eigen::Index(1) << 18) / std::max<Eigen::Index>(p_, 1));
     nc = std::max<Eigen::Index>(1, std::min<Eigen::Index>((n + min_rows - 1) / min_rows, 64));
     // each chunk keeps a (p+1) x p partial sum: at most ~64 MB of them
     const double part_bytes = 8.0 * static_cast<double>(p + 1) * static_cast<double>(p);
@@ -104,6 +108,11 @@ inline int glm_threads(int threads) {
   (void)threads;
   return 1;
 #endif
+}
+
+// Threads for a loop over `nc` chunks: never more threads than chunks.
+inline int glm_threads(int threads, Eigen::Index nc) {
+  return static_cast<int>(std::max<Eigen::Index>(1, std::min<Eigen::Index>(glm_threads(threads), nc)));
 }
 
 // Column equilibration by exact powers of two.  With S = diag(s), s_j =
@@ -232,7 +241,7 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const doub
   using Eigen::Index;
   const GlmBlocking bl(n, p);
   // all buffers allocated outside the parallel region (see glm_irls.hpp)
-  const int nt = glm_threads(threads);
+  const int nt = glm_threads(threads, bl.nc);
   std::vector<std::vector<double>> parts(static_cast<size_t>(bl.nc));
   for (auto& part : parts) part.assign(static_cast<size_t>((p + 1) * p), 0.0);
   std::vector<std::vector<double>> Ts(static_cast<size_t>(nt)), Xps(static_cast<size_t>(nt));
@@ -268,7 +277,7 @@ inline void glm_xb(const double* X, Eigen::Index n, Eigen::Index p, const double
   using Eigen::Index;
   const GlmBlocking bl(n, p);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(glm_threads(threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(glm_threads(threads, bl.nc))
 #endif
   for (Index c = 0; c < bl.nc; ++c) {
     for (Index s = bl.row0(c); s < bl.row1(c); s += bl.panel) {
