@@ -25,11 +25,11 @@ glm_xb_cpp <- function(x, beta, offset, threads) {
     .Call(`_newtonr_glm_xb_cpp`, x, beta, offset, threads)
 }
 
-glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd, scale = numericVector(), beta = NULL) {
+glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd, scale, beta = NULL) {
     .Call(`_newtonr_glm_wls_cpp`, x, w, r, pen, tol, threads, simd, scale, beta)
 }
 
-glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale = numericVector()) {
+glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale) {
     .Call(`_newtonr_glm_irls_cpp`, x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale)
 }
 

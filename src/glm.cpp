@@ -150,7 +150,7 @@ static Rcpp::List solve_to_list(const newtonr::GlmSolve& s, Eigen::Index p) {
 Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w,
                        Rcpp::NumericVector r, Rcpp::NumericVector pen,
                        double tol, int threads, bool simd,
-                       Rcpp::NumericVector scale = Rcpp::NumericVector(),
+                       Rcpp::NumericVector scale,
                        Rcpp::Nullable<Rcpp::NumericVector> beta = R_NilValue) {
   const Eigen::Index n = x.nrow(), p = x.ncol();
   if (w.size() != n || r.size() != n || pen.size() != p)
@@ -198,7 +198,7 @@ Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y,
                         std::string family, std::string link, std::string varfun,
                         Rcpp::NumericVector pen, double epsilon, int maxit, bool newton,
                         double tol, bool singular_ok, int threads, bool simd, bool trace,
-                        Rcpp::NumericVector scale = Rcpp::NumericVector()) {
+                        Rcpp::NumericVector scale) {
   const Eigen::Index n = x.nrow(), p = x.ncol();
   if (y.size() != n || weights.size() != n || offset.size() != n || eta0.size() != n ||
       pen.size() != p)
