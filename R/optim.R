@@ -52,9 +52,16 @@ optim_cache <- new.env(parent = emptyenv())
 #' @param classify_max_p Largest parameter count for which the end point is
 #'   classified from the Hessian's eigenvalues (finite differences when `hess`
 #'   is missing). Above it, `stationary` is `NA`.
-#' @param auto_threshold `method = "auto"` uses `"newton"` when the number of
-#'   parameters is at most this, else `"lbfgs"`. Default 200 (provisional, to
-#'   be set from the measurements in `bench/optim.R`).
+#' @param auto_threshold `method = "auto"` uses `"newton"` when an exact
+#'   Hessian is available (`hess`, or a formula objective) and the number of
+#'   parameters is at most this, else `"lbfgs"`. Default 200, measured by
+#'   `bench/auto-threshold.R`: up to there Newton with a dense Hessian takes at
+#'   most a few times L-BFGS's time, and less on dense problems.
+#' @param auto_threshold_fd The same threshold when the Hessian must come from
+#'   finite differences (no `hess`): about `p` gradient calls, or `p^2`
+#'   function calls without `gr`, per iteration. Default 20, measured by
+#'   `bench/auto-derivs.R`: beyond it finite-difference Newton falls 5 to 20
+#'   times behind L-BFGS.
 #' @param trace_par_max The trace keeps one column per parameter when there
 #'   are at most this many parameters (default 100).
 #' @param trace Integer; > 0 prints the trace after the run.
@@ -70,6 +77,7 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                                  memory = 10L, radius = 1, max_radius = 1e4,
                                  exact_max_p = 1000L, cg_maxit = NULL, hessp = NULL,
                                  classify_max_p = 500L, auto_threshold = 200L,
+                                 auto_threshold_fd = 20L,
                                  trace_par_max = 100L, trace = 0L, warn = TRUE) {
   # the C++ loop counts in int; finite tolerances (gtol = Inf would
   # "converge" at any starting point)
@@ -97,6 +105,7 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
   if (!is.null(hessp)) check_function(hessp, "control$hessp")
   check_number(classify_max_p, "control$classify_max_p", lower = 0, upper = 1e6, integer = TRUE)
   check_number(auto_threshold, "control$auto_threshold", lower = 0, integer = TRUE)
+  check_number(auto_threshold_fd, "control$auto_threshold_fd", lower = 0, integer = TRUE)
   check_number(trace_par_max, "control$trace_par_max", lower = 0, integer = TRUE)
   check_number(trace, "control$trace", lower = 0, integer = TRUE)
   check_flag(warn, "control$warn")
@@ -105,7 +114,8 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                  lambda = lambda, lr = lr, memory = as.integer(memory), radius = radius,
                  max_radius = max_radius, exact_max_p = as.integer(exact_max_p),
                  cg_maxit = cg_maxit, hessp = hessp, classify_max_p = as.integer(classify_max_p),
-                 auto_threshold = auto_threshold, trace_par_max = trace_par_max,
+                 auto_threshold = auto_threshold,
+                 auto_threshold_fd = auto_threshold_fd, trace_par_max = trace_par_max,
                  trace = trace, warn = warn),
             class = "newton_optim_control")
 }
@@ -134,8 +144,10 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #'   without `hess` it never forms `H`.
 #' * `"bfgs"`, `"lbfgs"`: quasi-Newton with a strong-Wolfe line search.
 #' * `"gd"`: gradient descent, fixed learning rate `control$lr` or backtracking.
-#' * `"auto"`: `"newton"` when `length(par) <= control$auto_threshold`, else
-#'   `"lbfgs"`.
+#' * `"auto"`: `"newton"` when `length(par) <= control$auto_threshold` (200)
+#'   and the Hessian is exact (`hess` given, or `fn` a formula), or when
+#'   `length(par) <= control$auto_threshold_fd` (20) and it must come from
+#'   finite differences; else `"lbfgs"`. `method` in the result says which.
 #'
 #' A trial point where `fn` is `NaN` or infinite makes the line search (or
 #' trust region) back off. An objective larger than 1e100 in size at `par` is
@@ -265,7 +277,9 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
     }
   }
   used <- if (method == "auto") {
-    if (p <= ctrl$auto_threshold) "newton" else "lbfgs"
+    # an exact Hessian costs one call; a difference Hessian p gradient calls
+    # (p^2 function calls without gr), so Newton stops paying off sooner
+    if (p <= if (is.null(h1)) ctrl$auto_threshold_fd else ctrl$auto_threshold) "newton" else "lbfgs"
   } else method
   # methods that hold a dense p x p matrix (H, or BFGS's inverse Hessian):
   # refuse a p they cannot allocate, before any work

@@ -289,3 +289,53 @@ test_that("trust for medium p (Moré-Sorensen subproblem) solves a convex quadra
   # CRAN trust needs 29 function evaluations from this start (bench/results)
   expect_lte(fit$counts[["function"]], 29)
 })
+
+test_that("auto picks newton by p and by how the Hessian is obtained", {
+  # extended Rosenbrock: minimum 0 at (1, ..., 1)
+  xr <- function(n) {
+    i <- seq(1, n, 2)
+    list(fn = function(x) sum(100 * (x[i + 1] - x[i]^2)^2 + (1 - x[i])^2),
+         gr = function(x) {
+           g <- numeric(n); t <- x[i + 1] - x[i]^2
+           g[i] <- -400 * x[i] * t - 2 * (1 - x[i]); g[i + 1] <- 200 * t; g
+         },
+         hess = function(x) {
+           H <- matrix(0, n, n)
+           H[cbind(i, i)] <- 1200 * x[i]^2 - 400 * x[i + 1] + 2
+           H[cbind(i, i + 1)] <- H[cbind(i + 1, i)] <- -400 * x[i]
+           H[cbind(i + 1, i + 1)] <- 200
+           H
+         },
+         x0 = rep(c(-1.2, 1), n / 2))
+  }
+  thr <- newton_optim_control()
+  expect_identical(thr$auto_threshold, 200L)
+  expect_identical(thr$auto_threshold_fd, 20L)
+  p20 <- xr(20); p30 <- xr(30)
+  auto <- function(pr, gr = NULL, hess = NULL, ...)
+    newton_optim(pr$x0, pr$fn, gr, hess, method = "auto", control = list(maxit = 1000, ...))
+  # difference Hessian: newton up to 20 parameters, lbfgs above
+  expect_identical(auto(p20)$method, "newton")
+  expect_identical(auto(p20, p20$gr)$method, "newton")
+  r <- auto(p30, p30$gr)
+  expect_identical(r$method, "lbfgs")
+  expect_equal(r$par, rep(1, 30), tolerance = 1e-5)
+  expect_identical(auto(p30)$method, "lbfgs")
+  # exact Hessian: newton up to 200
+  r <- auto(p30, p30$gr, p30$hess)
+  expect_identical(r$method, "newton")
+  expect_equal(r$par, rep(1, 30), tolerance = 1e-6)
+  expect_equal(r$value, 0, tolerance = 1e-10)
+  # a formula objective has an exact Hessian from deriv()
+  expect_identical(newton_optim(c(x = -1.2, y = 1), ~ (1 - x)^2 + 100 * (y - x^2)^2,
+                                method = "auto", control = list(auto_threshold_fd = 0))$method,
+                   "newton")
+  # the thresholds are controls
+  expect_identical(auto(p20, p20$gr, auto_threshold_fd = 10)$method, "lbfgs")
+  expect_identical(auto(p30, p30$gr, auto_threshold_fd = 30)$method, "newton")
+  expect_identical(auto(p30, p30$gr, p30$hess, auto_threshold = 29)$method, "lbfgs")
+  expect_error(newton_optim_control(auto_threshold_fd = -1), "control\\$auto_threshold_fd")
+  expect_error(newton_optim_control(auto_threshold_fd = NA), "control\\$auto_threshold_fd")
+  expect_error(newton_optim(p20$x0, p20$fn, method = "auto", control = list(auto_threshold_fd = "a")),
+               "control\\$auto_threshold_fd")
+})
