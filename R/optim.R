@@ -126,7 +126,11 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #' damped Newton (default), trust-region Newton, truncated Newton-CG, BFGS,
 #' L-BFGS and gradient descent, all in C++. Missing derivatives are computed
 #' by finite differences in C++ (and counted in `counts`); a one-sided formula
-#' gives exact symbolic derivatives.
+#' gives exact symbolic derivatives. Without `gr`, the gradient is a central
+#' difference (`2p` calls of `fn`), except that `"bfgs"` and `"lbfgs"` use
+#' forward differences (`p` calls) until the largest gradient component falls
+#' to `1000 * gtol` or a stopping rule would fire, and central ones from then
+#' on, so the convergence test and the returned `gradient` are central.
 #'
 #' Methods:
 #' * `"newton"`: Newton direction from a Cholesky factorisation of the

@@ -339,3 +339,24 @@ test_that("auto picks newton by p and by how the Hessian is obtained", {
   expect_error(newton_optim(p20$x0, p20$fn, method = "auto", control = list(auto_threshold_fd = "a")),
                "control\\$auto_threshold_fd")
 })
+
+test_that("bfgs/lbfgs without gr: forward differences far out, central at the end", {
+  tp <- test_problem("extended_rosenbrock", 10)
+  for (m in c("bfgs", "lbfgs")) {
+    r <- newton_optim(tp$par, tp$fn, method = m, control = list(maxit = 500))
+    expect_equal(r$convergence, 0L, info = m)
+    expect_equal(r$par, tp$argmin, tolerance = 1e-5, info = m)
+    # the reported gradient is central-difference accurate (vs the exact one)
+    expect_lt(max(abs(r$gradient - tp$gr(r$par))), 1e-6)
+    # cheaper than a central gradient (2p calls) per iteration
+    expect_lt(r$counts[["function"]], 2 * length(tp$par) * r$iterations)
+  }
+  # badly scaled: the forward gradient's error (h f'' ~ 1e4) must not end the
+  # run through a small decrease; f* = 0 from f(x0) ~ 1e12
+  tp <- test_problem("brown_badly_scaled")
+  for (m in c("bfgs", "lbfgs")) {
+    r <- suppressWarnings(newton_optim(tp$par, tp$fn, method = m, control = list(maxit = 500)))
+    expect_lt(r$value, 1e-10)
+    expect_equal(r$par, tp$argmin, tolerance = 1e-6, info = m)
+  }
+})

@@ -26,7 +26,10 @@
 // Derivatives come from callbacks; missing ones are finite differences
 // computed here (central differences of f for the gradient, forward
 // differences of the gradient for H and for Hessian-vector products), and all
-// evaluations are counted.
+// evaluations are counted.  BFGS and L-BFGS without a gradient start with
+// forward differences of f (p calls instead of 2p) and switch to central ones
+// for good once max|g| <= 1e3 gtol, a stopping rule fires or the line search
+// fails: the convergence test and the reported gradient are always central.
 #pragma once
 
 #include "common.hpp"
@@ -143,6 +146,21 @@ class OptimEvaluator {
     }
     return out;
   }
+  // Gradient at x with f(x) = fx known (internal scale): forward differences
+  // when switched on and there is no gr (step ~ sqrt(eps), p calls), else g(x).
+  Vec g(const Vec& x, double fx) {
+    if (f_.gr || !forward_) return g(x);
+    const Eigen::Index n = x.size();
+    Vec out(n), xt = x;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      xt(i) = x(i) + 1.4901161193847656e-08 * std::max(1.0, std::fabs(x(i)));
+      out(i) = (f(xt) - fx) / (xt(i) - x(i));
+      xt(i) = x(i);
+    }
+    return out;
+  }
+  void set_forward(bool on) { forward_ = on && !f_.gr; }
+  bool forward() const { return forward_; }
   // Hessian: user's, or forward differences of the gradient (symmetrised),
   // or, without gr, second differences of f (step ~ eps^(1/4)).
   Mat h(const Vec& x, const Vec& gx) {
@@ -255,6 +273,7 @@ class OptimEvaluator {
   const OptimFunctions& f_;
   double scale_;
   OptimCounts& c_;
+  bool forward_ = false;
 };
 
 namespace detail {
@@ -342,13 +361,15 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   const bool uses_H = method == OptimMethod::Newton || method == OptimMethod::Trust;
   const bool joint_fd = uses_H && !ev.has_gr() && !ev.has_hess();
   // gradient at x (with f = f(x)); also H when both come from f alone
+  // quasi-Newton without gr: forward differences until near the end
+  ev.set_forward(method == OptimMethod::BFGS || method == OptimMethod::LBFGS);
   auto grad_at = [&](const Vec& xx, double fx) {
     if (joint_fd) {
       Vec gg = ev.gh(xx, fx, H);
       have_H = true;
       return gg;
     }
-    return ev.g(xx);
+    return ev.g(xx, fx);
   };
   Vec g = grad_at(x, f);
   if (!g.allFinite()) throw std::invalid_argument("the gradient is not finite at the initial 'par'");
@@ -390,12 +411,23 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
 
   for (it = 1; it <= opt.maxit + 1; ++it) {
     interrupt.tick();
-    const double gmax = g.cwiseAbs().maxCoeff();
-    bool stop = false;
-    if (documents) {
-      stop = (it == 1) ? gmax <= opt.gtol : gnorm_prev <= opt.gtol;
-    } else {
-      stop = gmax <= opt.gtol || small_change || f <= opt.abstol;
+    double gmax = g.cwiseAbs().maxCoeff();
+    auto stop_rule = [&]() {
+      if (documents) return (it == 1) ? gmax <= opt.gtol : gnorm_prev <= opt.gtol;
+      return gmax <= opt.gtol || small_change || f <= opt.abstol;
+    };
+    bool stop = stop_rule();
+    if (ev.forward() && (stop || gmax <= 1e3 * opt.gtol)) {
+      // near the end: central differences from here on, so that the
+      // convergence test sees an accurate gradient.  A small decrease made
+      // with the forward gradient does not count: reltol must be met by a
+      // step taken with the central one (brown_badly_scaled: the forward
+      // error is h f'' ~ 1e4 there).
+      ev.set_forward(false);
+      g = ev.g(x);
+      gmax = g.cwiseAbs().maxCoeff();
+      small_change = false;
+      stop = stop_rule();
     }
     // Newton's escape from saddle points: before stopping, look at H.
     if (stop && uses_H && opt.neg_curvature && n <= opt.classify_max_p &&
@@ -634,12 +666,20 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
           Vec xt = x + a * d;
           double fa = ev.f(xt);
           if (!std::isfinite(fa)) { *dphi = kNaN; return fa; }
-          last_g = ev.g(xt);
+          last_g = ev.g(xt, fa);
           last_a = a;
           *dphi = last_g.dot(d);
           return fa;
         };
         LineSearchResult ls = wolfe_search(phid, f, dphi0, alpha0);
+        if (!ls.ok && ev.forward()) {
+          // perhaps the forward-difference gradient's error: go central
+          // and try again from the same point
+          ev.set_forward(false);
+          g = ev.g(x);
+          record(it, 0.0, damping);
+          continue;
+        }
         if (!ls.ok) {
           status = gmax <= std::sqrt(opt.gtol) ? kOptimConverged : kOptimStalled;
           message = "the line search found no further decrease";
@@ -711,6 +751,12 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     }
   }
 
+  // stopped while still on forward differences (maxit, divergence): report
+  // the central-difference gradient
+  if (ev.forward()) {
+    ev.set_forward(false);
+    g = ev.g(x);
+  }
   // ---- classify the end point from the Hessian's eigenvalues
   bool classified = false;
   if (n <= opt.classify_max_p || want_hessian) {
