@@ -146,7 +146,9 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #' * `"newton-cg"`: truncated Newton from Hessian-vector products
 #'   (`control$hessp`, else `hess`, else finite differences of the gradient);
 #'   without `hess` it never forms `H`.
-#' * `"bfgs"`, `"lbfgs"`: quasi-Newton with a strong-Wolfe line search.
+#' * `"bfgs"`, `"lbfgs"`: quasi-Newton with a strong-Wolfe line search
+#'   (without `gr`: Armijo backtracking on `fn` alone, skipping the update
+#'   when it would not keep the matrix positive definite).
 #' * `"gd"`: gradient descent, fixed learning rate `control$lr` or backtracking.
 #' * `"auto"`: `"newton"` when `length(par) <= control$auto_threshold` (200)
 #'   and the Hessian is exact (`hess` given, or `fn` a formula), or when

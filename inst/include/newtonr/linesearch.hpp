@@ -4,11 +4,12 @@
 //  * armijo_backtrack(): backtracking with Armijo's sufficient-decrease
 //    condition, trying alpha = alpha0 (1 for Newton) first and shrinking by
 //    safeguarded quadratic interpolation (Nocedal & Wright, Alg. 3.1 and
-//    Sec. 3.5).  Used by Newton, Newton-CG and gradient descent.
+//    Sec. 3.5).  Used by Newton, Newton-CG, gradient descent, and BFGS/L-BFGS
+//    when the gradient is a finite difference (p calls per trial point).
 //  * wolfe_search(): the strong-Wolfe bracketing/zoom search of Nocedal &
 //    Wright, Alg. 3.5 and 3.6, with safeguarded quadratic interpolation in
-//    the zoom.  Used by BFGS and L-BFGS, whose updates need the curvature
-//    condition y's > 0.
+//    the zoom.  Used by BFGS and L-BFGS with a gradient function: their
+//    updates need the curvature condition y's > 0.
 // A trial point where f is NaN or +-Inf (outside the domain) counts as "too
 // far": the search backs off instead of failing (x - log(x) from 3).
 #pragma once

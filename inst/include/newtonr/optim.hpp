@@ -12,7 +12,8 @@
 //              p (trust.hpp), Steihaug-CG for large p.
 //  * NewtonCG  truncated (line-search) Newton-CG from Hessian-vector products
 //              (N&W Alg. 7.1); never forms H.
-//  * BFGS      inverse-Hessian BFGS (N&W Alg. 6.1) with a strong-Wolfe search.
+//  * BFGS      inverse-Hessian BFGS (N&W Alg. 6.1) with a strong-Wolfe search
+//              (Armijo backtracking on f alone when gr is missing).
 //  * LBFGS     limited-memory BFGS, two-loop recursion (N&W Alg. 7.4/7.5).
 //  * GD        gradient descent: fixed learning rate, or Armijo backtracking.
 //
@@ -659,27 +660,19 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
           res.iterations = it - 1;
           break;
         }
-      } else if (wolfe) {
+      } else if (wolfe && ev.has_gr()) {
         double last_a = kNaN;
         Vec last_g;
         auto phid = [&](double a, double* dphi) {
           Vec xt = x + a * d;
           double fa = ev.f(xt);
           if (!std::isfinite(fa)) { *dphi = kNaN; return fa; }
-          last_g = ev.g(xt, fa);
+          last_g = ev.g(xt);
           last_a = a;
           *dphi = last_g.dot(d);
           return fa;
         };
         LineSearchResult ls = wolfe_search(phid, f, dphi0, alpha0);
-        if (!ls.ok && ev.forward()) {
-          // perhaps the forward-difference gradient's error: go central
-          // and try again from the same point
-          ev.set_forward(false);
-          g = ev.g(x);
-          record(it, 0.0, damping);
-          continue;
-        }
         if (!ls.ok) {
           status = gmax <= std::sqrt(opt.gtol) ? kOptimConverged : kOptimStalled;
           message = "the line search found no further decrease";
@@ -693,8 +686,19 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
           have_gnew = true;
         }
       } else {
+        // (BFGS/L-BFGS without gr come here too: a difference gradient at
+        // every trial point would cost p calls each, so they backtrack on f
+        // alone and skip the update when s'y <= 0, as nlm and optim do)
         auto phi = [&](double a) { return ev.f(x + a * d); };
         LineSearchResult ls = armijo_backtrack(phi, f, dphi0, alpha0);
+        if (!ls.ok && ev.forward()) {
+          // perhaps the forward-difference gradient's error: go central
+          // and try again from the same point
+          ev.set_forward(false);
+          g = ev.g(x);
+          record(it, 0.0, damping);
+          continue;
+        }
         if (!ls.ok) {
           status = gmax <= std::sqrt(opt.gtol) ? kOptimConverged : kOptimStalled;
           message = "the line search found no further decrease";
