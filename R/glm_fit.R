@@ -165,9 +165,9 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     if (anyNA(y)) stop_arg("y", "must not contain NA (newton_glm() drops such rows through 'na.action')")
   } else if (!is.numeric(y) && !is.logical(y)) {
     stop_arg("y", "must be numeric, logical or a factor, not %s", describe(y))
-  } else if (!glm_all_finite_cpp(if (is.logical(y)) as.double(y) else y, threads)) {
-    if (anyNA(y)) stop_arg("y", "must not contain NA or NaN (newton_glm() drops such rows through 'na.action')")
-    stop_arg("y", "must be finite (no Inf)")
+  } else {
+    glm_check_finite(if (is.logical(y)) as.double(y) else y, "y", threads,
+                     na_note = " (newton_glm() drops such rows through 'na.action')")
   }
   EMPTY <- nvars == 0
   if (is.null(weights)) weights <- rep.int(1, nobs) else glm_check_vec(weights, "weights", nobs, threads)
@@ -575,8 +575,14 @@ glm_check_vec <- function(v, arg, n, threads) {
     stop_arg(arg, "must be a numeric vector, not %s", describe(v))
   }
   if (length(v) != n) stop_arg(arg, "must have length %d, not %d", n, length(v))
+  glm_check_finite(v, arg, threads)
+}
+
+# Every value finite (one pass without allocation when all is well), else an
+# error naming `arg` that says whether NA/NaN or Inf was found.
+glm_check_finite <- function(v, arg, threads, na_note = "") {
   if (!glm_all_finite_cpp(v, threads)) {
-    if (anyNA(v)) stop_arg(arg, "must not contain NA or NaN")
+    if (anyNA(v)) stop_arg(arg, "must not contain NA or NaN%s", na_note)
     stop_arg(arg, "must be finite (no Inf)")
   }
   invisible(v)

@@ -52,21 +52,7 @@ quartic <- function(n) {
   list(name = "quartic", fn = fn, gr = gr, hess = hess, par = rep(1, n), minimum = ref)
 }
 
-# median of 3 timed runs (each repeated in a batch when shorter than 50 ms)
-time_it <- function(go) {
-  one <- function() {
-    t0 <- proc.time()[["elapsed"]]; r <- go(); el <- proc.time()[["elapsed"]] - t0
-    if (el < 0.05) {
-      reps <- min(200L, ceiling(0.05 / max(el, 1e-4)))
-      t0 <- proc.time()[["elapsed"]]
-      for (k in seq_len(reps)) go()
-      el <- (proc.time()[["elapsed"]] - t0) / reps
-    }
-    list(r = r, el = el)
-  }
-  runs <- lapply(1:3, function(k) one())
-  list(r = runs[[1]]$r, el = stats::median(vapply(runs, `[[`, 0, "el")))
-}
+source(file.path("bench", "time-it.R"))  # time_it(): median of 3 runs below
 
 rows <- list()
 for (n in c(2, 4, 6, 10, 20, 50, 100)) for (mk in list(rosen, quartic)) {
@@ -92,7 +78,7 @@ for (n in c(2, 4, 6, 10, 20, 50, 100)) for (mk in list(rosen, quartic)) {
         list(value = o$minimum, iterations = o$iterations, convergence = 0L)
       })
     for (m in names(calls)) {
-      tm <- suppressWarnings(time_it(calls[[m]]))
+      tm <- suppressWarnings(time_it(calls[[m]], runs = 3, max_reps = 200))
       rows[[length(rows) + 1L]] <- data.frame(
         problem = p$name, n = n, info = info, method = m,
         iter = tm$r$iterations, time_s = tm$el,

@@ -49,20 +49,7 @@ have_optim <- exists("newton_optim", mode = "function")
 have_trust <- requireNamespace("trust", quietly = TRUE)
 if (!have_optim) cat("newton_optim() is not available in this build: only the peers run\n\n")
 
-# Time a solver call: runs faster than 0.05 s are repeated in a batch (the
-# clock ticks in ms) and the batch time divided.
-time_it <- function(go) {
-  t0 <- proc.time()[["elapsed"]]
-  r <- go()
-  el <- proc.time()[["elapsed"]] - t0
-  if (el < 0.05) {
-    reps <- min(500L, ceiling(0.05 / max(el, 1e-4)))
-    t0 <- proc.time()[["elapsed"]]
-    for (i in seq_len(reps)) go()
-    el <- (proc.time()[["elapsed"]] - t0) / reps
-  }
-  list(r = r, el = el)
-}
+source(file.path("bench", "time-it.R"))  # time_it()
 
 # Peers measured in the same run, as stand-ins and references: trust::trust
 # (Newton with a dense Hessian, trust region) and optim's L-BFGS-B.

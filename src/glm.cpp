@@ -159,10 +159,7 @@ Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w,
   newtonr::Mat A;
   newtonr::Vec b;
   newtonr::glm_xtwx(x.begin(), n, p, w.begin(), r.begin(), A, b, threads, glm_kernels(simd), sp);
-  if (!A.allFinite() || !b.allFinite())
-    throw std::runtime_error(
-        "X'WX or X'Wz is not finite (overflow): the working weights or response are too "
-        "large; rescale 'y' or 'weights'");
+  newtonr::glm_check_normal_equations(A, b);
   const newtonr::Vec sc = sp ? newtonr::Vec(Eigen::Map<const newtonr::Vec>(sp, p))
                              : newtonr::Vec::Ones(p);
   newtonr::Vec penv = Eigen::Map<const newtonr::Vec>(pen.begin(), p);

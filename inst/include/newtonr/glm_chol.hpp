@@ -19,6 +19,16 @@ namespace newtonr {
 
 constexpr double kGlmBig = std::numeric_limits<double>::max();
 
+// X'WX and X'Wz must be finite: X's own scale is equilibrated (glm_col_scan),
+// so overflow here comes from the working weights or response, and would
+// otherwise alias every column silently.
+inline void glm_check_normal_equations(const Mat& A, const Vec& b) {
+  if (!A.allFinite() || !b.allFinite())
+    throw std::runtime_error(
+        "X'WX or X'Wz is not finite (overflow): the working weights or response are too "
+        "large; rescale 'y' or 'weights'");
+}
+
 struct GlmSolve {
   Vec coef;                 // length p; NaN for aliased columns
   Mat R;                    // p x p upper triangular, pivoted order

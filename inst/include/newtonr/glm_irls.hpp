@@ -270,8 +270,7 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
   // scaled coordinates (see GlmData::scale): beta~ = beta / s, pen~ = pen s^2
   const bool scaled = d.scale != nullptr;
   const Vec sc = scaled ? Vec(Eigen::Map<const Vec>(d.scale, p)) : Vec::Ones(p);
-  const Vec pen_s = scaled ? glm_scale_pen(pen_in, sc) : pen_in;
-  const Vec& pen = pen_s;
+  const Vec pen = scaled ? glm_scale_pen(pen_in, sc) : pen_in;
   Vec cu(p);  // unscaled coefficients for the X beta pass
   auto unscaled = [&](const Vec& c) -> const double* {
     if (!scaled) return c.data();
@@ -296,12 +295,7 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
     if (ev.na_var) throw std::runtime_error("NAs in V(mu)");
     if (ev.zero_var) throw std::runtime_error("0s in V(mu)");
     if (ev.na_mu_eta) throw std::runtime_error("NAs in d(mu)/d(eta)");
-    // Overflow of the working weights or response (X's own scale is
-    // equilibrated) would otherwise alias every column silently.
-    if (!ev.A.allFinite() || !ev.b.allFinite())
-      throw std::runtime_error(
-          "X'WX or X'Wz is not finite (overflow): the working weights or response are too "
-          "large; rescale 'y' or 'weights'");
+    glm_check_normal_equations(ev.A, ev.b);
   };
   GlmPass ev = eng.run(nullptr, e_old, true, s.newton);
   if (!ev.valid) throw std::runtime_error("cannot find valid starting values: please specify some");

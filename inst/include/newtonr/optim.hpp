@@ -361,9 +361,9 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   bool have_H = false;  // H is the Hessian at the current x
   const bool uses_H = method == OptimMethod::Newton || method == OptimMethod::Trust;
   const bool joint_fd = uses_H && !ev.has_gr() && !ev.has_hess();
-  // gradient at x (with f = f(x)); also H when both come from f alone
   // quasi-Newton without gr: forward differences until near the end
   ev.set_forward(method == OptimMethod::BFGS || method == OptimMethod::LBFGS);
+  // gradient at x (with f = f(x)); also H when both come from f alone
   auto grad_at = [&](const Vec& xx, double fx) {
     if (joint_fd) {
       Vec gg = ev.gh(xx, fx, H);
@@ -374,6 +374,11 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   };
   Vec g = grad_at(x, f);
   if (!g.allFinite()) throw std::invalid_argument("the gradient is not finite at the initial 'par'");
+  // leave forward differences for good: central gradient at x from now on
+  auto to_central = [&]() {
+    ev.set_forward(false);
+    g = ev.g(x);
+  };
   const double fbig = 1e50 * std::max(1.0, std::fabs(f));
   const double xbig = 1e20 * std::max(1.0, x0.cwiseAbs().maxCoeff());
 
@@ -424,8 +429,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       // with the forward gradient does not count: reltol must be met by a
       // step taken with the central one (brown_badly_scaled: the forward
       // error is h f'' ~ 1e4 there).
-      ev.set_forward(false);
-      g = ev.g(x);
+      to_central();
       gmax = g.cwiseAbs().maxCoeff();
       small_change = false;
       stop = stop_rule();
@@ -694,8 +698,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         if (!ls.ok && ev.forward()) {
           // perhaps the forward-difference gradient's error: go central
           // and try again from the same point
-          ev.set_forward(false);
-          g = ev.g(x);
+          to_central();
           record(it, 0.0, damping);
           continue;
         }
@@ -757,10 +760,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
 
   // stopped while still on forward differences (maxit, divergence): report
   // the central-difference gradient
-  if (ev.forward()) {
-    ev.set_forward(false);
-    g = ev.g(x);
-  }
+  if (ev.forward()) to_central();
   // ---- classify the end point from the Hessian's eigenvalues
   bool classified = false;
   if (n <= opt.classify_max_p || want_hessian) {
