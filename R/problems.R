@@ -202,7 +202,9 @@ problem_makers <- list(
 #' `"brown_badly_scaled"` (2), `"beale"` (2), `"helical_valley"` (3),
 #' `"wood"` (4) and `"extended_rosenbrock"` (any even n).
 #'
-#' @param name Problem name, one of `test_problems()`.
+#' @param name Problem name, one of `test_problems(set)`.
+#' @param set Which collection: `"optim"` (minimisation, the default),
+#'   `"roots"` (scalar roots on a bracket) or `"systems"` (square systems).
 #' @param n Number of parameters, for `"extended_rosenbrock"` only (even,
 #'   default 10); must be `NULL` or the fixed size for the others.
 #' @return `test_problem()`: a list with `name`, `fn(x)`, `gr(x)`,
@@ -222,9 +224,17 @@ problem_makers <- list(
 #' big <- test_problem("extended_rosenbrock", n = 1000)
 #' length(big$hessp(big$par, rep(1, 1000)))
 #' @export
-test_problem <- function(name, n = NULL) {
+test_problem <- function(name, n = NULL, set = c("optim", "roots", "systems")) {
+  set <- match.arg(set)
   if (!is.character(name) || length(name) != 1L || is.na(name)) {
     stop_arg("name", "must be a single string, not %s", describe(name))
+  }
+  if (set != "optim") {
+    lst <- problem_set_list(set)
+    if (!name %in% names(lst)) {
+      stop_arg("name", "must be one of test_problems(\"%s\"), not \"%s\"", set, name)
+    }
+    return(lst[[name]])
   }
   if (!name %in% names(problem_makers)) {
     stop_arg("name", "must be one of %s, not \"%s\"",
@@ -241,4 +251,14 @@ test_problem <- function(name, n = NULL) {
 
 #' @rdname test_problem
 #' @export
-test_problems <- function() names(problem_makers)
+test_problems <- function(set = c("optim", "roots", "systems")) {
+  set <- match.arg(set)
+  if (set == "optim") names(problem_makers) else names(problem_set_list(set))
+}
+
+# The whole collection of a set as a named list of problems (internal).
+problem_set_list <- function(set) {
+  switch(set,
+         roots = roots_problem_list(),
+         systems = systems_problem_list())
+}

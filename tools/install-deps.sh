@@ -6,10 +6,32 @@
 set -euo pipefail
 
 RPKGS="Rcpp RcppEigen knitr rmarkdown testthat"
+# Peers the tests and benchmarks compare with (Suggests): installed when
+# possible, never fatal; the tests that need them skip when absent.
+OPTPKGS="nleqslv trust"
 
 missing_r() {
-  Rscript --vanilla -e 'p <- commandArgs(TRUE); cat(p[!vapply(p, function(x) nzchar(system.file(package = x)), NA)])' $RPKGS
+  Rscript --vanilla -e 'p <- commandArgs(TRUE); cat(p[!vapply(p, function(x) nzchar(system.file(package = x)), NA)])' ${1:-$RPKGS}
 }
+
+install_optional() {
+  local miss
+  miss=$(missing_r "$OPTPKGS")
+  [ -n "$miss" ] || return 0
+  echo "install-deps: installing suggested peers: $miss"
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    for p in $miss; do
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "r-cran-$(echo "$p" | tr 'A-Z' 'a-z')" >/dev/null 2>&1 || true
+    done
+    miss=$(missing_r "$OPTPKGS")
+  fi
+  # shellcheck disable=SC2086
+  [ -z "$miss" ] || Rscript -e 'try(install.packages(commandArgs(TRUE), Ncpus = 2))' $miss || true
+  miss=$(missing_r "$OPTPKGS")
+  [ -z "$miss" ] || echo "install-deps: suggested peers not installed (their tests skip): $miss"
+}
+install_optional
 
 miss=$(missing_r)
 need_pandoc=0
