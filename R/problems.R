@@ -20,7 +20,8 @@ lsq_problem <- function(name, resid, jac, curv, par, minimum, argmin, note = NUL
   gr <- function(x) 2 * drop(crossprod(jac(x), resid(x)))
   hess <- function(x) {
     J <- jac(x)
-    2 * (crossprod(J) + curv(x, resid(x)))
+    S <- curv(x, resid(x))
+    2 * crossprod(J) + (S + t(S))     # 2 (J'J + S), exactly symmetric
   }
   hessp <- function(x, v) drop(hess(x) %*% v)
   list(name = name, fn = fn, gr = gr, hess = hess, hessp = hessp, par = par,
