@@ -58,7 +58,7 @@
 #' @export
 newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
                         method = c("newton", "halley", "secant"), fprime2 = NULL,
-                        tol = .Machine$double.eps^0.5, maxiter = 100, trace = FALSE,
+                        tol = .Machine$double.eps^0.5, maxiter = 1000, trace = FALSE,
                         criterion = c("step", "f", "documents")) {
   method <- match_arg1(method, c("newton", "halley", "secant"), "method")
   criterion <- match_arg1(criterion, c("step", "f", "documents"), "criterion")
@@ -84,19 +84,24 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
   }
   if (missing(x0)) {
     if (!bracketed) stop_arg("x0", "is missing; give a starting value or an 'interval'")
-    x0 <- (lower + upper) / 2
-  }
-  if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
+    x0 <- NA_real_  # the bracketed method starts from the end points
+  } else if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
     check_numeric(x0, "x0")
     x0 <- as.double(x0)
   }
-  if (bracketed && any(x0 < lower | x0 > upper)) stop_arg("x0", "must lie inside 'interval'")
+  if (bracketed && any(!is.na(x0) & (x0 < lower | x0 > upper))) {
+    stop_arg("x0", "must lie inside 'interval'")
+  }
 
   joint <- FALSE
   fp <- NULL
   fpp <- NULL
+  has_fprime <- FALSE
   if (inherits(f, "formula")) {
-    raw <- formula_derivatives(f, arg = "f", hessian = method == "halley")$raw
+    dots <- list(...)
+    var <- root_formula_variable(f, dots)
+    raw <- formula_derivatives(f, vars = var, arg = "f", hessian = method == "halley",
+                               constants = dots)$raw
     fcall <- function(x) {
       v <- raw(x)
       c(v, attr(v, "gradient"), attr(v, "hessian"))
@@ -116,11 +121,16 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
       fp <- fprime
       fpp <- fprime2
     }
+    has_fprime <- !is.null(fprime) && method != "secant"
+    if (method == "secant") fp <- fpp <- NULL
     derivative <- if (method == "secant") "none" else if (is.null(fprime)) "numerical" else "analytic"
   }
   # the glue returns the finished "newton_root" object
   out <- newton_root_cpp(fcall, fp, fpp, joint, x0, method, criterion, tol,
                          as.integer(maxiter), bracketed, lower, upper, derivative)
+  if (has_fprime) out <- root_check_fprime(out, fcall, fp)
+  out$newton_steps <- NULL
+  out$newton_rejected <- NULL
   if (trace) print(out$trace)
   if (!all(out$converged)) {
     bad <- which(!out$converged)
@@ -142,4 +152,47 @@ print.newton_root <- function(x, digits = max(3L, getOption("digits") - 3L), ...
   msgs <- unique(x$message)
   cat(paste0("Message: ", msgs, collapse = "\n"), "\n", sep = "")
   invisible(x)
+}
+
+# The variable a formula is solved for: `x` if the formula uses it (and it
+# is not given in ...), else its single free variable not given in ...,
+# else the single one that is not a number in the formula's environment.
+root_formula_variable <- function(f, dots) {
+  if (!inherits(f, "formula") || length(f) != 2L) {
+    stop_arg("f", "must be a function or a one-sided formula such as ~ x^2 - 2")
+  }
+  free <- setdiff(all.vars(f[[2L]]), names(dots))
+  if ("x" %in% free) return("x")
+  if (length(free) == 1L) return(free)
+  env <- environment(f)
+  if (is.null(env)) env <- globalenv()
+  undefined <- free[!vapply(free, exists, NA, envir = env, mode = "numeric")]
+  if (length(undefined) == 1L) return(undefined)
+  stop_arg("f", paste("must be a formula in exactly one variable (x, or the one variable not",
+                      "given in ...); found %s"),
+           if (length(free)) paste(free, collapse = ", ") else "none")
+}
+
+# When a run with a user's fprime fails, or its Newton steps were mostly
+# rejected in the bracket, compare fprime with a finite difference at the
+# last point and say so in the message.
+root_check_fprime <- function(out, fcall, fp) {
+  k <- length(out$root)
+  for (i in seq_len(k)) {
+    suspicious <- !out$converged[i] ||
+      (out$newton_rejected[i] >= 5L && out$newton_rejected[i] > out$newton_steps[i] / 2)
+    x <- out$root[i]
+    if (!suspicious || !is.finite(x)) next
+    err <- tryCatch({
+      u <- fp(x)
+      n <- num_gradient(fcall, x)
+      if (is.numeric(u) && length(u) == 1L && is.finite(n)) worst_mismatch(u, n)$error else NA
+    }, error = function(e) NA)
+    if (is.finite(err) && err > 1e-3) {
+      out$message[i] <- sprintf(paste0("%s; 'fprime' disagrees with finite differences (max ",
+                                       "relative error %.2g): check it with check_derivatives()"),
+                                out$message[i], err)
+    }
+  }
+  out
 }
