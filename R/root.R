@@ -162,15 +162,17 @@ root_formula_variable <- function(f, dots) {
     stop_arg("f", "must be a function or a one-sided formula such as ~ x^2 - 2")
   }
   free <- setdiff(all.vars(f[[2L]]), names(dots))
-  if ("x" %in% free) return("x")
-  if (length(free) == 1L) return(free)
   env <- environment(f)
   if (is.null(env)) env <- globalenv()
   undefined <- free[!vapply(free, exists, NA, envir = env, mode = "numeric")]
-  if (length(undefined) == 1L) return(undefined)
-  stop_arg("f", paste("must be a formula in exactly one variable (x, or the one variable not",
-                      "given in ...); found %s"),
-           if (length(free)) paste(free, collapse = ", ") else "none")
+  var <- if ("x" %in% free) "x" else if (length(free) == 1L) free else
+    if (length(undefined) == 1L) undefined else NA_character_
+  if (is.na(var) || length(setdiff(undefined, var))) {
+    stop_arg("f", paste("must be a formula in exactly one variable (x, or the one variable",
+                        "not given in ...); found %s"),
+             if (length(free)) paste(free, collapse = ", ") else "none")
+  }
+  var
 }
 
 # When a run with a user's fprime fails, or its Newton steps were mostly
@@ -180,7 +182,7 @@ root_check_fprime <- function(out, fcall, fp) {
   k <- length(out$root)
   for (i in seq_len(k)) {
     suspicious <- !out$converged[i] ||
-      (out$newton_rejected[i] >= 5L && out$newton_rejected[i] > out$newton_steps[i] / 2)
+      (out$newton_rejected[i] >= 1L && out$newton_rejected[i] == out$newton_steps[i])
     x <- out$root[i]
     if (!suspicious || !is.finite(x)) next
     err <- tryCatch({
