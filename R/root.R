@@ -4,47 +4,92 @@
 #' Find a root of a function of one variable by Newton's method
 #'
 #' Solves \eqn{f(x) = 0} by Newton's method (\eqn{x \leftarrow x - f/f'}),
-#' Halley's method or the secant method. With `interval`, a safeguarded
-#' Newton is used: a step that leaves the current bracket, or does not halve
-#' the step before last, becomes a bisection step, so the method converges
-#' wherever `f` changes sign over `interval`, with Newton's quadratic rate
-#' near the root.
+#' Halley's method or the secant method, or, with `interval`, by a
+#' bracketing method that never loses the root.
+#'
+#' **With `interval`** the method is Brent's (the algorithm of
+#' [stats::uniroot()]) with Newton's (Halley's) step where an exact
+#' derivative is given: the best point and a point where f has the other
+#' sign always enclose a root; an inverse quadratic (or secant) step is
+#' tried first, Newton's step where that is refused (and f is not locally
+#' constant), bisection last. A step is accepted only if it stays inside
+#' the bracket and at least halves the step before; a bracket that has not
+#' halved in 4 steps is bisected. `x0`, if given, is evaluated first and
+#' shrinks the bracket. The run converges only when f changes sign over a
+#' bracket of width at most `2 * tol` (plus rounding, \eqn{4 \epsilon |x|})
+#' or f is exactly 0 (with `criterion = "f"`, also when \eqn{|f| \le}
+#' `tol`). Why Newton is not tried first: an interpolation step costs one
+#' call of f and converges with order 1.84, a Newton step two calls (f and
+#' f') for order 2; on the Alefeld-Potra-Shi collection Newton-first costs
+#' about 20% more calls (see `vignette("roots")`). Without `fprime` no
+#' finite differences are spent: divided differences of the points already
+#' evaluated take the derivative's place.
+#'
+#' **Without `interval`** (criterion `"step"`) an update of at most `tol`
+#' ends the run only when f changes sign between the two iterates, or f is
+#' exactly 0, or the update rounds to x itself and f changes sign a few
+#' units in the last place away: a converged root is certified to lie
+#' within `tol` (absolute) of the returned one. Where the returned root is
+#' tiny (its size below that distance), up to 3 regula falsi steps inside
+#' the certified interval refine it. Runs that do not converge say why:
+#' a zero derivative, non-finite values, |f| growing for 20 updates, or
+#' updates below `tol` with no sign change (a root of even multiplicity
+#' cannot be certified this way; give an `interval` around it or use
+#' `criterion = "f"`).
+#'
+#' When `fprime` is given and the run fails, or (with `interval`) every
+#' Newton step was refused, `fprime` is compared with a finite difference
+#' at the last point and the start, and the message says so if they
+#' disagree.
 #'
 #' @param f The function: an R function whose first argument is `x`, or a
-#'   one-sided formula in one variable such as `~ x^2 - 4*x - 7`. For a
-#'   formula, \eqn{f'} and \eqn{f''} are exact, from [stats::deriv()].
+#'   one-sided formula such as `~ x^2 - a`. For a formula, \eqn{f'} and
+#'   \eqn{f''} are exact, from [stats::deriv()], and values given in `...`
+#'   are constants of the formula (other names are looked up in the
+#'   formula's environment). The variable solved for is `x` if the formula
+#'   uses it and `...` does not give it, else the formula's only variable
+#'   not given in `...`, else the only one that is not a number in the
+#'   formula's environment; anything else is an error.
 #' @param x0 Starting value(s). A vector of length k solves k independent
 #'   problems in one call. May be omitted when `interval` is given (the
-#'   midpoint is used).
+#'   bracketed method then starts from the end points).
 #' @param fprime,fprime2 Optional first and second derivatives of `f` (R
 #'   functions). Without them (and for a function `f`), central differences
-#'   are used, and the result says `derivative = "numerical"`.
-#' @param ... Further arguments passed to `f`, `fprime` and `fprime2`.
+#'   are used without `interval` (2 more calls of f per iterate), and the
+#'   result says `derivative = "numerical"`.
+#' @param ... Further arguments passed to `f`, `fprime` and `fprime2`, or
+#'   constants of a formula `f`.
 #' @param interval Optional bracket `c(lower, upper)` over which `f` changes
-#'   sign; turns on the safeguard.
+#'   sign; selects the bracketing method.
 #' @param method `"newton"` (default), `"halley"` (uses \eqn{f''}) or
 #'   `"secant"` (uses no derivative).
-#' @param tol Convergence tolerance (default `sqrt(.Machine$double.eps)`);
-#'   its meaning depends on `criterion`.
-#' @param maxiter Maximum number of iterations (updates).
+#' @param tol Convergence tolerance on x, absolute (default
+#'   `sqrt(.Machine$double.eps)`); with `criterion = "f"` or `"documents"`,
+#'   on \eqn{|f|}.
+#' @param maxiter Maximum number of iterations (new points), 1000 by
+#'   default as in [stats::uniroot()].
 #' @param trace Logical; if `TRUE`, print the iterates as they are found.
-#' @param criterion When to stop. `"step"` (default): when the last update
-#'   moved x by at most `tol` (or f is exactly zero). `"f"`: when
-#'   \eqn{|f(x_k)| \le} `tol`. `"documents"`: the source documents' loop
-#'   `while |f| > tol: x <- x - f/f'`, which tests the value of f from
-#'   *before* the last update and so makes one update more than `"f"`;
-#'   use it to reproduce their printed iterates and counts.
+#' @param criterion When to stop. `"step"` (default): see Details.
+#'   `"f"`: when \eqn{|f(x_k)| \le} `tol`. `"documents"`: the source
+#'   documents' loop `while |f| > tol: x <- x - f/f'`, which tests the value
+#'   of f from *before* the last update and so makes one update more than
+#'   `"f"`; use it to reproduce their printed iterates and counts.
 #'
 #' @return An object of class `"newton_root"`, a list with uniroot's fields
-#'   `root`, `f.root`, `iter` (number of updates), `init.it` (always `NA`:
-#'   the interval is never extended) and `estim.prec` (the size of the last
-#'   step, or the bracket width), plus `converged`, `message`, `method`,
-#'   `criterion`, `derivative` (`"analytic"`, `"symbolic"`, `"numerical"`
-#'   or `"none"`), `evals` (calls of f) and `trace`, a data frame with one
-#'   row per iterate (`problem`, `iter`, `x`, `f`, `fprime`, `step`; row 0 is
-#'   the start). For k starting values, the fields are vectors of length k.
-#'   A run that does not converge is flagged in `converged` and `message`,
-#'   with a warning.
+#'   `root`, `f.root`, `iter` (number of updates, or of new points in a
+#'   bracket), `init.it` (always `NA`: the interval is never extended) and
+#'   `estim.prec` (the width of the final bracket, or of the interval
+#'   certified to hold a root; `NA` when not converged), plus `converged`,
+#'   `message`, `method`, `criterion`, `derivative` (`"analytic"`,
+#'   `"symbolic"`, `"numerical"` or `"none"`), `evals` (calls of f,
+#'   including those spent on finite differences), `evals_fprime` and
+#'   `evals_fprime2` (calls of `fprime` and `fprime2`; for a formula, the
+#'   calls that used its derivatives) and `trace`, a data frame with one
+#'   row per evaluated point (`problem`, `iter`, `x`, `f`, `fprime`,
+#'   `step`; rows with `iter` 0 are the start, or the end points and `x0`
+#'   of a bracket). For k starting values, the fields are vectors of length
+#'   k. A run that does not converge is flagged in `converged` and
+#'   `message`, with a warning.
 #' @seealso [stats::uniroot()], [newton_solve()] for systems.
 #' @examples
 #' newton_root(~ x^2 - 4*x - 7, x0 = 5)$root          # 2 + sqrt(11)
@@ -54,6 +99,10 @@
 #'                  tol = 1e-6, criterion = "documents")
 #' shortest_decimal(r$trace$x[-1])
 #' newton_root(function(x) cos(x) - x, interval = c(0, 1))
+#' newton_root(~ x^2 - a, 1, a = 2)$root             # sqrt(2)
+#' # the Alefeld-Potra-Shi collection: problems with published roots
+#' p <- test_problem("aps.12.03", set = "roots")
+#' newton_root(p$fn, fprime = p$fprime, interval = p$interval, tol = 1e-12)$root
 #' newton_root(~ x^3 - 2, x0 = 1, method = "halley")
 #' @export
 newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
@@ -183,13 +232,14 @@ root_check_fprime <- function(out, fcall, fp) {
   for (i in seq_len(k)) {
     suspicious <- !out$converged[i] ||
       (out$newton_rejected[i] >= 1L && out$newton_rejected[i] == out$newton_steps[i])
-    x <- out$root[i]
-    if (!suspicious || !is.finite(x)) next
-    err <- tryCatch({
+    if (!suspicious) next
+    tr <- out$trace[out$trace$problem == i, , drop = FALSE]
+    pts <- unique(c(out$root[i], tr$x[1L]))
+    err <- max(vapply(pts[is.finite(pts)], function(x) tryCatch({
       u <- fp(x)
       n <- num_gradient(fcall, x)
-      if (is.numeric(u) && length(u) == 1L && is.finite(n)) worst_mismatch(u, n)$error else NA
-    }, error = function(e) NA)
+      if (is.numeric(u) && length(u) == 1L && is.finite(n)) worst_mismatch(u, n)$error else NA_real_
+    }, error = function(e) NA_real_), 0), -Inf, na.rm = TRUE)
     if (is.finite(err) && err > 1e-3) {
       out$message[i] <- sprintf(paste0("%s; 'fprime' disagrees with finite differences (max ",
                                        "relative error %.2g): check it with check_derivatives()"),

@@ -386,6 +386,7 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
   if (opt.criterion != RootCriterion::Step && std::fabs(e.f) <= opt.tol)
     return finish(x, e.f, true, "|f(x0)| <= tol", 0.0);
   double f_before = e.f;  // f at the previous iterate (Documents rule)
+  int growing = 0;        // consecutive updates that increased |f|
   for (int k = 1; k <= opt.maxiter; ++k) {
     intr.tick();
     std::string why;
@@ -418,6 +419,10 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
       xprev = x;
       fprev = e.f;
     }
+    growing = std::fabs(enew.f) > std::fabs(e.f) ? growing + 1 : 0;
+    if (growing >= 20)
+      return finish(xnew, enew.f, false, "the iterates diverge: |f| grew over the last 20 updates "
+                    "(start closer to a root, or give an 'interval')", kNaN);
     const double xold = x, fold = e.f, moved = std::fabs(xnew - x);
     f_before = e.f;
     x = xnew;
@@ -458,7 +463,7 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
   const double last = res.trace.size() > 1 ? std::fabs(res.trace.back().step) : kNaN;
   std::string msg = "the maximum number of iterations (" + std::to_string(opt.maxiter) +
                     ") was reached without convergence";
-  if (opt.criterion == RootCriterion::Step && last <= opt.tol)
+  if (opt.criterion == RootCriterion::Step && last <= opt.tol && growing == 0)
     msg += ": the updates are below tol but f does not change sign between iterates "
            "(a root of even multiplicity, or a minimum of |f| above 0?)";
   return finish(x, e.f, false, msg, last);
