@@ -37,8 +37,7 @@
 #' cannot be certified this way; give an `interval` around it or use
 #' `criterion = "f"`).
 #'
-#' When `fprime` is given and the run fails, or (with `interval`) every
-#' Newton step was refused, `fprime` is compared with a finite difference
+#' When `fprime` is given and the run fails, `fprime` is compared with a finite difference
 #' at the last point and the start, and the message says so if they
 #' disagree.
 #'
@@ -224,15 +223,12 @@ root_formula_variable <- function(f, dots) {
   var
 }
 
-# When a run with a user's fprime fails, or its Newton steps were mostly
-# rejected in the bracket, compare fprime with a finite difference at the
-# last point and say so in the message.
+# When a run with a user's fprime fails, compare fprime with a finite
+# difference at the last point and the start, and say so in the message.
 root_check_fprime <- function(out, fcall, fp) {
   k <- length(out$root)
   for (i in seq_len(k)) {
-    suspicious <- !out$converged[i] ||
-      (out$newton_rejected[i] >= 1L && out$newton_rejected[i] == out$newton_steps[i])
-    if (!suspicious) next
+    if (out$converged[i]) next
     tr <- out$trace[out$trace$problem == i, , drop = FALSE]
     pts <- unique(c(out$root[i], tr$x[1L]))
     err <- max(vapply(pts[is.finite(pts)], function(x) tryCatch({
