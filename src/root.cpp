@@ -33,6 +33,8 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
                            Rcpp::NumericVector x0, std::string method, std::string criterion,
                            double tol, int maxiter, bool bracketed, double lower, double upper,
                            std::string derivative, int halving_patience = 0) {
+  // halving_patience: internal tuning knob for the bracketed method (0 keeps
+  // the default; negative also tries Newton before interpolation)
   using namespace newtonr;
   RootOptions opt;
   opt.method = method == "halley" ? RootMethod::Halley : method == "secant" ? RootMethod::Secant : RootMethod::Newton;
@@ -88,7 +90,7 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
   // divided differences of the points already evaluated cost nothing
   opt.bracket_derivative = joint || !Rf_isNull(fprime);
   if (halving_patience != 0) opt.halving_patience = std::abs(halving_patience);
-  if (halving_patience < 0) opt.newton_first = false;
+  if (halving_patience < 0) opt.newton_first = true;  // tuning only (bench)
 
   Interrupter intr(newtonr_glue::r_interrupt_check(), 16);
   const R_xlen_t k = x0.size();

@@ -162,6 +162,34 @@ inline double accepted_derivative_step(const BPoint& b, const BPoint& c, double 
     return s;
   return kNaN;
 }
+
+// The derivative step of the bracketed method, as a step from b (NaN if
+// none): Newton's (Halley's) from b under accepted_derivative_step's rules;
+// where b lies on a flat part (f has the same value at another point) and
+// f' would be 0, once per run Newton's step from the other end c, accepted
+// if it lands inside 3/4 of the bracket. `ensure_d(p)` computes f' at p if
+// unknown; `tried` says whether a derivative step was computed.
+template <class EnsureD>
+double bracket_derivative_step(const BPoint& a, BPoint& b, BPoint& c, double prev, double tol_act,
+                               bool halley, bool& from_c_used, bool& tried, EnsureD&& ensure_d) {
+  auto flat = [&](const BPoint& p) {
+    return (p.x != a.x && p.f == a.f) || (p.x != b.x && p.f == b.f) || (p.x != c.x && p.f == c.f);
+  };
+  tried = true;
+  if (b.has_d || !flat(b)) {
+    ensure_d(b);
+    return accepted_derivative_step(b, c, prev, tol_act, halley);
+  }
+  if (!from_c_used && (c.has_d || !flat(c))) {
+    from_c_used = true;
+    ensure_d(c);
+    const double sc = derivative_step(c, halley), bc = b.x - c.x;
+    if (sc * bc > 0 && std::fabs(sc) < 0.75 * std::fabs(bc)) return c.x + sc - b.x;
+    return kNaN;
+  }
+  tried = false;
+  return kNaN;
+}
 }  // namespace detail
 
 // Central-difference derivatives for an evaluator that only gives f.
@@ -244,6 +272,7 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
   }
   double width_ref = std::fabs(c.x - b.x);
   int stalled = 0, rejected_in_row = 0;
+  bool from_c_used = false;
   for (int k = 1; k <= opt.maxiter; ++k) {
     intr.tick();
     const double prev = b.x - a.x;
@@ -279,20 +308,22 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
       if (deriv && !opt.newton_first) interp();
       // f' is not worth a call where f is locally constant (f(b) equals
       // f at a or c): Newton has no slope to follow there
-      const bool flat = b.f == a.f || b.f == c.f;
-      if (deriv && !std::isfinite(s) && (b.has_d || !flat) &&
-          rejected_in_row < opt.derivative_patience) {
-        if (!b.has_d) {
-          ScalarEval e = eval(b.x, halley ? -2 : -1);
-          b.d1 = e.d1;
-          b.d2 = e.d2;
-          b.has_d = true;
-          if (b.row >= 0) res.trace[b.row].fprime = b.d1;
+      if (deriv && !std::isfinite(s) && rejected_in_row < opt.derivative_patience) {
+        auto ensure_d = [&](BPoint& p) {
+          if (p.has_d) return;
+          ScalarEval e = eval(p.x, halley ? -2 : -1);
+          p.d1 = e.d1;
+          p.d2 = e.d2;
+          p.has_d = true;
+          if (p.row >= 0) res.trace[p.row].fprime = p.d1;
+        };
+        bool tried = false;
+        s = detail::bracket_derivative_step(a, b, c, prev, tol_act, halley, from_c_used, tried, ensure_d);
+        if (tried) {
+          ++res.newton_tried;
+          rejected_in_row = std::isfinite(s) ? 0 : rejected_in_row + 1;
+          if (!std::isfinite(s)) ++res.newton_rejected;
         }
-        s = detail::accepted_derivative_step(b, c, prev, tol_act, halley);
-        ++res.newton_tried;
-        rejected_in_row = std::isfinite(s) ? 0 : rejected_in_row + 1;
-        if (!std::isfinite(s)) ++res.newton_rejected;
       }
       if (!std::isfinite(s) && (!deriv || opt.newton_first)) interp();
       if (std::isfinite(s)) step = s;
