@@ -6,6 +6,7 @@
 #
 # Run from the package folder after installing newtonr:  Rscript bench/root.R
 suppressPackageStartupMessages(library(newtonr))
+options(width = 130)
 
 # ---- (1) the APS collection ------------------------------------------------
 aps_tol <- 1e-12
@@ -31,13 +32,22 @@ ours <- function(tol = aps_tol, use_fprime = FALSE, method = "newton") {
       f = r$evals, fprime = r$evals_fprime)
   }, numeric(4))
 }
+# Newton's step tried before the interpolation (an internal switch of the
+# glue, for this comparison only)
+newton_first <- vapply(probs, function(p) {
+  r <- newtonr:::newton_root_cpp(p$fn, p$fprime, NULL, FALSE, NA_real_, "newton", "step", aps_tol,
+                                 1000L, TRUE, p$interval[1], p$interval[2], "analytic", -4L)
+  c(converged = r$converged, solved = r$converged && is_solved(p, r$root),
+    f = r$evals, fprime = r$evals_fprime)
+}, numeric(4))
 runs <- list(
   "uniroot" = uni,
   "newton_root, fprime" = ours(use_fprime = TRUE),
   "newton_root, numerical f'" = ours(),
   "newton_root, secant" = ours(method = "secant"),
   "newton_root, fprime, tol/2" = ours(aps_tol / 2, use_fprime = TRUE),
-  "newton_root, secant, tol/2" = ours(aps_tol / 2, method = "secant")
+  "newton_root, secant, tol/2" = ours(aps_tol / 2, method = "secant"),
+  "newton_root, fprime, Newton first" = newton_first
 )
 tab <- do.call(rbind, lapply(names(runs), function(nm) {
   m <- runs[[nm]]

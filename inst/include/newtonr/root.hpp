@@ -6,13 +6,15 @@
 //
 // With a bracket [a, b] where f changes sign (find_root_bracket) the method
 // is Brent's (1973, "Algorithms for minimization without derivatives",
-// ch. 4), with Newton's (or Halley's) step tried first where an exact
-// derivative is available: the best point b and a contrapoint c with
-// f(b) f(c) < 0 always enclose a root; a step from b is accepted only if it
-// moves towards c, stays inside 3/4 of [b, c] and is less than half the
-// step before; otherwise the inverse quadratic or secant step through the
-// last three points is tried under the same rules, and bisection is the
-// last resort. Steps shorter than tol are lengthened to tol, so the last
+// ch. 4), with Newton's (or Halley's) step where an exact derivative is
+// available: the best point b and a contrapoint c with f(b) f(c) < 0
+// always enclose a root; the inverse quadratic or secant step through the
+// last three points is tried first, accepted only if it moves towards c,
+// stays inside 3/4 of [b, c] and is less than half the step before; where
+// it is refused, Newton's step under the same rules (see RootOptions for
+// why in this order, and bracket_derivative_step for flat parts), and
+// bisection is the last resort; a bracket that has not halved in
+// `halving_patience` steps is bisected. Steps shorter than tol are lengthened to tol, so the last
 // step confirms a sign change within tol. The run converges only when
 // |c - b| <= 2 tol (+ rounding: 4 eps |b|) or f(b) == 0.
 //
@@ -76,7 +78,7 @@ struct RootOptions {
   // interpolation (true) or only where the interpolation is refused
   // (false, the default: an interpolation step costs one call of f and
   // converges with order 1.84, a Newton step two calls for order 2; on
-  // the APS collection Newton-first costs 20% more calls), and stop
+  // the APS collection Newton-first costs 13% more calls), and stop
   // computing f' after this many refused derivative steps in a row.
   bool newton_first = false;
   int derivative_patience = 1;
