@@ -85,8 +85,9 @@
 #'   `message`, `method`, `criterion`, `derivative` (`"analytic"`,
 #'   `"symbolic"`, `"numerical"` or `"none"`), `evals` (calls of f,
 #'   including those spent on finite differences), `evals_fprime` and
-#'   `evals_fprime2` (calls of `fprime` and `fprime2`; for a formula, the
-#'   calls that used its derivatives) and `trace`, a data frame with one
+#'   `evals_fprime2` (calls of `fprime` and `fprime2`; a formula computes
+#'   f' (and, for Halley, f'') at every call, so each call counts once in
+#'   `evals` and once in `evals_fprime`) and `trace`, a data frame with one
 #'   row per evaluated point (`problem`, `iter`, `x`, `f`, `fprime`,
 #'   `step`; rows with `iter` 0 are the start, or the end points and `x0`
 #'   of a bracket). For k starting values, the fields are vectors of length

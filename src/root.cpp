@@ -49,15 +49,15 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
   RootFn fn;
   if (joint) {
     // f returns c(f, f') or c(f, f', f'') (the latter for Halley) in one
-    // call: counted as one call of f (and of f', f'' when they are used)
+    // call: counted as one call of f and one of f' (and f'')
     const int len = method == "halley" ? 3 : 2;
     fn = [&f, len](double x, int order) {
       double v[3] = {kNaN, kNaN, kNaN};
       call_scalar(f, x, "f", len, v);
       ScalarEval e;
-      const int k = order < 0 ? -order : order;
+      (void)order;  // every call gives the derivatives: counted as calls of f', f'' too
       e.f = v[0]; e.d1 = v[1]; e.d2 = v[2];
-      e.nf = 1; e.nfp = k >= 1 ? 1 : 0; e.nfpp = k >= 2 ? 1 : 0;
+      e.nf = 1; e.nfp = 1; e.nfpp = len == 3 ? 1 : 0;
       return e;
     };
   } else {

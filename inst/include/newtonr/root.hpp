@@ -240,9 +240,15 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
   auto point = [&](double x, int iter, double step) {
     BPoint p;
     p.x = x;
-    p.f = eval(x, 0).f;
+    const ScalarEval e = eval(x, 0);
+    p.f = e.f;
+    if (deriv && std::isfinite(e.d1)) {  // an evaluator that always gives f'
+      p.d1 = e.d1;
+      p.d2 = e.d2;
+      p.has_d = true;
+    }
     p.row = static_cast<int>(res.trace.size());
-    res.trace.push_back({iter, x, p.f, kNaN, step});
+    res.trace.push_back({iter, x, p.f, p.d1, step});
     return p;
   };
   auto finish = [&](const BPoint& p, bool ok, const std::string& msg, double prec) {
