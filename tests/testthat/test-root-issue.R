@@ -105,3 +105,19 @@ test_that("a wrong fprime is named when the run fails", {
                                   maxiter = 50), "did not converge")
   expect_no_match(r$message, "disagrees")
 })
+
+test_that("a pole or a huge interval is never a root", {
+  expect_warning(r <- newton_root(function(x) 1 / (x - 0.3), interval = c(0, 1)), "pole")
+  expect_false(r$converged)
+  # the bracket's width overflows double: no step to +-Inf, no claim
+  r <- suppressWarnings(newton_root(atan, interval = c(-1e308, 1.7e308)))
+  expect_true(is.finite(r$root))
+  expect_true(!r$converged || abs(r$root) <= 2 * sqrt(.Machine$double.eps))
+  # a jump is a sign change of f: located to tol, as uniroot does
+  r <- newton_root(function(x) sign(x - 0.3), interval = c(0, 1), tol = 1e-12)
+  expect_lte(abs(r$root - 0.3), 2e-12)
+  # NaN where the root is: an honest failure
+  expect_warning(r <- newton_root(function(x) if (abs(x - 0.6) < 0.2) NaN else x - 0.6,
+                                  interval = c(0, 1)), "not finite")
+  expect_false(r$converged)
+})

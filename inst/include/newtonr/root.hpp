@@ -268,6 +268,7 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
   if (detail::same_sign(a.f, b.f))
     throw std::invalid_argument("'f' has the same sign at both ends of 'interval' (" +
                                 detail::num(a.f) + ", " + detail::num(b.f) + ")");
+  const double fmax_ends = std::max(std::fabs(a.f), std::fabs(b.f));
   BPoint c = a;
   if (std::isfinite(x0) && x0 > opt.lower && x0 < opt.upper) {
     // use f(x0) to shrink the bracket before the first step
@@ -290,10 +291,15 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
       c = a;
     }
     const double tol_act = 2 * kEps * std::fabs(b.x) + opt.tol;
-    const double m = (c.x - b.x) / 2;
+    const double m = c.x / 2 - b.x / 2;  // no overflow on huge intervals
     if (b.f == 0) return finish(b, true, "f(root) is exactly zero", std::fabs(c.x - b.x));
-    if (std::fabs(m) <= tol_act)
+    if (std::fabs(m) <= tol_act) {
+      if (std::fabs(b.f) > fmax_ends)
+        return finish(b, false, "f changes sign over [" + detail::num(std::min(b.x, c.x)) + ", " +
+                      detail::num(std::max(b.x, c.x)) + "], but |f| there exceeds its values at the "
+                      "ends of 'interval': a pole or a jump of f, not a root", std::fabs(c.x - b.x));
       return finish(b, true, "f changes sign over a bracket of width <= 2 tol", std::fabs(c.x - b.x));
+    }
     if (opt.criterion != RootCriterion::Step && std::fabs(b.f) <= opt.tol)
       return finish(b, true, "|f(root)| <= tol", std::fabs(c.x - b.x));
     // safeguard: bisect when the bracket has not halved for a while
@@ -339,8 +345,12 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
     // a step below tol (including a proposal that rounds to b itself) is
     // lengthened to tol towards c: it confirms the sign change
     if (std::fabs(step) < tol_act) step = m > 0 ? tol_act : -tol_act;
-    BPoint n = point(b.x + step, k, step);
-    if (!std::isfinite(n.f) && step != m) n = point(b.x + m, k, m);
+    double xn = b.x + step;
+    if (!(std::fabs(xn - b.x) > 0 && std::fabs(xn - b.x) < std::fabs(c.x - b.x) &&
+          (xn - b.x) * (c.x - b.x) > 0))
+      xn = b.x + m;  // never outside the bracket, never a zero-length step
+    BPoint n = point(xn, k, xn - b.x);
+    if (!std::isfinite(n.f) && xn != b.x + m) n = point(b.x + m, k, m);
     if (!std::isfinite(n.f))
       return finish(b, false, "'f' is not finite at x = " + detail::num(n.x) +
                     " inside 'interval': the bracket cannot be narrowed", std::fabs(c.x - b.x));
