@@ -18,7 +18,9 @@
 #' shrinks the bracket. The run converges only when f changes sign over a
 #' bracket of width at most `2 * tol` (plus rounding, \eqn{4 \epsilon |x|})
 #' or f is exactly 0 (with `criterion = "f"`, also when \eqn{|f| \le}
-#' `tol`). Why Newton is not tried first: an interpolation step costs one
+#' `tol`); a sign change where \eqn{|f|} exceeds its values at both ends
+#' of `interval` is reported as a pole or jump, not a root. Why Newton is
+#' not tried first: an interpolation step costs one
 #' call of f and converges with order 1.84, a Newton step two calls (f and
 #' f') for order 2; on the Alefeld-Potra-Shi collection Newton-first costs
 #' 13% more calls (see `vignette("roots")`). After one refused Newton step a
