@@ -23,7 +23,7 @@
 #' not tried first: an interpolation step costs one
 #' call of f and converges with order 1.84, a Newton step two calls (f and
 #' f') for order 2; on the Alefeld-Potra-Shi collection Newton-first costs
-#' 13% more calls (see `vignette("roots")`). After one refused Newton step a
+#' 9% more calls (see `vignette("roots")`). After one refused Newton step a
 #' run stops computing f'. Where the best point lies on a flat part of f
 #' (the same value at two points), Newton's step is taken once from the
 #' other end of the bracket. Without `fprime` no

@@ -10,8 +10,9 @@
 // available: the best point b and a contrapoint c with f(b) f(c) < 0
 // always enclose a root; the inverse quadratic or secant step through the
 // last three points is tried first, accepted only if it moves towards c,
-// stays inside 3/4 of [b, c] and is less than half the step before; where
-// it is refused, Newton's step under the same rules (see RootOptions for
+// stays inside 3/4 of [b, c] and is less than half the step before the
+// last; where it is refused, Newton's step under the same rules (less
+// than half the last step) (see RootOptions for
 // why in this order, and bracket_derivative_step for flat parts), and
 // bisection is the last resort; a bracket that has not halved in
 // `halving_patience` steps is bisected. Steps shorter than tol are lengthened to tol, so the last
@@ -78,7 +79,7 @@ struct RootOptions {
   // interpolation (true) or only where the interpolation is refused
   // (false, the default: an interpolation step costs one call of f and
   // converges with order 1.84, a Newton step two calls for order 2; on
-  // the APS collection Newton-first costs 13% more calls), and stop
+  // the APS collection Newton-first costs 9% more calls), and stop
   // computing f' after this many refused derivative steps in a row.
   bool newton_first = false;
   int derivative_patience = 1;
@@ -116,7 +117,7 @@ inline void count_eval(RootResult& res, const ScalarEval& e, int order) {
 // Brent's interpolation step from b (zeroin): inverse quadratic through
 // (a, b, c), or the secant through a and b when a == c. NaN when refused:
 // the step must go towards c, stay within 3/4 of [b, c] and be less than
-// half of `prev`, the step before.
+// half of `prev` (Brent's e, the step before the last).
 inline double brent_interp(double a, double fa, double b, double fb, double c, double fc,
                            double prev, double tol_act) {
   const double cb = c - b, r_ba = fb / fa;
@@ -165,32 +166,76 @@ inline double accepted_derivative_step(const BPoint& b, const BPoint& c, double 
   return kNaN;
 }
 
+// f at p equals f at another of the points a, b, c (p is on a flat part).
+inline bool is_flat(const BPoint& p, const BPoint& a, const BPoint& b, const BPoint& c) {
+  return (p.x != a.x && p.f == a.f) || (p.x != b.x && p.f == b.f) || (p.x != c.x && p.f == c.f);
+}
+
+// Bookkeeping of the bracketed method: the bracket-halving safeguard,
+// Brent's last two steps, and the derivative steps' state.
+struct BracketState {
+  double width_ref, d_last, e_last;
+  int stalled = 0, rejected_in_row = 0;
+  bool from_c_used = false;
+  // true when the bracket has not halved in `patience` steps: bisect
+  bool bisection_due(double width, int patience) {
+    if (width <= width_ref / 2 || stalled + 1 > patience) {
+      const bool due = width > width_ref / 2;
+      width_ref = width;
+      stalled = 0;
+      return due;
+    }
+    ++stalled;
+    return false;
+  }
+  void record(double step, double m) {
+    e_last = step == m ? step : d_last;
+    d_last = step;
+  }
+};
+
 // The derivative step of the bracketed method, as a step from b (NaN if
-// none): Newton's (Halley's) from b under accepted_derivative_step's rules;
-// where b lies on a flat part (f has the same value at another point) and
-// f' would be 0, once per run Newton's step from the other end c, accepted
-// if it lands inside 3/4 of the bracket. `ensure_d(p)` computes f' at p if
-// unknown; `tried` says whether a derivative step was computed.
-template <class EnsureD>
+// none): Newton's (Halley's) from b, while fewer than `patience` were
+// refused in a row, under accepted_derivative_step's rules; where b lies
+// on a flat part (f has the same value at another point, or f'(b) = 0),
+// once per run Newton's step from the other end c, accepted if it lands
+// inside 3/4 of the bracket. `eval(x, order)` evaluates (and counts).
+template <class Eval>
 double bracket_derivative_step(const BPoint& a, BPoint& b, BPoint& c, double prev, double tol_act,
-                               bool halley, bool& from_c_used, bool& tried, EnsureD&& ensure_d) {
-  auto flat = [&](const BPoint& p) {
-    return (p.x != a.x && p.f == a.f) || (p.x != b.x && p.f == b.f) || (p.x != c.x && p.f == c.f);
+                               bool halley, int patience, BracketState& st, RootResult& res,
+                               Eval&& eval) {
+  auto flat = [&](const BPoint& p) { return is_flat(p, a, b, c); };
+  auto ensure_d = [&](BPoint& p) {
+    if (p.has_d) return;
+    ScalarEval e = eval(p.x, halley ? -2 : -1);
+    p.d1 = e.d1;
+    p.d2 = e.d2;
+    p.has_d = true;
+    if (p.row >= 0) res.trace[p.row].fprime = p.d1;
   };
-  tried = true;
-  if (b.has_d || !flat(b)) {
+  double s = kNaN;
+  bool tried = false;
+  if (st.rejected_in_row < patience && (b.has_d || !flat(b))) {
     ensure_d(b);
-    return accepted_derivative_step(b, c, prev, tol_act, halley);
+    tried = true;
+    if (b.d1 != 0) s = accepted_derivative_step(b, c, prev, tol_act, halley);
   }
-  if (!from_c_used && (c.has_d || !flat(c))) {
-    from_c_used = true;
-    ensure_d(c);
-    const double sc = derivative_step(c, halley), bc = b.x - c.x;
-    if (sc * bc > 0 && std::fabs(sc) < 0.75 * std::fabs(bc)) return c.x + sc - b.x;
-    return kNaN;
+  const bool b_flat = flat(b) || (b.has_d && b.d1 == 0);
+  if (!tried || !std::isfinite(s)) {
+    if (b_flat && !st.from_c_used && (c.has_d || !flat(c))) {
+      st.from_c_used = true;
+      ensure_d(c);
+      tried = true;
+      const double sc = derivative_step(c, halley), bc = b.x - c.x;
+      if (sc * bc > 0 && std::fabs(sc) < 0.75 * std::fabs(bc)) s = c.x + sc - b.x;
+    }
   }
-  tried = false;
-  return kNaN;
+  if (tried) {
+    ++res.newton_tried;
+    st.rejected_in_row = std::isfinite(s) ? 0 : st.rejected_in_row + 1;
+    if (!std::isfinite(s)) ++res.newton_rejected;
+  }
+  return s;
 }
 }  // namespace detail
 
@@ -279,12 +324,14 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
     if (detail::same_sign(p.f, a.f)) c = b; else { c = a; a = b; }
     b = p;
   }
-  double width_ref = std::fabs(c.x - b.x);
-  int stalled = 0, rejected_in_row = 0;
-  bool from_c_used = false;
+  detail::BracketState st;
+  st.width_ref = std::fabs(c.x - b.x);
+  st.d_last = st.e_last = c.x / 2 - b.x / 2;
   for (int k = 1; k <= opt.maxiter; ++k) {
     intr.tick();
-    const double prev = b.x - a.x;
+    // the last step (Newton's steps must halve it) and Brent's e, the step
+    // before the last (interpolation steps must halve it)
+    const double prev = b.x - a.x, prev_i = st.e_last;
     if (std::fabs(c.f) < std::fabs(b.f)) {  // b is the best point
       a = b;
       b = c;
@@ -303,48 +350,31 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
     if (opt.criterion != RootCriterion::Step && std::fabs(b.f) <= opt.tol)
       return finish(b, true, "|f(root)| <= tol", std::fabs(c.x - b.x));
     // safeguard: bisect when the bracket has not halved for a while
-    bool bisect = false;
-    if (std::fabs(c.x - b.x) <= width_ref / 2) {
-      width_ref = std::fabs(c.x - b.x);
-      stalled = 0;
-    } else if (++stalled > opt.halving_patience) {
-      bisect = true;
-      width_ref = std::fabs(c.x - b.x);
-      stalled = 0;
-    }
+    const bool bisect = st.bisection_due(std::fabs(c.x - b.x), opt.halving_patience);
     double step = m;
     if (!bisect) {
       double s = kNaN;
       auto interp = [&]() {
-        if (std::fabs(prev) >= tol_act && std::fabs(a.f) > std::fabs(b.f))
-          s = detail::brent_interp(a.x, a.f, b.x, b.f, c.x, c.f, prev, tol_act);
+        if (std::fabs(prev_i) >= tol_act && std::fabs(a.f) > std::fabs(b.f))
+          s = detail::brent_interp(a.x, a.f, b.x, b.f, c.x, c.f, prev_i, tol_act);
       };
-      if (deriv && !opt.newton_first) interp();
-      // f' is not worth a call where f is locally constant (f(b) equals
-      // f at a or c): Newton has no slope to follow there
-      if (deriv && !std::isfinite(s) && rejected_in_row < opt.derivative_patience) {
-        auto ensure_d = [&](BPoint& p) {
-          if (p.has_d) return;
-          ScalarEval e = eval(p.x, halley ? -2 : -1);
-          p.d1 = e.d1;
-          p.d2 = e.d2;
-          p.has_d = true;
-          if (p.row >= 0) res.trace[p.row].fprime = p.d1;
-        };
-        bool tried = false;
-        s = detail::bracket_derivative_step(a, b, c, prev, tol_act, halley, from_c_used, tried, ensure_d);
-        if (tried) {
-          ++res.newton_tried;
-          rejected_in_row = std::isfinite(s) ? 0 : rejected_in_row + 1;
-          if (!std::isfinite(s)) ++res.newton_rejected;
-        }
-      }
-      if (!std::isfinite(s) && (!deriv || opt.newton_first)) interp();
+      auto derivative = [&]() {
+        if (deriv)
+          s = detail::bracket_derivative_step(a, b, c, prev, tol_act, halley, opt.derivative_patience,
+                                              st, res, eval);
+      };
+      // the derivative first where Newton is asked to go first, or where b
+      // is on a flat part (interpolation through equal values is no guide)
+      const bool first = opt.newton_first || (!st.from_c_used && detail::is_flat(b, a, b, c));
+      if (first) derivative();
+      if (!std::isfinite(s)) interp();
+      if (!first && !std::isfinite(s)) derivative();
       if (std::isfinite(s)) step = s;
     }
     // a step below tol (including a proposal that rounds to b itself) is
     // lengthened to tol towards c: it confirms the sign change
     if (std::fabs(step) < tol_act) step = m > 0 ? tol_act : -tol_act;
+    st.record(step, m);
     double xn = b.x + step;
     if (!(std::fabs(xn - b.x) > 0 && std::fabs(xn - b.x) < std::fabs(c.x - b.x) &&
           (xn - b.x) * (c.x - b.x) > 0))
