@@ -339,7 +339,7 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
     }
     const double tol_act = 2 * kEps * std::fabs(b.x) + opt.tol;
     const double m = c.x / 2 - b.x / 2;  // no overflow on huge intervals
-    if (b.f == 0) return finish(b, true, "f(root) is exactly zero", std::fabs(c.x - b.x));
+    if (b.f == 0) return finish(b, true, "f(root) is exactly zero", 0.0);
     if (std::fabs(m) <= tol_act) {
       if (std::fabs(b.f) > fmax_ends)
         return finish(b, false, "f changes sign over [" + detail::num(std::min(b.x, c.x)) + ", " +
@@ -477,7 +477,7 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
       const double h = std::max(4 * kEps * std::fabs(x), 1e-300);
       const double xp = step > 0 ? x - h : x + h;
       const double fp = eval(xp, 0).f;
-      if (fp == 0) return finish(xp, fp, true, "f(root) is exactly zero", h);
+      if (fp == 0) return finish(xp, fp, true, "f(root) is exactly zero", 0.0);
       if (std::isfinite(fp) && !detail::same_sign(fp, e.f))
         return finish(x, e.f, true, "the update rounds to x itself and f changes sign within " +
                       detail::num(h) + " of it", h);
@@ -508,7 +508,7 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
     e = enew;
     res.iter = k;
     res.trace.push_back({k, x, e.f, e.d1, xnew - xold});
-    if (e.f == 0) return finish(x, e.f, true, "f(root) is exactly zero", moved);
+    if (e.f == 0) return finish(x, e.f, true, "f(root) is exactly zero", 0.0);
     switch (opt.criterion) {
       case RootCriterion::Step:
         if (moved <= opt.tol && !detail::same_sign(fold, e.f)) {
@@ -521,7 +521,7 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
             if (!(std::fabs(xr - xb[best]) > 1.4901161193847656e-08 * std::fabs(xb[best]))) break;
             const double fr = eval(xr, 0).f;
             if (!std::isfinite(fr)) break;
-            if (fr == 0) return finish(xr, fr, true, "f(root) is exactly zero", moved);
+            if (fr == 0) return finish(xr, fr, true, "f(root) is exactly zero", 0.0);
             xb[detail::same_sign(fr, fb[0]) ? 0 : 1] = xr;
             fb[detail::same_sign(fr, fb[0]) ? 0 : 1] = fr;
           }
