@@ -61,8 +61,8 @@ newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian)
     .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian)
 }
 
-newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative) {
-    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative)
+newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience = 0L) {
+    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience)
 }
 
 newton_solve_cpp <- function(fn, jac, x0, ftol, xtol, maxit) {

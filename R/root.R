@@ -4,47 +4,97 @@
 #' Find a root of a function of one variable by Newton's method
 #'
 #' Solves \eqn{f(x) = 0} by Newton's method (\eqn{x \leftarrow x - f/f'}),
-#' Halley's method or the secant method. With `interval`, a safeguarded
-#' Newton is used: a step that leaves the current bracket, or does not halve
-#' the step before last, becomes a bisection step, so the method converges
-#' wherever `f` changes sign over `interval`, with Newton's quadratic rate
-#' near the root.
+#' Halley's method or the secant method, or, with `interval`, by a
+#' bracketing method that never loses the root.
+#'
+#' **With `interval`** the method is Brent's (the algorithm of
+#' [stats::uniroot()]) with Newton's (Halley's) step where an exact
+#' derivative is given: the best point and a point where f has the other
+#' sign always enclose a root; an inverse quadratic (or secant) step is
+#' tried first, Newton's step where that is refused (and f is not locally
+#' constant), bisection last. A step is accepted only if it stays inside
+#' the bracket and at least halves the step before; a bracket that has not
+#' halved in 4 steps is bisected. `x0`, if given, is evaluated first and
+#' shrinks the bracket. The run converges only when f changes sign over a
+#' bracket of width at most `2 * tol` (plus rounding, \eqn{4 \epsilon |x|})
+#' or f is exactly 0 (with `criterion = "f"`, also when \eqn{|f| \le}
+#' `tol`); a sign change where \eqn{|f|} exceeds its values at both ends
+#' of `interval` is reported as a pole or jump, not a root. Why Newton is
+#' not tried first: an interpolation step costs one
+#' call of f and converges with order 1.84, a Newton step two calls (f and
+#' f') for order 2; on the Alefeld-Potra-Shi collection Newton-first costs
+#' 9% more calls (see `vignette("roots")`). After one refused Newton step a
+#' run stops computing f'. Where the best point lies on a flat part of f
+#' (the same value at two points), Newton's step is taken once from the
+#' other end of the bracket. Without `fprime` no
+#' finite differences are spent: divided differences of the points already
+#' evaluated take the derivative's place.
+#'
+#' **Without `interval`** (criterion `"step"`) an update of at most `tol`
+#' ends the run only when f changes sign between the two iterates, or f is
+#' exactly 0, or the update rounds to x itself and f changes sign a few
+#' units in the last place away: a converged root is certified to lie
+#' within `tol` (absolute) of the returned one. Where the returned root is
+#' tiny (its size below that distance), up to 3 regula falsi steps inside
+#' the certified interval refine it. Runs that do not converge say why:
+#' a zero derivative, non-finite values, |f| growing for 20 updates, or
+#' updates below `tol` with no sign change (a root of even multiplicity
+#' cannot be certified this way; give an `interval` around it or use
+#' `criterion = "f"`).
+#'
+#' When `fprime` is given and the run fails, `fprime` is compared with a finite difference
+#' at the last point and the start, and the message says so if they
+#' disagree.
 #'
 #' @param f The function: an R function whose first argument is `x`, or a
-#'   one-sided formula in one variable such as `~ x^2 - 4*x - 7`. For a
-#'   formula, \eqn{f'} and \eqn{f''} are exact, from [stats::deriv()].
+#'   one-sided formula such as `~ x^2 - a`. For a formula, \eqn{f'} and
+#'   \eqn{f''} are exact, from [stats::deriv()], and values given in `...`
+#'   are constants of the formula (other names are looked up in the
+#'   formula's environment). The variable solved for is `x` if the formula
+#'   uses it and `...` does not give it, else the formula's only variable
+#'   not given in `...`, else the only one that is not a number in the
+#'   formula's environment; anything else is an error.
 #' @param x0 Starting value(s). A vector of length k solves k independent
 #'   problems in one call. May be omitted when `interval` is given (the
-#'   midpoint is used).
+#'   bracketed method then starts from the end points).
 #' @param fprime,fprime2 Optional first and second derivatives of `f` (R
 #'   functions). Without them (and for a function `f`), central differences
-#'   are used, and the result says `derivative = "numerical"`.
-#' @param ... Further arguments passed to `f`, `fprime` and `fprime2`.
+#'   are used without `interval` (2 more calls of f per iterate), and the
+#'   result says `derivative = "numerical"`.
+#' @param ... Further arguments passed to `f`, `fprime` and `fprime2`, or
+#'   constants of a formula `f`.
 #' @param interval Optional bracket `c(lower, upper)` over which `f` changes
-#'   sign; turns on the safeguard.
+#'   sign; selects the bracketing method.
 #' @param method `"newton"` (default), `"halley"` (uses \eqn{f''}) or
 #'   `"secant"` (uses no derivative).
-#' @param tol Convergence tolerance (default `sqrt(.Machine$double.eps)`);
-#'   its meaning depends on `criterion`.
-#' @param maxiter Maximum number of iterations (updates).
+#' @param tol Convergence tolerance on x, absolute (default
+#'   `sqrt(.Machine$double.eps)`); with `criterion = "f"` or `"documents"`,
+#'   on \eqn{|f|}.
+#' @param maxiter Maximum number of iterations (new points), 1000 by
+#'   default as in [stats::uniroot()].
 #' @param trace Logical; if `TRUE`, print the iterates as they are found.
-#' @param criterion When to stop. `"step"` (default): when the last update
-#'   moved x by at most `tol` (or f is exactly zero). `"f"`: when
-#'   \eqn{|f(x_k)| \le} `tol`. `"documents"`: the source documents' loop
-#'   `while |f| > tol: x <- x - f/f'`, which tests the value of f from
-#'   *before* the last update and so makes one update more than `"f"`;
-#'   use it to reproduce their printed iterates and counts.
+#' @param criterion When to stop. `"step"` (default): see Details.
+#'   `"f"`: when \eqn{|f(x_k)| \le} `tol`. `"documents"`: the source
+#'   documents' loop `while |f| > tol: x <- x - f/f'`, which tests the value
+#'   of f from *before* the last update and so makes one update more than
+#'   `"f"`; use it to reproduce their printed iterates and counts.
 #'
 #' @return An object of class `"newton_root"`, a list with uniroot's fields
-#'   `root`, `f.root`, `iter` (number of updates), `init.it` (always `NA`:
-#'   the interval is never extended) and `estim.prec` (the size of the last
-#'   step, or the bracket width), plus `converged`, `message`, `method`,
-#'   `criterion`, `derivative` (`"analytic"`, `"symbolic"`, `"numerical"`
-#'   or `"none"`), `evals` (calls of f) and `trace`, a data frame with one
-#'   row per iterate (`problem`, `iter`, `x`, `f`, `fprime`, `step`; row 0 is
-#'   the start). For k starting values, the fields are vectors of length k.
-#'   A run that does not converge is flagged in `converged` and `message`,
-#'   with a warning.
+#'   `root`, `f.root`, `iter` (number of updates, or of new points in a
+#'   bracket), `init.it` (always `NA`: the interval is never extended) and
+#'   `estim.prec` (the width of the final bracket, or of the interval
+#'   certified to hold a root; `NA` when not converged), plus `converged`,
+#'   `message`, `method`, `criterion`, `derivative` (`"analytic"`,
+#'   `"symbolic"`, `"numerical"` or `"none"`), `evals` (calls of f,
+#'   including those spent on finite differences), `evals_fprime` and
+#'   `evals_fprime2` (calls of `fprime` and `fprime2`; a formula computes
+#'   f' (and, for Halley, f'') at every call, so each call counts once in
+#'   `evals` and once in `evals_fprime`) and `trace`, a data frame with one
+#'   row per evaluated point (`problem`, `iter`, `x`, `f`, `fprime`,
+#'   `step`; rows with `iter` 0 are the start, or the end points and `x0`
+#'   of a bracket). For k starting values, the fields are vectors of length
+#'   k. A run that does not converge is flagged in `converged` and
+#'   `message`, with a warning.
 #' @seealso [stats::uniroot()], [newton_solve()] for systems.
 #' @examples
 #' newton_root(~ x^2 - 4*x - 7, x0 = 5)$root          # 2 + sqrt(11)
@@ -54,11 +104,15 @@
 #'                  tol = 1e-6, criterion = "documents")
 #' shortest_decimal(r$trace$x[-1])
 #' newton_root(function(x) cos(x) - x, interval = c(0, 1))
+#' newton_root(~ x^2 - a, 1, a = 2)$root             # sqrt(2)
+#' # the Alefeld-Potra-Shi collection: problems with published roots
+#' p <- test_problem("aps.12.03", set = "roots")
+#' newton_root(p$fn, fprime = p$fprime, interval = p$interval, tol = 1e-12)$root
 #' newton_root(~ x^3 - 2, x0 = 1, method = "halley")
 #' @export
 newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
                         method = c("newton", "halley", "secant"), fprime2 = NULL,
-                        tol = .Machine$double.eps^0.5, maxiter = 100, trace = FALSE,
+                        tol = .Machine$double.eps^0.5, maxiter = 1000, trace = FALSE,
                         criterion = c("step", "f", "documents")) {
   method <- match_arg1(method, c("newton", "halley", "secant"), "method")
   criterion <- match_arg1(criterion, c("step", "f", "documents"), "criterion")
@@ -84,19 +138,24 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
   }
   if (missing(x0)) {
     if (!bracketed) stop_arg("x0", "is missing; give a starting value or an 'interval'")
-    x0 <- (lower + upper) / 2
-  }
-  if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
+    x0 <- NA_real_  # the bracketed method starts from the end points
+  } else if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
     check_numeric(x0, "x0")
     x0 <- as.double(x0)
   }
-  if (bracketed && any(x0 < lower | x0 > upper)) stop_arg("x0", "must lie inside 'interval'")
+  if (bracketed && any(!is.na(x0) & (x0 < lower | x0 > upper))) {
+    stop_arg("x0", "must lie inside 'interval'")
+  }
 
   joint <- FALSE
   fp <- NULL
   fpp <- NULL
+  has_fprime <- FALSE
   if (inherits(f, "formula")) {
-    raw <- formula_derivatives(f, arg = "f", hessian = method == "halley")$raw
+    dots <- list(...)
+    var <- root_formula_variable(f, dots)
+    raw <- formula_derivatives(f, vars = var, arg = "f", hessian = method == "halley",
+                               constants = dots)$raw
     fcall <- function(x) {
       v <- raw(x)
       c(v, attr(v, "gradient"), attr(v, "hessian"))
@@ -116,11 +175,16 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
       fp <- fprime
       fpp <- fprime2
     }
+    has_fprime <- !is.null(fprime) && method != "secant"
+    if (method == "secant") fp <- fpp <- NULL
     derivative <- if (method == "secant") "none" else if (is.null(fprime)) "numerical" else "analytic"
   }
   # the glue returns the finished "newton_root" object
   out <- newton_root_cpp(fcall, fp, fpp, joint, x0, method, criterion, tol,
                          as.integer(maxiter), bracketed, lower, upper, derivative)
+  if (has_fprime) out <- root_check_fprime(out, fcall, fp)
+  out$newton_steps <- NULL
+  out$newton_rejected <- NULL
   if (trace) print(out$trace)
   if (!all(out$converged)) {
     bad <- which(!out$converged)
@@ -142,4 +206,47 @@ print.newton_root <- function(x, digits = max(3L, getOption("digits") - 3L), ...
   msgs <- unique(x$message)
   cat(paste0("Message: ", msgs, collapse = "\n"), "\n", sep = "")
   invisible(x)
+}
+
+# The variable a formula is solved for: `x` if the formula uses it (and it
+# is not given in ...), else its single free variable not given in ...,
+# else the single one that is not a number in the formula's environment.
+root_formula_variable <- function(f, dots) {
+  if (!inherits(f, "formula") || length(f) != 2L) {
+    stop_arg("f", "must be a function or a one-sided formula such as ~ x^2 - 2")
+  }
+  free <- setdiff(all.vars(f[[2L]]), names(dots))
+  env <- environment(f)
+  if (is.null(env)) env <- globalenv()
+  undefined <- free[!vapply(free, exists, NA, envir = env, mode = "numeric")]
+  var <- if ("x" %in% free) "x" else if (length(free) == 1L) free else
+    if (length(undefined) == 1L) undefined else NA_character_
+  if (is.na(var) || length(setdiff(undefined, var))) {
+    stop_arg("f", paste("must be a formula in exactly one variable (x, or the one variable",
+                        "not given in ...); found %s"),
+             if (length(free)) paste(free, collapse = ", ") else "none")
+  }
+  var
+}
+
+# When a run with a user's fprime fails, compare fprime with a finite
+# difference at the last point and the start, and say so in the message.
+root_check_fprime <- function(out, fcall, fp) {
+  k <- length(out$root)
+  for (i in seq_len(k)) {
+    if (out$converged[i]) next
+    tr <- out$trace[out$trace$problem == i, , drop = FALSE]
+    pts <- unique(c(out$root[i], tr$x[1L]))
+    err <- max(vapply(pts[is.finite(pts)], function(x) tryCatch({
+      u <- fp(x)
+      n <- num_gradient(fcall, x)
+      if (is.numeric(u) && length(u) == 1L && is.finite(n)) worst_mismatch(u, n)$error else NA_real_
+    }, error = function(e) NA_real_), 0), -Inf, na.rm = TRUE)
+    if (is.finite(err) && err > 1e-3) {
+      out$message[i] <- sprintf(paste0("%s; 'fprime' disagrees with finite differences (max ",
+                                       "relative error %.2g): check it with check_derivatives()"),
+                                out$message[i], err)
+    }
+  }
+  out
 }

@@ -1,11 +1,86 @@
-# bench/root.R -- time per solve of newton_root() against uniroot() on the
-# same functions and tolerance, measured in one run, printed as ratios
-# (newton_root time / uniroot time; below 1 means newtonr is faster).
+# bench/root.R -- newton_root() against uniroot(), measured in one run:
+# (1) calls of f (and fprime) and solved counts on the Alefeld-Potra-Shi
+#     collection (ACM TOMS 748, the 154 instances of test_problems("roots"))
+#     at tol = 1e-12, with SciPy's published toms748 total for reference;
+# (2) time per solve on four small problems, as ratios.
 #
 # Run from the package folder after installing newtonr:  Rscript bench/root.R
 suppressPackageStartupMessages(library(newtonr))
+options(width = 130)
+
+# ---- (1) the APS collection ------------------------------------------------
+aps_tol <- 1e-12
+probs <- lapply(test_problems("roots"), test_problem, set = "roots")
+# solved: converged and within 2 tol (relative above 1) of the published
+# root, or f exactly 0 there (aps.13.00, where f underflows to 0 near 0);
+# false success: converged and not solved
+is_solved <- function(p, root) {
+  abs(root - p$root) <= 2 * aps_tol * max(1, abs(p$root)) || p$fn(root) == 0
+}
+uni <- vapply(probs, function(p) {
+  calls <- 0
+  g <- function(x) { calls <<- calls + 1; p$fn(x) }
+  u <- tryCatch(uniroot(g, p$interval, tol = aps_tol, maxiter = 1000), error = function(e) NULL)
+  ok <- !is.null(u) && is_solved(p, u$root)
+  c(converged = !is.null(u), solved = ok, f = calls, fprime = 0)
+}, numeric(4))
+ours <- function(tol = aps_tol, use_fprime = FALSE, method = "newton") {
+  vapply(probs, function(p) {
+    r <- suppressWarnings(newton_root(p$fn, interval = p$interval, tol = tol, method = method,
+                                      fprime = if (use_fprime) p$fprime))
+    c(converged = r$converged, solved = r$converged && is_solved(p, r$root),
+      f = r$evals, fprime = r$evals_fprime)
+  }, numeric(4))
+}
+# Newton's step tried before the interpolation (an internal switch of the
+# glue, for this comparison only)
+newton_first <- vapply(probs, function(p) {
+  r <- newtonr:::newton_root_cpp(p$fn, p$fprime, NULL, FALSE, NA_real_, "newton", "step", aps_tol,
+                                 1000L, TRUE, p$interval[1], p$interval[2], "analytic", -4L)
+  c(converged = r$converged, solved = r$converged && is_solved(p, r$root),
+    f = r$evals, fprime = r$evals_fprime)
+}, numeric(4))
+runs <- list(
+  "uniroot" = uni,
+  "newton_root, fprime" = ours(use_fprime = TRUE),
+  "newton_root, numerical f'" = ours(),
+  "newton_root, secant" = ours(method = "secant"),
+  "newton_root, fprime, tol/2" = ours(aps_tol / 2, use_fprime = TRUE),
+  "newton_root, secant, tol/2" = ours(aps_tol / 2, method = "secant"),
+  "newton_root, fprime, Newton first" = newton_first
+)
+tab <- do.call(rbind, lapply(names(runs), function(nm) {
+  m <- runs[[nm]]
+  data.frame(solver = nm, solved = sum(m["solved", ]),
+             false_success = sum(m["converged", ] & !m["solved", ]),
+             calls_f = sum(m["f", ]), calls_fprime = sum(m["fprime", ]),
+             total = sum(m["f", ] + m["fprime", ]))
+}))
+tab$ratio_uniroot <- round(tab$total / tab$total[1], 3)
+tab$ratio_toms748 <- round(tab$total / 2613, 3)
+cat(sprintf("APS collection (%d instances), tol = %g: calls of f and fprime; ratios are total calls\n",
+            length(probs), aps_tol))
+cat("over uniroot's calls of f in this run, and over SciPy's published toms748 total (2613).\n")
+cat("uniroot's tol is the final bracket width, newton_root's half of it: the tol/2 rows compare\n")
+cat("equal final widths.\n\n")
+print(tab, row.names = FALSE)
+unsolved <- lapply(runs, function(m) names(probs)[m["solved", ] == 0])
+for (nm in names(unsolved)) {
+  if (length(unsolved[[nm]])) cat(sprintf("unsolved by %s: %s\n", nm, paste(unsolved[[nm]], collapse = ", ")))
+}
+fam <- vapply(probs, function(p) sprintf("%02d", p$family), "")
+per_family <- rbind(
+  instances = table(fam),
+  uniroot = tapply(uni["f", ], fam, sum),
+  fprime = tapply(colSums(runs[[2]][c("f", "fprime"), ]), fam, sum),
+  secant = tapply(runs[[4]]["f", ], fam, sum))
+cat("\nCalls by family (f + fprime):\n")
+print(per_family)
+
+# ---- (2) time per solve ----------------------------------------------------
+cat("\n")
 tol <- 1e-10
-reps <- 2000L
+reps <- 1000L
 
 problems <- list(
   cubic = list(f = function(x) x^3 - 72*x - 220, fp = function(x) 3*x^2 - 72,

@@ -113,6 +113,50 @@ void root_tests() {
   r = find_root(huge, 1e299, RootOptions(), intr);
   CHECK(r.converged);
   CHECK_NEAR(r.root / 1e300, 1.0, 1e-12);
+  // bracketed (issue 12): sqrt(x) - sqrt(2) on [1, 100] from the midpoint
+  // used to stop at 50.5; now a sign change over <= 2 tol, every step nonzero
+  auto sqrt2 = root_fn([](double x) { return std::sqrt(x) - std::sqrt(2.0); },
+                       [](double x) { return 0.5 / std::sqrt(x); }, [](double) { return 0.0; });
+  RootOptions br;
+  br.bracketed = true;
+  br.lower = 1;
+  br.upper = 100;
+  br.tol = 1e-12;
+  r = find_root(sqrt2, 50.5, br, intr);
+  CHECK(r.converged);
+  CHECK_NEAR(r.root, 2.0, 2e-12);
+  CHECK(r.estim_prec <= 2e-12 + 1e-14);
+  for (size_t i = 3; i < r.trace.size(); ++i) CHECK(r.trace[i].step != 0);
+  // counts: 3 points before the loop (ends and x0), one call per iterate
+  CHECK(r.evals == r.iter + 3);
+  CHECK(r.evals_fprime <= r.newton_tried + 1);
+  // no x0 (NaN): Brent from the end points; atan on [-10, 20]
+  auto at = root_fn([](double x) { return std::atan(x); }, [](double x) { return 1 / (1 + x * x); },
+                    [](double) { return 0.0; });
+  br.lower = -10;
+  br.upper = 20;
+  r = find_root(at, kNaN, br, intr);
+  CHECK(r.converged);
+  CHECK(std::fabs(r.root) <= 2e-12);
+  // too few iterations: not converged, and the bracket is reported
+  br.maxiter = 3;
+  r = find_root(at, kNaN, br, intr);
+  CHECK(!r.converged);
+  CHECK(r.estim_prec > 2e-12);
+  // unbracketed: the absolute tolerance does not claim x * 1e300 - 1 = 0 at
+  // a huge |f| (a numerical derivative, as in the issue)
+  auto lin = numeric_scalar_derivs([](double x) { return x * 1e300 - 1; });
+  r = find_root(lin, 1.0, RootOptions(), intr);
+  CHECK(r.converged);
+  CHECK(std::fabs(r.froot) < 1e-6);
+  CHECK(r.evals >= 3 * (r.iter + 1));  // f and 2 difference calls per iterate
+  // x^2: a double root is never certified by a sign change
+  auto dbl = root_fn([](double x) { return x * x; }, [](double x) { return 2 * x; }, [](double) { return 2.0; });
+  RootOptions few;
+  few.maxiter = 100;
+  r = find_root(dbl, 1.0, few, intr);
+  CHECK(!r.converged);
+
   // an exception from the callback or the interrupt check propagates
   auto boom = [](double, int) -> ScalarEval { throw Stop(); };
   CHECK_THROWS(Stop, find_root(boom, 1.0, RootOptions(), intr));

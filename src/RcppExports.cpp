@@ -231,8 +231,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // newton_root_cpp
-Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper, std::string derivative);
-RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP, SEXP derivativeSEXP) {
+Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper, std::string derivative, int halving_patience);
+RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP, SEXP derivativeSEXP, SEXP halving_patienceSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -249,7 +249,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type lower(lowerSEXP);
     Rcpp::traits::input_parameter< double >::type upper(upperSEXP);
     Rcpp::traits::input_parameter< std::string >::type derivative(derivativeSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative));
+    Rcpp::traits::input_parameter< int >::type halving_patience(halving_patienceSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -286,7 +287,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
     {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 8},
-    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 13},
+    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 14},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 6},
     {NULL, NULL, 0}
 };

@@ -32,7 +32,9 @@ double call_scalar(const Rcpp::Function& f, double x, const char* name, int len 
 Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint,
                            Rcpp::NumericVector x0, std::string method, std::string criterion,
                            double tol, int maxiter, bool bracketed, double lower, double upper,
-                           std::string derivative) {
+                           std::string derivative, int halving_patience = 0) {
+  // halving_patience: internal tuning knob for the bracketed method (0 keeps
+  // the default; negative also tries Newton before interpolation)
   using namespace newtonr;
   RootOptions opt;
   opt.method = method == "halley" ? RootMethod::Halley : method == "secant" ? RootMethod::Secant : RootMethod::Newton;
@@ -46,13 +48,16 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
 
   RootFn fn;
   if (joint) {
-    // f returns c(f, f') or c(f, f', f'') (the latter for Halley)
+    // f returns c(f, f') or c(f, f', f'') (the latter for Halley) in one
+    // call: counted as one call of f and one of f' (and f'')
     const int len = method == "halley" ? 3 : 2;
-    fn = [&f, len](double x, int) {
+    fn = [&f, len](double x, int order) {
       double v[3] = {kNaN, kNaN, kNaN};
       call_scalar(f, x, "f", len, v);
       ScalarEval e;
+      (void)order;  // every call gives the derivatives: counted as calls of f', f'' too
       e.f = v[0]; e.d1 = v[1]; e.d2 = v[2];
+      e.nf = 1; e.nfp = 1; e.nfpp = len == 3 ? 1 : 0;
       return e;
     };
   } else {
@@ -66,22 +71,31 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
       Rcpp::Function fpp = has2 ? Rcpp::Function(fprime2) : f;
       fn = [=](double x, int order) {
         ScalarEval e;
-        if (order == 2 && !has2) {
-          e = numeric(x, 2);
-        } else {
-          e.f = fval(x);
+        e.nf = 0; e.nfp = 0; e.nfpp = 0;
+        const int k = order < 0 ? -order : order;
+        if (order >= 0) { e.f = fval(x); e.nf = 1; }
+        if (k >= 1) {
+          if (has1) { e.d1 = call_scalar(fp, x, "fprime"); e.nfp = 1; }
+          else { ScalarEval n = numeric(x, -1); e.d1 = n.d1; e.nf += n.nf; }
         }
-        if (order >= 1) e.d1 = has1 ? call_scalar(fp, x, "fprime") : numeric(x, 1).d1;
-        if (order >= 2 && has2) e.d2 = call_scalar(fpp, x, "fprime2");
+        if (k >= 2) {
+          if (has2) { e.d2 = call_scalar(fpp, x, "fprime2"); e.nfpp = 1; }
+          else { ScalarEval n = numeric(x, -2); e.d2 = n.d2; e.nf += n.nf; }
+        }
         return e;
       };
     }
   }
+  // with a bracket, finite-difference derivatives are not used: Brent's
+  // divided differences of the points already evaluated cost nothing
+  opt.bracket_derivative = joint || !Rf_isNull(fprime);
+  if (halving_patience != 0) opt.halving_patience = std::abs(halving_patience);
+  if (halving_patience < 0) opt.newton_first = true;  // tuning only (bench)
 
   Interrupter intr(newtonr_glue::r_interrupt_check(), 16);
   const R_xlen_t k = x0.size();
   Rcpp::NumericVector root(k), froot(k), prec(k);
-  Rcpp::IntegerVector iter(k), evals(k);
+  Rcpp::IntegerVector iter(k), evals(k), evals_fp(k), evals_fpp(k), n_tried(k), n_rejected(k);
   Rcpp::LogicalVector conv(k);
   Rcpp::CharacterVector msg(k);
   std::vector<int> t_prob, t_iter;
@@ -89,7 +103,8 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
   for (R_xlen_t i = 0; i < k; ++i) {
     RootResult r = find_root(fn, x0[i], opt, intr);
     root[i] = r.root; froot[i] = r.froot; prec[i] = r.estim_prec;
-    iter[i] = r.iter; evals[i] = r.evals; conv[i] = r.converged; msg[i] = r.message;
+    iter[i] = r.iter; evals[i] = r.evals; evals_fp[i] = r.evals_fprime;
+    evals_fpp[i] = r.evals_fprime2; n_tried[i] = r.newton_tried; n_rejected[i] = r.newton_rejected; conv[i] = r.converged; msg[i] = r.message;
     for (const auto& row : r.trace) {
       t_prob.push_back(static_cast<int>(i + 1));
       t_iter.push_back(row.iter);
@@ -111,7 +126,9 @@ Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joi
       Rcpp::Named("init.it") = init_it, Rcpp::Named("estim.prec") = prec,
       Rcpp::Named("converged") = conv, Rcpp::Named("message") = msg,
       Rcpp::Named("method") = method, Rcpp::Named("criterion") = criterion,
-      Rcpp::Named("derivative") = derivative, Rcpp::Named("evals") = evals,
+      Rcpp::Named("derivative") = derivative, Rcpp::Named("evals") = evals, Rcpp::Named("evals_fprime") = evals_fp,
+      Rcpp::Named("evals_fprime2") = evals_fpp, Rcpp::Named("newton_steps") = n_tried,
+      Rcpp::Named("newton_rejected") = n_rejected,
       Rcpp::Named("trace") = trace);
   out.attr("class") = "newton_root";
   return out;
