@@ -177,6 +177,18 @@ void solve_tests() {
   CHECK(r.x.allFinite());
   VecFn Short = [](const Vec&) { return vec({1}); };
   CHECK_THROWS(std::invalid_argument, newton_system(Short, MatFn(), vec({1, 1}), o, intr));
+  // a shorter (or longer) value at a finite-difference point only: an
+  // error, never a read past the end (was: heap-buffer-overflow)
+  VecFn ShortFd = [&F](const Vec& x) { return x(0) > 2.5 && x(0) < 2.5 + 1e-6 ? vec({1}) : F(x); };
+  CHECK_THROWS(std::invalid_argument, newton_system(ShortFd, MatFn(), vec({2.5, 3}), o, intr));
+  VecFn LongFd = [&F](const Vec& x) { return x(0) > 2.5 && x(0) < 2.5 + 1e-6 ? vec({1, 2, 3}) : F(x); };
+  CHECK_THROWS(std::invalid_argument, newton_system(LongFd, MatFn(), vec({2.5, 3}), o, intr));
+  // F(x0) handed in is not evaluated again, and counted once
+  int nF = 0;
+  VecFn Fc = [&F, &nF](const Vec& x) { ++nF; return F(x); };
+  const Vec fx0 = F(vec({1, 0.5}));
+  r = newton_system(Fc, J, vec({1, 0.5}), o, intr, &fx0);
+  CHECK(r.code == SolveCode::Converged && r.fevals == nF + 1 && r.jac.size() == 0);
   MatFn J3 = [](const Vec&) { return Mat(Mat::Identity(3, 3)); };
   CHECK_THROWS(std::invalid_argument, newton_system(F, J3, vec({1, 1}), o, intr));
   VecFn Boom = [](const Vec&) -> Vec { throw Stop(); };
