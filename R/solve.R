@@ -32,7 +32,7 @@
 #' newton_solve_control(ftol = 1e-12, maxit = 50)
 #' @export
 newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-10, cndtol = 1e-12,
-                                 delta = -2, maxit = 200L, scaling = TRUE, jacobian = FALSE,
+                                 delta = -2, maxit = 200L, scaling = FALSE, jacobian = FALSE,
                                  trace = FALSE, warn = TRUE) {
   big <- .Machine$double.xmax
   # finite tolerances: ftol = Inf would "converge" at any x0
