@@ -10,8 +10,9 @@
 #' @param xtol Stagnation: the run stops, unconverged, when no step that
 #'   changes some \eqn{x_i} by more than `xtol` relative to \eqn{|x_i|}
 #'   reduces \eqn{\|F\|} (default 1e-12).
-#' @param gtol Local minimum of \eqn{\|F\|}: the run stops, unconverged, when
-#'   \eqn{\|J'F\| \le} `gtol` \eqn{\|J\| \|F\|} (default 1e-10).
+#' @param gtol A stagnation at a point where \eqn{\|J'F\| \le} `gtol`
+#'   \eqn{\|J\| \|F\|} is reported as a local minimum of \eqn{\|F\|} that
+#'   is not a root (termination code 3; default 1e-6).
 #' @param cndtol A Levenberg-Marquardt step replaces the Newton step when the
 #'   estimated reciprocal condition number of the scaled Jacobian is below
 #'   `cndtol` (default 1e-12, as nleqslv).
@@ -21,8 +22,10 @@
 #' @param maxit Largest number of iterations, i.e. of Jacobian evaluations
 #'   (default 200).
 #' @param scaling Scale the variables by the largest column norms of the
-#'   Jacobian seen so far, as MINPACK's hybrj (default `TRUE`); `FALSE`
-#'   works with the unscaled variables, as nleqslv by default.
+#'   Jacobian seen so far, as MINPACK's hybrj. Default `FALSE` (unscaled,
+#'   as nleqslv by default): on MINPACK's test schedule the scaling solves
+#'   45 of 58 cases against 51 without (it loses Chebyquad from far
+#'   starts), though it needs fewer evaluations on badly scaled problems.
 #' @param jacobian Return the Jacobian at the final `x` (one more Jacobian
 #'   evaluation unless it is at hand). Default `FALSE`.
 #' @param trace Print the trace at the end.
@@ -31,7 +34,7 @@
 #' @examples
 #' newton_solve_control(ftol = 1e-12, maxit = 50)
 #' @export
-newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-10, cndtol = 1e-12,
+newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol = 1e-12,
                                  delta = -2, maxit = 200L, scaling = FALSE, jacobian = FALSE,
                                  trace = FALSE, warn = TRUE) {
   big <- .Machine$double.xmax
@@ -61,8 +64,8 @@ newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-10, cndto
 #' iteration forms the Jacobian J (supplied, or by forward differences,
 #' which cost n calls of `fn`) and takes a double-dogleg step (Dennis &
 #' Schnabel 1983) between the steepest-descent (Cauchy) step and the Newton
-#' step \eqn{J d = -F}, in variables scaled by the column norms of J (as
-#' hybrj). Near a regular root the Newton step lies inside the trust region
+#' step \eqn{J d = -F} (optionally in variables scaled by the column norms
+#' of J, as hybrj: `control$scaling`). Near a regular root the Newton step lies inside the trust region
 #' and is taken in full, so convergence is quadratic. Only when J is
 #' numerically singular (reciprocal condition number below `cndtol`) is the
 #' Newton step replaced by a Levenberg-Marquardt step
