@@ -15,7 +15,7 @@ test_that("the schedule has MINPACK's 55 cases plus Freudenstein-Roth", {
   expect_equal(test_problem("watson_n6_x10", set = "systems")$x0, rep(10, 6))
   dims <- vapply(nms, function(nm) test_problem(nm, set = "systems")$n, 0)
   expect_equal(sum(dims), 2 * 3 + 4 * 3 + 2 * 2 + 4 * 3 + 3 * 3 + 6 * 2 + 9 * 2 + 5 * 3 + 6 * 3 +
-                 7 * 3 + 8 + 9 + 10 * 3 + 30 + 40 + 10 * 3 + 1 * 3 + 10 * 3 * 6 + 2 * 3)
+                 7 * 3 + 8 + 9 + 10 * 3 + 30 + 40 + 10 * 3 + 1 * 3 + 10 * 3 * 5 + 2 * 3)
 })
 
 test_that("analytic Jacobians agree with numerical ones at perturbed starts", {

@@ -132,9 +132,18 @@ inline DoglegParts dogleg_parts(const Mat& Js, const Vec& f, double cndtol) {
   DoglegParts p;
   const Eigen::Index n = Js.cols();
   p.g = Js.transpose() * f;
-  const Vec Jg = Js * p.g;
-  const double gg = p.g.squaredNorm(), jgg = Jg.squaredNorm();
-  p.sc = jgg > 0 ? Vec(-(gg / jgg) * p.g) : Vec(Vec::Zero(n));
+  // the Cauchy step and gamma from g = gm u and Js = jm K (so that entries
+  // of Js near 1e-300 neither underflow in |Js g|^2 nor overflow)
+  const double gm = p.g.lpNorm<Eigen::Infinity>(), jm = Js.lpNorm<Eigen::Infinity>();
+  double uu = 0, kuu = 0;
+  Vec u = Vec::Zero(n);
+  if (gm > 0 && jm > 0) {
+    u = p.g / gm;
+    uu = u.squaredNorm();
+    kuu = ((Js / jm) * u).squaredNorm();
+  }
+  const double r = (gm / jm) / jm;  // |g| / |Js|^2 up to the factors above
+  p.sc = kuu > 0 ? Vec(-(uu / kuu) * r * u) : Vec(Vec::Zero(n));
   Eigen::ColPivHouseholderQR<Mat> qr(Js);
   const Mat R = qr.matrixQR().topLeftCorner(n, n).template triangularView<Eigen::Upper>();
   const double rc = qr.rank() == n ? rcond_upper(R) : 0.0;
@@ -147,10 +156,10 @@ inline DoglegParts dogleg_parts(const Mat& Js, const Vec& f, double cndtol) {
     H.diagonal().array() += p.mu;
     p.sn = H.llt().solve(-p.g);
   }
-  // double dogleg: gamma = |g|^4 / (|Jg|^2 g' M^-1 g), with g' M^-1 g = -g' sn
-  const double gmg = -p.g.dot(p.sn);
-  const double gamma = (jgg > 0 && gmg > 0) ? gg * gg / (jgg * gmg) : 1.0;
-  p.eta = std::min(1.0, 0.2 + 0.8 * gamma);
+  // double dogleg: gamma = |g|^4 / (|Js g|^2 g' M^-1 g), with g' M^-1 g = -g' sn
+  const double usn = -u.dot(p.sn);
+  const double gamma = (kuu > 0 && usn > 0) ? r * uu * uu / (kuu * usn) : 1.0;
+  p.eta = std::isfinite(gamma) ? std::min(1.0, 0.2 + 0.8 * gamma) : 1.0;
   return p;
 }
 
@@ -163,8 +172,10 @@ inline Vec dogleg_step(const DoglegParts& p, double delta, bool& newton) {
   if (p.eta * nn <= delta) return Vec((delta / nn) * p.sn);
   const double nc = p.sc.norm();
   if (nc >= delta || nc == 0) {
-    const double ng = p.g.norm();
-    return ng > 0 ? Vec(-(delta / ng) * p.g) : Vec((delta / nn) * p.sn);
+    const double gm = p.g.lpNorm<Eigen::Infinity>();
+    if (!(gm > 0)) return Vec((delta / nn) * p.sn);
+    const Vec u = p.g / gm;
+    return Vec(-(delta / u.norm()) * u);
   }
   // sc + t (eta sn - sc), t in (0, 1], of length delta
   const Vec d = p.eta * p.sn - p.sc;
@@ -201,7 +212,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   const Mat Js = J * dinv.asDiagonal();
   parts = dogleg_parts(Js, st.f, opt.cndtol);
   if (!parts.sn.allFinite()) return static_cast<int>(SolveCode::BadJacobian);
-  if (parts.g.norm() == 0) return static_cast<int>(SolveCode::LocalMin);
+  if (parts.g.isZero(0.0)) return static_cast<int>(SolveCode::LocalMin);
   if (st.delta <= 0)
     st.delta = opt.delta == -1 ? parts.sc.norm() : (opt.delta > 0 ? opt.delta : parts.sn.norm());
   if (!(st.delta > 0)) st.delta = 1.0;
@@ -323,8 +334,9 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
     lm = parts.mu > 0;
     if (rc == static_cast<int>(SolveCode::Stagnated)) {
       // stuck where J'F is tiny relative to |J| |F|: a local minimum of ||F||
-      const double gnorm = (J.transpose() * st.f).norm();
-      if (gnorm <= opt.gtol * J.norm() * st.f.norm()) return done(SolveCode::LocalMin);
+      const double jm = J.lpNorm<Eigen::Infinity>();
+      const double gnorm = jm > 0 ? (J.transpose() / jm * st.f).stableNorm() : 0.0;
+      if (gnorm <= opt.gtol * (J / (jm > 0 ? jm : 1.0)).norm() * st.f.stableNorm()) return done(SolveCode::LocalMin);
     }
     if (rc != 0) return done(static_cast<SolveCode>(rc));
     res.iter = k;
