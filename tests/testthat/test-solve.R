@@ -188,3 +188,15 @@ test_that("hybrj's scaling is available and solves a badly scaled system", {
     expect_equal(unname(s$x), p$solution, tolerance = 1e-6)  # published to 7 digits
   }
 })
+
+test_that("a root outside the region where fn is finite: stagnation at its edge, said so", {
+  # sqrt(x) + x + 1 > 0 where it is defined (x >= 0): no root
+  f <- function(x) if (x[1] < 0) NaN else sqrt(x[1]) + x[1] + 1
+  expect_warning(s <- newton_solve(f, 1), "did not converge")
+  expect_false(s$converged)
+  expect_true(s$termcode %in% 2:3)
+  expect_true(is.finite(s$fvec))
+  g <- function(x) if (x[1] < 1) c(NaN, NaN) else c(x[1] - 0, x[2] - 2)
+  expect_warning(s <- newton_solve(g, c(2, 0)), "F is not finite .* at the trial points next to x")
+  expect_equal(s$x[1], 1, tolerance = 1e-6)
+})

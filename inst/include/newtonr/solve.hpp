@@ -190,6 +190,7 @@ struct SolveState {
   Vec x, f, dscale;  // iterate, s * F(x), scaling D
   double phi = 0;    // ||s F||^2 / 2
   double delta = -1;
+  bool nonfinite = false;  // F was not finite at the last trial point
 };
 
 // Jacobian at st.x (supplied or differences) with its shape checked.
@@ -228,7 +229,8 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
     if (rel <= opt.xtol || xnew == st.x) return static_cast<int>(SolveCode::Stagnated);
     const Vec fnew = eval_checked(F, xnew, "at a trial point", res.fevals);
     const double snorm = s.norm();
-    if (!fnew.allFinite()) {  // back away from where F is not finite
+    st.nonfinite = !fnew.allFinite();
+    if (st.nonfinite) {  // back away from where F is not finite
       st.delta = 0.25 * std::min(st.delta, snorm);
       continue;
     }
@@ -257,10 +259,13 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   return static_cast<int>(SolveCode::Stagnated);
 }
 
-inline std::string solve_message(SolveCode c, bool lm) {
+inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
   switch (c) {
     case SolveCode::Converged: return "max |F(x)| <= ftol: converged";
     case SolveCode::Stagnated:
+      if (nonfinite)
+        return "stagnation: F is not finite (NA, NaN or Inf) at the trial points next to x, down to steps "
+               "of relative size xtol: x is at the edge of the region where fn is defined";
       return std::string("stagnation: no step that changes x by more than xtol reduces ||F||") +
              (lm ? " (the Jacobian is singular or ill-conditioned here)" : "") +
              "; possibly a local minimum of ||F|| that is not a root, or an inaccurate Jacobian";
@@ -311,7 +316,7 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
     res.x = st.x;
     res.fvec = st.f / s;
     res.code = c;
-    res.message = solve_message(c, lm);
+    res.message = solve_message(c, lm, st.nonfinite);
     if (opt.want_jac && c != SolveCode::BadStart) res.jac = solve_jacobian(F, jac, st, res) / s;
     return res;
   };
