@@ -11,8 +11,9 @@
 #'   changes some \eqn{x_i} by more than `xtol` relative to \eqn{|x_i|}
 #'   reduces \eqn{\|F\|} (default 1e-12).
 #' @param gtol A stagnation at a point where \eqn{\|J'F\| \le} `gtol`
-#'   \eqn{\|J\| \|F\|} is reported as a local minimum of \eqn{\|F\|} that
-#'   is not a root (termination code 3; default 1e-6).
+#'   \eqn{\|J\| \|F\|} is reported as a stationary point (typically a local
+#'   minimum) of \eqn{\|F\|} that is not a root (termination code 3;
+#'   default 1e-6).
 #' @param cndtol A Levenberg-Marquardt step replaces the Newton step when the
 #'   estimated reciprocal condition number of the scaled Jacobian is below
 #'   `cndtol` (default 1e-12, as nleqslv).
@@ -97,9 +98,11 @@ newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol
 #'   otherwise), `delta` (the trust radius after the step) and the
 #'   components of x.
 #'   Termination codes: 1 converged; 2 stagnation (no step that changes x
-#'   by more than `xtol` reduces \eqn{\|F\|}); 3 a local minimum of
-#'   \eqn{\|F\|} that is not a root (\eqn{J'F = 0}, \eqn{F \ne 0}); 4
-#'   iteration limit reached; 6 the Jacobian is not finite.
+#'   by more than `xtol` reduces \eqn{\|F\|}, or `fn` is not finite at
+#'   the trial points next to x); 3 a stationary point of \eqn{\|F\|},
+#'   typically a local minimum, that is not a root (\eqn{J'F \approx 0},
+#'   \eqn{F \ne 0}); 4 iteration limit reached; 6 the Jacobian is not
+#'   finite. (5 is not returned: `fn` not finite at `x0` is an error.)
 #' @references Dennis, J. E. and Schnabel, R. B. (1983) *Numerical Methods
 #'   for Unconstrained Optimization and Nonlinear Equations*, sections 6.4
 #'   and 6.5. Moré, J. J., Garbow, B. S. and Hillstrom, K. E. (1980) *User

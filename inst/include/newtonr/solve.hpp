@@ -54,7 +54,8 @@ struct SolveOptions {
 //  1 converged: max |F_i| <= ftol
 //  2 stagnation: x stopped changing (no step of relative size above xtol
 //    reduces ||F||) while max |F_i| > ftol
-//  3 a local minimum of ||F|| that is not a root (J'F vanishes, F does not)
+//  3 a stationary point of ||F|| (typically a local minimum) that is not a
+//    root: J'F vanishes relative to |J| |F|, F does not
 //  4 the iteration limit was reached
 //  5 F is not finite at the starting value
 //  6 the Jacobian is not finite, or singular with J'F = 0
@@ -270,8 +271,8 @@ inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
              (lm ? " (the Jacobian is singular or ill-conditioned here)" : "") +
              "; possibly a local minimum of ||F|| that is not a root, or an inaccurate Jacobian";
     case SolveCode::LocalMin:
-      return "the gradient J'F of ||F||^2/2 vanishes while F does not: a local minimum of ||F|| that is not "
-             "a root (try another start)";
+      return "the gradient J'F of ||F||^2/2 vanishes (relative to |J| |F|) while F does not: a stationary "
+             "point of ||F||, typically a local minimum, that is not a root (try another start)";
     case SolveCode::MaxIter: return "the iteration limit (maxit) was reached without convergence";
     case SolveCode::BadStart: return "F is not finite at the starting value";
     case SolveCode::BadJacobian:
@@ -337,7 +338,7 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
     double frac = 1;
     const int rc = trust_region_steps(F, J, st, opt, res, parts, frac);
     lm = parts.mu > 0;
-    if (rc == static_cast<int>(SolveCode::Stagnated)) {
+    if (rc == static_cast<int>(SolveCode::Stagnated) && !st.nonfinite) {
       // stuck where J'F is tiny relative to |J| |F|: a local minimum of ||F||
       const double jm = J.lpNorm<Eigen::Infinity>();
       const double gnorm = jm > 0 ? (J.transpose() / jm * st.f).stableNorm() : 0.0;
