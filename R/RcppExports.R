@@ -65,7 +65,7 @@ newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, to
     .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative)
 }
 
-newton_solve_cpp <- function(fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, want_jac, scaling) {
-    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, want_jac, scaling)
+newton_solve_cpp <- function(fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling) {
+    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling)
 }
 

@@ -5,7 +5,7 @@
 // [[Rcpp::export]]
 Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eigen::VectorXd f0,
                             double ftol, double xtol, double gtol, double cndtol, double delta,
-                            int maxit, bool want_jac, bool scaling) {
+                            int maxit, int stall, bool want_jac, bool scaling) {
   using namespace newtonr;
   VecFn F = [&fn](const Vec& x) {
     SEXP r = fn(Rcpp::wrap(x));
@@ -40,6 +40,7 @@ Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eig
   opt.cndtol = cndtol;
   opt.delta = delta;
   opt.maxit = maxit;
+  opt.stall = stall;
   opt.want_jac = want_jac;
   opt.scaling = scaling;
   Interrupter intr(newtonr_glue::r_interrupt_check(), 4);

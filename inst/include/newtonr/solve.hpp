@@ -22,7 +22,8 @@
 // Convergence means max |F_i| <= ftol and nothing else. Honest failures:
 // stagnation (no step that changes some x_i by more than xtol relative to
 // |x_i| reduces ||F||), labelled a local minimum of ||F|| when J'F is tiny
-// relative to |J| |F|; a Jacobian that is not finite; the iteration limit.
+// relative to |J| |F|; no progress (||F||^2 down by less than 10% over
+// `stall` iterations); a Jacobian that is not finite; the iteration limit.
 // Every value of F is checked for its length (an error naming 'fn').
 #pragma once
 
@@ -47,6 +48,7 @@ struct SolveOptions {
   double cndtol = 1e-12;  // Levenberg-Marquardt step when rcond(J) < cndtol
   double delta = -2;      // initial radius: -1 Cauchy step, -2 Newton step, > 0 itself
   int maxit = 200;        // Jacobian evaluations (iterations)
+  int stall = 10;         // no progress: ||F||^2 down by < 10% in this many iterations (0: off)
   bool want_jac = false;  // return the Jacobian at the final x
   bool scaling = false;   // hybrj's adaptive column scaling (false: D = I)
 };
@@ -60,8 +62,10 @@ struct SolveOptions {
 //  4 the iteration limit was reached
 //  5 F is not finite at the starting value
 //  6 the Jacobian is not finite, or singular with J'F = 0
+//  7 no progress: ||F||^2 fell by less than 10% over the last `stall`
+//    iterations (as hybrj's "not making good progress")
 enum class SolveCode {
-  Converged = 1, Stagnated = 2, LocalMin = 3, MaxIter = 4, BadStart = 5, BadJacobian = 6
+  Converged = 1, Stagnated = 2, LocalMin = 3, MaxIter = 4, BadStart = 5, BadJacobian = 6, NoProgress = 7
 };
 
 struct SolveTraceRow {
@@ -192,7 +196,8 @@ struct SolveState {
   Vec x, f, dscale;  // iterate, s * F(x), scaling D
   double phi = 0;    // ||s F||^2 / 2
   double delta = -1;
-  bool nonfinite = false;  // F was not finite at the last trial point
+  bool nonfinite = false;       // F was not finite at the last trial point
+  bool nonfinite_seen = false;  // ... at some trial point of the last iteration
 };
 
 // Jacobian at st.x (supplied or differences) with its shape checked.
@@ -219,6 +224,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   if (st.delta <= 0)
     st.delta = opt.delta == -1 ? parts.sc.norm() : (opt.delta > 0 ? opt.delta : parts.sn.norm());
   if (!(st.delta > 0)) st.delta = 1.0;
+  st.nonfinite_seen = false;
   for (int tries = 0; tries < 200; ++tries) {
     bool newton = false;
     const Vec s = dogleg_step(parts, st.delta, newton);
@@ -232,6 +238,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
     const Vec fnew = eval_checked(F, xnew, "at a trial point", res.fevals);
     const double snorm = s.norm();
     st.nonfinite = !fnew.allFinite();
+    st.nonfinite_seen = st.nonfinite_seen || st.nonfinite;
     if (st.nonfinite) {  // back away from where F is not finite
       st.delta = 0.25 * std::min(st.delta, snorm);
       continue;
@@ -264,6 +271,14 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   return static_cast<int>(SolveCode::Stagnated);
 }
 
+// |J'F| / (|J|_F |F|), computed without over- or underflow.
+inline double gradient_ratio(const Mat& J, const Vec& f) {
+  const double jm = J.lpNorm<Eigen::Infinity>();
+  if (!(jm > 0)) return 0.0;
+  const Mat Jn = J / jm;
+  return (Jn.transpose() * f).stableNorm() / (Jn.norm() * f.stableNorm());
+}
+
 inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
   switch (c) {
     case SolveCode::Converged: return "max |F(x)| <= ftol: converged";
@@ -278,6 +293,9 @@ inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
       return "the gradient J'F of ||F||^2/2 vanishes (relative to |J| |F|) while F does not: a stationary "
              "point of ||F||, typically a local minimum, that is not a root (try another start)";
     case SolveCode::MaxIter: return "the iteration limit (maxit) was reached without convergence";
+    case SolveCode::NoProgress:
+      return "no progress: ||F||^2 fell by less than 10% over the last 'stall' iterations (a valley or a "
+             "nearly flat region of ||F||; try another start, or a larger control$stall)";
     case SolveCode::BadStart: return "F is not finite at the starting value";
     case SolveCode::BadJacobian:
       return "the Jacobian is not finite (fn or jac is not finite near x, or overflows)";
@@ -316,12 +334,17 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
                                             : MatFn([&jac_user, s](const Vec& z) { return Mat(jac_user(z) * s); });
   st.f *= s;
   const double ftol = opt.ftol * s;
-  bool lm = false;
+  bool lm = false, near_stationary = false;
   auto done = [&](SolveCode c) {
     res.x = st.x;
     res.fvec = st.f / s;
     res.code = c;
     res.message = solve_message(c, lm, st.nonfinite);
+    if (near_stationary)
+      res.message += "; here |J'F| <= 1e-3 |J| |F|: probably near a local minimum of ||F|| that is not a root";
+    if (c == SolveCode::NoProgress && st.nonfinite_seen)
+      res.message += "; F was not finite at trial points next to x: x may be at the edge of the region where fn "
+                     "is defined";
     if (opt.want_jac && c != SolveCode::BadStart) res.jac = solve_jacobian(F, jac, st, res) / s;
     return res;
   };
@@ -330,6 +353,7 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
   res.trace.push_back({0, st.f.lpNorm<Eigen::Infinity>() / s, kNaN, 0.0, kNaN, st.x});
   if (st.f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveCode::Converged);
   st.dscale = Vec::Zero(n);
+  std::vector<double> phis{st.phi};  // ||F||^2/2 after each iteration
   for (int k = 1; k <= opt.maxit; ++k) {
     intr.tick();
     const Mat J = solve_jacobian(F, jac, st, res);
@@ -342,15 +366,18 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
     double frac = 1;
     const int rc = trust_region_steps(F, J, st, opt, res, parts, frac);
     lm = parts.mu > 0;
-    if (rc == static_cast<int>(SolveCode::Stagnated) && !st.nonfinite) {
-      // stuck where J'F is tiny relative to |J| |F|: a local minimum of ||F||
-      const double jm = J.lpNorm<Eigen::Infinity>();
-      const double gnorm = jm > 0 ? (J.transpose() / jm * st.f).stableNorm() : 0.0;
-      if (gnorm <= opt.gtol * (J / (jm > 0 ? jm : 1.0)).norm() * st.f.stableNorm()) return done(SolveCode::LocalMin);
-    }
+    // stuck where J'F is tiny relative to |J| |F|: a stationary point of ||F||
+    if (rc == static_cast<int>(SolveCode::Stagnated) && !st.nonfinite && gradient_ratio(J, st.f) <= opt.gtol)
+      return done(SolveCode::LocalMin);
     if (rc != 0) return done(static_cast<SolveCode>(rc));
     res.iter = k;
     res.trace.push_back({k, st.f.lpNorm<Eigen::Infinity>() / s, frac, parts.mu, st.delta, st.x});
+    phis.push_back(st.phi);
+    if (st.f.lpNorm<Eigen::Infinity>() > ftol && opt.stall > 0 && k >= opt.stall &&
+        st.phi > 0.9 * phis[k - opt.stall]) {
+      near_stationary = gradient_ratio(J, st.f) <= 1e-3;
+      return done(SolveCode::NoProgress);
+    }
     if (st.f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveCode::Converged);
   }
   return done(SolveCode::MaxIter);
