@@ -80,12 +80,16 @@ summary_row <- function(kind, peer) {
              ours_fn = ev("ours", "fn"), peer_fn = ev(peer, "fn"),
              fn_ratio = round(ev("ours", "fn") / ev(peer, "fn"), 3),
              ours_jac = ev("ours", "jac"), peer_jac = ev(peer, "jac"),
-             jac_ratio = if (kind == "an") round(ev("ours", "jac") / ev(peer, "jac"), 3) else NA)
+             jac_ratio = if (kind == "an") round(ev("ours", "jac") / ev(peer, "jac"), 3) else NA,
+             ours_fn_all = sum(sapply(M, function(m) m["ours", "fn"])),
+             peer_fn_all = sum(sapply(M, function(m) m[peer, "fn"])),
+             ours_fn_failed = sum(sapply(M[!solved["ours", ]], function(m) m["ours", "fn"])))
 }
 tab <- do.call(rbind, lapply(c("fd", "an"), function(k)
   do.call(rbind, lapply(c("dbldog", "pwldog", "hook"), function(p) summary_row(k, p)))))
 tab$jacobian <- ifelse(tab$jacobian == "fd", "differences", "analytic")
-cat("\nSummary (evaluation totals over the cases both solve; ratio = ours / peer):\n")
+cat("\nSummary (evaluation totals over the cases both solve; ratio = ours / peer;",
+    "*_all: over all 58 cases; ours_fn_failed: spent on the cases newton_solve does not solve):\n")
 print(tab, row.names = FALSE)
 unsolved <- function(kind) names(Filter(function(r) !r[[kind]]["ours", "solved"],
                                         stats::setNames(rows, probs)))
