@@ -61,7 +61,7 @@ struct SolveOptions {
 //    root: J'F vanishes relative to |J| |F|, F does not
 //  4 the iteration limit was reached
 //  5 F is not finite at the starting value
-//  6 the Jacobian is not finite, or singular with J'F = 0
+//  6 the Jacobian is not finite (or gives no finite Newton/LM step)
 //  7 no progress: ||F||^2 fell by less than 10% over the last `stall`
 //    iterations (as hybrj's "not making good progress")
 enum class SolveCode {
