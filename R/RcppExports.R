@@ -65,7 +65,7 @@ newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, to
     .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience)
 }
 
-newton_solve_cpp <- function(fn, jac, x0, ftol, xtol, maxit) {
-    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0, ftol, xtol, maxit)
+newton_solve_cpp <- function(fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling) {
+    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling)
 }
 

@@ -1,32 +1,121 @@
 # solve.R -- newton_solve(): Newton's method for systems of equations.
 
+#' Settings for newton_solve()
+#'
+#' Names follow [nleqslv::nleqslv()]'s control list where they mean the
+#' same.
+#'
+#' @param ftol Converged when \eqn{\max_i |F_i(x)| \le} `ftol` (default
+#'   1e-10). This is the only way `newton_solve()` reports convergence.
+#' @param xtol Stagnation: the run stops, unconverged, when no step that
+#'   changes some \eqn{x_i} by more than `xtol` relative to \eqn{|x_i|}
+#'   reduces \eqn{\|F\|} (default 1e-12).
+#' @param gtol A stagnation at a point where \eqn{\|J'F\| \le} `gtol`
+#'   \eqn{\|J\| \|F\|} is reported as a stationary point (typically a local
+#'   minimum) of \eqn{\|F\|} that is not a root (termination code 3;
+#'   default 1e-6).
+#' @param cndtol A Levenberg-Marquardt step replaces the Newton step when the
+#'   estimated reciprocal condition number of the scaled Jacobian is below
+#'   `cndtol` (default 1e-12, as nleqslv).
+#' @param delta Initial trust radius (in the scaled variables): -2 (default)
+#'   the length of the first Newton step, -1 that of the Cauchy step, or a
+#'   positive number.
+#' @param maxit Largest number of iterations, i.e. of Jacobian evaluations
+#'   (default 200).
+#' @param stall No progress: the run stops, unconverged, when
+#'   \eqn{\|F\|^2} fell by less than 10\% over the last `stall` iterations
+#'   (default 10; 0 never stops for this). Measured on MINPACK's schedule, it
+#'   loses no solved case and cuts the calls of `fn` spent on failures by
+#'   two thirds.
+#' @param scaling Scale the variables by the largest column norms of the
+#'   Jacobian seen so far, as MINPACK's hybrj. Default `FALSE` (unscaled,
+#'   as nleqslv by default): on MINPACK's test schedule the scaling solves
+#'   45 of 58 cases against 51 without (it loses Chebyquad from far
+#'   starts), though it needs fewer evaluations on badly scaled problems.
+#' @param jacobian Return the Jacobian at the final `x` (one more Jacobian
+#'   evaluation unless it is at hand). Default `FALSE`.
+#' @param trace Print the trace at the end.
+#' @param warn Warn when the run does not converge (default `TRUE`).
+#' @return A list of class `"newton_solve_control"`.
+#' @examples
+#' newton_solve_control(ftol = 1e-12, maxit = 50)
+#' @export
+newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol = 1e-12,
+                                 delta = -2, maxit = 200L, stall = 10L, scaling = FALSE,
+                                 jacobian = FALSE,
+                                 trace = FALSE, warn = TRUE) {
+  big <- .Machine$double.xmax
+  # finite tolerances: ftol = Inf would "converge" at any x0
+  check_number(ftol, "control$ftol", lower = 0, open_lower = TRUE, upper = big)
+  check_number(xtol, "control$xtol", lower = 0, upper = big)
+  check_number(gtol, "control$gtol", lower = 0, upper = big)
+  check_number(cndtol, "control$cndtol", lower = 0, upper = 1)
+  check_number(delta, "control$delta", upper = big)
+  if (delta <= 0 && !delta %in% c(-1, -2)) {
+    stop_arg("control$delta", "must be -1, -2 or a positive number, not %s", format(delta))
+  }
+  check_number(maxit, "control$maxit", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
+  check_number(stall, "control$stall", lower = 0, upper = .Machine$integer.max - 1, integer = TRUE)
+  check_flag(scaling, "control$scaling")
+  check_flag(jacobian, "control$jacobian")
+  check_flag(trace, "control$trace")
+  check_flag(warn, "control$warn")
+  structure(list(ftol = ftol, xtol = xtol, gtol = gtol, cndtol = cndtol, delta = delta,
+                 maxit = as.integer(maxit), stall = as.integer(stall), scaling = scaling,
+                 jacobian = jacobian, trace = trace, warn = warn),
+            class = "newton_solve_control")
+}
+
 #' Solve a system of nonlinear equations by Newton's method
 #'
-#' Finds x with \eqn{F(x) = 0} for \eqn{F: R^n \to R^n}. Each iteration takes
-#' the Newton step \eqn{J d = -F} (J the Jacobian, supplied or by forward
-#' differences), or a Levenberg-Marquardt step \eqn{(J'J + \lambda I) d =
-#' -J'F} when J is singular or ill-conditioned, and then backtracks on
-#' \eqn{\|F\|^2/2} until Armijo's condition holds. Points where `fn` is not
+#' Finds x with \eqn{F(x) = 0} for \eqn{F: R^n \to R^n}, by Newton's method
+#' globalised with a trust region, as MINPACK's hybrj and nleqslv do. Each
+#' iteration forms the Jacobian J (supplied, or by forward differences,
+#' which cost n calls of `fn`) and takes a double-dogleg step (Dennis &
+#' Schnabel 1983) between the steepest-descent (Cauchy) step and the Newton
+#' step \eqn{J d = -F} (optionally in variables scaled by the column norms
+#' of J, as hybrj: `control$scaling`). Near a regular root the Newton step lies inside the trust region
+#' and is taken in full, so convergence is quadratic. Only when J is
+#' numerically singular (reciprocal condition number below `cndtol`) is the
+#' Newton step replaced by a Levenberg-Marquardt step
+#' \eqn{(J'J + \mu D^2) d = -J'F}. A rejected step shrinks the trust region
+#' and costs one call of `fn`, not a new Jacobian. Points where `fn` is not
 #' finite are backed away from.
+#'
+#' Convergence means \eqn{\max_i |F_i(x)| \le} `ftol`, and nothing else.
+#' Every other outcome is a failure, with a message saying why.
 #'
 #' @param fn A function of the parameter vector returning a numeric vector
 #'   of the same length.
 #' @param x0 Numeric starting vector.
-#' @param jac Optional function returning the n x n Jacobian matrix.
+#' @param jac Optional function returning the n x n Jacobian matrix. When the
+#'   run fails, `jac` is compared with finite differences at the last point,
+#'   and the message says if they disagree.
 #' @param ... Further arguments passed to `fn` and `jac`.
-#' @param control A list: `ftol` (default 1e-10; converged when
-#'   \eqn{\max_i |F_i| \le} ftol), `xtol` (default 1e-12; relative step
-#'   size below which x is considered stuck), `maxit` (default 100) and
-#'   `trace` (print the trace at the end).
+#' @param control A list of settings or a [newton_solve_control()] object:
+#'   `ftol`, `xtol`, `gtol`, `cndtol`, `delta`, `maxit`, `stall`,
+#'   `scaling`, `jacobian`, `trace`, `warn`.
 #' @return An object of class `"newton_solve"`: `x`, `fvec` (F at x),
-#'   `iter`, `converged`, `termcode` and `message`, `jac` (the Jacobian at the
-#'   last iterate), `counts` (evaluations of fn and jac) and `trace`, a data
-#'   frame with a row per iteration: `iter`, `fnorm` (\eqn{\max |F_i|}),
-#'   `step` (line-search fraction), `lambda` (0 for a Newton step, the
-#'   Levenberg-Marquardt shift otherwise) and the components of x.
-#'   Termination codes: 1 converged; 2 x stopped changing although F is not
-#'   small; 3 the line search could not reduce \eqn{\|F\|} (e.g. a local
-#'   minimum of \eqn{\|F\|} that is not a root); 4 iteration limit reached.
+#'   `iter` (accepted steps), `converged`, `termcode` and `message`, `jac`
+#'   (the Jacobian at `x` when `control$jacobian = TRUE`, else `NULL`),
+#'   `counts` (calls of `fn`, including those of finite differences, and
+#'   Jacobian evaluations) and `trace`, a data frame with a row per
+#'   iteration: `iter`, `fnorm` (\eqn{\max |F_i|}), `step` (length of the
+#'   step taken relative to the Newton step: 1 is a full Newton step),
+#'   `lambda` (0 for a Newton direction, the Levenberg-Marquardt shift
+#'   otherwise), `delta` (the trust radius after the step) and the
+#'   components of x.
+#'   Termination codes: 1 converged; 2 stagnation (no step that changes x
+#'   by more than `xtol` reduces \eqn{\|F\|}, or `fn` is not finite at
+#'   the trial points next to x); 3 a stationary point of \eqn{\|F\|},
+#'   typically a local minimum, that is not a root (\eqn{J'F \approx 0},
+#'   \eqn{F \ne 0}); 4 iteration limit reached; 6 the Jacobian is not
+#'   finite; 7 no progress (see `stall`). (5 is not returned: `fn` not
+#'   finite at `x0` is an error.)
+#' @references Dennis, J. E. and Schnabel, R. B. (1983) *Numerical Methods
+#'   for Unconstrained Optimization and Nonlinear Equations*, sections 6.4
+#'   and 6.5. Moré, J. J., Garbow, B. S. and Hillstrom, K. E. (1980) *User
+#'   Guide for MINPACK-1*, ANL-80-74.
 #' @examples
 #' # two-link arm (lengths 1 and 0.8): joint angles that reach (1.2, 0.8)
 #' arm <- function(q, target) c(cos(q[1]) + 0.8 * cos(q[1] + q[2]),
@@ -34,25 +123,29 @@
 #' s <- newton_solve(arm, c(0.3, 0.3), target = c(1.2, 0.8))
 #' s$x
 #' s$trace
+#' # MINPACK's test schedule ships with the package
+#' p <- test_problem("powell_badly_scaled_x1", set = "systems")
+#' newton_solve(p$fn, p$x0, p$jac)
 #' @export
 newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   check_function(fn, "fn")
   if (!is.null(jac)) check_function(jac, "jac")
   check_numeric(x0, "x0")
-  ctrl <- merge_control(control, list(ftol = 1e-10, xtol = 1e-12, maxit = 100L, trace = FALSE))
-  # finite tolerances: ftol = Inf would "converge" at any x0
-  check_number(ctrl$ftol, "control$ftol", lower = 0, open_lower = TRUE, upper = .Machine$double.xmax)
-  check_number(ctrl$xtol, "control$xtol", lower = 0, upper = .Machine$double.xmax)
-  check_number(ctrl$maxit, "control$maxit", lower = 1, upper = .Machine$integer.max - 1,
-               integer = TRUE)
-  check_flag(ctrl$trace, "control$trace")
+  ctrl <- if (inherits(control, "newton_solve_control")) {
+    do.call(newton_solve_control, unclass(control))  # a hand-made object is checked too
+  } else {
+    if (is.null(control)) control <- list()
+    merge_control(control, as.list(formals(newton_solve_control)))
+    do.call(newton_solve_control, control)
+  }
   nms <- names(x0)
   x0 <- as.double(x0)
   # J, its QR and J'J are dense n x n: refuse an n that cannot be allocated
-  if (length(x0) > 1000L) check_dense_size(length(x0), length(x0), "Jacobian", "x0", copies = 3)
+  if (length(x0) > 1000L) check_dense_size(length(x0), length(x0), "Jacobian", "x0", copies = 5)
   f1 <- if (...length()) function(x) fn(x, ...) else fn
   j1 <- if (is.null(jac)) NULL else if (...length()) function(x) jac(x, ...) else jac
-  # check the shape of fn's value once, at the start, with a clear message
+  # check the shape of fn's value once, at the start, with a clear message;
+  # this value is F(x0) for the C++ loop (F(x0) is evaluated once)
   v0 <- f1(stats::setNames(x0, nms))
   if (!is.numeric(v0) && !(is.logical(v0) && all(is.na(v0)))) {
     stop_arg("fn", "must return a numeric vector, not %s", describe(v0))
@@ -63,20 +156,60 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   if (any(!is.finite(v0))) stop_arg("fn", "returned NA, NaN or Inf at 'x0'")
   f2 <- if (is.null(nms)) f1 else function(x) f1(stats::setNames(x, nms))
   j2 <- if (is.null(j1) || is.null(nms)) j1 else function(x) j1(stats::setNames(x, nms))
-  r <- newton_solve_cpp(f2, j2, x0, ctrl$ftol, ctrl$xtol, as.integer(ctrl$maxit))
+  r <- newton_solve_cpp(f2, j2, x0, as.double(v0), ctrl$ftol, ctrl$xtol, ctrl$gtol, ctrl$cndtol,
+                        ctrl$delta, ctrl$maxit, ctrl$stall, ctrl$jacobian, ctrl$scaling)
   xs <- r$trace_x
   colnames(xs) <- if (is.null(nms)) paste0("x", seq_along(x0)) else nms
   tr <- new_trace(c(list(iter = r$trace_iter, fnorm = r$trace_fnorm, step = r$trace_step,
-                         lambda = r$trace_lambda), as.list(as.data.frame(xs))))
+                         lambda = r$trace_lambda, delta = r$trace_delta), as.list(as.data.frame(xs))))
   x <- r$x
   names(x) <- nms
-  out <- structure(list(x = x, fvec = r$fvec, iter = r$iter, converged = r$termcode == 1L,
-                        termcode = r$termcode, message = r$message, jac = r$jac,
-                        counts = c(fn = r$fevals, jac = r$jevals), trace = tr),
+  converged <- r$termcode == 1L
+  msg <- r$message
+  fevals <- r$fevals
+  if (!converged && !is.null(j2)) {
+    chk <- solve_check_jac(f2, j2, r$x, r$fvec)
+    fevals <- fevals + chk$fevals
+    if (!is.null(chk$message)) msg <- paste0(msg, "; ", chk$message)
+  }
+  out <- structure(list(x = x, fvec = r$fvec, iter = r$iter, converged = converged,
+                        termcode = r$termcode, message = msg, jac = r$jac,
+                        counts = c(fn = fevals, jac = r$jevals), trace = tr),
                    class = "newton_solve")
   if (ctrl$trace) print(tr)
-  if (!out$converged) warning("newton_solve did not converge: ", r$message, call. = FALSE)
+  if (!converged && ctrl$warn) warning("newton_solve did not converge: ", msg, call. = FALSE)
   out
+}
+
+# After a failed run with a supplied jac: compare it with central
+# differences of fn at the last point (2n calls of fn). Returns the number
+# of calls and a message when they disagree (max relative error, column by
+# column relative to the column's scale, above 1e-4).
+solve_check_jac <- function(f, j, x, fx) {
+  n <- length(x)
+  Ja <- tryCatch(j(x), error = function(e) NULL)
+  if (is.null(Ja) || !is.numeric(Ja) || length(Ja) != n * n || any(!is.finite(Ja))) {
+    return(list(fevals = 0L, message = NULL))
+  }
+  Ja <- matrix(as.double(Ja), n, n)
+  Jn <- matrix(NA_real_, n, n)
+  calls <- 0L
+  for (k in seq_len(n)) {
+    h <- 6.055454e-06 * max(abs(x[k]), 1)  # eps^(1/3)
+    xp <- x; xm <- x
+    xp[k] <- x[k] + h; xm[k] <- x[k] - h
+    fp <- tryCatch(f(xp), error = function(e) NULL)
+    fm <- tryCatch(f(xm), error = function(e) NULL)
+    calls <- calls + 2L
+    if (length(fp) != n || length(fm) != n) return(list(fevals = calls, message = NULL))
+    Jn[, k] <- (fp - fm) / (xp[k] - xm[k])
+  }
+  if (any(!is.finite(Jn))) return(list(fevals = calls, message = NULL))
+  scale <- pmax(apply(abs(Jn), 2, max), apply(abs(Ja), 2, max), 1e-8 * max(abs(Jn), 1e-300))
+  err <- max(sweep(abs(Ja - Jn), 2, scale, "/"))
+  list(fevals = calls,
+       message = if (err > 1e-4) sprintf(paste("'jac' disagrees with finite differences (max relative",
+                                               "error %.2g): compare it with num_jacobian()"), err))
 }
 
 #' @export

@@ -221,6 +221,35 @@ void solve_tests() {
   CHECK(r.x.allFinite());
   VecFn Short = [](const Vec&) { return vec({1}); };
   CHECK_THROWS(std::invalid_argument, newton_system(Short, MatFn(), vec({1, 1}), o, intr));
+  // a shorter (or longer) value at a finite-difference point only: an
+  // error, never a read past the end (was: heap-buffer-overflow)
+  VecFn ShortFd = [&F](const Vec& x) { return x(0) > 2.5 && x(0) < 2.5 + 1e-6 ? vec({1}) : F(x); };
+  CHECK_THROWS(std::invalid_argument, newton_system(ShortFd, MatFn(), vec({2.5, 3}), o, intr));
+  VecFn LongFd = [&F](const Vec& x) { return x(0) > 2.5 && x(0) < 2.5 + 1e-6 ? vec({1, 2, 3}) : F(x); };
+  CHECK_THROWS(std::invalid_argument, newton_system(LongFd, MatFn(), vec({2.5, 3}), o, intr));
+  // F(x0) handed in is not evaluated again, and counted once
+  int nF = 0;
+  VecFn Fc = [&F, &nF](const Vec& x) { ++nF; return F(x); };
+  const Vec fx0 = F(vec({1, 0.5}));
+  r = newton_system(Fc, J, vec({1, 0.5}), o, intr, &fx0);
+  CHECK(r.code == SolveCode::Converged && r.fevals == nF + 1 && r.jac.size() == 0);
+  // Freudenstein-Roth from (0.5, -2): a local minimum of ||F||, never "converged"
+  VecFn FR = [](const Vec& x) {
+    return vec({-13 + x(0) + ((5 - x(1)) * x(1) - 2) * x(1), -29 + x(0) + ((x(1) + 1) * x(1) - 14) * x(1)});
+  };
+  r = newton_system(FR, MatFn(), vec({0.5, -2}), o, intr);
+  CHECK(r.code == SolveCode::NoProgress || r.code == SolveCode::LocalMin);
+  CHECK_NEAR(r.x(1), -0.8968, 1e-3);
+  SolveOptions nostall = o;
+  nostall.stall = 0;
+  r = newton_system(FR, MatFn(), vec({0.5, -2}), nostall, intr);
+  CHECK(r.code == SolveCode::LocalMin || r.code == SolveCode::Stagnated);
+  // asked for: the Jacobian at the solution
+  SolveOptions wj = o;
+  wj.want_jac = true;
+  r = newton_system(F, J, vec({1, 0.5}), wj, intr);
+  CHECK(r.code == SolveCode::Converged && r.jac.rows() == 2);
+  CHECK_NEAR(r.jac(0, 0), 2 * r.x(0), 1e-12);
   MatFn J3 = [](const Vec&) { return Mat(Mat::Identity(3, 3)); };
   CHECK_THROWS(std::invalid_argument, newton_system(F, J3, vec({1, 1}), o, intr));
   VecFn Boom = [](const Vec&) -> Vec { throw Stop(); };

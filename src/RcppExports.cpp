@@ -255,18 +255,25 @@ BEGIN_RCPP
 END_RCPP
 }
 // newton_solve_cpp
-Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, double ftol, double xtol, int maxit);
-RcppExport SEXP _newtonr_newton_solve_cpp(SEXP fnSEXP, SEXP jacSEXP, SEXP x0SEXP, SEXP ftolSEXP, SEXP xtolSEXP, SEXP maxitSEXP) {
+Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eigen::VectorXd f0, double ftol, double xtol, double gtol, double cndtol, double delta, int maxit, int stall, bool want_jac, bool scaling);
+RcppExport SEXP _newtonr_newton_solve_cpp(SEXP fnSEXP, SEXP jacSEXP, SEXP x0SEXP, SEXP f0SEXP, SEXP ftolSEXP, SEXP xtolSEXP, SEXP gtolSEXP, SEXP cndtolSEXP, SEXP deltaSEXP, SEXP maxitSEXP, SEXP stallSEXP, SEXP want_jacSEXP, SEXP scalingSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
     Rcpp::traits::input_parameter< SEXP >::type jac(jacSEXP);
     Rcpp::traits::input_parameter< Eigen::VectorXd >::type x0(x0SEXP);
+    Rcpp::traits::input_parameter< Eigen::VectorXd >::type f0(f0SEXP);
     Rcpp::traits::input_parameter< double >::type ftol(ftolSEXP);
     Rcpp::traits::input_parameter< double >::type xtol(xtolSEXP);
+    Rcpp::traits::input_parameter< double >::type gtol(gtolSEXP);
+    Rcpp::traits::input_parameter< double >::type cndtol(cndtolSEXP);
+    Rcpp::traits::input_parameter< double >::type delta(deltaSEXP);
     Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_solve_cpp(fn, jac, x0, ftol, xtol, maxit));
+    Rcpp::traits::input_parameter< int >::type stall(stallSEXP);
+    Rcpp::traits::input_parameter< bool >::type want_jac(want_jacSEXP);
+    Rcpp::traits::input_parameter< bool >::type scaling(scalingSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_solve_cpp(fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -288,7 +295,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
     {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 8},
     {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 14},
-    {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 6},
+    {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 13},
     {NULL, NULL, 0}
 };
 

@@ -3,8 +3,9 @@
 #include <newtonr/solve.hpp>
 
 // [[Rcpp::export]]
-Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, double ftol,
-                            double xtol, int maxit) {
+Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eigen::VectorXd f0,
+                            double ftol, double xtol, double gtol, double cndtol, double delta,
+                            int maxit, int stall, bool want_jac, bool scaling) {
   using namespace newtonr;
   VecFn F = [&fn](const Vec& x) {
     SEXP r = fn(Rcpp::wrap(x));
@@ -35,24 +36,32 @@ Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, dou
   SolveOptions opt;
   opt.ftol = ftol;
   opt.xtol = xtol;
+  opt.gtol = gtol;
+  opt.cndtol = cndtol;
+  opt.delta = delta;
   opt.maxit = maxit;
+  opt.stall = stall;
+  opt.want_jac = want_jac;
+  opt.scaling = scaling;
   Interrupter intr(newtonr_glue::r_interrupt_check(), 4);
-  SolveResult r = newton_system(F, J, x0, opt, intr);
+  SolveResult r = newton_system(F, J, x0, opt, intr, &f0);
   const int n = static_cast<int>(x0.size()), m = static_cast<int>(r.trace.size());
   Rcpp::IntegerVector it(m);
-  Rcpp::NumericVector fn_norm(m), step(m), lam(m);
+  Rcpp::NumericVector fn_norm(m), step(m), lam(m), dl(m);
   Rcpp::NumericMatrix xs(m, n);
   for (int i = 0; i < m; ++i) {
     it[i] = r.trace[i].iter;
     fn_norm[i] = r.trace[i].fnorm;
     step[i] = r.trace[i].step;
     lam[i] = r.trace[i].lambda;
+    dl[i] = r.trace[i].delta;
     for (int j = 0; j < n; ++j) xs(i, j) = r.trace[i].x[j];
   }
   return Rcpp::List::create(
       Rcpp::Named("x") = r.x, Rcpp::Named("fvec") = r.fvec, Rcpp::Named("iter") = r.iter,
       Rcpp::Named("termcode") = static_cast<int>(r.code), Rcpp::Named("message") = r.message,
-      Rcpp::Named("jac") = r.jac, Rcpp::Named("fevals") = r.fevals, Rcpp::Named("jevals") = r.jevals,
+      Rcpp::Named("jac") = want_jac ? Rcpp::wrap(r.jac) : R_NilValue, Rcpp::Named("fevals") = r.fevals, Rcpp::Named("jevals") = r.jevals,
       Rcpp::Named("trace_iter") = it, Rcpp::Named("trace_fnorm") = fn_norm,
-      Rcpp::Named("trace_step") = step, Rcpp::Named("trace_lambda") = lam, Rcpp::Named("trace_x") = xs);
+      Rcpp::Named("trace_step") = step, Rcpp::Named("trace_lambda") = lam, Rcpp::Named("trace_delta") = dl,
+      Rcpp::Named("trace_x") = xs);
 }
