@@ -237,6 +237,67 @@ double bracket_derivative_step(const BPoint& a, BPoint& b, BPoint& c, double pre
   }
   return s;
 }
+
+// Is a sign change of f over [lo, hi] (a final bracket, or two iterates at
+// most tol apart) a root, or a jump or pole of f? For a continuous f with
+// a root there, |f| grows away from [lo, hi]: at distance d beyond it, by
+// about (d / (hi - lo))^alpha where f behaves like |x - root|^alpha. At a
+// jump (sign(), floor(), a branch switch) or a pole |f| does not grow
+// away from it. First a screen at no cost from the points already
+// evaluated: the secant slope across [lo, hi] compared with the slopes out
+// to the nearest evaluated points beyond it (at a jump the first is about
+// jump / width, 10^4 or more times the others). Only where the screen
+// fails does `probe(x)` evaluate f at 64 widths beyond each end (clipped
+// to [lower, upper]): the sign change is a root when |f| there exceeds
+// twice its smaller value at lo and hi on every side probed (true for a
+// root of order alpha > 1/6 in the linear part of f; at a jump the side
+// nearer 0 fails, at a pole both).
+struct SignChangeCheck {
+  bool root = true;
+  double d = kNaN, f_lo_probe = kNaN, f_hi_probe = kNaN;
+};
+template <class Probe>
+SignChangeCheck check_sign_change(const std::vector<RootTraceRow>& tr, double lo, double flo,
+                                  double hi, double fhi, double lower, double upper,
+                                  Probe&& probe) {
+  SignChangeCheck out;
+  const double w = hi - lo, fmin = std::min(std::fabs(flo), std::fabs(fhi));
+  if (!(w > 0) || flo == 0 || fhi == 0) return out;
+  double xl = -kInf, fl = kNaN, xr = kInf, fr = kNaN;
+  for (const auto& row : tr) {
+    if (!std::isfinite(row.f)) continue;
+    if (row.x < lo && row.x > xl) { xl = row.x; fl = row.f; }
+    if (row.x > hi && row.x < xr) { xr = row.x; fr = row.f; }
+  }
+  double s_out = -1;
+  if (std::isfinite(xl)) s_out = std::max(s_out, std::fabs(flo - fl) / (lo - xl));
+  if (std::isfinite(xr)) s_out = std::max(s_out, std::fabs(fhi - fr) / (xr - hi));
+  const double s_fin = std::fabs(fhi - flo) / w;
+  if (s_out >= 0 && s_fin <= 10 * s_out) return out;  // |f| grows outwards as fast as across
+  out.d = 64 * w;
+  int passed = 0, probed = 0;
+  for (int side = 0; side < 2; ++side) {
+    double p = side == 0 ? lo - out.d : hi + out.d;
+    if (side == 0 && !(p > lower)) p = lower;
+    if (side == 1 && !(p < upper)) p = upper;
+    if (p == lo || p == hi || !std::isfinite(p)) continue;
+    const double fp = probe(p);
+    (side == 0 ? out.f_lo_probe : out.f_hi_probe) = fp;
+    if (!std::isfinite(fp)) continue;
+    ++probed;
+    if (std::fabs(fp) > 2 * fmin) ++passed;
+  }
+  out.root = passed == probed;
+  return out;
+}
+
+inline std::string jump_message(double lo, double flo, double hi, double fhi,
+                                const SignChangeCheck& chk) {
+  return "f changes sign over [" + num(lo) + ", " + num(hi) + "] (f = " + num(flo) + ", " +
+         num(fhi) + ") but |f| does not grow away from it (f = " + num(chk.f_lo_probe) + ", " +
+         num(chk.f_hi_probe) + " at " + num(chk.d) + " beyond): a jump or pole of f, not a root "
+         "(if f is continuous but very steep here, a smaller 'tol' resolves it)";
+}
 }  // namespace detail
 
 // Central-difference derivatives for an evaluator that only gives f.
@@ -345,6 +406,16 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
         return finish(b, false, "f changes sign over [" + detail::num(std::min(b.x, c.x)) + ", " +
                       detail::num(std::max(b.x, c.x)) + "], but |f| there exceeds its values at the "
                       "ends of 'interval': a pole or a jump of f, not a root", std::fabs(c.x - b.x));
+      const BPoint& lo = b.x < c.x ? b : c;
+      const BPoint& hi = b.x < c.x ? c : b;
+      const detail::SignChangeCheck chk = detail::check_sign_change(
+          res.trace, lo.x, lo.f, hi.x, hi.f, opt.lower, opt.upper, [&](double x) {
+            const ScalarEval e = eval(x, 0);
+            res.trace.push_back({res.iter, x, e.f, kNaN, kNaN});
+            return e.f;
+          });
+      if (!chk.root)
+        return finish(b, false, detail::jump_message(lo.x, lo.f, hi.x, hi.f, chk), std::fabs(c.x - b.x));
       return finish(b, true, "f changes sign over a bracket of width <= 2 tol", std::fabs(c.x - b.x));
     }
     if (opt.criterion != RootCriterion::Step && std::fabs(b.f) <= opt.tol)
@@ -464,6 +535,12 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
   if (e.f == 0) return finish(x, e.f, true, "f(x0) is exactly zero", 0.0);
   if (opt.criterion != RootCriterion::Step && std::fabs(e.f) <= opt.tol)
     return finish(x, e.f, true, "|f(x0)| <= tol", 0.0);
+  // f at a point of the jump/pole check (an extra row of the trace)
+  auto probe = [&](double xq) {
+    const double fq = eval(xq, 0).f;
+    res.trace.push_back({res.iter, xq, fq, kNaN, kNaN});
+    return fq;
+  };
   double f_before = e.f;  // f at the previous iterate (Documents rule)
   int growing = 0;        // consecutive updates that increased |f|
   for (int k = 1; k <= opt.maxiter; ++k) {
@@ -478,9 +555,15 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
       const double xp = step > 0 ? x - h : x + h;
       const double fp = eval(xp, 0).f;
       if (fp == 0) return finish(xp, fp, true, "f(root) is exactly zero", 0.0);
-      if (std::isfinite(fp) && !detail::same_sign(fp, e.f))
+      if (std::isfinite(fp) && !detail::same_sign(fp, e.f)) {
+        const double lo = std::min(x, xp), hi = std::max(x, xp);
+        const double flo = lo == x ? e.f : fp, fhi = lo == x ? fp : e.f;
+        const detail::SignChangeCheck chk = detail::check_sign_change(res.trace, lo, flo, hi, fhi,
+                                                                      -kInf, kInf, probe);
+        if (!chk.root) return finish(x, e.f, false, detail::jump_message(lo, flo, hi, fhi, chk), kNaN);
         return finish(x, e.f, true, "the update rounds to x itself and f changes sign within " +
                       detail::num(h) + " of it", h);
+      }
       return finish(x, e.f, false, "the update rounds to x = " + detail::num(x) +
                     " itself but f does not change sign next to it (f = " + detail::num(e.f) +
                     "): not a root, or f is too noisy here", kNaN);
@@ -526,6 +609,12 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
             fb[detail::same_sign(fr, fb[0]) ? 0 : 1] = fr;
           }
           const int best = std::fabs(fb[0]) < std::fabs(fb[1]) ? 0 : 1;
+          const int l = xb[0] < xb[1] ? 0 : 1;
+          const detail::SignChangeCheck chk = detail::check_sign_change(
+              res.trace, xb[l], fb[l], xb[1 - l], fb[1 - l], -kInf, kInf, probe);
+          if (!chk.root)
+            return finish(xb[best], fb[best], false,
+                          detail::jump_message(xb[l], fb[l], xb[1 - l], fb[1 - l], chk), kNaN);
           return finish(xb[best], fb[best], true,
                         "f changes sign between the last two iterates, at most tol apart", moved);
         }
