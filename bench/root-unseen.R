@@ -282,3 +282,4 @@ if (nrow(failed)) {
   print(failed[, c("name", "tol", "kind", "method", "deriv", "x0", "message")])
 }
 invisible(res)
+if (nzchar(Sys.getenv("ROOT_UNSEEN_RDS"))) saveRDS(res, Sys.getenv("ROOT_UNSEEN_RDS"))
