@@ -137,3 +137,21 @@ test_that("roots where |f| grows slowly (x^(1/7), log) are still roots", {
   expect_true(r$converged)
   expect_lte(abs(r$root - 1e-300), 2e-12)
 })
+
+test_that("f exactly 0 over a region wider than 2 tol is a root of f as computed, with a note", {
+  # x exp(-1/x^2) underflows to 0 on |x| < 0.036 (APS problem 13): the root 0
+  # is located only to within that region, and the message says so
+  f <- function(x) x * exp(-1 / x^2)
+  for (r in list(newton_root(f, interval = c(-1, 4), tol = 1e-12),
+                 newton_root(f, interval = c(-1, 4), fprime = function(x) exp(-1 / x^2) * (1 + 2 / x^2)))) {
+    expect_true(r$converged)
+    expect_identical(r$f.root, 0)
+    expect_match(r$message, "zero to rounding over a region wider than 2 tol")
+  }
+  r <- newton_root(function(x) sinh(x) - x, 0.5, fprime = function(x) cosh(x) - 1, tol = 1e-12)
+  expect_match(r$message, "zero to rounding over a region wider than 2 tol")
+  # an exact zero at a simple root: no note
+  r <- newton_root(function(x) x^2 - 4, 3, fprime = function(x) 2 * x)
+  expect_identical(r$root, 2)
+  expect_identical(r$message, "f(root) is exactly zero")
+})

@@ -311,6 +311,33 @@ bool sign_change_is_root(const std::vector<RootTraceRow>& trace, double x1, doub
   return chk.root;
 }
 
+// f is exactly 0 at x. Where f is also exactly 0 at x - 2 tol or x + 2 tol
+// (inside [lower, upper]), f is zero to rounding over a region wider than
+// 2 tol (a root of high multiplicity, or underflow, as x exp(-1/x^2) near
+// 0): x is a root of f as computed, but the true root is located only to
+// within that region, and the message says so. A side where an evaluated
+// point within 2 tol has f != 0 needs no call of f; at most one call in
+// all (on the first side not settled so).
+template <class F>
+std::string exact_zero_message(double x, double tol, double lower, double upper,
+                               const std::vector<RootTraceRow>& trace, F&& f) {
+  std::string msg = "f(root) is exactly zero";
+  for (double side : {-1.0, 1.0}) {
+    const double q = x + side * 2 * tol;
+    if (!(q > lower && q < upper) || q == x) continue;
+    bool settled = false;
+    for (const auto& row : trace)
+      if (row.f != 0 && side * (row.x - x) > 0 && side * (row.x - q) <= 0) settled = true;
+    if (settled) continue;
+    if (f(q) == 0)
+      return msg + ", and also at x = " + num(q) + ": f is zero to rounding over a region wider than "
+             "2 tol (a root of high multiplicity, or underflow), so the root is located only to "
+             "within that region";
+    break;  // one call at most: a region of zeros is rarely within 2 tol of its edge
+  }
+  return msg;
+}
+
 // The verdict on a final bracket [b, c] (width <= 2 tol): a root, or a pole
 // or jump (|f| above its values at the ends of 'interval', or not growing
 // away from the sign change); `msg` says which.
@@ -451,7 +478,8 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
     }
     const double tol_act = 2 * kEps * std::fabs(b.x) + opt.tol;
     const double m = c.x / 2 - b.x / 2;  // no overflow on huge intervals
-    if (b.f == 0) return finish(b, true, "f(root) is exactly zero", 0.0);
+    if (b.f == 0)
+      return finish(b, true, detail::exact_zero_message(b.x, tol_act, opt.lower, opt.upper, res.trace, probe), 0.0);
     if (std::fabs(m) <= tol_act) {
       std::string msg;
       const bool ok = detail::final_bracket_is_root(b, c, fmax_ends, opt, res.trace, probe, msg);
@@ -626,7 +654,11 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
     e = enew;
     res.iter = k;
     res.trace.push_back({k, x, e.f, e.d1, xnew - xold});
-    if (e.f == 0) return finish(x, e.f, true, "f(root) is exactly zero", 0.0);
+    if (e.f == 0) {
+      const std::string msg = opt.criterion != RootCriterion::Step ? "f(root) is exactly zero"
+                              : detail::exact_zero_message(x, opt.tol, -kInf, kInf, res.trace, probe);
+      return finish(x, e.f, true, msg, 0.0);
+    }
     switch (opt.criterion) {
       case RootCriterion::Step:
         if (moved <= opt.tol && !detail::same_sign(fold, e.f)) {
