@@ -14,7 +14,11 @@
 #' tried first, Newton's step where that is refused (and f is not locally
 #' constant), bisection last. A step is accepted only if it stays inside
 #' the bracket and is less than half the last step (the rule of uniroot's
-#' zeroin); a bracket that has not halved in 4 steps is bisected. `x0`, if given, is evaluated first and
+#' zeroin); a bracket that has not halved in 4 steps is bisected. On a
+#' bracket wider than \eqn{2^{52}} `tol` spanning more than 3 orders of
+#' magnitude, bisection is in the exponent (0 if the bracket contains it,
+#' else the geometric mean of the ends), so that even `c(-1e308, 1e308)`
+#' takes a few steps, not over 1000. `x0`, if given, is evaluated first and
 #' shrinks the bracket. The run converges only when f changes sign over a
 #' bracket of width at most `2 * tol` (plus rounding, \eqn{4 \epsilon |x|})
 #' or f is exactly 0 (with `criterion = "f"`, also when \eqn{|f| \le}

@@ -155,3 +155,16 @@ test_that("f exactly 0 over a region wider than 2 tol is a root of f as computed
   expect_identical(r$root, 2)
   expect_identical(r$message, "f(root) is exactly zero")
 })
+
+test_that("huge brackets are bisected in the exponent, within maxiter", {
+  # arithmetic bisection needs over 1000 steps from [-1e308, 1.7e308] to tol
+  r <- newton_root(atan, interval = c(-1e308, 1.7e308))
+  expect_true(r$converged)
+  expect_lte(abs(r$root), 2 * sqrt(.Machine$double.eps))
+  expect_lte(r$evals, 20)
+  # the issue's example: maxiter = 100 was one short
+  r <- newton_root(function(x) (x - 3)^3, interval = c(-1e10, 1e10), maxiter = 100)
+  expect_lte(abs(r$root - 3), 2 * sqrt(.Machine$double.eps))
+  r <- newton_root(function(x) x / 1e300 - 1, interval = c(-1e308, 1e308), tol = 1e288)
+  expect_lte(abs(r$root - 1e300), 2e288)
+})
