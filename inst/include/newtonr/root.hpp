@@ -396,6 +396,14 @@ bool polish_sign_change(double* xb, double* fb, F&& f) {
   }
   return false;
 }
+// The end points of a bracket: finite, and f changes sign (or is 0) there.
+inline void check_bracket_ends(double fa, double fb) {
+  if (!std::isfinite(fa) || !std::isfinite(fb))
+    throw std::invalid_argument("'f' is not finite at an end point of 'interval'");
+  if (same_sign(fa, fb))
+    throw std::invalid_argument("'f' has the same sign at both ends of 'interval' (" + num(fa) +
+                                ", " + num(fb) + ")");
+}
 }  // namespace detail
 
 // Central-difference derivatives for an evaluator that only gives f.
@@ -465,13 +473,9 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
   };
   if (!(opt.lower < opt.upper)) throw std::invalid_argument("'interval' must satisfy lower < upper");
   BPoint a = point(opt.lower, 0, kNaN), b = point(opt.upper, 0, kNaN);
-  if (!std::isfinite(a.f) || !std::isfinite(b.f))
-    throw std::invalid_argument("'f' is not finite at an end point of 'interval'");
+  detail::check_bracket_ends(a.f, b.f);
   if (a.f == 0) return finish(a, true, "f is exactly zero at the lower end of 'interval'", 0.0);
   if (b.f == 0) return finish(b, true, "f is exactly zero at the upper end of 'interval'", 0.0);
-  if (detail::same_sign(a.f, b.f))
-    throw std::invalid_argument("'f' has the same sign at both ends of 'interval' (" +
-                                detail::num(a.f) + ", " + detail::num(b.f) + ")");
   const double fmax_ends = std::max(std::fabs(a.f), std::fabs(b.f));
   BPoint c = a;
   if (std::isfinite(x0) && x0 > opt.lower && x0 < opt.upper) {
@@ -584,6 +588,21 @@ inline double open_step(RootMethod method, double x, const ScalarEval& e, double
 }
 }  // namespace detail
 
+namespace detail {
+// The secant method's second point, close to x0 (as scipy.optimize.newton
+// does), on the other side where f is not finite there.
+template <class Eval>
+void secant_start(double x0, Eval&& eval, double& xprev, double& fprev) {
+  xprev = x0 * (1 + 1e-4) + (x0 >= 0 ? 1e-4 : -1e-4);
+  fprev = eval(xprev, 0).f;
+  if (!std::isfinite(fprev)) {
+    xprev = x0 - (xprev - x0);
+    fprev = eval(xprev, 0).f;
+  }
+}
+
+}  // namespace detail
+
 // Without a bracket: Newton, Halley or secant from x0. With criterion Step
 // the run converges only on f == 0, or when f changes sign between two
 // iterates at most tol apart (also when the update rounds to x itself: f
@@ -605,14 +624,7 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
   res.trace.push_back({0, x, e.f, e.d1, kNaN});
   // secant: a second point close to x0 (as scipy.optimize.newton does)
   double xprev = kNaN, fprev = kNaN;
-  if (opt.method == RootMethod::Secant) {
-    xprev = x0 * (1 + 1e-4) + (x0 >= 0 ? 1e-4 : -1e-4);
-    fprev = eval(xprev, 0).f;
-    if (!std::isfinite(fprev)) {
-      xprev = x0 - (xprev - x0);
-      fprev = eval(xprev, 0).f;
-    }
-  }
+  if (opt.method == RootMethod::Secant) detail::secant_start(x0, eval, xprev, fprev);
   auto finish = [&](double xr, double fr, bool ok, const std::string& msg, double prec) {
     res.root = xr;
     res.froot = fr;
