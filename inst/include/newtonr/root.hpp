@@ -339,12 +339,22 @@ bool sign_change_is_root(const std::vector<RootTraceRow>& trace, double x1, doub
 // 2 tol (a root of high multiplicity, or underflow, as x exp(-1/x^2) near
 // 0): x is a root of f as computed, but the true root is located only to
 // within that region, and the message says so. A side where an evaluated
-// point within 2 tol has f != 0 needs no call of f; at most one call in
-// all (on the first side not settled so).
+// point within 2 tol has f != 0 needs no call of f, nor does a zero where
+// the slope to the nearest evaluated point puts |f| at 2 tol above
+// rounding; else one call (on the first side not settled).
 template <class F>
 std::string exact_zero_message(double x, double tol, double lower, double upper,
                                const std::vector<RootTraceRow>& trace, F&& f) {
   std::string msg = "f(root) is exactly zero";
+  // no call where the slope to the nearest evaluated point predicts |f| at
+  // 2 tol above rounding (eps times the largest |f| seen): a simple zero
+  double near = kInf, f_near = kNaN, f_big = 0;
+  for (const auto& row : trace) {
+    if (!std::isfinite(row.f)) continue;
+    f_big = std::max(f_big, std::fabs(row.f));
+    if (row.f != 0 && std::fabs(row.x - x) < near) { near = std::fabs(row.x - x); f_near = row.f; }
+  }
+  if (std::isfinite(near) && std::fabs(f_near) / near * 2 * tol > kEps * f_big) return msg;
   for (double side : {-1.0, 1.0}) {
     const double q = x + side * 2 * tol;
     if (!(q > lower && q < upper) || q == x) continue;
