@@ -18,14 +18,16 @@
 # Run from the package folder after installing newtonr:
 #   Rscript bench/root-unseen.R
 #
-# Measured 2026-11-30 (70 problems, 1282 runs, tol 1e-12 and 1.5e-8):
-#   before this audit: 64 false successes (every jump problem bracketed:
-#     sign, step, floor, jumplin, jumpsmall; bracketed calls of f 1.10-1.16x
-#     uniroot's, odd-multiplicity roots up to 40% dearer);
-#   after: 0 false successes, 0 crashes, 0 hangs; bracketed calls of f (+
-#     fprime) 0.984x uniroot's with fprime, 0.947x with a numerical f' and
-#     with the secant method; uniroot "solves" 26 of 28 jump/pole instances
-#     (it has no way to say it failed).
+# Measured 2026-11-30 in one run each (70 problems, 1282 runs, tol 1e-12
+# and 1.5e-8):
+#   before this audit (commit d00f539): 70 false successes, all bracketed
+#     (sign 10, step 10, jumpsteep 10, jumplin 12, floor 8, jumpsmall 8,
+#     jumpthird 8, a pole at tol 0.05 4); bracketed calls of f (+ fprime)
+#     1.162x uniroot's with fprime, 1.090x numerical, 1.107x secant;
+#   after: 0 false successes, 0 crashes, 0 hangs; 0.975x, 0.939x, 0.938x.
+#   uniroot "solves" 34 of the 36 jump/pole problem x tol cases (it cannot
+#   say it failed).
+
 suppressPackageStartupMessages(library(newtonr))
 options(width = 130, warn = -1)
 
