@@ -13,8 +13,12 @@
 #' sign always enclose a root; an inverse quadratic (or secant) step is
 #' tried first, Newton's step where that is refused (and f is not locally
 #' constant), bisection last. A step is accepted only if it stays inside
-#' the bracket and at least halves the step before; a bracket that has not
-#' halved in 4 steps is bisected. `x0`, if given, is evaluated first and
+#' the bracket and is less than half the last step (the rule of uniroot's
+#' zeroin); a bracket that has not halved in 4 steps is bisected. On a
+#' bracket wider than \eqn{2^{52}} `tol` spanning more than 3 orders of
+#' magnitude, bisection is in the exponent (0 if the bracket contains it,
+#' else the geometric mean of the ends), so that even `c(-1e308, 1e308)`
+#' takes a few steps, not over 1000. `x0`, if given, is evaluated first and
 #' shrinks the bracket. The run converges only when f changes sign over a
 #' bracket of width at most `2 * tol` (plus rounding, \eqn{4 \epsilon |x|})
 #' or f is exactly 0 (with `criterion = "f"`, also when \eqn{|f| \le}
@@ -29,6 +33,24 @@
 #' other end of the bracket. Without `fprime` no
 #' finite differences are spent: divided differences of the points already
 #' evaluated take the derivative's place.
+#'
+#' **Poles, jumps and flat zeros.** A sign change is a root of a continuous
+#' f only if \eqn{|f|} grows away from it. Where the points already
+#' evaluated do not show this (the slope across the final bracket, or
+#' across the last two iterates, is more than 10 times the slopes out to
+#' the nearest points beyond), f is evaluated 64 bracket widths beyond
+#' each side; unless \eqn{|f|} there exceeds twice the smaller \eqn{|f|}
+#' at the sign change on every side, the run does not converge and the
+#' message names a jump or pole (sign(), floor(), a branch switch,
+#' 1/x, tan; or noise larger than f's change over that distance). This
+#' costs 2 calls of f only where the screen fails (never on the
+#' Alefeld-Potra-Shi collection). Where f is exactly 0, the run converges
+#' (a root of f as computed), but if f is also exactly 0 at
+#' \eqn{2\,}`tol` from the returned point (one more call at most), the
+#' message adds that f is zero to rounding over a region wider than
+#' \eqn{2\,}`tol` (a root of high multiplicity, or underflow, as
+#' \eqn{x e^{-1/x^2}} near 0): the root is then located only to within
+#' that region.
 #'
 #' **Without `interval`** (criterion `"step"`) an update of at most `tol`
 #' ends the run only when f changes sign between the two iterates, or f is

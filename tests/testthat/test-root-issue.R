@@ -113,9 +113,12 @@ test_that("a pole or a huge interval is never a root", {
   r <- suppressWarnings(newton_root(atan, interval = c(-1e308, 1.7e308)))
   expect_true(is.finite(r$root))
   expect_true(!r$converged || abs(r$root) <= 2 * sqrt(.Machine$double.eps))
-  # a jump is a sign change of f: located to tol, as uniroot does
-  r <- newton_root(function(x) sign(x - 0.3), interval = c(0, 1), tol = 1e-12)
+  # a jump is a sign change of f: located to tol, as uniroot does, but not
+  # called a root (uniroot does)
+  expect_warning(r <- newton_root(function(x) sign(x - 0.3), interval = c(0, 1), tol = 1e-12),
+                 "a jump or pole of f, not a root")
   expect_lte(abs(r$root - 0.3), 2e-12)
+  expect_false(r$converged)
   # NaN where the root is: an honest failure
   expect_warning(r <- newton_root(function(x) if (abs(x - 0.6) < 0.2) NaN else x - 0.6,
                                   interval = c(0, 1)), "not finite")
