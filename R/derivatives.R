@@ -9,14 +9,33 @@ richardson_defaults <- function(hessian = FALSE) {
        zero_tol = sqrt(.Machine$double.eps / 7e-7), r = 4L, v = 2)
 }
 
+# Ranges of the settings: a base step d (relative) or eps (absolute) above 1
+# measures nothing local, and the smallest step, d / v^(r - 1) (or eps /
+# v^(r - 1)), must stay well above rounding: below 1e-12 (1e-6 for the second
+# differences of the Hessian) x + h rounds towards x and the differences
+# become 0 or NaN -- a silently wrong derivative (issue 12: v = 1e300,
+# d = 1e-300).
 check_richardson <- function(method.args, hessian) {
+  if (!is.null(method.args) && !is.list(method.args)) {
+    stop_arg("method.args", "must be a named list such as list(d = 1e-4), not %s",
+             describe(method.args))
+  }
   opt <- merge_control(method.args, richardson_defaults(hessian), "method.args")
-  big <- .Machine$double.xmax  # finite: an infinite step gives no derivative
-  check_number(opt$d, "method.args$d", lower = 0, open_lower = TRUE, upper = big)
-  check_number(opt$eps, "method.args$eps", lower = 0, open_lower = TRUE, upper = big)
-  check_number(opt$zero_tol, "method.args$zero_tol", lower = 0)
+  check_number(opt$d, "method.args$d", lower = 0, open_lower = TRUE, upper = 1)
+  check_number(opt$eps, "method.args$eps", lower = 0, open_lower = TRUE, upper = 1)
+  check_number(opt$zero_tol, "method.args$zero_tol", lower = 0, upper = .Machine$double.xmax)
   check_number(opt$r, "method.args$r", lower = 1, upper = 20, integer = TRUE)
-  check_number(opt$v, "method.args$v", lower = 1, open_lower = TRUE, upper = big)
+  check_number(opt$v, "method.args$v", lower = 1, open_lower = TRUE, upper = 1e3)
+  floor <- if (hessian) 1e-6 else 1e-12
+  shrink <- opt$v^(opt$r - 1)
+  for (s in c("d", "eps")) {
+    if (opt[[s]] / shrink < floor) {
+      stop(sprintf(paste0("'method.args': the smallest step %s / v^(r - 1) = %s is below %s, ",
+                          "where differences are lost to rounding; use a larger '%s' or ",
+                          "a smaller 'v' or 'r'"),
+                   s, format(opt[[s]] / shrink, digits = 3), format(floor), s), call. = FALSE)
+    }
+  }
   opt$r <- as.integer(opt$r)
   opt
 }

@@ -107,10 +107,7 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   if (identical(method, "glm.fit")) {
     control <- do.call(stats::glm.control, as.list(control))
   } else if (identical(method, "newton_glm_fit") || identical(method, newton_glm_fit)) {
-    if (!inherits(control, "newton_glm_control")) {
-      if (!is.list(control)) stop_arg("control", "must be a list, not %s", describe(control))
-      control <- do.call(newton_glm_control, control)
-    }
+    control <- glm_control_arg(control)
   }
   mt <- attr(mf, "terms")
   Y <- stats::model.response(mf, "any")

@@ -37,19 +37,29 @@
 newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                                type = c("fisher", "newton"), lambda = 0,
                                algorithm = c("irls", "gd"), threads = NULL, ...) {
-  extra <- setdiff(names(list(...)), "")
+  dots <- list(...)
+  extra <- names(dots)
+  if (length(dots) && (is.null(extra) || any(!nzchar(extra)))) {
+    stop_arg("control", "has %d unnamed setting(s): name each one (e.g. maxit = 50)",
+             if (is.null(extra)) length(dots) else sum(!nzchar(extra)))
+  }
   if (length(extra)) {
     stop(sprintf("'control' has unknown setting(s): %s", paste(extra, collapse = ", ")),
          call. = FALSE)
   }
-  type <- match.arg(type)
-  algorithm <- match.arg(algorithm)
+  type <- match_arg1(type, c("fisher", "newton"), "type")
+  algorithm <- match_arg1(algorithm, c("irls", "gd"), "algorithm")
   if (missing(maxit) && algorithm == "gd") maxit <- 5000
-  check_number(epsilon, "epsilon", lower = 0, open_lower = TRUE)
-  check_number(maxit, "maxit", lower = 1, integer = TRUE)
-  check_flag(as.logical(trace), "trace")
-  check_number(lambda, "lambda", lower = 0)
-  if (!is.null(threads)) check_number(threads, "threads", lower = 1, integer = TRUE)
+  # glm's criterion is a relative change of the deviance: an epsilon of 1 or
+  # more accepts any first step, a "convergence" that means nothing
+  check_number(epsilon, "epsilon", lower = 0, open_lower = TRUE, upper = 0.5)
+  # integer settings: within R's integer range (as.integer() of 3e9 is NA)
+  check_number(maxit, "maxit", lower = 1, upper = .Machine$integer.max, integer = TRUE)
+  if (!(is.logical(trace) || is.numeric(trace)) || length(trace) != 1L || is.na(trace)) {
+    stop_arg("trace", "must be TRUE or FALSE, not %s", describe(trace))
+  }
+  check_number(lambda, "lambda", lower = 0, upper = .Machine$double.xmax)
+  if (!is.null(threads)) check_number(threads, "threads", lower = 1, upper = glm_max_threads, integer = TRUE)
   structure(list(epsilon = epsilon, maxit = as.integer(maxit),
                  trace = as.logical(trace), type = type, lambda = lambda,
                  algorithm = algorithm,
@@ -128,9 +138,7 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                            mustart = NULL, offset = NULL, family = gaussian(),
                            control = list(), intercept = TRUE, singular.ok = TRUE) {
-  if (!inherits(control, "newton_glm_control")) {
-    control <- do.call(newton_glm_control, as.list(control))
-  }
+  control <- glm_control_arg(control)
   if (is.data.frame(x)) x <- as.matrix(x)
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
@@ -600,6 +608,30 @@ glm_check_size <- function(n, p, arg, matrix = TRUE) {
   check_dense_size(p, p, "X'WX matrix", arg, copies = 4,
                    hint = "too many coefficients for a dense IRLS fit; use fewer factor levels or interactions")
 }
+
+# The `control` argument of newton_glm_fit() and newton_glm(): a list of
+# settings for newton_glm_control() (NULL: the defaults), or its result --
+# checked again, as a "newton_glm_control" object may have been made or
+# edited by hand (maxit = 0L, threads = 1e5).  glm.fit() refuses a control
+# that is not a list (do.call's "second argument must be a list"); so do
+# we, naming 'control', rather than taking a number as `epsilon`.
+glm_control_arg <- function(control) {
+  if (is.null(control)) control <- list()
+  if (!is.list(control) || is.data.frame(control)) {
+    stop_arg("control", "must be a list of settings for newton_glm_control(), not %s",
+             describe(control))
+  }
+  control <- unclass(control)
+  if (length(control) && (is.null(names(control)) || any(!nzchar(names(control))))) {
+    stop_arg("control", "must be a named list (e.g. list(maxit = 50)), not an unnamed one")
+  }
+  control <- control[!vapply(control, is.null, NA)]
+  do.call(newton_glm_control, control)
+}
+
+# Largest `threads` setting accepted (the kernels further cap the thread
+# count at their number of blocks of work).
+glm_max_threads <- 1024L
 
 # x, or y when x is NULL (base R only has %||% from 4.4.0).
 `%or%` <- function(x, y) if (is.null(x)) y else x

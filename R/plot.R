@@ -20,6 +20,8 @@
 #' @export
 plot.newton_root <- function(x, f, problem = 1L, xlim = NULL, ...) {
   if (missing(f)) stop_arg("f", "is needed to draw the curve: plot(result, f)")
+  check_number(problem, "problem", lower = 1, upper = max(1, length(x$iter)), integer = TRUE)
+  check_plot_lim(xlim, "xlim")
   fun <- if (inherits(f, "formula")) {
     raw <- formula_derivatives(f, arg = "f", hessian = FALSE)$raw
     function(x) vapply(x, function(xi) as.vector(raw(xi)), 0)
@@ -92,6 +94,10 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
              paste(which, collapse = " ")))
   if (!is.null(fstar)) check_number(fstar, "fstar")
   check_flag(add, "add")
+  # (nlevels = .Machine$integer.max would allocate 17 GB of levels)
+  check_number(nlevels, "nlevels", lower = 1, upper = 1000, integer = TRUE)
+  check_plot_lim(xlim, "xlim")
+  check_plot_lim(ylim, "ylim")
   tr <- x$trace
   if (which == "convergence") {
     op <- graphics::par(mfrow = c(1L, 2L))
@@ -148,4 +154,12 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
   graphics::points(path, col = col, pch = 19, cex = if (nrow(path) > 60L) 0.3 else 0.7)
   graphics::points(path[nrow(path), , drop = FALSE], pch = 4, cex = 1.5, lwd = 2)
   invisible(x)
+}
+
+# NULL, or a finite increasing range c(lo, hi) for a plot axis.
+check_plot_lim <- function(lim, arg) {
+  if (is.null(lim)) return(invisible(lim))
+  check_numeric(lim, arg, len = 2L)
+  if (!(lim[1L] < lim[2L])) stop_arg(arg, "must satisfy lower < upper")
+  invisible(lim)
 }

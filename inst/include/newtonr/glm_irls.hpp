@@ -265,6 +265,11 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
   using Eigen::Index;
   const Index n = d.n, p = d.p;
   if (pen_in.size() != p) throw std::invalid_argument("glm_irls: 'pen' must have length p");
+  // (an NA maxit from R arrives as INT_MIN: the loop would not run, and
+  // there would be no solve to report)
+  if (s.maxit < 1) throw std::invalid_argument("'maxit' must be at least 1");
+  if (!(s.epsilon > 0) || !(s.tol >= 0))
+    throw std::invalid_argument("'epsilon' must be positive");
   GlmEngine eng(d, fam, s.threads, k);
   GlmIrlsResult res;
   // scaled coordinates (see GlmData::scale): beta~ = beta / s, pen~ = pen s^2
@@ -321,6 +326,10 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
     for (int a = 0; a < sol.rank; ++a)
       if (!std::isfinite(sol.coef(sol.pivot[static_cast<size_t>(a)]))) finite = false;
     if (!finite) {
+      if (!res.have_solve) {  // report this solve (glm.fit keeps its fit too)
+        res.solve = sol;
+        res.have_solve = true;
+      }
       res.converged = false;
       res.warnings.push_back("non-finite coefficients at iteration " + std::to_string(iter));
       break;
