@@ -91,18 +91,28 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   # (about 1 s at n = 1e6, p = 50).  Build the frame with na.pass instead and
   # keep it when it has no NA: the result is then the same frame.  Otherwise
   # (or with an explicit na.action) the frame is built exactly as glm builds it.
+  if (!missing(na.action) && !is.null(na.action) && !is.function(na.action) &&
+      !(is.character(na.action) && length(na.action) == 1L && !is.na(na.action) &&
+        is.function(get0(na.action, envir = parent.frame(), mode = "function")))) {
+    stop_arg("na.action", "must be a function such as na.omit, or its name, not %s",
+             describe(na.action))
+  }
+  env <- parent.frame()
   if (m[5L] == 0L && glm_default_na_omit()) {
     mf_pass <- mf
     mf_pass$na.action <- quote(stats::na.pass)
-    frame <- eval(mf_pass, parent.frame())
-    mf <- if (anyNA(frame, recursive = TRUE)) eval(mf, parent.frame()) else frame
+    frame <- glm_eval_frame(mf_pass, env)
+    mf <- if (anyNA(frame, recursive = TRUE)) glm_eval_frame(mf, env) else frame
     rm(frame)
   } else {
-    mf <- eval(mf, parent.frame())
+    mf <- glm_eval_frame(mf, env)
   }
   if (identical(method, "model.frame")) return(mf)
-  if (!is.character(method) && !is.function(method)) {
+  if (!(is.character(method) && length(method) == 1L && !is.na(method)) && !is.function(method)) {
     stop_arg("method", "must be a fitting function or its name, not %s", describe(method))
+  }
+  if (is.character(method) && is.null(get0(method, mode = "function"))) {
+    stop_arg("method", "names no fitting function: \"%s\"", method)
   }
   if (identical(method, "glm.fit")) {
     control <- do.call(stats::glm.control, as.list(control))
@@ -166,6 +176,22 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
                         offset = off, control = control, method = method,
                         contrasts = contr, xlevels = xlevels)),
             class = c("newton_glm", "glm", "lm"))
+}
+
+# model.frame() with glm's arguments, its errors naming the argument at
+# fault: "variable lengths differ (found for '(weights)')" becomes "... for
+# 'weights'"; other errors are said to come from building the model frame
+# of 'formula' and 'data'.
+glm_eval_frame <- function(mf, env) {
+  tryCatch(eval(mf, env), error = function(e) {
+    msg <- conditionMessage(e)
+    arg <- regmatches(msg, regexpr("'\\((weights|subset|offset|etastart|mustart)\\)'", msg))
+    if (length(arg)) {
+      a <- gsub("[^a-z]", "", arg)
+      stop_arg(a, "does not fit the model frame: %s", sub(arg, sprintf("'%s'", a), msg, fixed = TRUE))
+    }
+    stop(sprintf("building the model frame from 'formula' and 'data' failed: %s", msg), call. = FALSE)
+  })
 }
 
 # TRUE when options("na.action") is na.omit or na.exclude (which give the

@@ -139,6 +139,9 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                            mustart = NULL, offset = NULL, family = gaussian(),
                            control = list(), intercept = TRUE, singular.ok = TRUE) {
   control <- glm_control_arg(control)
+  if (!(is.numeric(x) && !is.object(x)) && !is.data.frame(x)) {
+    stop_arg("x", "must be a numeric matrix, not %s", describe(x))
+  }
   if (is.data.frame(x)) x <- as.matrix(x)
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
@@ -181,6 +184,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (is.null(weights)) weights <- rep.int(1, nobs) else glm_check_vec(weights, "weights", nobs, threads)
   if (any(weights < 0)) stop("negative weights not allowed", call. = FALSE)
   if (is.null(offset)) offset <- rep.int(0, nobs) else glm_check_vec(offset, "offset", nobs, threads)
+  if (!is.null(mustart)) glm_check_vec(mustart, "mustart", nobs, threads)
+  if (!is.null(etastart)) glm_check_vec(etastart, "etastart", nobs, threads)
+  if (!is.null(start)) {
+    if (!is.numeric(start) || is.object(start)) stop_arg("start", "must be a numeric vector, not %s", describe(start))
+    if (any(is.infinite(start))) stop_arg("start", "must be finite (no Inf)")
+  }
   variance <- family$variance
   linkinv <- family$linkinv
   dev.resids <- family$dev.resids
@@ -212,6 +221,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     mukeep <- mustart
     eval(family$initialize)
     mustart <- mukeep
+    if (is.null(etastart) && is.null(start) && !isTRUE(validmu(mustart))) {
+      stop_arg("mustart", "holds values that are not valid means for the %s family", family$family)
+    }
+  }
+  if (!is.null(etastart) && !isTRUE(valideta(etastart))) {
+    stop_arg("etastart", "holds values that are not valid for the %s link", family$link)
   }
   tol <- min(1e-07, control$epsilon / 1000)
   # AVX2/FMA kernel for X'WX when the CPU has it (option for comparisons)

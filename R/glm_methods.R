@@ -183,7 +183,7 @@ plot.newton_glm <- function(x, which = c(1L, 2L, 3L, 5L), ...) {
 #' plot_trace(fit)
 #' @export
 plot_trace <- function(fit, log = TRUE, ...) {
-  tr <- fit$trace
+  tr <- if (is.list(fit)) fit$trace
   if (!is.data.frame(tr) || !all(c("iter", "deviance") %in% names(tr))) {
     stop_arg("fit", "must have a 'trace' data.frame with columns iter and deviance")
   }

@@ -168,7 +168,8 @@ battery_specs <- function() {
            x <- cbind(1, stats::rnorm(2^19))
            list(x = x, y = stats::rpois(2^19, exp(0.2 * x[, 2])), family = stats::poisson())
          },
-         nested = list(control = "threads"), only = "control$threads", check = claim_check),
+         nested = list(control = "threads"), only = "control$threads", check = claim_check,
+         no_print = TRUE),
     list(name = "newton_glm_fit/gaussian", fun = ns$newton_glm_fit,
          args = function() list(x = cbind(1, datasets::mtcars$wt), y = datasets::mtcars$mpg,
                                 family = stats::gaussian(), control = list(algorithm = "gd")),
@@ -199,7 +200,7 @@ battery_specs <- function() {
                                 methods = c("newton", "bfgs")),
          callbacks = c("fn", "gr", "hess")),
     list(name = "plot_trace", fun = ns$plot_trace,
-         args = function() list(x = ns$newton_optim(c(-1.2, 1), rosen))),
+         args = function() list(fit = ns$newton_glm(am ~ wt + hp, stats::binomial, datasets::mtcars))),
     list(name = "plot.newton_optim", fun = function(...) graphics::plot(...),
          formals_of = function() getS3method("plot", "newton_optim"),
          args = function() list(x = ns$newton_optim(c(-1.2, 1), rosen), which = "contour", fn = rosen),
@@ -282,7 +283,7 @@ battery_run_one <- function(spec, case) {
     tryCatch({
       a <- battery_case_args(spec, case)
       res <- do.call(spec$fun, a)
-      utils::capture.output(print(res))
+      if (!isTRUE(spec$no_print)) utils::capture.output(print(res))
       if (!is.null(spec$post)) utils::capture.output(spec$post(res))
       why <- if (!is.null(spec$check)) spec$check(res, a)
       if (is.null(why)) list(status = "ok") else list(status = "suspect", msg = why)
@@ -301,7 +302,8 @@ battery_names_arg <- function(case, msg) {
   keys <- unique(c(case$arg, case$path))
   if (case$kind == "callback" && grepl("battery-callback-error", msg, fixed = TRUE)) return(TRUE)
   pats <- c(sprintf("'%s'", keys), sprintf("\u2018%s\u2019", keys), sprintf("\"%s\"", keys),
-            sprintf("`%s`", keys), sprintf("%s$%s", case$path[1L], case$path[length(case$path)]))
+            sprintf("`%s`", keys), sprintf("%s$%s", case$path[1L], case$path[length(case$path)]),
+            sprintf("$%s'", keys))
   any(vapply(pats, function(p) grepl(p, msg, fixed = TRUE), NA))
 }
 
@@ -321,20 +323,21 @@ battery_run <- function(ids = NULL, timeout = 10, progress = FALSE) {
     res <- NULL
     status <- NULL
     repeat {
-      r <- parallel::mccollect(job, wait = FALSE, timeout = 0.02)
+      r <- suppressWarnings(parallel::mccollect(job, wait = FALSE, timeout = 0.02))
       if (!is.null(r)) {
         res <- r[[1L]]
         break
       }
       if (proc.time()[["elapsed"]] - t0 > timeout) {
         tools::pskill(job$pid, tools::SIGKILL)
-        parallel::mccollect(job, wait = TRUE)
+        suppressWarnings(parallel::mccollect(job, wait = TRUE))
         status <- "hang"
         break
       }
     }
     if (is.null(status)) {
-      status <- if (is.list(res) && !is.null(res$status)) res$status else "crash"
+      status <- if (inherits(res, "try-error")) "error" else
+        if (is.list(res) && !is.null(res$status)) res$status else "crash"
     }
     msg <- if (is.list(res) && !is.null(res$msg)) res$msg else ""
     if (inherits(res, "try-error")) msg <- as.character(res)
