@@ -178,6 +178,9 @@ worst_mismatch <- function(user, num) {
 #'   `NULL` skips the check).
 #' @param tol Largest acceptable error for `ok`. The default, 1e-5, is well
 #'   above the numerical derivatives' own error on smooth problems.
+#' @param method.args Richardson settings for the numerical derivatives, as
+#'   in [num_gradient()] (checked: settings whose steps are lost to rounding
+#'   are an error, not a mismatch blamed on `gr` or `hess`).
 #' @return An object of class `"newtonr_derivcheck"`: a list with
 #'   `gradient_error` and `hessian_error` (worst error, `NA` when not
 #'   checked), `worst` (the larger of the two), `where` (a list: `gradient`
@@ -191,12 +194,15 @@ worst_mismatch <- function(user, num) {
 #' check_derivatives(fn, gr, x = c(0.5, -1))
 #' check_derivatives(fn, bad_gr, x = c(0.5, -1))
 #' @export
-check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5) {
+check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5,
+                              method.args = list()) {
   check_function(fn, "fn")
   if (!is.null(gr)) check_function(gr, "gr")
   if (!is.null(hess)) check_function(hess, "hess")
   check_numeric(x, "x")
-  check_number(tol, "tol", lower = 0)
+  check_number(tol, "tol", lower = 0, upper = .Machine$double.xmax)
+  if (!is.null(gr)) check_richardson(method.args, hessian = FALSE)
+  if (!is.null(hess)) check_richardson(method.args, hessian = TRUE)
   n <- length(x)
   dots <- list(...)
   call_user <- function(f, arg) {
@@ -214,7 +220,7 @@ check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5) {
       stop_arg("gr", "must return a numeric vector of length %d, not %s", n, describe(g))
     }
     g <- as.vector(g)
-    ng <- num_gradient(fn, x, ...)
+    ng <- num_gradient(fn, x, ..., method.args = method.args)
     m <- worst_mismatch(g, unname(ng))
     out$gradient_error <- m$error
     out$where$gradient <- m$where
@@ -227,7 +233,7 @@ check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5) {
       stop_arg("hess", "must return a numeric %d x %d matrix, not %s", n, n, describe(H))
     }
     H <- matrix(as.vector(H), n, n)
-    nH <- num_hessian(fn, x, ...)
+    nH <- num_hessian(fn, x, ..., method.args = method.args)
     m <- worst_mismatch(H, unname(nH))
     out$hessian_error <- m$error
     out$where$hessian <- as.vector(arrayInd(m$where, c(n, n)))

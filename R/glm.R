@@ -23,7 +23,8 @@
 #'
 #' Before the model matrix is built, its size is computed from the terms
 #' (columns of each variable, levels of each factor); a model matrix or an
-#' X'WX that would not fit in memory (the machine's memory, or
+#' X'WX that would not fit in memory (the memory available now, MemAvailable
+#' on Linux, counting the 8 p x p working copies a fit holds; or
 #' `options(newtonr.dense_limit = <bytes>)`) is an error stating the memory
 #' needed, e.g. for `y ~ id` with a factor `id` of 2e5 levels.
 #'
