@@ -68,7 +68,10 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
                        singular.ok = TRUE, contrasts = NULL, ...) {
   cal <- match.call()
   if (missing(formula)) stop_arg("formula", "is missing: give a model formula such as y ~ x")
-  if (is.character(formula) && length(formula) == 1L) formula <- stats::as.formula(formula)
+  if (is.character(formula) && length(formula) == 1L) {
+    formula <- tryCatch(stats::as.formula(formula), error = function(e)
+      stop_arg("formula", "is a string that is not a formula (%s)", conditionMessage(e)))
+  }
   if (!inherits(formula, "formula") || length(formula) != 3L) {
     stop_arg("formula", "must be a two-sided formula such as y ~ x, not %s",
              if (inherits(formula, "formula")) "a one-sided formula" else describe(formula))
@@ -78,6 +81,11 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   check_flag(x, "x")
   check_flag(y, "y")
   check_flag(singular.ok, "singular.ok")
+  if (!is.null(contrasts) && (!is.list(contrasts) || is.null(names(contrasts)) ||
+                              any(!nzchar(names(contrasts))))) {
+    stop_arg("contrasts", "must be NULL or a named list such as list(f = \"contr.sum\"), not %s",
+             describe(contrasts))
+  }
   if (missing(data)) data <- environment(formula)
   # the model frame, built exactly as glm builds it
   mf <- match.call(expand.dots = FALSE)
@@ -154,9 +162,19 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   etas <- stats::model.extract(mf, "etastart")
   fitter <- if (is.function(method)) method else get(method, mode = "function")
   intercept <- attr(mt, "intercept") > 0L
-  fit <- fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
-                mustart = mus, offset = off, family = family, control = control,
-                intercept = intercept, singular.ok = singular.ok)
+  own <- is.character(method) && method %in% c("newton_glm_fit", "glm.fit") ||
+    identical(method, newton_glm_fit) || identical(method, stats::glm.fit)
+  fit <- if (own) {
+    fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
+           mustart = mus, offset = off, family = family, control = control,
+           intercept = intercept, singular.ok = singular.ok)
+  } else {
+    # a user's fitting function: its errors are said to come from it
+    tryCatch(fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
+                    mustart = mus, offset = off, family = family, control = control,
+                    intercept = intercept, singular.ok = singular.ok),
+             error = function(e) stop_arg("method", "failed with error: %s", conditionMessage(e)))
+  }
   # With an offset, glm's null deviance needs a fit of the intercept alone.
   if (length(off) && intercept) {
     fit2 <- fitter(x = X[, "(Intercept)", drop = FALSE], y = Y,
@@ -191,6 +209,9 @@ glm_eval_frame <- function(mf, env) {
       a <- gsub("[^a-z]", "", arg)
       stop_arg(a, "does not fit the model frame: %s", sub(arg, sprintf("'%s'", a), msg, fixed = TRUE))
     }
+    if (!is.null(mf$subset) && grepl("subscript", msg)) {
+      stop_arg("subset", "cannot select rows of the model frame: %s", msg)
+    }
     stop(sprintf("building the model frame from 'formula' and 'data' failed: %s", msg), call. = FALSE)
   })
 }
@@ -211,12 +232,20 @@ glm_family <- function(family, env) {
     if (is.null(fam)) stop_arg("family", "names no family function: \"%s\"", family)
     family <- fam
   }
-  if (is.function(family)) family <- family()
+  if (is.function(family)) family <- glm_call_family(family)
   if (!is.list(family) || is.null(family$family) || !is.function(family$linkinv)) {
     stop_arg("family", "must be a family such as binomial or poisson(link = \"log\"), not %s",
              describe(family))
   }
   family
+}
+
+# family(), for a family given as a function (binomial): a function that
+# cannot be called without arguments is not a family function.
+glm_call_family <- function(family) {
+  tryCatch(family(), error = function(e)
+    stop_arg("family", "is a function that did not return a family when called as family(): %s",
+             conditionMessage(e)))
 }
 
 # Refuse, before model.matrix() allocates it, a model matrix (n x p) or an

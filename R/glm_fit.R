@@ -155,7 +155,9 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     stop_arg("x", "must be finite (no Inf)")
   }
   if (is.character(y)) stop_arg("y", "must be numeric, logical or a factor, not a character vector")
-  if (is.function(family)) family <- family()
+  if (is.function(family)) family <- glm_call_family(family)
+  check_flag(intercept, "intercept")
+  check_flag(singular.ok, "singular.ok")
   if (!is.list(family) || !is.function(family$variance) || !is.function(family$linkinv)) {
     stop("'family' argument seems not to be a valid family object", call. = FALSE)
   }

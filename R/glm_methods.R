@@ -163,6 +163,10 @@ plot.newton_glm <- function(x, which = c(1L, 2L, 3L, 5L), ...) {
     }
     return(plot_trace(x, ...))
   }
+  if (!is.numeric(which) || !length(which) || anyNA(which) || any(!(which %in% 1:6))) {
+    stop_arg("which", "must be plot.lm panel numbers (1 to 6) or \"trace\", not %s",
+             describe(which))
+  }
   utils::getS3method("plot", "lm")(x, which = which, ...)
 }
 

@@ -50,6 +50,12 @@ battery_callback_modes <- function() {
     "late_longer", "late_error", "late_null", "alternate_shorter")
 }
 
+# Callbacks whose values have the wrong type or length at some point: a
+# result computed from them is a silent wrong answer (the value was
+# truncated, recycled or coerced), so "ok" counts as "suspect" for them.
+battery_wrong_shape <- c("null", "chr", "list", "longer", "shorter", "matrix", "late_shorter",
+                         "late_longer", "late_null", "alternate_shorter")
+
 battery_bad_callback <- function(g, mode, k = 2L) {
   calls <- 0L
   late <- function() {
@@ -113,7 +119,9 @@ battery_specs <- function() {
   claim_check <- function(res, a) {
     if (!is.list(res)) return(NULL)
     v <- primary(res)
-    if (claims(res) && !is.null(v) && any(!is.finite(v[!is.na(v) | !is.na(names(v))]))) {
+    # (NA coefficients are aliased columns, as in glm; NaN and Inf are not)
+    bad <- if (!is.null(res$coefficients)) is.nan(v) | is.infinite(v) else !is.finite(v)
+    if (claims(res) && !is.null(v) && any(bad)) {
       return("claims convergence with a non-finite solution")
     }
     NULL
@@ -286,6 +294,9 @@ battery_run_one <- function(spec, case) {
       if (!isTRUE(spec$no_print)) utils::capture.output(print(res))
       if (!is.null(spec$post)) utils::capture.output(spec$post(res))
       why <- if (!is.null(spec$check)) spec$check(res, a)
+      if (is.null(why) && case$kind == "callback" && case$label %in% battery_wrong_shape) {
+        why <- sprintf("accepted a callback returning %s", case$label)
+      }
       if (is.null(why)) list(status = "ok") else list(status = "suspect", msg = why)
     }, error = function(e) list(status = "error", msg = conditionMessage(e))),
     warning = function(w) {
