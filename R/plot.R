@@ -180,6 +180,7 @@ check_plot_lim <- function(lim, arg) {
 # A single colour (a name, "#RRGGBB", or a palette number >= 0).
 check_plot_col <- function(col, arg) {
   ok <- length(col) == 1L && (is.character(col) || is.numeric(col)) && !is.na(col) &&
+    (!is.numeric(col) || (col >= 0 && col <= .Machine$integer.max)) &&
     !is.null(tryCatch(grDevices::col2rgb(col), error = function(e) NULL))
   if (!ok) stop_arg(arg, "must be one colour (a name, \"#RRGGBB\" or a palette number), not %s",
                     describe(col))

@@ -370,3 +370,20 @@ test_that("glm arguments evaluated in the model frame name the argument", {
                unname(glm.fit(X, mtcars$am, family = binomial(), mustart = rep(0.3, 32))$coefficients),
                tolerance = 1e-8)
 })
+
+test_that("newton_glm and newton_glm_fit name formula, family, subset, contrasts, method, flags", {
+  expect_error(newton_glm("a", binomial, mtcars), "'formula' ")
+  expect_error(newton_glm(am ~ wt, function(x) x, mtcars), "'family' is a function that did not return a family")
+  expect_error(newton_glm_fit(cbind(1, mtcars$wt), mtcars$am, family = function(x) x),
+               "'family' is a function that did not return a family")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, subset = list(1)), "'subset' cannot select rows")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, contrasts = list(1)), "'contrasts' must be NULL or a named list")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, method = function(x) x), "'method' failed with error")
+  expect_error(newton_glm_fit(cbind(1, mtcars$wt), mtcars$am, family = binomial(), intercept = NA),
+               "'intercept' must be TRUE or FALSE")
+  expect_error(newton_glm_fit(cbind(1, mtcars$wt), mtcars$am, family = binomial(), singular.ok = "a"),
+               "'singular.ok' must be TRUE or FALSE")
+  # a fitting function of one's own still works, and its result is used
+  fit <- newton_glm(am ~ wt, binomial, mtcars, method = "glm.fit")
+  expect_equal(coef(fit), coef(glm(am ~ wt, binomial, mtcars)))
+})

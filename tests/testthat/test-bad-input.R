@@ -469,3 +469,23 @@ test_that("plot settings are bounded (nlevels = .Machine$integer.max tried to al
   expect_error(plot(rr, function(x) x^2 - 2, xlim = "a"), "'xlim' must be numeric")
   expect_identical(plot(r, "contour", fn = fr, nlevels = 5), r)
 })
+
+test_that("plot callbacks that misbehave, bad colours and panels are named", {
+  fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+  r <- newton_optim(c(-1.2, 1), fr)
+  rr <- newton_root(function(x) x^2 - 2, 1)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_error(plot(r, "contour", fn = function(x) c(1, 2)), "'fn' must return a single number at each point")
+  expect_error(plot(r, "contour", fn = function(x) "a"), "'fn' must return a single number")
+  expect_error(plot(r, "contour", fn = function(x) NaN), "'fn' is not finite anywhere on the plotting grid")
+  expect_error(plot(r, "contour", fn = function(x) if (x[1] > -1) 1e308 else -1e308), "'fn' has values on the grid too far apart")
+  expect_error(plot(r, "contour", fn = fr, col = -1), "'col' must be one colour")
+  expect_error(plot(r, "contour", fn = fr, col = 3e9), "'col' must be one colour")
+  expect_error(plot(rr, function(x) NULL), "'f' must return a single number at each point")
+  expect_error(plot(rr, function(x) NaN), "'f' is not finite anywhere on the plotting range")
+  fit <- newton_glm(am ~ wt + hp, binomial, mtcars)
+  expect_error(plot(fit, which = NaN), "'which' must be plot.lm panel numbers")
+  expect_error(plot(fit, which = 7), "'which' must be plot.lm panel numbers")
+  expect_error(plot_trace(1), "'fit' must have a 'trace'")
+})
