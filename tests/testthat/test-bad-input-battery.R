@@ -391,7 +391,7 @@ battery_run_fresh <- function(ids = NULL, timeout = 10, battery_file, mem_kb = 8
 
 # A deterministic subset: every case of `must`, and about `n` others spread
 # evenly over each spec's cases (each spec gets at least `min_per` cases).
-battery_subset <- function(cases, n = 160, min_per = 3, must = character()) {
+battery_subset <- function(cases, n = 140, min_per = 3, must = character()) {
   ids <- vapply(cases, `[[`, "", "id")
   spec <- vapply(cases, `[[`, "", "spec")
   frac <- n / length(cases)
