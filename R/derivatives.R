@@ -200,6 +200,9 @@ check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5,
   if (!is.null(gr)) check_function(gr, "gr")
   if (!is.null(hess)) check_function(hess, "hess")
   check_numeric(x, "x")
+  if (length(dim(x)) > 1L && sum(dim(x) > 1L) > 1L) {
+    stop_arg("x", "must be a vector (the point), not a %s array", paste(dim(x), collapse = " x "))
+  }
   check_number(tol, "tol", lower = 0, upper = .Machine$double.xmax)
   if (!is.null(gr)) check_richardson(method.args, hessian = FALSE)
   if (!is.null(hess)) check_richardson(method.args, hessian = TRUE)

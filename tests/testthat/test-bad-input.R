@@ -489,3 +489,8 @@ test_that("plot callbacks that misbehave, bad colours and panels are named", {
   expect_error(plot(fit, which = 7), "'which' must be plot.lm panel numbers")
   expect_error(plot_trace(1), "'fit' must have a 'trace'")
 })
+test_that("check_derivatives: x must be a point, not a matrix", {
+  expect_error(check_derivatives(function(x) sum(x^2), function(x) 2 * x, x = matrix(1, 2, 2)),
+               "'x' must be a vector \\(the point\\), not a 2 x 2 array")
+  expect_true(check_derivatives(function(x) sum(x^2), function(x) 2 * x, x = matrix(1:2, 1, 2))$ok)
+})
