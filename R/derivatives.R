@@ -9,14 +9,33 @@ richardson_defaults <- function(hessian = FALSE) {
        zero_tol = sqrt(.Machine$double.eps / 7e-7), r = 4L, v = 2)
 }
 
+# Ranges of the settings: a base step d (relative) or eps (absolute) above 1
+# measures nothing local, and the smallest step, d / v^(r - 1) (or eps /
+# v^(r - 1)), must stay well above rounding: below 1e-12 (1e-6 for the second
+# differences of the Hessian) x + h rounds towards x and the differences
+# become 0 or NaN -- a silently wrong derivative (issue 12: v = 1e300,
+# d = 1e-300).
 check_richardson <- function(method.args, hessian) {
+  if (!is.null(method.args) && !is.list(method.args)) {
+    stop_arg("method.args", "must be a named list such as list(d = 1e-4), not %s",
+             describe(method.args))
+  }
   opt <- merge_control(method.args, richardson_defaults(hessian), "method.args")
-  big <- .Machine$double.xmax  # finite: an infinite step gives no derivative
-  check_number(opt$d, "method.args$d", lower = 0, open_lower = TRUE, upper = big)
-  check_number(opt$eps, "method.args$eps", lower = 0, open_lower = TRUE, upper = big)
-  check_number(opt$zero_tol, "method.args$zero_tol", lower = 0)
+  check_number(opt$d, "method.args$d", lower = 0, open_lower = TRUE, upper = 1)
+  check_number(opt$eps, "method.args$eps", lower = 0, open_lower = TRUE, upper = 1)
+  check_number(opt$zero_tol, "method.args$zero_tol", lower = 0, upper = .Machine$double.xmax)
   check_number(opt$r, "method.args$r", lower = 1, upper = 20, integer = TRUE)
-  check_number(opt$v, "method.args$v", lower = 1, open_lower = TRUE, upper = big)
+  check_number(opt$v, "method.args$v", lower = 1, open_lower = TRUE, upper = 1e3)
+  floor <- if (hessian) 1e-6 else 1e-12
+  shrink <- opt$v^(opt$r - 1)
+  for (s in c("d", "eps")) {
+    if (opt[[s]] / shrink < floor) {
+      stop(sprintf(paste0("'method.args': the smallest step %s / v^(r - 1) = %s is below %s, ",
+                          "where differences are lost to rounding; use a larger '%s' or ",
+                          "a smaller 'v' or 'r'"),
+                   s, format(opt[[s]] / shrink, digits = 3), format(floor), s), call. = FALSE)
+    }
+  }
   opt$r <- as.integer(opt$r)
   opt
 }
@@ -159,6 +178,9 @@ worst_mismatch <- function(user, num) {
 #'   `NULL` skips the check).
 #' @param tol Largest acceptable error for `ok`. The default, 1e-5, is well
 #'   above the numerical derivatives' own error on smooth problems.
+#' @param method.args Richardson settings for the numerical derivatives, as
+#'   in [num_gradient()] (checked: settings whose steps are lost to rounding
+#'   are an error, not a mismatch blamed on `gr` or `hess`).
 #' @return An object of class `"newtonr_derivcheck"`: a list with
 #'   `gradient_error` and `hessian_error` (worst error, `NA` when not
 #'   checked), `worst` (the larger of the two), `where` (a list: `gradient`
@@ -172,12 +194,18 @@ worst_mismatch <- function(user, num) {
 #' check_derivatives(fn, gr, x = c(0.5, -1))
 #' check_derivatives(fn, bad_gr, x = c(0.5, -1))
 #' @export
-check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5) {
+check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5,
+                              method.args = list()) {
   check_function(fn, "fn")
   if (!is.null(gr)) check_function(gr, "gr")
   if (!is.null(hess)) check_function(hess, "hess")
   check_numeric(x, "x")
-  check_number(tol, "tol", lower = 0)
+  if (length(dim(x)) > 1L && sum(dim(x) > 1L) > 1L) {
+    stop_arg("x", "must be a vector (the point), not a %s array", paste(dim(x), collapse = " x "))
+  }
+  check_number(tol, "tol", lower = 0, upper = .Machine$double.xmax)
+  if (!is.null(gr)) check_richardson(method.args, hessian = FALSE)
+  if (!is.null(hess)) check_richardson(method.args, hessian = TRUE)
   n <- length(x)
   dots <- list(...)
   call_user <- function(f, arg) {
@@ -195,7 +223,7 @@ check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5) {
       stop_arg("gr", "must return a numeric vector of length %d, not %s", n, describe(g))
     }
     g <- as.vector(g)
-    ng <- num_gradient(fn, x, ...)
+    ng <- num_gradient(fn, x, ..., method.args = method.args)
     m <- worst_mismatch(g, unname(ng))
     out$gradient_error <- m$error
     out$where$gradient <- m$where
@@ -208,7 +236,7 @@ check_derivatives <- function(fn, gr = NULL, hess = NULL, x, ..., tol = 1e-5) {
       stop_arg("hess", "must return a numeric %d x %d matrix, not %s", n, n, describe(H))
     }
     H <- matrix(as.vector(H), n, n)
-    nH <- num_hessian(fn, x, ...)
+    nH <- num_hessian(fn, x, ..., method.args = method.args)
     m <- worst_mismatch(H, unname(nH))
     out$hessian_error <- m$error
     out$where$hessian <- as.vector(arrayInd(m$where, c(n, n)))

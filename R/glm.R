@@ -23,7 +23,8 @@
 #'
 #' Before the model matrix is built, its size is computed from the terms
 #' (columns of each variable, levels of each factor); a model matrix or an
-#' X'WX that would not fit in memory (the machine's memory, or
+#' X'WX that would not fit in memory (the memory available now, MemAvailable
+#' on Linux, counting the 8 p x p working copies a fit holds; or
 #' `options(newtonr.dense_limit = <bytes>)`) is an error stating the memory
 #' needed, e.g. for `y ~ id` with a factor `id` of 2e5 levels.
 #'
@@ -67,7 +68,10 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
                        singular.ok = TRUE, contrasts = NULL, ...) {
   cal <- match.call()
   if (missing(formula)) stop_arg("formula", "is missing: give a model formula such as y ~ x")
-  if (is.character(formula) && length(formula) == 1L) formula <- stats::as.formula(formula)
+  if (is.character(formula) && length(formula) == 1L) {
+    formula <- tryCatch(stats::as.formula(formula), error = function(e)
+      stop_arg("formula", "is a string that is not a formula (%s)", conditionMessage(e)))
+  }
   if (!inherits(formula, "formula") || length(formula) != 3L) {
     stop_arg("formula", "must be a two-sided formula such as y ~ x, not %s",
              if (inherits(formula, "formula")) "a one-sided formula" else describe(formula))
@@ -77,6 +81,11 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   check_flag(x, "x")
   check_flag(y, "y")
   check_flag(singular.ok, "singular.ok")
+  if (!is.null(contrasts) && (!is.list(contrasts) || is.null(names(contrasts)) ||
+                              any(!nzchar(names(contrasts))))) {
+    stop_arg("contrasts", "must be NULL or a named list such as list(f = \"contr.sum\"), not %s",
+             describe(contrasts))
+  }
   if (missing(data)) data <- environment(formula)
   # the model frame, built exactly as glm builds it
   mf <- match.call(expand.dots = FALSE)
@@ -91,26 +100,33 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   # (about 1 s at n = 1e6, p = 50).  Build the frame with na.pass instead and
   # keep it when it has no NA: the result is then the same frame.  Otherwise
   # (or with an explicit na.action) the frame is built exactly as glm builds it.
+  if (!missing(na.action) && !is.null(na.action) && !is.function(na.action) &&
+      !(is.character(na.action) && length(na.action) == 1L && !is.na(na.action) &&
+        is.function(get0(na.action, envir = parent.frame(), mode = "function")))) {
+    stop_arg("na.action", "must be a function such as na.omit, or its name, not %s",
+             describe(na.action))
+  }
+  env <- parent.frame()
   if (m[5L] == 0L && glm_default_na_omit()) {
     mf_pass <- mf
     mf_pass$na.action <- quote(stats::na.pass)
-    frame <- eval(mf_pass, parent.frame())
-    mf <- if (anyNA(frame, recursive = TRUE)) eval(mf, parent.frame()) else frame
+    frame <- glm_eval_frame(mf_pass, env)
+    mf <- if (anyNA(frame, recursive = TRUE)) glm_eval_frame(mf, env) else frame
     rm(frame)
   } else {
-    mf <- eval(mf, parent.frame())
+    mf <- glm_eval_frame(mf, env)
   }
   if (identical(method, "model.frame")) return(mf)
-  if (!is.character(method) && !is.function(method)) {
+  if (!(is.character(method) && length(method) == 1L && !is.na(method)) && !is.function(method)) {
     stop_arg("method", "must be a fitting function or its name, not %s", describe(method))
+  }
+  if (is.character(method) && is.null(get0(method, mode = "function"))) {
+    stop_arg("method", "names no fitting function: \"%s\"", method)
   }
   if (identical(method, "glm.fit")) {
     control <- do.call(stats::glm.control, as.list(control))
   } else if (identical(method, "newton_glm_fit") || identical(method, newton_glm_fit)) {
-    if (!inherits(control, "newton_glm_control")) {
-      if (!is.list(control)) stop_arg("control", "must be a list, not %s", describe(control))
-      control <- do.call(newton_glm_control, control)
-    }
+    control <- glm_control_arg(control)
   }
   mt <- attr(mf, "terms")
   Y <- stats::model.response(mf, "any")
@@ -146,9 +162,19 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   etas <- stats::model.extract(mf, "etastart")
   fitter <- if (is.function(method)) method else get(method, mode = "function")
   intercept <- attr(mt, "intercept") > 0L
-  fit <- fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
-                mustart = mus, offset = off, family = family, control = control,
-                intercept = intercept, singular.ok = singular.ok)
+  own <- is.character(method) && method %in% c("newton_glm_fit", "glm.fit") ||
+    identical(method, newton_glm_fit) || identical(method, stats::glm.fit)
+  fit <- if (own) {
+    fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
+           mustart = mus, offset = off, family = family, control = control,
+           intercept = intercept, singular.ok = singular.ok)
+  } else {
+    # a user's fitting function: its errors are said to come from it
+    tryCatch(fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
+                    mustart = mus, offset = off, family = family, control = control,
+                    intercept = intercept, singular.ok = singular.ok),
+             error = function(e) stop_arg("method", "failed with error: %s", conditionMessage(e)))
+  }
   # With an offset, glm's null deviance needs a fit of the intercept alone.
   if (length(off) && intercept) {
     fit2 <- fitter(x = X[, "(Intercept)", drop = FALSE], y = Y,
@@ -171,6 +197,25 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
             class = c("newton_glm", "glm", "lm"))
 }
 
+# model.frame() with glm's arguments, its errors naming the argument at
+# fault: "variable lengths differ (found for '(weights)')" becomes "... for
+# 'weights'"; other errors are said to come from building the model frame
+# of 'formula' and 'data'.
+glm_eval_frame <- function(mf, env) {
+  tryCatch(eval(mf, env), error = function(e) {
+    msg <- conditionMessage(e)
+    arg <- regmatches(msg, regexpr("'\\((weights|subset|offset|etastart|mustart)\\)'", msg))
+    if (length(arg)) {
+      a <- gsub("[^a-z]", "", arg)
+      stop_arg(a, "does not fit the model frame: %s", sub(arg, sprintf("'%s'", a), msg, fixed = TRUE))
+    }
+    if (!is.null(mf$subset) && grepl("subscript", msg)) {
+      stop_arg("subset", "cannot select rows of the model frame: %s", msg)
+    }
+    stop(sprintf("building the model frame from 'formula' and 'data' failed: %s", msg), call. = FALSE)
+  })
+}
+
 # TRUE when options("na.action") is na.omit or na.exclude (which give the
 # same model frame as na.pass when there is no NA).
 glm_default_na_omit <- function() {
@@ -187,12 +232,20 @@ glm_family <- function(family, env) {
     if (is.null(fam)) stop_arg("family", "names no family function: \"%s\"", family)
     family <- fam
   }
-  if (is.function(family)) family <- family()
+  if (is.function(family)) family <- glm_call_family(family)
   if (!is.list(family) || is.null(family$family) || !is.function(family$linkinv)) {
     stop_arg("family", "must be a family such as binomial or poisson(link = \"log\"), not %s",
              describe(family))
   }
   family
+}
+
+# family(), for a family given as a function (binomial): a function that
+# cannot be called without arguments is not a family function.
+glm_call_family <- function(family) {
+  tryCatch(family(), error = function(e)
+    stop_arg("family", "is a function that did not return a family when called as family(): %s",
+             conditionMessage(e)))
 }
 
 # Refuse, before model.matrix() allocates it, a model matrix (n x p) or an

@@ -37,19 +37,29 @@
 newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                                type = c("fisher", "newton"), lambda = 0,
                                algorithm = c("irls", "gd"), threads = NULL, ...) {
-  extra <- setdiff(names(list(...)), "")
+  dots <- list(...)
+  extra <- names(dots)
+  if (length(dots) && (is.null(extra) || any(!nzchar(extra)))) {
+    stop_arg("control", "has %d unnamed setting(s): name each one (e.g. maxit = 50)",
+             if (is.null(extra)) length(dots) else sum(!nzchar(extra)))
+  }
   if (length(extra)) {
     stop(sprintf("'control' has unknown setting(s): %s", paste(extra, collapse = ", ")),
          call. = FALSE)
   }
-  type <- match.arg(type)
-  algorithm <- match.arg(algorithm)
+  type <- match_arg1(type, c("fisher", "newton"), "type")
+  algorithm <- match_arg1(algorithm, c("irls", "gd"), "algorithm")
   if (missing(maxit) && algorithm == "gd") maxit <- 5000
-  check_number(epsilon, "epsilon", lower = 0, open_lower = TRUE)
-  check_number(maxit, "maxit", lower = 1, integer = TRUE)
-  check_flag(as.logical(trace), "trace")
-  check_number(lambda, "lambda", lower = 0)
-  if (!is.null(threads)) check_number(threads, "threads", lower = 1, integer = TRUE)
+  # glm's criterion is a relative change of the deviance: an epsilon of 1 or
+  # more accepts any first step, a "convergence" that means nothing
+  check_number(epsilon, "epsilon", lower = 0, open_lower = TRUE, upper = 0.5)
+  # integer settings: within R's integer range (as.integer() of 3e9 is NA)
+  check_number(maxit, "maxit", lower = 1, upper = .Machine$integer.max, integer = TRUE)
+  if (!(is.logical(trace) || is.numeric(trace)) || length(trace) != 1L || is.na(trace)) {
+    stop_arg("trace", "must be TRUE or FALSE, not %s", describe(trace))
+  }
+  check_number(lambda, "lambda", lower = 0, upper = .Machine$double.xmax)
+  if (!is.null(threads)) check_number(threads, "threads", lower = 1, upper = glm_max_threads, integer = TRUE)
   structure(list(epsilon = epsilon, maxit = as.integer(maxit),
                  trace = as.logical(trace), type = type, lambda = lambda,
                  algorithm = algorithm,
@@ -128,8 +138,9 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                            mustart = NULL, offset = NULL, family = gaussian(),
                            control = list(), intercept = TRUE, singular.ok = TRUE) {
-  if (!inherits(control, "newton_glm_control")) {
-    control <- do.call(newton_glm_control, as.list(control))
+  control <- glm_control_arg(control)
+  if (!(is.numeric(x) && !is.object(x)) && !is.data.frame(x)) {
+    stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   }
   if (is.data.frame(x)) x <- as.matrix(x)
   if (!is.matrix(x)) x <- as.matrix(x)
@@ -144,7 +155,9 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     stop_arg("x", "must be finite (no Inf)")
   }
   if (is.character(y)) stop_arg("y", "must be numeric, logical or a factor, not a character vector")
-  if (is.function(family)) family <- family()
+  if (is.function(family)) family <- glm_call_family(family)
+  check_flag(intercept, "intercept")
+  check_flag(singular.ok, "singular.ok")
   if (!is.list(family) || !is.function(family$variance) || !is.function(family$linkinv)) {
     stop("'family' argument seems not to be a valid family object", call. = FALSE)
   }
@@ -173,6 +186,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (is.null(weights)) weights <- rep.int(1, nobs) else glm_check_vec(weights, "weights", nobs, threads)
   if (any(weights < 0)) stop("negative weights not allowed", call. = FALSE)
   if (is.null(offset)) offset <- rep.int(0, nobs) else glm_check_vec(offset, "offset", nobs, threads)
+  if (!is.null(mustart)) glm_check_vec(mustart, "mustart", nobs, threads)
+  if (!is.null(etastart)) glm_check_vec(etastart, "etastart", nobs, threads)
+  if (!is.null(start)) {
+    if (!is.numeric(start) || is.object(start)) stop_arg("start", "must be a numeric vector, not %s", describe(start))
+    if (any(is.infinite(start))) stop_arg("start", "must be finite (no Inf)")
+  }
   variance <- family$variance
   linkinv <- family$linkinv
   dev.resids <- family$dev.resids
@@ -204,6 +223,12 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     mukeep <- mustart
     eval(family$initialize)
     mustart <- mukeep
+    if (is.null(etastart) && is.null(start) && !isTRUE(validmu(mustart))) {
+      stop_arg("mustart", "holds values that are not valid means for the %s family", family$family)
+    }
+  }
+  if (!is.null(etastart) && !isTRUE(valideta(etastart))) {
+    stop_arg("etastart", "holds values that are not valid for the %s link", family$link)
   }
   tol <- min(1e-07, control$epsilon / 1000)
   # AVX2/FMA kernel for X'WX when the CPU has it (option for comparisons)
@@ -589,17 +614,49 @@ glm_check_finite <- function(v, arg, threads, na_note = "") {
 }
 
 # A GLM's dense matrices: the n x p model matrix (`matrix = TRUE`: not yet
-# built) and X'WX (p x p; the fit holds about four such matrices: X'WX, its
-# Cholesky factor, R and the chunk sums).  An error stating the memory needed
-# when they cannot fit (check_dense_size in utils.R).
+# built) and X'WX (p x p).  The fit holds several p x p matrices at once:
+# X'WX, its Cholesky factor, R, the per-chunk sums, and the copies handed to
+# R (R, and X'WX on the R-closure path).  Measured peak growth of the
+# resident memory during a fit (VmHWM, p = 1000 and 2000): 6.1 (gaussian),
+# 7.0 (binomial, C++ loop) and 8.1 (R-closure family) times p^2 * 8 bytes;
+# so 8 copies are counted.  Compared with the memory available now
+# (dense_available() in utils.R), not the machine's total.  An error stating
+# the memory needed when they cannot fit (check_dense_size in utils.R).
+glm_xtwx_copies <- 8
+
 glm_check_size <- function(n, p, arg, matrix = TRUE) {
+  limit <- dense_available()
   if (matrix) {
-    check_dense_size(n, p, "model matrix", arg,
+    check_dense_size(n, p, "model matrix", arg, limit = limit,
                      hint = "fit a subset of the rows, or use fewer factor levels or interactions")
   }
-  check_dense_size(p, p, "X'WX matrix", arg, copies = 4,
+  check_dense_size(p, p, "X'WX matrix", arg, limit = limit, copies = glm_xtwx_copies,
                    hint = "too many coefficients for a dense IRLS fit; use fewer factor levels or interactions")
 }
+
+# The `control` argument of newton_glm_fit() and newton_glm(): a list of
+# settings for newton_glm_control() (NULL: the defaults), or its result --
+# checked again, as a "newton_glm_control" object may have been made or
+# edited by hand (maxit = 0L, threads = 1e5).  glm.fit() refuses a control
+# that is not a list (do.call's "second argument must be a list"); so do
+# we, naming 'control', rather than taking a number as `epsilon`.
+glm_control_arg <- function(control) {
+  if (is.null(control)) control <- list()
+  if (!is.list(control) || is.data.frame(control)) {
+    stop_arg("control", "must be a list of settings for newton_glm_control(), not %s",
+             describe(control))
+  }
+  control <- unclass(control)
+  if (length(control) && (is.null(names(control)) || any(!nzchar(names(control))))) {
+    stop_arg("control", "must be a named list (e.g. list(maxit = 50)), not an unnamed one")
+  }
+  control <- control[!vapply(control, is.null, NA)]
+  do.call(newton_glm_control, control)
+}
+
+# Largest `threads` setting accepted (the kernels further cap the thread
+# count at their number of blocks of work).
+glm_max_threads <- 1024L
 
 # x, or y when x is NULL (base R only has %||% from 4.4.0).
 `%or%` <- function(x, y) if (is.null(x)) y else x

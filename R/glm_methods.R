@@ -163,6 +163,10 @@ plot.newton_glm <- function(x, which = c(1L, 2L, 3L, 5L), ...) {
     }
     return(plot_trace(x, ...))
   }
+  if (!is.numeric(which) || !length(which) || anyNA(which) || any(!(which %in% 1:6))) {
+    stop_arg("which", "must be plot.lm panel numbers (1 to 6) or \"trace\", not %s",
+             describe(which))
+  }
   utils::getS3method("plot", "lm")(x, which = which, ...)
 }
 
@@ -183,7 +187,7 @@ plot.newton_glm <- function(x, which = c(1L, 2L, 3L, 5L), ...) {
 #' plot_trace(fit)
 #' @export
 plot_trace <- function(fit, log = TRUE, ...) {
-  tr <- fit$trace
+  tr <- if (is.list(fit)) fit$trace
   if (!is.data.frame(tr) || !all(c("iter", "deviance") %in% names(tr))) {
     stop_arg("fit", "must have a 'trace' data.frame with columns iter and deviance")
   }

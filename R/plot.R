@@ -20,12 +20,14 @@
 #' @export
 plot.newton_root <- function(x, f, problem = 1L, xlim = NULL, ...) {
   if (missing(f)) stop_arg("f", "is needed to draw the curve: plot(result, f)")
+  check_number(problem, "problem", lower = 1, upper = max(1, length(x$iter)), integer = TRUE)
+  check_plot_lim(xlim, "xlim")
   fun <- if (inherits(f, "formula")) {
     raw <- formula_derivatives(f, arg = "f", hessian = FALSE)$raw
     function(x) vapply(x, function(xi) as.vector(raw(xi)), 0)
   } else {
     check_function(f, "f")
-    function(x) vapply(x, function(xi) f(xi), 0)
+    function(x) vapply(x, function(xi) plot_value(f(xi), "f"), 0)
   }
   tr <- x$trace[x$trace$problem == problem, , drop = FALSE]
   xs <- tr$x
@@ -35,7 +37,9 @@ plot.newton_root <- function(x, f, problem = 1L, xlim = NULL, ...) {
     xlim <- r + c(-pad, pad)
   }
   grid <- seq(xlim[1L], xlim[2L], length.out = 400L)
-  graphics::plot(grid, fun(grid), type = "l", lwd = 2, xlab = "x", ylab = "f(x)",
+  fg <- fun(grid)
+  if (!any(is.finite(fg))) stop_arg("f", "is not finite anywhere on the plotting range")
+  graphics::plot(grid, fg, type = "l", lwd = 2, xlab = "x", ylab = "f(x)",
                  main = sprintf("%s: %d update(s)", x$method, x$iter[problem]), ...)
   graphics::abline(h = 0, col = "grey50")
   n <- length(xs)
@@ -92,6 +96,11 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
              paste(which, collapse = " ")))
   if (!is.null(fstar)) check_number(fstar, "fstar")
   check_flag(add, "add")
+  # (nlevels = .Machine$integer.max would allocate 17 GB of levels)
+  check_number(nlevels, "nlevels", lower = 1, upper = 1000, integer = TRUE)
+  check_plot_lim(xlim, "xlim")
+  check_plot_lim(ylim, "ylim")
+  check_plot_col(col, "col")
   tr <- x$trace
   if (which == "convergence") {
     op <- graphics::par(mfrow = c(1L, 2L))
@@ -125,7 +134,7 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
     } else {
       check_function(fn, "fn")
       nm <- names(x$par)
-      function(v) fn(stats::setNames(v, nm), ...)
+      function(v) plot_value(fn(stats::setNames(v, nm), ...), "fn")
     }
     pad <- function(r) {
       w <- max(diff(r), 1e-3)
@@ -137,15 +146,52 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
     gy <- seq(ylim[1L], ylim[2L], length.out = 101L)
     z <- matrix(NA_real_, length(gx), length(gy))
     for (i in seq_along(gx)) for (j in seq_along(gy)) z[i, j] <- f2(c(gx[i], gy[j]))
+    z[!is.finite(z)] <- NA
+    if (all(is.na(z))) stop_arg("fn", "is not finite anywhere on the plotting grid")
     zmin <- min(z, na.rm = TRUE)
+    if (!is.finite(max(z, na.rm = TRUE) - zmin)) {
+      stop_arg("fn", "has values on the grid too far apart to draw contours (range overflows)")
+    }
     # levels spaced geometrically above the grid minimum: narrow valleys show
     lev <- zmin + (max(z, na.rm = TRUE) - zmin) * 10^seq(-4, 0, length.out = nlevels)
     graphics::contour(gx, gy, z, levels = lev, drawlabels = FALSE, col = "grey60",
                       xlab = pn[1L], ylab = pn[2L],
                       main = sprintf("%s: %d iterations", x$method, x$iterations))
   }
-  graphics::lines(path, col = col, lwd = 2)
+  if (add) {
+    tryCatch(graphics::lines(path, col = col, lwd = 2), error = function(e)
+      stop_arg("add", "= TRUE draws on the current plot, which failed: %s", conditionMessage(e)))
+  } else {
+    graphics::lines(path, col = col, lwd = 2)
+  }
   graphics::points(path, col = col, pch = 19, cex = if (nrow(path) > 60L) 0.3 else 0.7)
   graphics::points(path[nrow(path), , drop = FALSE], pch = 4, cex = 1.5, lwd = 2)
   invisible(x)
+}
+
+# NULL, or a finite increasing range c(lo, hi) for a plot axis.
+check_plot_lim <- function(lim, arg) {
+  if (is.null(lim)) return(invisible(lim))
+  check_numeric(lim, arg, len = 2L)
+  if (!(lim[1L] < lim[2L])) stop_arg(arg, "must satisfy lower < upper")
+  invisible(lim)
+}
+
+# A single colour (a name, "#RRGGBB", or a palette number >= 0).
+check_plot_col <- function(col, arg) {
+  ok <- length(col) == 1L && (is.character(col) || is.numeric(col)) && !is.na(col) &&
+    (!is.numeric(col) || (col >= 0 && col <= .Machine$integer.max)) &&
+    !is.null(tryCatch(grDevices::col2rgb(col), error = function(e) NULL))
+  if (!ok) stop_arg(arg, "must be one colour (a name, \"#RRGGBB\" or a palette number), not %s",
+                    describe(col))
+  invisible(col)
+}
+
+# A callback's value at one point of a plot: a single number (NA when it is
+# NA or not finite: the point is not drawn), else an error naming `arg`.
+plot_value <- function(v, arg) {
+  if (!(is.numeric(v) || is.logical(v)) || is.object(v) || length(v) != 1L) {
+    stop_arg(arg, "must return a single number at each point, not %s", describe(v))
+  }
+  as.double(v)
 }

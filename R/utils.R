@@ -213,3 +213,21 @@ check_dense_size <- function(rows, cols, what, arg, limit = dense_limit(), copie
   }
   invisible(bytes)
 }
+
+# Memory available now, in bytes, for the GLM's dense-size guards:
+# getOption("newtonr.dense_limit") if set; else MemAvailable of
+# /proc/meminfo (Linux: free memory plus what the kernel can reclaim without
+# swapping -- not MemTotal, most of which may be in use by other processes);
+# else dense_limit() (the machine's total memory, or 16 GB).  Read on each
+# call, as it changes.
+dense_available <- function(meminfo = "/proc/meminfo") {
+  if (!is.null(getOption("newtonr.dense_limit"))) return(dense_limit())
+  kb <- NA_real_
+  if (file.exists(meminfo)) {
+    lines <- tryCatch(readLines(meminfo, n = 10L, warn = FALSE), error = function(e) character(),
+                      warning = function(w) character())
+    line <- grep("^MemAvailable:", lines, value = TRUE)
+    if (length(line) == 1L) kb <- suppressWarnings(as.numeric(gsub("[^0-9]", "", line)))
+  }
+  if (is.finite(kb) && kb > 0) kb * 1024 else dense_limit()
+}

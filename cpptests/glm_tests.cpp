@@ -9,6 +9,7 @@
 #include <newtonr/glm_irls.hpp>
 #include <newtonr/glm_xtwx.hpp>
 
+#include <climits>
 #include <cmath>
 #include <vector>
 
@@ -27,7 +28,7 @@ struct IrlsOut {
 // glm_irls on (X, y) with unit prior weights, zero offset and glm.fit's
 // starting values for the family (mustart from y, eta = linkfun(mustart)).
 IrlsOut run_irls(const Mat& X, const Vec& y, const char* family, const char* link,
-                 int threads, const double* scale = nullptr) {
+                 int threads, const double* scale = nullptr, int maxit = 25) {
   const Eigen::Index n = X.rows(), p = X.cols();
   newtonr::GlmFamily fam;
   const bool ok = newtonr::glm_family_from_names(family, link, "", fam);
@@ -64,6 +65,7 @@ IrlsOut run_irls(const Mat& X, const Vec& y, const char* family, const char* lin
   newtonr::GlmIrlsSettings st;
   st.epsilon = 1e-10;
   st.threads = threads;
+  st.maxit = maxit;
   newtonr::Interrupter intr;
   o.res = newtonr::glm_irls(d, fam, buf, nullptr, Vec::Zero(p), st, newtonr::GlmKernels(), intr);
   return o;
@@ -172,6 +174,20 @@ void glm_irls_tests() {
   // silent NaN coefficients
   const Vec yg = (yp.array() + 1).matrix() * 1e300;
   CHECK_THROWS(std::runtime_error, run_irls(X, yg, "gaussian", "identity", 1));
+
+  // maxit < 1 (an NA from R arrives as INT_MIN) is refused: the loop would
+  // not run and there would be no solve to report (issue 12)
+  CHECK_THROWS(std::invalid_argument, run_irls(X, yb, "binomial", "logit", 1, nullptr, 0));
+  CHECK_THROWS(std::invalid_argument, run_irls(X, yb, "binomial", "logit", 1, nullptr, INT_MIN));
+  // any thread request is capped (at the blocks of work, and at
+  // kGlmMaxThreads): 1e5 threads made OpenMP abort
+  CHECK(newtonr::glm_threads(100000, 16) == 16);
+  CHECK(newtonr::glm_threads(INT_MAX) <= newtonr::kGlmMaxThreads);
+  CHECK(newtonr::glm_threads(-5, 3) >= 1);
+  const IrlsOut many = run_irls(X, yb, "binomial", "logit", INT_MAX);
+  const IrlsOut one = run_irls(X, yb, "binomial", "logit", 1);
+  CHECK(many.res.converged);
+  CHECK((many.res.coef - one.res.coef).cwiseAbs().maxCoeff() == 0.0);
 }
 
 }  // namespace

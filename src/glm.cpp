@@ -39,7 +39,7 @@ bool glm_all_finite_cpp(Rcpp::NumericVector x, int threads = 0) {
     const R_xlen_t blk = 1 << 16, nb = (n + blk - 1) / blk;
     int bad = 0;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) reduction(| : bad) num_threads(newtonr::glm_threads(threads))
+#pragma omp parallel for schedule(static) reduction(| : bad) num_threads(newtonr::glm_threads(threads, nb))
 #endif
     for (R_xlen_t b = 0; b < nb; ++b) {
       const R_xlen_t i0 = b * blk, i1 = std::min(n, (b + 1) * blk);
@@ -130,6 +130,8 @@ Rcpp::NumericVector glm_xb_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector beta,
 }
 
 static Rcpp::List solve_to_list(const newtonr::GlmSolve& s, Eigen::Index p) {
+  if (static_cast<Eigen::Index>(s.pivot.size()) != p)
+    throw std::logic_error("glm: no least-squares solve to report (internal error)");
   Rcpp::IntegerVector piv(p);
   for (Eigen::Index j = 0; j < p; ++j) piv[j] = s.pivot[static_cast<size_t>(j)] + 1;
   Rcpp::NumericVector coef(p);

@@ -176,7 +176,7 @@ test_that("a model matrix or X'WX too large for memory is refused before allocat
   expect_error(newton_glm(y ~ a * b, poisson, d), "'formula': a dense 1500 x 1500 model matrix")
   # newton_glm_fit: the X'WX of 1001 columns (x itself exists already)
   X <- matrix(rnorm(2 * 1001), 2, 1001)
-  expect_error(newton_glm_fit(X, c(0, 1)), "'x': a dense 1001 x 1001 X'WX matrix needs 8.02 MB \\(32.1 MB in all")
+  expect_error(newton_glm_fit(X, c(0, 1)), "'x': a dense 1001 x 1001 X'WX matrix needs 8.02 MB \\(64.1 MB in all for the 8 working copies")
   # small models are not affected
   expect_equal(unname(coef(newton_glm(y ~ x, poisson, d))), unname(coef(glm(y ~ x, poisson, d))),
                tolerance = 1e-8)
@@ -284,4 +284,106 @@ test_that("working weights that overflow are an error, not NA coefficients", {
   X <- cbind(1, d$x)
   expect_error(newton_glm_fit(X, d$yc, weights = rep(1e307, 20), family = poisson()),
                "not finite \\(overflow\\)|no valid set of coefficients")
+})
+
+test_that("the dense-size guard reads MemAvailable, not MemTotal, and falls back", {
+  f <- tempfile()
+  writeLines(c("MemTotal:       64000000 kB", "MemFree:          100000 kB",
+               "MemAvailable:     250000 kB"), f)
+  old <- options(newtonr.dense_limit = NULL)
+  on.exit(options(old))
+  expect_equal(dense_available(f), 250000 * 1024)
+  # no MemAvailable line (old kernels, other systems): the total-memory limit
+  writeLines("MemTotal:       64000000 kB", f)
+  expect_equal(dense_available(f), dense_limit())
+  expect_equal(dense_available(tempfile()), dense_limit())
+  # the option wins
+  options(newtonr.dense_limit = 5e6)
+  expect_equal(dense_available(f), 5e6)
+})
+
+test_that("bad control objects and settings: named errors, never a crash", {
+  d <- bad_glm_data()
+  X <- cbind(1, d$x)
+  yb <- as.numeric(d$yc > 1)
+  # maxit beyond the integer range (was NA, a zero-length loop and a crash)
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(maxit = 1e10)),
+               "'maxit' must lie in \\[1, 2147483647\\]")
+  expect_error(newton_glm(am ~ wt + hp, binomial, mtcars, maxit = 3e9), "'maxit' must lie in")
+  # a control object made by hand is checked again
+  ctl <- structure(list(epsilon = 1e-8, maxit = 0L, trace = FALSE, type = "fisher", lambda = 0,
+                        algorithm = "irls", threads = NULL), class = "newton_glm_control")
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = ctl), "'maxit' must lie in")
+  ctl$maxit <- NA_integer_
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = ctl), "'maxit' must be a single number")
+  # the C++ loop refuses maxit < 1 itself
+  expect_error(glm_irls_cpp(X, yb, rep(1, 20), rep(0, 20), rep(0, 20), NULL, "binomial", "logit", "",
+                            c(0, 0), 1e-8, 0L, FALSE, 1e-7, TRUE, 1L, FALSE, FALSE, numeric(0)),
+               "'maxit' must be at least 1")
+  expect_error(glm_irls_cpp(X, yb, rep(1, 20), rep(0, 20), rep(0, 20), NULL, "binomial", "logit", "",
+                            c(0, 0), 1e-8, NA_integer_, FALSE, 1e-7, TRUE, 1L, FALSE, FALSE, numeric(0)),
+               "'maxit' must be at least 1")
+  # a control that is not a list (glm.fit: "second argument must be a list")
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = 1e308), "'control' must be a list")
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(1e308)), "'control' must be a named list")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, control = "a"), "'control' must be a list")
+  expect_error(newton_glm_control(1e-8, 25, FALSE, "fisher", 0, "irls", NULL, 5), "'control' has 1 unnamed")
+  # non-finite or negative ridge penalty; meaningless epsilon; bad choices
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(lambda = Inf)), "'lambda' must lie in")
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(lambda = -1)), "'lambda' must lie in")
+  expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(epsilon = 1e308)), "'epsilon' must lie in")
+  expect_error(newton_glm_control(type = "foo"), "'type' should be one of")
+  expect_error(newton_glm_control(algorithm = NA), "'algorithm' should be one of")
+  expect_error(newton_glm_control(trace = function() 1), "'trace' must be TRUE or FALSE")
+  expect_error(newton_glm_control(threads = 1e5), "'threads' must lie in \\[1, 1024\\]")
+  expect_error(newton_glm_control(threads = .Machine$integer.max), "'threads' must lie in")
+})
+
+test_that("thread counts are capped at the blocks of work (2^20 entries, 1024 threads)", {
+  skip_on_cran()
+  set.seed(3)
+  X <- cbind(1, rnorm(2^19))
+  y <- rpois(2^19, exp(0.2 * X[, 2]))
+  ref <- newton_glm_fit(X, y, family = poisson(), control = list(threads = 1))
+  big <- newton_glm_fit(X, y, family = poisson(), control = list(threads = 1024))
+  expect_identical(big$coefficients, ref$coefficients)
+  expect_true(glm_all_finite_cpp(X, 100000L))
+  expect_false(glm_all_finite_cpp(c(X[-1], NaN), .Machine$integer.max))
+  expect_length(glm_col_scan_cpp(X, 100000L), 0L)
+  expect_null(glm_col_scan_cpp(cbind(X, c(Inf, X[-1, 2])), .Machine$integer.max))
+  expect_equal(unname(coef(glm(y ~ X[, 2], family = poisson()))), unname(big$coefficients),
+               tolerance = 1e-8)
+})
+
+test_that("glm arguments evaluated in the model frame name the argument", {
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, weights = 1:7), "'weights' does not fit the model frame")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, na.action = NA), "'na.action' must be a function")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, method = "nonexistent_fitter"), "'method' names no fitting function")
+  expect_error(newton_glm_fit(NULL, mtcars$am, family = binomial()), "'x' must be a numeric matrix")
+  X <- cbind(1, mtcars$wt)
+  expect_error(newton_glm_fit(X, mtcars$am, family = binomial(), mustart = rep(-1, 32)),
+               "'mustart' holds values that are not valid means for the binomial family")
+  expect_error(newton_glm_fit(X, mtcars$am, family = binomial(), mustart = rep(-Inf, 32)), "'mustart' must be finite")
+  expect_error(newton_glm_fit(X, mtcars$am, family = binomial(), start = c(Inf, 0)), "'start' must be finite")
+  # glm.fit's own answer where the arguments are valid
+  expect_equal(unname(newton_glm_fit(X, mtcars$am, family = binomial(), mustart = rep(0.3, 32))$coefficients),
+               unname(glm.fit(X, mtcars$am, family = binomial(), mustart = rep(0.3, 32))$coefficients),
+               tolerance = 1e-8)
+})
+
+test_that("newton_glm and newton_glm_fit name formula, family, subset, contrasts, method, flags", {
+  expect_error(newton_glm("a", binomial, mtcars), "'formula' ")
+  expect_error(newton_glm(am ~ wt, function(x) x, mtcars), "'family' is a function that did not return a family")
+  expect_error(newton_glm_fit(cbind(1, mtcars$wt), mtcars$am, family = function(x) x),
+               "'family' is a function that did not return a family")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, subset = list(1)), "'subset' cannot select rows")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, contrasts = list(1)), "'contrasts' must be NULL or a named list")
+  expect_error(newton_glm(am ~ wt, binomial, mtcars, method = function(x) x), "'method' failed with error")
+  expect_error(newton_glm_fit(cbind(1, mtcars$wt), mtcars$am, family = binomial(), intercept = NA),
+               "'intercept' must be TRUE or FALSE")
+  expect_error(newton_glm_fit(cbind(1, mtcars$wt), mtcars$am, family = binomial(), singular.ok = "a"),
+               "'singular.ok' must be TRUE or FALSE")
+  # a fitting function of one's own still works, and its result is used
+  fit <- newton_glm(am ~ wt, binomial, mtcars, method = "glm.fit")
+  expect_equal(coef(fit), coef(glm(am ~ wt, binomial, mtcars)))
 })

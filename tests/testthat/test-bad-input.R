@@ -429,3 +429,68 @@ test_that("check_derivatives: bad gr/hess/x/tol are named; NaN in gr is a mismat
   expect_false(chk$ok)
   expect_equal(chk$gradient_error, Inf)
 })
+
+test_that("Richardson settings whose steps are lost to rounding are refused, naming them (issue 12)", {
+  fn <- function(x) sum(x^2) + prod(x)            # gradient 2 x + prod(x) / x
+  gr <- function(x) 2 * x + prod(x) / x
+  x <- c(1, 2, 3)
+  # were: NaN (v = 1e300) and 0 (d = 1e-300), silently
+  expect_error(num_gradient(fn, x, method.args = list(v = 1e300)), "'method.args\\$v' must lie in")
+  expect_error(num_gradient(fn, x, method.args = list(v = 1e3, r = 8)), "'method.args': the smallest step d / v\\^\\(r - 1\\)")
+  expect_error(num_gradient(fn, x, method.args = list(d = 1e-300)), "'method.args': the smallest step d")
+  expect_error(num_hessian(fn, x, method.args = list(d = 1e-300)), "'method.args': the smallest step d")
+  expect_error(num_hessian(fn, x, method.args = list(d = 1e-6)), "below 1e-06")
+  expect_error(num_jacobian(function(x) x, x, method.args = list(eps = 1e-300, d = 1e-4)), "smallest step eps")
+  expect_error(num_gradient(fn, x, method.args = list(d = 1e300)), "'method.args\\$d' must lie in")
+  expect_error(num_gradient(fn, x, method.args = list(eps = Inf)), "'method.args\\$eps'")
+  expect_error(num_gradient(fn, x, method.args = 1e-300), "'method.args' must be a named list")
+  expect_error(num_gradient(fn, x, method.args = list(1e-300)), "'method.args' must be a named list")
+  # the core's own check: a step that overflows x (R's ranges pass)
+  expect_error(num_gradient(function(x) x[1], c(1, .Machine$double.xmax)), "'method.args': a difference step for x\\[2\\]")
+  # check_derivatives passes the settings on, and refuses the bad ones
+  # instead of blaming a correct gradient
+  expect_error(check_derivatives(fn, gr, x = x, method.args = list(v = 1e300)), "'method.args\\$v'")
+  expect_true(check_derivatives(fn, gr, x = x, method.args = list(d = 1e-3, r = 6))$ok)
+  # accepted settings give the exact gradient to the usual accuracy
+  expect_equal(num_gradient(fn, x, method.args = list(d = 1e-3, v = 3, r = 5)), gr(x), tolerance = 1e-8)
+})
+
+test_that("plot settings are bounded (nlevels = .Machine$integer.max tried to allocate 17 GB)", {
+  fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+  r <- newton_optim(c(-1.2, 1), fr)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_error(plot(r, "contour", fn = fr, nlevels = .Machine$integer.max), "'nlevels' must lie in \\[1, 1000\\]")
+  expect_error(plot(r, "contour", fn = fr, nlevels = NA), "'nlevels' must be a single number")
+  expect_error(plot(r, "contour", fn = fr, xlim = c(2, 1)), "'xlim' must satisfy lower < upper")
+  expect_error(plot(r, "contour", fn = fr, ylim = c(0, Inf)), "'ylim' must be finite")
+  rr <- newton_root(function(x) x^2 - 2, 1)
+  expect_error(plot(rr, function(x) x^2 - 2, problem = 3e9), "'problem' must lie in")
+  expect_error(plot(rr, function(x) x^2 - 2, xlim = "a"), "'xlim' must be numeric")
+  expect_identical(plot(r, "contour", fn = fr, nlevels = 5), r)
+})
+
+test_that("plot callbacks that misbehave, bad colours and panels are named", {
+  fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+  r <- newton_optim(c(-1.2, 1), fr)
+  rr <- newton_root(function(x) x^2 - 2, 1)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_error(plot(r, "contour", fn = function(x) c(1, 2)), "'fn' must return a single number at each point")
+  expect_error(plot(r, "contour", fn = function(x) "a"), "'fn' must return a single number")
+  expect_error(plot(r, "contour", fn = function(x) NaN), "'fn' is not finite anywhere on the plotting grid")
+  expect_error(plot(r, "contour", fn = function(x) if (x[1] > -1) 1e308 else -1e308), "'fn' has values on the grid too far apart")
+  expect_error(plot(r, "contour", fn = fr, col = -1), "'col' must be one colour")
+  expect_error(plot(r, "contour", fn = fr, col = 3e9), "'col' must be one colour")
+  expect_error(plot(rr, function(x) NULL), "'f' must return a single number at each point")
+  expect_error(plot(rr, function(x) NaN), "'f' is not finite anywhere on the plotting range")
+  fit <- newton_glm(am ~ wt + hp, binomial, mtcars)
+  expect_error(plot(fit, which = NaN), "'which' must be plot.lm panel numbers")
+  expect_error(plot(fit, which = 7), "'which' must be plot.lm panel numbers")
+  expect_error(plot_trace(1), "'fit' must have a 'trace'")
+})
+test_that("check_derivatives: x must be a point, not a matrix", {
+  expect_error(check_derivatives(function(x) sum(x^2), function(x) 2 * x, x = matrix(1, 2, 2)),
+               "'x' must be a vector \\(the point\\), not a 2 x 2 array")
+  expect_true(check_derivatives(function(x) sum(x^2), function(x) 2 * x, x = matrix(1:2, 1, 2))$ok)
+})

@@ -254,6 +254,70 @@ inline double glm_pen_term(const Vec& pen, const Vec& beta) {
   return s;
 }
 
+// One iteration's weighted least-squares solve with glm.fit's checks: false
+// (not converged, glm's warning in `res`) when a kept coefficient is not
+// finite; glm's errors for more coefficients than observations and for a
+// singular fit when singular.ok is false.
+inline bool glm_irls_solve(const GlmPass& ev, const GlmIrlsSettings& s, const Vec& pen,
+                           Eigen::Index n, Eigen::Index p, int iter, GlmIrlsResult& res,
+                           GlmSolve& sol) {
+  sol = glm_chol_solve(ev.A, ev.b, s.tol, pen);
+  bool finite = true;
+  for (int a = 0; a < sol.rank; ++a)
+    if (!std::isfinite(sol.coef(sol.pivot[static_cast<size_t>(a)]))) finite = false;
+  if (!finite) {
+    if (!res.have_solve) {  // report this solve (glm.fit keeps its fit too)
+      res.solve = sol;
+      res.have_solve = true;
+    }
+    res.converged = false;
+    res.warnings.push_back("non-finite coefficients at iteration " + std::to_string(iter));
+    return false;
+  }
+  if (n < sol.rank) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "X matrix has rank %d, but only %ld observation%s", sol.rank,
+                  static_cast<long>(n), n == 1 ? "" : "s");
+    throw std::runtime_error(buf);
+  }
+  if (!s.singular_ok && sol.rank < p) throw std::runtime_error("singular fit encountered");
+  return true;
+}
+
+// glm.fit's step halving (on an invalid or non-finite deviance; we also
+// halve on a rise of the penalised deviance): c0 and the linear predictor
+// e_new move halfway back to coefold and e_old until the step is
+// acceptable.  Returns the number of halvings; `invalid_seen` says whether an
+// invalid point was met (glm's "boundary").
+inline int glm_irls_halve(const GlmEngine& eng, GlmPass& ev2, Vec& c0, const Vec& coefold,
+                          double* e_new, const double* e_old, Eigen::Index n, bool has_old,
+                          double pdevold, const Vec& pen, int maxit, int iter,
+                          const GlmTraceFn& trace, bool& invalid_seen) {
+  int nh = 0;
+  auto pdev_of = [&](const GlmPass& e) { return e.dev + glm_pen_term(pen, c0); };
+  while (!ev2.valid || !std::isfinite(ev2.dev) ||
+         (has_old && pdev_of(ev2) > pdevold + 1e-10 * (std::fabs(pdevold) + 0.1))) {
+    const bool bad = !ev2.valid || !std::isfinite(ev2.dev);
+    if (bad) invalid_seen = true;
+    if (!has_old) {
+      if (bad)
+        throw std::runtime_error(
+            "no valid set of coefficients has been found: please supply starting values");
+      break;
+    }
+    if (nh >= maxit) {
+      if (bad) throw std::runtime_error("inner loop; cannot correct step size");
+      break;
+    }
+    ++nh;
+    c0 = (c0 + coefold) / 2;
+    for (Eigen::Index i = 0; i < n; ++i) e_new[i] = (e_new[i] + e_old[i]) / 2;
+    ev2 = eng.run(nullptr, e_new, false, false);
+    if (trace) trace(1, iter, ev2.dev);
+  }
+  return nh;
+}
+
 // glm.fit's IRLS for a native family.  buf.eta_a: starting linear
 // predictor on entry (from etastart, start or mustart, as glm.fit builds
 // it); start: the starting coefficients or nullptr.  Throws glm's errors
@@ -265,6 +329,11 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
   using Eigen::Index;
   const Index n = d.n, p = d.p;
   if (pen_in.size() != p) throw std::invalid_argument("glm_irls: 'pen' must have length p");
+  // (an NA maxit from R arrives as INT_MIN: the loop would not run, and
+  // there would be no solve to report)
+  if (s.maxit < 1) throw std::invalid_argument("'maxit' must be at least 1");
+  if (!(s.epsilon > 0) || !(s.tol >= 0))
+    throw std::invalid_argument("'epsilon' must be positive");
   GlmEngine eng(d, fam, s.threads, k);
   GlmIrlsResult res;
   // scaled coordinates (see GlmData::scale): beta~ = beta / s, pen~ = pen s^2
@@ -316,22 +385,8 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
       res.warnings.push_back("no observations informative at iteration " + std::to_string(iter));
       break;
     }
-    GlmSolve sol = glm_chol_solve(ev.A, ev.b, s.tol, pen);
-    bool finite = true;
-    for (int a = 0; a < sol.rank; ++a)
-      if (!std::isfinite(sol.coef(sol.pivot[static_cast<size_t>(a)]))) finite = false;
-    if (!finite) {
-      res.converged = false;
-      res.warnings.push_back("non-finite coefficients at iteration " + std::to_string(iter));
-      break;
-    }
-    if (n < sol.rank) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "X matrix has rank %d, but only %ld observation%s", sol.rank,
-                    static_cast<long>(n), n == 1 ? "" : "s");
-      throw std::runtime_error(buf);
-    }
-    if (!s.singular_ok && sol.rank < p) throw std::runtime_error("singular fit encountered");
+    GlmSolve sol;
+    if (!glm_irls_solve(ev, s, pen, n, p, iter, res, sol)) break;
     // gradient of the penalised log-likelihood at the weights' point:
     // X'u - pen * beta = X'r - X'WX beta - pen * beta (r = w (eta - off) + u)
     double gnorm = kNaN;
@@ -355,29 +410,10 @@ inline GlmIrlsResult glm_irls(const GlmData& d, const GlmFamily& fam, const GlmB
       if (std::isfinite(pred) && pred < 0.5 * s.epsilon * (std::fabs(pdevold) + 0.1)) acc = false;
     }
     GlmPass ev2 = eng.run(unscaled(c0), e_new, acc, s.newton);
-    int nh = 0;
-    bool invalid_seen = false;
     auto pdev_of = [&](const GlmPass& e) { return e.dev + glm_pen_term(pen, c0); };
-    while (!ev2.valid || !std::isfinite(ev2.dev) ||
-           (has_old && pdev_of(ev2) > pdevold + 1e-10 * (std::fabs(pdevold) + 0.1))) {
-      const bool bad = !ev2.valid || !std::isfinite(ev2.dev);
-      if (bad) invalid_seen = true;
-      if (!has_old) {
-        if (bad)
-          throw std::runtime_error(
-              "no valid set of coefficients has been found: please supply starting values");
-        break;
-      }
-      if (nh >= s.maxit) {
-        if (bad) throw std::runtime_error("inner loop; cannot correct step size");
-        break;
-      }
-      ++nh;
-      c0 = (c0 + coefold) / 2;
-      for (Index i = 0; i < n; ++i) e_new[i] = (e_new[i] + e_old[i]) / 2;
-      ev2 = eng.run(nullptr, e_new, false, false);
-      if (trace) trace(1, iter, ev2.dev);
-    }
+    bool invalid_seen = false;
+    const int nh = glm_irls_halve(eng, ev2, c0, coefold, e_new, e_old, n, has_old, pdevold, pen,
+                                  s.maxit, iter, trace, invalid_seen);
     if (nh > 0 && invalid_seen) res.boundary = true;
     const double dev = ev2.dev, pdev = pdev_of(ev2);
     res.dev = dev;

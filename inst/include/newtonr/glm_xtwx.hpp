@@ -101,16 +101,26 @@ struct GlmBlocking {
   Eigen::Index row1(Eigen::Index c) const { return std::min(n, (c + 1) * per); }
 };
 
+// Hard ceiling on a team's size, whatever is asked: a request of 1e5
+// threads would otherwise make OpenMP try to create them (and abort when
+// it cannot).  The results do not depend on the thread count.
+constexpr int kGlmMaxThreads = 1024;
+
 inline int glm_threads(int threads) {
 #ifdef _OPENMP
-  return threads > 0 ? threads : omp_get_max_threads();
+  int t = threads > 0 ? threads : omp_get_max_threads();
+  const int lim = omp_get_thread_limit();
+  if (lim > 0) t = std::min(t, lim);
+  return std::max(1, std::min(t, kGlmMaxThreads));
 #else
   (void)threads;
   return 1;
 #endif
 }
 
-// Threads for a loop over `nc` chunks: never more threads than chunks.
+// Threads for a loop over `nc` blocks of work: never more threads than
+// blocks (nor than glm_threads allows).  Every parallel loop of the GLM code
+// sizes its team with this.
 inline int glm_threads(int threads, Eigen::Index nc) {
   return static_cast<int>(std::max<Eigen::Index>(1, std::min<Eigen::Index>(glm_threads(threads), nc)));
 }
@@ -145,7 +155,7 @@ inline GlmColScan glm_col_scan(const double* X, Eigen::Index n, Eigen::Index p, 
   std::vector<double> mx(static_cast<size_t>(ntask), 0.0);
   std::vector<int> bad(static_cast<size_t>(ntask), 0);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(glm_threads(threads)) if (n * p >= (1 << 20))
+#pragma omp parallel for schedule(static) num_threads(glm_threads(threads, ntask)) if (n * p >= (1 << 20))
 #endif
   for (Index t = 0; t < ntask; ++t) {
     const Index j = t / nb, b = t % nb;

@@ -47,10 +47,24 @@ struct RichardsonOptions {
 namespace detail {
 
 // Base steps, numDeriv's rule: relative to |x_i|, absolute near zero.
+// Every step used, h / v^k for k < r, must move x_i both ways to finite
+// points (x + h == x gives a zero difference, 0/0 a NaN: a silently wrong
+// derivative); otherwise the settings are refused, naming them.
 inline Vec base_steps(const Vec& x, const RichardsonOptions& o) {
   Vec h(x.size());
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     h[i] = std::abs(o.d * x[i]) + (std::abs(x[i]) < o.zero_tol ? o.eps : 0.0);
+    double hk = h[i];
+    for (int k = 0; k < o.r; ++k, hk /= o.v) {
+      const double up = x[i] + hk, dn = x[i] - hk;
+      if (!(hk > 0) || !std::isfinite(hk) || !std::isfinite(up) || !std::isfinite(dn) ||
+          up == x[i] || dn == x[i]) {
+        throw std::invalid_argument(
+            "'method.args': a difference step for x[" + std::to_string(i + 1) +
+            "] is lost to rounding or overflow (step " + std::to_string(hk) +
+            "); use a larger 'd' or 'eps', or a smaller 'v' or 'r'");
+      }
+    }
   }
   return h;
 }
