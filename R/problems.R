@@ -1001,7 +1001,7 @@ problem_makers <- list(
 #' length(big$hessp(big$par, rep(1, 1000)))
 #' @export
 test_problem <- function(name, n = NULL, set = c("optim", "roots", "systems")) {
-  set <- match.arg(set)
+  set <- check_problem_set(set)
   if (!is.character(name) || length(name) != 1L || is.na(name)) {
     stop_arg("name", "must be a single string, not %s", describe(name))
   }
@@ -1029,8 +1029,18 @@ test_problem <- function(name, n = NULL, set = c("optim", "roots", "systems")) {
 #' @rdname test_problem
 #' @export
 test_problems <- function(set = c("optim", "roots", "systems")) {
-  set <- match.arg(set)
+  set <- check_problem_set(set)
   if (set == "optim") names(problem_makers) else names(problem_set_list(set))
+}
+
+# match.arg() for `set`, with an error that names the argument.
+check_problem_set <- function(set) {
+  sets <- c("optim", "roots", "systems")
+  if (identical(set, sets)) return("optim")
+  if (!is.character(set) || length(set) != 1L || is.na(set) || !set %in% sets) {
+    stop_arg("set", "must be one of \"optim\", \"roots\", \"systems\", not %s", describe(set))
+  }
+  set
 }
 
 # The whole collection of a set as a named list of problems (internal).

@@ -492,7 +492,7 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
     // use f(x0) to shrink the bracket before the first step
     BPoint p = point(x0, 0, kNaN);
     if (!std::isfinite(p.f))
-      throw std::invalid_argument("'f' is not finite at the starting value x0 = " + detail::num(x0));
+      throw std::invalid_argument("'f' is not finite at the starting value 'x0' = " + detail::num(x0));
     if (p.f == 0) return finish(p, true, "f(x0) is exactly zero", 0.0);
     if (detail::same_sign(p.f, a.f)) c = b; else { c = a; a = b; }
     b = p;
@@ -630,7 +630,7 @@ inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions&
   double x = x0;
   ScalarEval e = eval(x, order);
   if (!std::isfinite(e.f))
-    throw std::invalid_argument("'f' is not finite at the starting value x0 = " + detail::num(x0));
+    throw std::invalid_argument("'f' is not finite at the starting value 'x0' = " + detail::num(x0));
   res.trace.push_back({0, x, e.f, e.d1, kNaN});
   // secant: a second point close to x0 (as scipy.optimize.newton does)
   double xprev = kNaN, fprev = kNaN;
