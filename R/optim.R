@@ -74,7 +74,7 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                                  abstol = -Inf, gtol = 1e-6, fnscale = 1,
                                  criterion = c("default", "documents"),
                                  line_search = TRUE, lambda = NULL, lr = NULL,
-                                 memory = 10L, radius = 1, max_radius = 1e4,
+                                 memory = 10L, radius = 0.5, max_radius = 1e4,
                                  exact_max_p = 1000L, cg_maxit = NULL, hessp = NULL,
                                  classify_max_p = 500L, auto_threshold = 200L,
                                  auto_threshold_fd = 20L,

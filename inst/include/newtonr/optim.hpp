@@ -88,7 +88,7 @@ struct OptimOptions {
   double lambda = -1.0;     // >= 0: fixed regularisation for non-PD H
   double lr = -1.0;         // > 0: fixed learning rate for GD
   int memory = 10;          // L-BFGS pairs
-  double radius = 1.0;      // initial trust radius
+  double radius = 0.5;      // initial trust radius
   double max_radius = 1e4;
   int exact_max_p = 1000;   // trust: exact subproblem up to this p
   int cg_maxit = 0;         // 0: min(max(20, p), 250)
@@ -355,22 +355,22 @@ inline bool above_tangent_on_null_space(F&& f, const Vec& x, double fx, const Ve
 
 // The gradient is at its rounding floor: H is positive definite and the
 // Newton step H^{-1} g moves no coordinate by more than 1e-10 of its size
-// (the minimiser of the local model is x to ten digits), and the decrease
-// it predicts, g'H^{-1}g / 2, is below the resolution of f (eps |f|).  On a
-// badly scaled problem (meyer: Hessian entries 1e14 apart) max|g| cannot
-// fall below ~1e-4 in double precision, while x is converged to 13 digits.
-// Both conditions are needed: f = 1e20 + (x - 1)^2 has a predicted decrease
-// below eps |f| at x = 100, but a Newton step of 99.
-inline bool at_rounding_floor(const Mat& H, const Vec& g, const Vec& x, double f) {
+// (1e-20 of the largest where x_i ~ 0): the minimiser of the local model is
+// x to ten digits.  On a badly scaled problem (meyer: Hessian entries 1e14
+// apart) max|g| cannot fall below ~1e-4 in double precision, while x is
+// converged to 13 digits.  (f's own resolution is no test: f = 1e20 +
+// (x - 1)^2 cannot tell x = 100 from 1, but its Newton step of 99 can.)
+inline bool at_rounding_floor(const Mat& H, const Vec& g, const Vec& x) {
   const Vec D = diag_scaling(H, 1e-14);
   Eigen::LLT<Mat> llt(D.asDiagonal() * H * D.asDiagonal());
   if (llt.info() != Eigen::Success) return false;
   const Vec step = D.asDiagonal() * llt.solve(Vec(D.asDiagonal() * g));
   if (!step.allFinite()) return false;
+  const double xmax = x.cwiseAbs().maxCoeff();
   for (Eigen::Index i = 0; i < x.size(); ++i) {
-    if (std::fabs(step(i)) > 1e-10 * std::fabs(x(i)) + 1e-300) return false;
+    if (std::fabs(step(i)) > 1e-10 * std::max(std::fabs(x(i)), 1e-10 * xmax) + 1e-300) return false;
   }
-  return 0.5 * g.dot(step) <= kEps * std::fabs(f);
+  return true;
 }
 
 // Nocedal & Wright, Alg. 3.3: smallest tau in the sequence such that
@@ -465,24 +465,29 @@ inline std::string derivative_check(OptimEvaluator& ev, const Vec& x, const Vec&
   return out;
 }
 
-// Damped Newton direction: -H^{-1} g when H is positive definite; else, with
-// a fixed lambda, the documents' H + lambda I (Alg. 3.3 as the fallback);
-// else Alg. 3.3 on the diagonally scaled D H D, i.e. H + tau D^{-2}
-// (Marquardt's scaling: the shift is relative to each curvature, so a badly
-// scaled H, meyer's, is not swamped in its small directions).  `tau` gets
-// the shift used.
+// Damped Newton direction: -H^{-1} g when H is positive definite; else
+// -(H + tau I)^{-1} g with tau from Alg. 3.3 (or the documents' fixed
+// lambda).  When H is not positive definite and no lambda is fixed, `alt`
+// receives a second candidate: Alg. 3.3 on the diagonally scaled D H D,
+// i.e. H + tau D^{-2} (Marquardt's scaling: the shift is relative to each
+// curvature, so a badly scaled H -- meyer's, gulf's -- is not swamped in
+// its small directions); the caller keeps whichever lowers f more (the
+// identity shift is what takes biggs_exp6 out of its symmetric valley).
+// `tau` gets the identity shift.
 inline Vec damped_newton_direction(const Mat& H, const Vec& g, double fixed_lambda,
-                                   Interrupter* intr, double& tau) {
+                                   Interrupter* intr, double& tau, Vec& alt) {
   Eigen::LLT<Mat> llt(H);
   tau = 0.0;
+  alt.resize(0);
   if (llt.info() == Eigen::Success) return -llt.solve(g);
-  if (fixed_lambda >= 0) {
-    tau = modified_cholesky(H, llt, fixed_lambda, intr);
-    return -llt.solve(g);
+  tau = modified_cholesky(H, llt, fixed_lambda, intr);
+  const Vec d = -llt.solve(g);
+  if (fixed_lambda < 0) {
+    const Vec D = diag_scaling(H, 1e-14);
+    modified_cholesky(D.asDiagonal() * H * D.asDiagonal(), llt, -1.0, intr);
+    alt = -(D.asDiagonal() * llt.solve(Vec(D.asDiagonal() * g)));
   }
-  const Vec D = diag_scaling(H, 1e-14);
-  tau = modified_cholesky(D.asDiagonal() * H * D.asDiagonal(), llt, -1.0, intr);
-  return -(D.asDiagonal() * llt.solve(Vec(D.asDiagonal() * g)));
+  return d;
 }
 
 // The end of a run: classify the end point from the Hessian's eigenvalues,
@@ -512,7 +517,7 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
   const double gmax = g.cwiseAbs().maxCoeff();
   const bool documents = opt.criterion == OptimCriterion::Documents;
   if ((status == kOptimStalled || status == kOptimNoProgress) && !documents &&
-      stationary == "minimum" && at_rounding_floor(H, g, x, f)) {
+      stationary == "minimum" && at_rounding_floor(H, g, x)) {
     status = kOptimConverged;
     message = "max|gradient| = " + fmt_g(gmax) +
               " is above gtol but at its rounding floor: the Newton step changes no parameter "
@@ -528,6 +533,7 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
       message = "stopped at a " + stationary +
                 " (a stationary point that is not a minimum): the Hessian has negative eigenvalues";
     } else if (stationary == "degenerate" && status == kOptimConverged &&
+               static_cast<Eigen::Index>(null_dirs.size()) < n &&
                above_tangent_on_null_space([&ev](const Vec& z) { return ev.f(z); }, x, f, g,
                                            null_dirs)) {
       stationary = "minimum";
@@ -535,7 +541,9 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
                  "null space: a non-isolated or higher-order minimum)";
     } else if (stationary == "degenerate") {
       status = kOptimDegenerate;
-      message = "stopped at a degenerate stationary point (singular Hessian): a minimum is not confirmed";
+      message = static_cast<Eigen::Index>(null_dirs.size()) == n
+                    ? "stopped where f is flat (the gradient and the Hessian vanish): a plateau, not a confirmed minimum"
+                    : "stopped at a degenerate stationary point (singular Hessian): a minimum is not confirmed";
     }
   }
   // never classify a point far from stationary
@@ -631,9 +639,26 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   int it = 0;
 
   int rises = 0;  // consecutive increases of f under a fixed learning rate
+  int quiet = 0;  // consecutive reltol stops overruled (newton, trust)
+  int extra = 0;  // steps taken past the gradient test at a singular minimiser
+  double last_drop = 0.0;  // f decrease of the last accepted step
   Vec d;           // search direction of the current line-search iteration
+  Vec d_alt;       // newton: a second candidate direction (empty: none)
   // a step alpha * d that leaves every coordinate of x unchanged is no step
   auto moves_nothing = [&](double alpha) { return ((x + alpha * d).array() == x.array()).all(); };
+  // Where the decrease a step predicts is within the rounding noise of f
+  // (meyer: f = 87.9 carries noise ~5e-10 from cancellation in its
+  // residuals), compare slopes instead: Hager & Zhang's (2005) approximate
+  // Wolfe conditions, f(x_t) <= f + 1e-6 |f| and
+  // 0.9 g'd <= g_t'd <= -0.8 g'd.  `gt` receives the gradient at x_t.
+  auto noise_level_step = [&](double ft, double slope0, const Vec& xt, const Vec& step, Vec& gt) {
+    if (!(ft <= f + 1e-6 * std::fabs(f)) || !(slope0 < 0)) return false;
+    gt = ev.g(xt);
+    const double slope = gt.dot(step);
+    if (gt.allFinite() && slope <= -0.8 * slope0 && slope >= 0.9 * slope0) return true;
+    gt.resize(0);
+    return false;
+  };
   auto hess_now = [&]() {
     if (!have_H) {
       H = ev.h(x, g);
@@ -660,6 +685,26 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       gmax = g.cwiseAbs().maxCoeff();
       small_change = false;
       stop = stop_rule();
+    }
+    // Near a singular (or nearly singular) minimiser the gradient test
+    // stops early: Newton steps converge only linearly there, f falling by
+    // a steady factor (powell_singular: ~5 per step, f ~ 1e-10 at max|g| =
+    // 1e-6).  Newton and trust continue while the last step cut f by a
+    // linear-rate fraction (between 1/10 and 99/100: quadratic convergence
+    // cuts more, a settled f less), at most 50 more steps.
+    const double drop_frac = last_drop / std::fabs(f + last_drop);
+    if (stop && gmax <= opt.gtol && uses_H && !documents && extra < 50 && drop_frac > 0.1 &&
+        drop_frac < 0.99) {
+      ++extra;
+      stop = false;
+    }
+    // Newton and trust: reltol alone does not stop them while the gradient
+    // is above gtol and not yet at its rounding floor (meyer: f settles to
+    // 10 digits long before x does); five such steps in a row do.
+    if (!small_change) quiet = 0;
+    if (stop && uses_H && !documents && small_change && gmax > opt.gtol && f > opt.abstol) {
+      hess_now();
+      if (!detail::at_rounding_floor(H, g, x) && ++quiet < 5) stop = false;
     }
     // Newton's escape from saddle points: before stopping, look at H.
     if (stop && uses_H && opt.neg_curvature && n <= opt.classify_max_p &&
@@ -737,7 +782,12 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         ts = trust_steihaug([&](const Vec& v) { interrupt.tick(); return Vec(H * v); }, g, radius,
                             cg_maxit * 4);
       }
-      double pred = -(g.dot(ts.p) + 0.5 * ts.p.dot(H * ts.p));
+      // predicted decrease -(g'p + p'Hp/2); for an exact subproblem solution
+      // (H + sigma I) p = -g it equals (-g'p + sigma |p|^2) / 2, a sum of
+      // non-negative terms, free of the cancellation that makes it <= 0 on
+      // badly scaled H (brown_badly_scaled: entries 2 and 2e12)
+      double pred = ts.exact ? 0.5 * (-g.dot(ts.p) + ts.sigma * ts.p.squaredNorm())
+                             : -(g.dot(ts.p) + 0.5 * ts.p.dot(H * ts.p));
       damping = radius;
       if (!(pred > 0)) {
         status = kOptimStalled;
@@ -749,17 +799,25 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       double ft = ev.f(xt);
       double rho = std::isfinite(ft) ? (f - ft) / pred : -kInf;
       double pn = ts.p.norm();
+      Vec gt;
+      if (rho <= 1e-4 && !joint_fd && pred <= 1e-6 * std::fabs(f) &&
+          noise_level_step(ft, g.dot(ts.p), xt, ts.p, gt)) {
+        rho = 0.5;  // accepted on the slope; the radius stays
+      }
+      // radius update (N&W Alg. 4.1, with Conn, Gould & Toint's gamma_1 =
+      // 1/2 for a poor step): measured on MGH-35, 1/4 loses biggs_exp6
       if (rho < 0.25) {
-        radius = 0.25 * std::min(radius, pn);
+        radius = 0.5 * std::min(radius, pn);
       } else if (rho > 0.75 && pn >= 0.99 * radius) {
         radius = std::min(2.0 * radius, opt.max_radius);
       }
       if (rho > 1e-4) {
         x = xt;
+        last_drop = f - ft;
         f = ft;
         gnorm_prev = gmax;
         have_H = false;
-        g = grad_at(x, f);
+        g = gt.size() ? gt : grad_at(x, f);
         step_len = pn;
         small_change = std::fabs(fold - f) <= opt.reltol * (std::fabs(f) + opt.reltol);
       } else {
@@ -801,7 +859,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
             break;
           }
         } else {
-          d = detail::damped_newton_direction(H, g, opt.lambda, &interrupt, damping);
+          d = detail::damped_newton_direction(H, g, opt.lambda, &interrupt, damping, d_alt);
         }
       } else if (method == OptimMethod::NewtonCG) {
         // N&W Alg. 7.1: CG on H d = -g with forcing term min(0.5, sqrt|g|)|g|
@@ -872,6 +930,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       if (!(dphi0 < 0) && !(method == OptimMethod::Newton && !opt.line_search)) {
         // not a descent direction (rounding, or a poor quasi-Newton matrix)
         d = -g;
+        d_alt.resize(0);
         dphi0 = -g.squaredNorm();
         if (method == OptimMethod::BFGS) Hinv = Mat::Identity(n, n);
         if (method == OptimMethod::LBFGS) { S.clear(); Y.clear(); RHO.clear(); }
@@ -932,8 +991,37 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         // (BFGS/L-BFGS without gr come here too: a difference gradient at
         // every trial point would cost p calls each, so they backtrack on f
         // alone and skip the update when s'y <= 0, as nlm and optim do)
-        auto phi = [&](double a) { return ev.f(x + a * d); };
+        double f_full = kNaN;  // f at alpha = 1
+        Vec d_id;              // newton, H indefinite: the identity-shift candidate
+        double f_id = kNaN, dphi_id = kNaN;
+        if (d_alt.size()) {
+          auto model = [&](const Vec& v) { return g.dot(v) + 0.5 * v.dot(H * v); };
+          if (model(d_alt) < model(d)) {
+            d = d_alt;
+            dphi0 = g.dot(d);
+          }
+          d_alt.resize(0);
+        }
+        auto phi = [&](double a) {
+          const double fa = ev.f(x + a * d);
+          if (a == 1.0) f_full = fa;
+          return fa;
+        };
         LineSearchResult ls = armijo_backtrack(phi, f, dphi0, alpha0);
+        if (d_id.size() && f_id <= f + 1e-4 * dphi_id && !(ls.ok && ls.f <= f_id)) {
+          d = d_id;
+          dphi0 = dphi_id;
+          ls.ok = true;
+          ls.alpha = 1.0;
+          ls.f = f_full = f_id;
+        }
+        if (method == OptimMethod::Newton && !joint_fd && !(ls.ok && ls.alpha == 1.0) &&
+            -dphi0 <= 1e-6 * std::fabs(f) && noise_level_step(f_full, dphi0, x + d, d, gnew)) {
+          ls.ok = true;
+          ls.alpha = 1.0;
+          ls.f = f_full;
+          have_gnew = true;
+        }
         if (!ls.ok && ev.forward()) {
           // perhaps the forward-difference gradient's error: go central
           // and try again from the same point
@@ -952,6 +1040,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         if (method == OptimMethod::GD) gd_alpha = alpha;
       }
       x = x + alpha * d;
+      last_drop = f - fnew;
       f = fnew;
       gnorm_prev = gmax;
       have_H = false;
