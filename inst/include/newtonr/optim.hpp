@@ -330,12 +330,13 @@ inline std::string classify(const Mat& H, double rel_tol, std::vector<Vec>* null
   return "degenerate";
 }
 
-// A degenerate stationary point (singular, positive semi-definite H): is f
-// above its tangent line along each null direction v, f(x +- t v) >=
-// f(x) +- t g'v (up to rounding)?  That holds at higher-order minima
-// (powell_singular: quartic) and on flat valleys of minima (linear least
-// squares of rank < p), and fails at inflections (x^3 at 0: the cubic term
-// falls below the tangent once t exceeds 3|x|).  The probe length is 1e-2 of
+// A degenerate stationary point (singular, positive semi-definite H): does
+// f stay above f(x) - |t g'v| (up to rounding) along each null direction v,
+// f(x +- t v)?  (|g| <= gtol there, and a difference gradient is noisy, so
+// the first-order term only widens the margin.)  That holds at
+// higher-order minima (powell_singular: quartic) and on flat valleys of
+// minima (linear least squares of rank < p), and fails at inflections (x^3
+// at 0: the cubic term falls by t^3).  The probe length is 1e-2 of
 // the scale of x, far beyond where the gradient test could have stopped on
 // the far side of a cubic.  Costs 2 calls of f per null direction.
 template <class F>
@@ -347,10 +348,19 @@ inline bool above_tangent_on_null_space(F&& f, const Vec& x, double fx, const Ve
     for (double sgn : {1.0, -1.0}) {
       const double ft = f(Vec(x + sgn * v));
       const double noise = 1e3 * kEps * std::max({std::fabs(fx), std::fabs(ft), std::fabs(slope)});
-      if (!std::isfinite(ft) || ft < fx + sgn * slope - noise) return false;
+      if (!std::isfinite(ft) || ft < fx - std::fabs(slope) - noise) return false;
     }
   }
   return true;
+}
+
+// Newton step -H^{-1} g on the diagonally scaled H (empty when H is not
+// positive definite).
+inline Vec newton_step(const Mat& H, const Vec& g) {
+  const Vec D = diag_scaling(H, 1e-14);
+  Eigen::LLT<Mat> llt(D.asDiagonal() * H * D.asDiagonal());
+  if (llt.info() != Eigen::Success) return Vec();
+  return -(D.asDiagonal() * llt.solve(Vec(D.asDiagonal() * g)));
 }
 
 // The gradient is at its rounding floor: H is positive definite and the
@@ -361,11 +371,8 @@ inline bool above_tangent_on_null_space(F&& f, const Vec& x, double fx, const Ve
 // converged to 13 digits.  (f's own resolution is no test: f = 1e20 +
 // (x - 1)^2 cannot tell x = 100 from 1, but its Newton step of 99 can.)
 inline bool at_rounding_floor(const Mat& H, const Vec& g, const Vec& x) {
-  const Vec D = diag_scaling(H, 1e-14);
-  Eigen::LLT<Mat> llt(D.asDiagonal() * H * D.asDiagonal());
-  if (llt.info() != Eigen::Success) return false;
-  const Vec step = D.asDiagonal() * llt.solve(Vec(D.asDiagonal() * g));
-  if (!step.allFinite()) return false;
+  const Vec step = newton_step(H, g);
+  if (step.size() == 0 || !step.allFinite()) return false;
   const double xmax = x.cwiseAbs().maxCoeff();
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     if (std::fabs(step(i)) > 1e-10 * std::max(std::fabs(x(i)), 1e-10 * xmax) + 1e-300) return false;
@@ -471,9 +478,9 @@ inline std::string derivative_check(OptimEvaluator& ev, const Vec& x, const Vec&
 // receives a second candidate: Alg. 3.3 on the diagonally scaled D H D,
 // i.e. H + tau D^{-2} (Marquardt's scaling: the shift is relative to each
 // curvature, so a badly scaled H -- meyer's, gulf's -- is not swamped in
-// its small directions); the caller keeps whichever lowers f more (the
-// identity shift is what takes biggs_exp6 out of its symmetric valley).
-// `tau` gets the identity shift.
+// its small directions); the caller keeps the one with the lower quadratic
+// model (the scaled one solves meyer and gulf, the identity shift alone
+// does not).  `tau` gets the identity shift.
 inline Vec damped_newton_direction(const Mat& H, const Vec& g, double fixed_lambda,
                                    Interrupter* intr, double& tau, Vec& alt) {
   Eigen::LLT<Mat> llt(H);
@@ -482,7 +489,7 @@ inline Vec damped_newton_direction(const Mat& H, const Vec& g, double fixed_lamb
   if (llt.info() == Eigen::Success) return -llt.solve(g);
   tau = modified_cholesky(H, llt, fixed_lambda, intr);
   const Vec d = -llt.solve(g);
-  if (fixed_lambda < 0) {
+  if (fixed_lambda < 0 && H.diagonal().cwiseAbs().maxCoeff() > 0) {
     const Vec D = diag_scaling(H, 1e-14);
     modified_cholesky(D.asDiagonal() * H * D.asDiagonal(), llt, -1.0, intr);
     alt = -(D.asDiagonal() * llt.solve(Vec(D.asDiagonal() * g)));
@@ -528,7 +535,17 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
   const bool far_non_min = non_min && !near_stationary && status != kOptimConverged;
   if (!stationary.empty() &&
       (status == kOptimConverged || (near_stationary && status == kOptimStalled))) {
-    if (non_min) {
+    const Vec step = stationary == "minimum" ? newton_step(H, g) : Vec();
+    const double step_max = step.size() ? step.cwiseAbs().maxCoeff() : 0.0;
+    if (!(step_max <= 1e-2 * std::max(1.0, x.cwiseAbs().maxCoeff()))) {
+      // max|g| <= gtol, but the model's minimiser is far: f is too flat on
+      // its scale for gtol (1e-300 * (x - 1)^2 "converges" anywhere)
+      status = kOptimDegenerate;
+      stationary.clear();
+      message = "max|gradient| is below gtol, but the Newton step to the minimiser of the local "
+                "model is " + fmt_g(step_max) + " long: the objective is too flat for gtol "
+                "(rescale fn, e.g. with control$fnscale, or lower gtol)";
+    } else if (non_min) {
       status = kOptimNotMinimum;
       message = "stopped at a " + stationary +
                 " (a stationary point that is not a minimum): the Hessian has negative eigenvalues";
@@ -552,7 +569,7 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
                     (stationary == "minimum" ? gmax <= std::sqrt(opt.gtol) : near_stationary);
   if (!keep) stationary.clear();
   if (status == kOptimStalled || far_non_min ||
-      (status == kOptimNoProgress && !near_stationary)) {
+      ((status == kOptimNoProgress || status == kOptimMaxit) && gmax > 1e3 * opt.gtol)) {
     message += derivative_check(ev, x, g);
   }
   if (opt.fnscale < 0 && !stationary.empty()) {
@@ -698,13 +715,13 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       ++extra;
       stop = false;
     }
-    // Newton and trust: reltol alone does not stop them while the gradient
-    // is above gtol and not yet at its rounding floor (meyer: f settles to
-    // 10 digits long before x does); five such steps in a row do.
+    // reltol alone does not stop a run while the gradient is above gtol
+    // (and, for newton and trust, not yet at its rounding floor: meyer's f
+    // settles to 10 digits long before x does); five such steps in a row do.
     if (!small_change) quiet = 0;
-    if (stop && uses_H && !documents && small_change && gmax > opt.gtol && f > opt.abstol) {
-      hess_now();
-      if (!detail::at_rounding_floor(H, g, x) && ++quiet < 5) stop = false;
+    if (stop && !documents && small_change && gmax > opt.gtol && f > opt.abstol) {
+      if (uses_H) hess_now();
+      if (!(uses_H && detail::at_rounding_floor(H, g, x)) && ++quiet < 5) stop = false;
     }
     // Newton's escape from saddle points: before stopping, look at H.
     if (stop && uses_H && opt.neg_curvature && n <= opt.classify_max_p &&
@@ -992,9 +1009,9 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
         // every trial point would cost p calls each, so they backtrack on f
         // alone and skip the update when s'y <= 0, as nlm and optim do)
         double f_full = kNaN;  // f at alpha = 1
-        Vec d_id;              // newton, H indefinite: the identity-shift candidate
-        double f_id = kNaN, dphi_id = kNaN;
         if (d_alt.size()) {
+          // newton, H indefinite: two damped directions; keep the one whose
+          // quadratic model is lower
           auto model = [&](const Vec& v) { return g.dot(v) + 0.5 * v.dot(H * v); };
           if (model(d_alt) < model(d)) {
             d = d_alt;
@@ -1008,13 +1025,6 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
           return fa;
         };
         LineSearchResult ls = armijo_backtrack(phi, f, dphi0, alpha0);
-        if (d_id.size() && f_id <= f + 1e-4 * dphi_id && !(ls.ok && ls.f <= f_id)) {
-          d = d_id;
-          dphi0 = dphi_id;
-          ls.ok = true;
-          ls.alpha = 1.0;
-          ls.f = f_full = f_id;
-        }
         if (method == OptimMethod::Newton && !joint_fd && !(ls.ok && ls.alpha == 1.0) &&
             -dphi0 <= 1e-6 * std::fabs(f) && noise_level_step(f_full, dphi0, x + d, d, gnew)) {
           ls.ok = true;
