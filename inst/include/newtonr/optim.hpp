@@ -331,9 +331,10 @@ inline std::string classify(const Mat& H, double rel_tol, std::vector<Vec>* null
 }
 
 // A degenerate stationary point (singular, positive semi-definite H): does
-// f stay above f(x) - |t g'v| (up to rounding) along each null direction v,
-// f(x +- t v)?  (|g| <= gtol there, and a difference gradient is noisy, so
-// the first-order term only widens the margin.)  That holds at
+// f stay above f(x) - max(|t g'v|, gtol |t v|_1) (up to rounding) along
+// each null direction v, f(x +- t v)?  (|g| <= gtol there, and a
+// difference gradient is noisy, so a first-order term only widens the
+// margin.)  That holds at
 // higher-order minima (powell_singular: quartic) and on flat valleys of
 // minima (linear least squares of rank < p), and fails at inflections (x^3
 // at 0: the cubic term falls by t^3).  The probe length is 1e-2 of
@@ -341,14 +342,15 @@ inline std::string classify(const Mat& H, double rel_tol, std::vector<Vec>* null
 // the far side of a cubic.  Costs 2 calls of f per null direction.
 template <class F>
 inline bool above_tangent_on_null_space(F&& f, const Vec& x, double fx, const Vec& g,
-                                        const std::vector<Vec>& null) {
+                                        const std::vector<Vec>& null, double gtol) {
   for (const Vec& v0 : null) {
     const Vec v = v0 * (1e-2 * std::max(1.0, x.cwiseAbs().maxCoeff()) / v0.cwiseAbs().maxCoeff());
     const double slope = g.dot(v);
     for (double sgn : {1.0, -1.0}) {
       const double ft = f(Vec(x + sgn * v));
       const double noise = 1e3 * kEps * std::max({std::fabs(fx), std::fabs(ft), std::fabs(slope)});
-      if (!std::isfinite(ft) || ft < fx - std::fabs(slope) - noise) return false;
+      const double margin = std::max(std::fabs(slope), gtol * v.lpNorm<1>()) + noise;
+      if (!std::isfinite(ft) || ft < fx - margin) return false;
     }
   }
   return true;
@@ -552,7 +554,7 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
     } else if (stationary == "degenerate" && status == kOptimConverged &&
                static_cast<Eigen::Index>(null_dirs.size()) < n &&
                above_tangent_on_null_space([&ev](const Vec& z) { return ev.f(z); }, x, f, g,
-                                           null_dirs)) {
+                                           null_dirs, opt.gtol)) {
       stationary = "minimum";
       message += " (the Hessian is singular, and f does not fall below its tangent along the "
                  "null space: a non-isolated or higher-order minimum)";
@@ -1032,7 +1034,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
           ls.f = f_full;
           have_gnew = true;
         }
-        if (!ls.ok && ev.forward()) {
+        if ((!ls.ok || moves_nothing(ls.alpha)) && ev.forward()) {
           // perhaps the forward-difference gradient's error: go central
           // and try again from the same point
           to_central();
