@@ -202,7 +202,10 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #'   no longer changes `par`, or the trust radius collapsed) while the
 #'   gradient is above `gtol`.
 #' * `21`: stopped by `reltol` (five steps in a row) or `abstol` while the
-#'   gradient is above `gtol`: not a minimum to the stated tolerance.
+#'   gradient is above `gtol`: not a minimum to the stated tolerance. Also
+#'   when, without `gr`, the difference gradient is below `gtol` but its
+#'   rounding error (about `.Machine$double.eps * abs(value) / h`) is not,
+#'   as for `1e6 * (1 + 1e-9 * sum((x - c)^2))`: that test certifies nothing.
 #' * `30`: the objective appears unbounded below (iterates diverge, or a full
 #'   Newton step without line search gave a non-finite value).
 #' * `31`: gradient descent with a fixed learning rate `control$lr` diverges

@@ -538,7 +538,21 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
     status = kOptimConverged;
     message = "max|gradient| = " + fmt_g(gmax) +
               " is above gtol but at its rounding floor: the Newton step changes no parameter "
-              "beyond its 10th digit and f by less than its resolution";
+              "beyond its 10th digit";
+  }
+  if (status == kOptimConverged && !documents && !ev.has_gr()) {
+    // a central-difference gradient carries a rounding error of about
+    // eps |f| / h: where that exceeds gtol (f = 1e6 (1 + 1e-9 |x - c|^2): 4e-5)
+    // the test max|g| <= gtol certifies nothing
+    const double h = (uses_H && !ev.has_hess() ? 1.220703125e-04 : 6.0554544523933395e-06) *
+                     std::max(1.0, x.cwiseAbs().minCoeff());
+    const double noise = kEps * std::fabs(f) / h;
+    if (noise > opt.gtol) {
+      status = kOptimNoProgress;
+      message = "max|gradient| is below gtol, but the finite-difference gradient's rounding error "
+                "(about " + fmt_g(noise) + ") is not: the gradient test cannot be met without "
+                "'gr' (supply it, or remove a large constant from fn)";
+    }
   }
   const bool near_stationary = gmax <= std::max(opt.gtol, 1e-3 * std::sqrt(opt.gtol));
   const bool non_min = stationary == "saddle" || stationary == "maximum";
