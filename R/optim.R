@@ -13,10 +13,12 @@ optim_cache <- new.env(parent = emptyenv())
 #'
 #' @param maxit Maximum number of iterations (>= 1). Default 100.
 #' @param reltol Stop when the decrease of the objective in one step is at most
-#'   `reltol * (abs(value) + reltol)` (as in [stats::optim()]). Default
+#'   `reltol * (abs(value) + reltol)` (as in [stats::optim()]); while the
+#'   gradient is above `gtol`, only after five such steps in a row, and then
+#'   with convergence code 21 (not a minimum). Default
 #'   `sqrt(.Machine$double.eps)`.
-#' @param abstol Stop when the objective falls to `abstol` or below. Default
-#'   `-Inf`.
+#' @param abstol Stop when the objective falls to `abstol` or below (code 21
+#'   unless the gradient test holds too). Default `-Inf`.
 #' @param gtol Stop when the largest absolute gradient component (of
 #'   `fn / fnscale`; further divided by a power of 2 near `abs(fn(par))` when
 #'   that exceeds 1e100, see [newton_optim()]) is at most `gtol`. Default `1e-6`. With
@@ -36,9 +38,15 @@ optim_cache <- new.env(parent = emptyenv())
 #'   regularised Newton, which uses `H + lambda * I` when `H` is not positive
 #'   definite (Alg. 3.3 is still the fallback if that is not enough).
 #' @param lr `"gd"` only. `NULL` (default): backtracking (Armijo). A positive
-#'   number: the documents' fixed learning rate, `x <- x - lr * g`.
+#'   number: the documents' fixed learning rate, `x <- x - lr * g`; a rate
+#'   under which the objective rises at five consecutive steps ends the run
+#'   with code 31.
 #' @param memory `"lbfgs"`: number of stored correction pairs. Default 10.
-#' @param radius,max_radius `"trust"`: initial and largest trust radius.
+#' @param radius,max_radius `"trust"`: initial and largest trust radius. The
+#'   default initial radius 0.5 (with the radius halved after a poor step) was
+#'   chosen on the Moré-Garbow-Hillstrom set: 35 of 35 solved in fewer
+#'   evaluations than CRAN trust (see the optimisation vignette); with 1 and a
+#'   quarter, `biggs_exp6` ends in a valley.
 #' @param exact_max_p `"trust"`: largest parameter count for which the
 #'   subproblem is solved exactly (default 1000): up to 200 parameters on the
 #'   eigendecomposition of H (hard case included), above that by Moré and
@@ -74,7 +82,7 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                                  abstol = -Inf, gtol = 1e-6, fnscale = 1,
                                  criterion = c("default", "documents"),
                                  line_search = TRUE, lambda = NULL, lr = NULL,
-                                 memory = 10L, radius = 1, max_radius = 1e4,
+                                 memory = 10L, radius = 0.5, max_radius = 1e4,
                                  exact_max_p = 1000L, cg_maxit = NULL, hessp = NULL,
                                  classify_max_p = 500L, auto_threshold = 200L,
                                  auto_threshold_fd = 20L,
@@ -168,21 +176,51 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #' or `"newton-cg"` for such problems.
 #'
 #' @section Convergence codes:
-#' * `0`: converged (gradient below `gtol`, relative reduction below `reltol`,
-#'   or value below `abstol`) at a point classified as a minimum (or not
-#'   classified, see `control$classify_max_p`).
+#' Only the gradient test makes a minimum: `reltol`, `abstol`, a failed line
+#' search or a collapsed trust region never do.
+#' * `0`: converged: the largest gradient component (of `fn / fnscale`) is at
+#'   most `gtol`, or -- when it cannot get there in double precision, as on
+#'   badly scaled problems (Meyer's: a gradient floor near 1e-4) -- the
+#'   gradient left is rounding: the Hessian is positive definite and the
+#'   Newton step \eqn{H^{-1}g}{H^-1 g} moves no parameter beyond 1e-10 of its
+#'   size (the message says so). The point is classified a minimum from the
+#'   eigenvalues of the diagonally scaled Hessian (or not classified, see
+#'   `control$classify_max_p`); where the Hessian is singular, the minimum is
+#'   confirmed only if `fn` does not fall along its null space (a valley of
+#'   minima such as `(x + y)^2`, or a higher-order minimum such as `x^4`).
+#'   `"newton"` and `"trust"` take a few more steps past `gtol` while `fn`
+#'   still falls at a linear rate (a singular minimiser).
 #' * `1`: the iteration limit `maxit` was reached.
 #' * `10`: stopped at a stationary point that is not a minimum (a saddle point
 #'   or a maximum of `fn / fnscale`).
-#' * `11`: stopped at a degenerate stationary point (singular Hessian, no
-#'   negative eigenvalue): a minimum is not confirmed.
-#' * `20`: no further decrease could be found (line search failed or trust
-#'   radius collapsed) while the gradient is not small.
+#' * `11`: a minimum is not confirmed: a degenerate stationary point (singular
+#'   Hessian, and `fn` falls along its null space: an inflection), a plateau
+#'   (gradient and Hessian vanish), or a gradient below `gtol` while the
+#'   Newton step to the model's minimiser is long (an objective too flat for
+#'   `gtol`, such as `1e-300 * sum(x^2)`: rescale it or lower `gtol`).
+#' * `20`: no further decrease could be found (the line search failed, a step
+#'   no longer changes `par`, or the trust radius collapsed) while the
+#'   gradient is above `gtol`.
+#' * `21`: stopped by `reltol` (five steps in a row) or `abstol` while the
+#'   gradient is above `gtol`: not a minimum to the stated tolerance. Also
+#'   when, without `gr`, the difference gradient is below `gtol` but its
+#'   rounding error (about `.Machine$double.eps * abs(value) / h`) is not,
+#'   as for `1e6 * (1 + 1e-9 * sum((x - c)^2))`: that test certifies nothing.
 #' * `30`: the objective appears unbounded below (iterates diverge, or a full
-#'   step without line search gave a non-finite value).
+#'   Newton step without line search gave a non-finite value).
+#' * `31`: gradient descent with a fixed learning rate `control$lr` diverges
+#'   (the objective rose at five consecutive steps, or became non-finite): the
+#'   step size is too large.
 #' * `40`: pure Newton (`line_search = FALSE`) met a singular Hessian.
 #'
-#' `message` always says which applies.
+#' `message` always says which applies. After codes 20 and 21 (far from
+#' stationary), 1 (likewise), or where the end point would be a saddle while
+#' the gradient is far from zero, a supplied `gr` (and `hess`) is compared
+#' with finite differences at the end point (Richardson extrapolation, about
+#' `8p` extra calls of `fn`, or of `gr` for the Hessian); a disagreement is
+#' added to the message: "'gr' disagrees with finite differences (max relative
+#' error 2): check it with check_derivatives()". A point far from stationary
+#' is never classified (`stationary` is `NA`).
 #'
 #' @param par Numeric starting values (names are kept and passed to `fn`).
 #' @param fn The objective `function(par, ...)` returning a single number, or a

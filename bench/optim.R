@@ -5,8 +5,15 @@
 # For every solver the objective, gradient and Hessian are wrapped in the
 # same counters, so evaluation counts are comparable (nlm and trust take one
 # function that returns value, gradient and Hessian together: each call
-# counts as one of each). "solved" means |f - f*| <= 1e-8 (all f* = 0).
-# Wall time is the median over repeated runs (at least `min_time` s total).
+# counts as one of each). Wall time is the median over repeated runs (at
+# least `min_time` s total).
+#
+# On the 35 problems at their standard starts (issue 12), "solved" means: the
+# solver declares convergence (its own flag; newton_optim: code 0) at an f
+# within rel. 1e-6 (abs. 1e-12) of the best f that CRAN trust, optim BFGS or
+# nlminb reach in this run. A newton_optim "false success" is code 0 where
+# max|gradient| > gtol and the Newton step (exact Hessian) still moves a
+# coordinate beyond 1e-10 of its size (see ?newton_optim, convergence codes).
 #
 # Run from the package root, with newtonr installed:
 #   Rscript bench/optim.R            (writes bench/results/optim.{txt,csv})
@@ -29,7 +36,7 @@ machine <- function() {
 cat(machine(), "\n", format(Sys.time(), tz = "UTC", usetz = TRUE), "\n\n", sep = "")
 
 min_time <- 0.05
-tol_solved <- 1e-8
+tol_solved <- 1e-8  # extended Rosenbrock n = 10000: |f| <= tol_solved
 maxit <- 1000L
 
 # Counting wrappers around a test problem.
@@ -59,8 +66,8 @@ newtonr_solver <- function(method) {
     if (method %in% c("newton", "trust")) args$hess <- w$hess
     if (method == "newton-cg") ctrl$hessp <- w$hessp
     args$control <- ctrl
-    r <- do.call(newton_optim, args)
-    list(value = r$value, iter = r$iterations)
+    r <- suppressWarnings(do.call(newton_optim, args))
+    list(value = r$value, iter = r$iterations, conv = r$convergence == 0L, par = r$par)
   }
 }
 solvers <- list(
@@ -71,11 +78,11 @@ solvers <- list(
   "lbfgs" = newtonr_solver("lbfgs"),
   "optim-BFGS" = function(p, w) {
     r <- optim(p$par, w$fn, w$gr, method = "BFGS", control = list(maxit = maxit))
-    list(value = r$value, iter = NA_integer_)
+    list(value = r$value, iter = NA_integer_, conv = r$convergence == 0L, par = r$par)
   },
   "optim-LBFGSB" = function(p, w) {
     r <- optim(p$par, w$fn, w$gr, method = "L-BFGS-B", control = list(maxit = maxit))
-    list(value = r$value, iter = NA_integer_)
+    list(value = r$value, iter = NA_integer_, conv = r$convergence == 0L, par = r$par)
   },
   "nlm" = function(p, w) {
     f <- function(x) {
@@ -83,18 +90,18 @@ solvers <- list(
       structure(a$value, gradient = a$gradient, hessian = a$hessian)
     }
     r <- suppressWarnings(nlm(f, p$par, iterlim = maxit, check.analyticals = FALSE))
-    list(value = r$minimum, iter = r$iterations)
+    list(value = r$minimum, iter = r$iterations, conv = r$code %in% 1:2, par = r$estimate)
   },
   "nlminb" = function(p, w) {
     r <- nlminb(p$par, w$fn, w$gr, w$hess,
                 control = list(iter.max = maxit, eval.max = 2 * maxit))
-    list(value = r$objective, iter = r$iterations)
+    list(value = r$objective, iter = r$iterations, conv = r$convergence == 0L, par = r$par)
   }
 )
 if (have_trust) {
   solvers[["trust"]] <- function(p, w) {
     r <- trust::trust(w$all, p$par, rinit = 1, rmax = 100, iterlim = maxit)
-    list(value = r$value, iter = r$iterations)
+    list(value = r$value, iter = r$iterations, conv = isTRUE(r$converged), par = r$argument)
   }
 }
 newtonr_methods <- c("newton", "trust*", "newton-cg", "bfgs", "lbfgs")
@@ -104,7 +111,7 @@ run_one <- function(solver, p) {
   res <- tryCatch(solver(p, w), error = function(e) e)
   if (inherits(res, "error")) {
     return(data.frame(value = NA, iter = NA, fevals = NA, gevals = NA, hevals = NA,
-                      time_ms = NA, solved = FALSE,
+                      time_ms = NA, conv = FALSE, honest = TRUE,
                       error = substr(conditionMessage(res), 1, 60)))
   }
   counts <- c(w$cnt$f, w$cnt$g, w$cnt$h)
@@ -121,37 +128,69 @@ run_one <- function(solver, p) {
   }
   times <- t1
   data.frame(value = res$value, iter = res$iter, fevals = counts[1], gevals = counts[2],
-             hevals = counts[3], time_ms = 1000 * median(times),
-             solved = is.finite(res$value) && abs(res$value - p$minimum) <= tol_solved,
-             error = "")
+             hevals = counts[3], time_ms = 1000 * median(times), conv = isTRUE(res$conv),
+             honest = honest(res, p), error = "")
 }
 
-problems <- c(setdiff(test_problems(), "extended_rosenbrock"), "extended_rosenbrock")
-sizes <- list(extended_rosenbrock = c(100, 1000))
+# converged honestly: max|g| <= gtol, or the gradient left is rounding (the
+# Newton step, on the diagonally scaled exact Hessian, below 1e-10 relative)
+honest <- function(r, p, gtol = 1e-6) {
+  if (!isTRUE(r$conv) || is.null(r$par)) return(TRUE)
+  g <- p$gr(r$par)
+  if (max(abs(g)) <= gtol) return(TRUE)
+  H <- p$hess(r$par)
+  d <- 1 / sqrt(abs(diag(H)))
+  s <- tryCatch(-d * solve(d * t(d * H), d * g), error = function(e) Inf)
+  all(abs(s) <= 1e-10 * pmax(abs(r$par), 1e-10 * max(abs(r$par))))
+}
+
+# the 35 at their standard sizes, then extended Rosenbrock at larger n
+runs <- c(lapply(test_problems(), function(nm) list(name = nm, n = NULL)),
+          lapply(c(100, 1000), function(n) list(name = "extended_rosenbrock", n = n)))
 rows <- list()
-for (nm in problems) {
-  for (n in if (is.null(sizes[[nm]])) list(NULL) else as.list(sizes[[nm]])) {
-    p <- test_problem(nm, n)
-    label <- if (is.null(n)) nm else sprintf("%s_%d", nm, n)
-    for (s in names(solvers)) {
-      r <- run_one(solvers[[s]], p)
-      rows[[length(rows) + 1L]] <- cbind(problem = label, solver = s, r)
-    }
+for (cs in runs) {
+  p <- test_problem(cs$name, cs$n)
+  label <- if (is.null(cs$n)) cs$name else sprintf("%s_%d", cs$name, cs$n)
+  for (s in names(solvers)) {
+    r <- run_one(solvers[[s]], p)
+    rows[[length(rows) + 1L]] <- cbind(problem = label, mgh = is.null(cs$n), solver = s, r)
   }
 }
 res <- do.call(rbind, rows)
+rownames(res) <- NULL
+# best f reached by the peers named in issue 12, per problem
+peers <- intersect(c("trust", "optim-BFGS", "nlminb"), names(solvers))
+best <- tapply(ifelse(res$solver %in% peers, res$value, NA), res$problem, min, na.rm = TRUE)
+res$best <- best[res$problem]
+res$solved <- res$conv & is.finite(res$value) &
+  res$value - res$best <= 1e-6 * abs(res$best) + 1e-12
+res$false_success <- res$solver %in% newtonr_methods & !res$honest
 res$value <- signif(res$value, 3)
 res$time_ms <- signif(res$time_ms, 3)
 utils::write.csv(res, file.path(out_dir, "optim.csv"), row.names = FALSE)
 cat("== All runs (trust* = newton_optim(method = \"trust\"); trust = trust::trust) ==\n")
 print(res, row.names = FALSE)
 
-cat("\n== Problems solved (|f - f*| <= ", tol_solved, ") out of ",
-    length(unique(res$problem)), " ==\n", sep = "")
-solved <- tapply(res$solved, res$solver, sum)[names(solvers)]
-print(solved)
-cat("\nNote: freudenstein_roth from the standard start usually ends at the local",
-    "minimum 48.98; counted as not solved for every solver.\n")
+mgh <- res[res$mgh, ]
+cat("\n== MGH-35 at the standard starts: solved (converged at the best f of CRAN trust,",
+    "optim BFGS, nlminb), false successes, evaluations, and ratios to CRAN trust ==\n")
+summ <- do.call(rbind, lapply(names(solvers), function(s) {
+  d <- mgh[mgh$solver == s, ]
+  data.frame(solver = s, solved = sum(d$solved), false_success = sum(d$false_success),
+             fevals = sum(d$fevals), gevals = sum(d$gevals), hevals = sum(d$hevals))
+}))
+if ("trust" %in% summ$solver) {
+  ref <- summ[summ$solver == "trust", ]
+  summ$f_ratio_trust <- round(summ$fevals / ref$fevals, 2)
+  summ$h_ratio_trust <- round(summ$hevals / ref$hevals, 2)
+}
+print(summ, row.names = FALSE)
+utils::write.csv(summ, file.path(out_dir, "optim-mgh35.csv"), row.names = FALSE)
+cat("\nNot solved by newton_optim newton / trust*:\n")
+for (s in c("newton", "trust*")) {
+  d <- mgh[mgh$solver == s & !mgh$solved, ]
+  cat(sprintf("  %-7s %s\n", s, if (nrow(d)) paste(d$problem, collapse = ", ") else "none"))
+}
 
 ratio_table <- function(ref) {
   if (!ref %in% res$solver) return(NULL)

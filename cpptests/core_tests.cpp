@@ -352,11 +352,31 @@ void optim_tests() {
     ub.fn = [](const Vec& x) { return -x.squaredNorm(); };
     r = optimize(ub, vec({1, 1}), lo, false);
     CHECK(r.status == kOptimUnbounded || r.status == kOptimMaxit || r.status == kOptimStalled);
-    // singular Hessian at the minimum: degenerate
+    // singular Hessian on a line of minima: confirmed along the null space
     OptimFunctions sg;
     sg.fn = [](const Vec& x) { return std::pow(x(0) + x(1), 2); };
     r = optimize(sg, vec({1, 1}), lo, false);
-    CHECK(r.status == kOptimDegenerate);
+    CHECK(r.status == kOptimConverged);
+    CHECK(r.stationary == "minimum");
+    CHECK_NEAR(r.par(0) + r.par(1), 0.0, 1e-6);
+    // an inflection (x^3 + y^2 through 0) is never a converged minimum
+    // (degenerate, saddle, or unbounded below, depending on the method)
+    OptimFunctions cu;
+    cu.fn = [](const Vec& x) { return std::pow(x(0), 3) + x(1) * x(1); };
+    r = optimize(cu, vec({0, 0.5}), lo, false);
+    CHECK(r.status != kOptimConverged);
+    // reltol alone is not convergence: code 21 with the gradient above gtol
+    OptimFunctions slow;
+    slow.fn = [](const Vec& x) { return 1e6 + std::pow(x(0) - 3, 2); };
+    OptimOptions go = lo;
+    go.method = OptimMethod::GD;
+    go.lr = 1e-3;
+    r = optimize(slow, vec({0}), go, false);
+    CHECK(r.status == kOptimNoProgress);
+    // an overshooting fixed learning rate: code 31
+    go.lr = 1.5;
+    r = optimize(slow, vec({0}), go, false);
+    CHECK(r.status == kOptimStepDiverged);
     // 1e300 * quadratic: internal rescaling, right answer on the user's scale
     OptimFunctions hq;
     hq.fn = [](const Vec& x) { return 1e300 * (std::pow(x(0) - 1, 2) + std::pow(x(1) - 2, 2)); };

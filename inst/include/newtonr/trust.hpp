@@ -26,6 +26,7 @@ struct TrustStep {
   Vec p;
   bool boundary = false;  // the step lies on the trust-region boundary
   double sigma = 0.0;     // Lagrange multiplier (exact solver only)
+  bool exact = false;     // (H + sigma I) p = -g holds (exact, Moré-Sorensen)
 };
 
 // Step to the boundary from z along d: z + tau d with ||.|| = radius, tau >= 0.
@@ -64,6 +65,7 @@ inline TrustStep trust_exact(const Mat& H, const Vec& g, double radius) {
   };
 
   TrustStep out;
+  out.exact = true;
   // Interior Newton step when H is positive definite and the step fits.
   if (lmin > 1e-12 * lscale && pnorm2(0.0) <= radius * radius) {
     out.p = pstep(0.0);
@@ -154,6 +156,7 @@ inline TrustStep trust_more_sorensen(const Mat& H, const Vec& g, double radius, 
       out.p = p;
       out.sigma = lambda;
       out.boundary = lambda > 0;
+      out.exact = true;
       ok = p.allFinite();
       return out;
     }
