@@ -109,6 +109,7 @@ add("powell_1970_singular", function(x) c(x[1], 10 * x[1] / (x[1] + 0.1) + 2 * x
     function(x) matrix(c(1, 1 / (x[1] + 0.1)^2, 0, 4 * x[2]), 2), list(c(3, 1), c(-1, 1)))
 # Bratu, 1-D, n = 10 interior points: lambda 1 and 3.5 solvable, 4 has no solution
 bratu <- function(lambda, m = 10L) {
+  force(lambda)
   h <- 1 / (m + 1)
   list(fn = function(u) { up <- c(u[-1], 0); um <- c(0, u[-m]); (up - 2 * u + um) / h^2 + lambda * exp(u) },
        jac = function(u) { J <- diag(-2 / h^2 + lambda * exp(u), m)
@@ -255,7 +256,7 @@ battery <- list(
 child <- function(expr) {
   code <- sprintf("suppressPackageStartupMessages(library(newtonr)); r <- tryCatch(suppressWarnings(%s), error = function(e) e);
     if (inherits(r, 'error')) cat('ERROR', conditionMessage(r)) else cat('OK converged', r$converged, 'code', r$termcode, 'maxF', format(max(abs(r$fvec)), digits = 3), 'evals', r$counts[['fn']], ':', substr(r$message, 1, 90))",
-    paste(deparse(expr), collapse = " "))
+    paste(deparse(expr), collapse = "\n"))
   f <- tempfile(fileext = ".R"); writeLines(code, f)
   out <- suppressWarnings(system2("Rscript", f, stdout = TRUE, stderr = TRUE, timeout = 60,
                                   env = paste0("R_LIBS=", lib)))

@@ -150,11 +150,28 @@ inline DoglegParts dogleg_parts(const Mat& Js, const Vec& f, double cndtol) {
   }
   const double r = (gm / jm) / jm;  // |g| / |Js|^2 up to the factors above
   p.sc = kuu > 0 ? Vec(-(uu / kuu) * r * u) : Vec(Vec::Zero(n));
+  // regularity is judged on Js with unit columns, Je = Js C^-1: invariant
+  // under a rescaling of the variables (x1 of size 1e-6 beside x2 of size
+  // 1e6 is not a singular Jacobian), and so is the Newton step, C^-1 Je^-1 (-F)
   Eigen::ColPivHouseholderQR<Mat> qr(Js);
   const Mat R = qr.matrixQR().topLeftCorner(n, n).template triangularView<Eigen::Upper>();
-  const double rc = qr.rank() == n ? rcond_upper(R) : 0.0;
-  if (rc > cndtol) {
-    p.sn = qr.solve(-f);
+  double rc = qr.rank() == n ? rcond_upper(R) : 0.0;
+  Vec cn = Vec::Ones(n);
+  if (!(rc > cndtol)) {
+    // judged singular as it stands: is that only the scale of the variables
+    // (x1 of size 1e-6 beside x2 of size 1e6)? Then Js with unit columns,
+    // Je = Js C^-1, is comfortably regular (rcond above sqrt(cndtol); a Je
+    // still near cndtol, as Chebyquad's from far starts, is nearly singular
+    // in any scaling) and the Newton step C^-1 Je^-1 (-F) is taken.
+    cn = Js.colwise().norm().transpose();
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (!(cn[j] > 0) || !std::isfinite(cn[j])) cn[j] = 1.0;
+    qr.compute(Js * cn.cwiseInverse().asDiagonal());
+    const Mat Re = qr.matrixQR().topLeftCorner(n, n).template triangularView<Eigen::Upper>();
+    rc = qr.rank() == n && rcond_upper(Re) > std::sqrt(cndtol) ? 1.0 : 0.0;
+  }
+  if (rc > cndtol) {  // (cndtol < 1)
+    p.sn = Vec(qr.solve(-f)).cwiseQuotient(cn);
   } else {
     Mat H = Js.transpose() * Js;
     p.mu = std::sqrt(static_cast<double>(n) * kEps) * H.cwiseAbs().colwise().sum().maxCoeff();
@@ -271,12 +288,22 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   return static_cast<int>(SolveCode::Stagnated);
 }
 
-// |J'F| / (|J|_F |F|), computed without over- or underflow.
+// |C^-1 J'F| / (|J C^-1|_F |F|), C = diag(column norms of J): the gradient
+// of ||F||^2/2 relative to |J| |F| in variables rescaled to unit columns, so
+// that a variable of size 1e6 (a column of size 1e-6) does not pass for a
+// stationary point. Zero columns contribute nothing.
 inline double gradient_ratio(const Mat& J, const Vec& f) {
-  const double jm = J.lpNorm<Eigen::Infinity>();
-  if (!(jm > 0)) return 0.0;
-  const Mat Jn = J / jm;
-  return (Jn.transpose() * f).stableNorm() / (Jn.norm() * f.stableNorm());
+  const Eigen::Index n = J.cols();
+  Mat Jn = J;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double jm = J.col(j).lpNorm<Eigen::Infinity>();
+    if (jm > 0) Jn.col(j) = J.col(j) / jm;
+    const double c = Jn.col(j).norm();
+    if (c > 0) Jn.col(j) /= c;
+  }
+  const double jf = Jn.norm();
+  if (!(jf > 0)) return 0.0;
+  return (Jn.transpose() * f).stableNorm() / (jf * f.stableNorm());
 }
 
 inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
@@ -301,6 +328,25 @@ inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
       return "the Jacobian is not finite (fn or jac is not finite near x, or overflows)";
   }
   return "";
+}
+
+// F far from 1 since the last scale was chosen (an iterate after x0 where
+// F is 1e-300 while it was 1e300 at x0, or the reverse): choose a new
+// power-of-2 scale so that J'F neither under- nor overflows, and carry
+// ||sF||^2 and its history over to it (exactly: powers of 2).
+inline void rescale_f(SolveState& st, std::vector<double>& phis, double& s, double& ftol, double ftol_user) {
+  const double fm = st.f.lpNorm<Eigen::Infinity>();
+  if (!(fm > 0) || (fm >= 1e-100 && fm <= 1e100)) return;
+  double snew = s * std::ldexp(1.0, -std::ilogb(fm));
+  const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / ftol_user) + 1);
+  snew = std::max(snew, smin);
+  if (!std::isfinite(snew) || !std::isfinite(ftol_user * snew) || !(snew > 0) || snew == s) return;
+  const double r = snew / s;
+  st.f *= r;
+  st.phi = 0.5 * st.f.squaredNorm();
+  for (double& v : phis) v *= r * r;
+  s = snew;
+  ftol = ftol_user * s;
 }
 
 inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, const Vec& x0,
@@ -329,11 +375,16 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
   const double fmax0 = st.f.allFinite() ? st.f.lpNorm<Eigen::Infinity>() : 0.0;
   if (fmax0 > 1e100 || (fmax0 > 0 && fmax0 < 1e-100))
     s = std::ldexp(1.0, std::max(-1000, std::min(1000, -std::ilogb(fmax0))));
-  const VecFn F = s == 1.0 ? F_user : VecFn([&F_user, s](const Vec& z) { return Vec(F_user(z) * s); });
-  const MatFn jac = (s == 1.0 || !jac_user) ? jac_user
-                                            : MatFn([&jac_user, s](const Vec& z) { return Mat(jac_user(z) * s); });
+  // keep ftol * s a normal number (s F near ftol * s then rounds nowhere, so
+  // the convergence test on s F is exactly the test on F) and finite
+  const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / opt.ftol) + 1);
+  if (s < smin) s = smin;
+  if (!std::isfinite(opt.ftol * s)) s = 1.0;
+  const VecFn F = [&F_user, &s](const Vec& z) { return s == 1.0 ? F_user(z) : Vec(F_user(z) * s); };
+  const MatFn jac = !jac_user ? jac_user
+                              : MatFn([&jac_user, &s](const Vec& z) { return s == 1.0 ? jac_user(z) : Mat(jac_user(z) * s); });
   st.f *= s;
-  const double ftol = opt.ftol * s;
+  double ftol = opt.ftol * s;
   bool lm = false, near_stationary = false;
   auto done = [&](SolveCode c) {
     res.x = st.x;
@@ -356,6 +407,7 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
   std::vector<double> phis{st.phi};  // ||F||^2/2 after each iteration
   for (int k = 1; k <= opt.maxit; ++k) {
     intr.tick();
+    rescale_f(st, phis, s, ftol, opt.ftol);
     const Mat J = solve_jacobian(F, jac, st, res);
     if (!J.allFinite()) return done(SolveCode::BadJacobian);
     for (Eigen::Index j = 0; j < n; ++j) {  // hybrj's scaling: the largest column norm so far
