@@ -107,7 +107,7 @@ add("meintjes_morgan_combustion", combustion, NULL,
 # Powell (1970): singular Jacobian at the root (0, 0), a pole at x1 = -0.1
 add("powell_1970_singular", function(x) c(x[1], 10 * x[1] / (x[1] + 0.1) + 2 * x[2]^2),
     function(x) matrix(c(1, 1 / (x[1] + 0.1)^2, 0, 4 * x[2]), 2), list(c(3, 1), c(-1, 1)))
-# Bratu, 1-D, n = 10 interior points: lambda 1 and 3.5 solvable, 4 has no solution
+# Bratu, 1-D, n = 10 interior points: u'' + lambda exp(u) = 0, u(0) = u(1) = 0
 bratu <- function(lambda, m = 10L) {
   force(lambda)
   h <- 1 / (m + 1)
@@ -115,7 +115,7 @@ bratu <- function(lambda, m = 10L) {
        jac = function(u) { J <- diag(-2 / h^2 + lambda * exp(u), m)
                            J[cbind(1:(m - 1), 2:m)] <- 1 / h^2; J[cbind(2:m, 1:(m - 1))] <- 1 / h^2; J })
 }
-for (lam in c(1, 3.5, 4)) {
+for (lam in c(1, 3.45, 3.5, 4)) {  # the discrete fold (n = 10) is at lambda = 3.4986: 3.5 and 4 have no solution
   b <- bratu(lam)
   add(sprintf("bratu_lambda%g", lam), b$fn, b$jac, list(rep(0, 10), rep(1, 10)))
 }

@@ -187,25 +187,30 @@ inline DoglegParts dogleg_parts(const Mat& Js, const Vec& f, double cndtol) {
 }
 
 // The double dogleg step of scaled length <= delta; `newton` says whether
-// it is the full step sn.
+// it is the full step sn. Lengths are stable norms and the dogleg's
+// quadratic is solved in units of delta, so that steps of size 1e-300 (or
+// 1e300) neither underflow to 0 (which would take the full Newton step
+// whatever delta) nor overflow.
 inline Vec dogleg_step(const DoglegParts& p, double delta, bool& newton) {
-  const double nn = p.sn.norm();
+  const double nn = p.sn.stableNorm();
   newton = nn <= delta;
   if (newton) return p.sn;
   if (p.eta * nn <= delta) return Vec((delta / nn) * p.sn);
-  const double nc = p.sc.norm();
+  const double nc = p.sc.stableNorm();
   if (nc >= delta || nc == 0) {
     const double gm = p.g.lpNorm<Eigen::Infinity>();
     if (!(gm > 0)) return Vec((delta / nn) * p.sn);
     const Vec u = p.g / gm;
     return Vec(-(delta / u.norm()) * u);
   }
-  // sc + t (eta sn - sc), t in (0, 1], of length delta
-  const Vec d = p.eta * p.sn - p.sc;
-  const double a = d.squaredNorm(), b = 2 * p.sc.dot(d), c = nc * nc - delta * delta;
+  // sc + t (eta sn - sc), t in (0, 1], of length delta; in units of delta
+  const Vec scd = p.sc / delta;
+  const Vec d = (p.eta / delta) * p.sn - scd;
+  const double a = d.squaredNorm(), b = 2 * scd.dot(d), c = (nc / delta) * (nc / delta) - 1;
   const double disc = std::sqrt(std::max(0.0, b * b - 4 * a * c));
-  const double t = a > 0 ? (b > 0 ? -2 * c / (b + disc) : (-b + disc) / (2 * a)) : 0.0;
-  return p.sc + std::min(1.0, std::max(0.0, t)) * d;
+  double t = a > 0 ? (b > 0 ? -2 * c / (b + disc) : (-b + disc) / (2 * a)) : 0.0;
+  if (!std::isfinite(t)) t = 0.0;
+  return Vec(delta * (scd + std::min(1.0, std::max(0.0, t)) * d));
 }
 
 // State of one run, shared by the helpers below.
@@ -239,7 +244,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   if (!parts.sn.allFinite()) return static_cast<int>(SolveCode::BadJacobian);
   if (parts.g.isZero(0.0)) return static_cast<int>(SolveCode::LocalMin);
   if (st.delta <= 0)
-    st.delta = opt.delta == -1 ? parts.sc.norm() : (opt.delta > 0 ? opt.delta : parts.sn.norm());
+    st.delta = opt.delta == -1 ? parts.sc.stableNorm() : (opt.delta > 0 ? opt.delta : parts.sn.stableNorm());
   if (!(st.delta > 0)) st.delta = 1.0;
   st.nonfinite_seen = false;
   for (int tries = 0; tries < 200; ++tries) {
@@ -253,7 +258,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
       rel = std::max(rel, std::fabs(p[i]) / std::max(std::fabs(st.x[i]), 1e-300));
     if (rel <= opt.xtol || xnew == st.x) return static_cast<int>(SolveCode::Stagnated);
     const Vec fnew = eval_checked(F, xnew, "at a trial point", res.fevals);
-    const double snorm = s.norm();
+    const double snorm = s.stableNorm();
     st.nonfinite = !fnew.allFinite();
     st.nonfinite_seen = st.nonfinite_seen || st.nonfinite;
     if (st.nonfinite) {  // back away from where F is not finite
@@ -282,7 +287,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
     st.x = xnew;
     st.f = fnew;
     st.phi = phinew;
-    frac = parts.sn.norm() > 0 ? snorm / parts.sn.norm() : 1.0;
+    frac = parts.sn.stableNorm() > 0 ? snorm / parts.sn.stableNorm() : 1.0;
     return 0;
   }
   return static_cast<int>(SolveCode::Stagnated);
@@ -339,7 +344,7 @@ inline void rescale_f(SolveState& st, std::vector<double>& phis, double& s, doub
   if (!(fm > 0) || (fm >= 1e-100 && fm <= 1e100)) return;
   double snew = s * std::ldexp(1.0, -std::ilogb(fm));
   const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / ftol_user) + 1);
-  snew = std::max(snew, smin);
+  if (fm / s * smin < 1e150) snew = std::max(snew, smin);
   if (!std::isfinite(snew) || !std::isfinite(ftol_user * snew) || !(snew > 0) || snew == s) return;
   const double r = snew / s;
   st.f *= r;
@@ -378,19 +383,22 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
   // keep ftol * s a normal number (s F near ftol * s then rounds nowhere, so
   // the convergence test on s F is exactly the test on F) and finite
   const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / opt.ftol) + 1);
-  if (s < smin) s = smin;
+  if (s < smin && fmax0 * smin < 1e150) s = smin;  // (not at the cost of overflowing s F)
   if (!std::isfinite(opt.ftol * s)) s = 1.0;
   const VecFn F = [&F_user, &s](const Vec& z) { return s == 1.0 ? F_user(z) : Vec(F_user(z) * s); };
   const MatFn jac = !jac_user ? jac_user
                               : MatFn([&jac_user, &s](const Vec& z) { return s == 1.0 ? jac_user(z) : Mat(jac_user(z) * s); });
   st.f *= s;
   double ftol = opt.ftol * s;
-  bool lm = false, near_stationary = false;
+  bool lm = false, near_stationary = false, fd_zero_col = false;
   auto done = [&](SolveCode c) {
     res.x = st.x;
     res.fvec = st.f / s;
     res.code = c;
     res.message = solve_message(c, lm, st.nonfinite);
+    if (fd_zero_col && (c == SolveCode::LocalMin || c == SolveCode::Stagnated))
+      res.message += "; a column of the finite-difference Jacobian is exactly 0: F may change by less than its "
+                     "rounding over a step of 1.5e-8 relative to x (supply 'jac')";
     if (near_stationary)
       res.message += "; here |J'F| <= 1e-3 |J| |F|: probably near a local minimum of ||F|| that is not a root";
     if (c == SolveCode::NoProgress && st.nonfinite_seen)
@@ -410,6 +418,7 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
     rescale_f(st, phis, s, ftol, opt.ftol);
     const Mat J = solve_jacobian(F, jac, st, res);
     if (!J.allFinite()) return done(SolveCode::BadJacobian);
+    fd_zero_col = !jac && (J.colwise().lpNorm<Eigen::Infinity>().array() == 0).any() && st.phi > 0;
     for (Eigen::Index j = 0; j < n; ++j) {  // hybrj's scaling: the largest column norm so far
       const double cn = J.col(j).norm();
       st.dscale[j] = !opt.scaling ? 1.0 : std::max(st.dscale[j], cn > 0 ? cn : (st.dscale[j] > 0 ? st.dscale[j] : 1.0));
