@@ -182,12 +182,14 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
 }
 
 # After a failed run with a supplied jac: compare it with central
-# differences of fn at the last point (2n calls of fn, 4n when the first
-# step sizes disagree). Returns the number of calls and a message when they
-# disagree (max relative error, column by column relative to the column's
-# scale, above 1e-4) at both step sizes: eps^(1/3) max(|x_k|, 1), and
-# eps^(1/3) |x_k|, for a variable much smaller than 1 (x_k = 1e-6 with a
-# step of 6e-6 is no test of 'jac').
+# differences of fn at the last point, at up to three step sizes (2n calls
+# of fn each): eps^(1/3) max(|x_k|, 1), then eps^(1/3) |x_k| for a variable
+# much smaller than 1 (else an eighth of the first), then an eighth of that.
+# 'jac' is blamed only when it disagrees with two successive ones (max relative error, column by column relative to the
+# column's scale, above 1e-4) while the two differences agree with each
+# other to a tenth of that: at a stationary point of a fast-varying F, or at
+# x_k = 1e-6 with a step of 6e-6, the differences are no test of 'jac'.
+# Returns the number of calls and the message (NULL when no blame).
 solve_check_jac <- function(f, j, x, fx) {
   n <- length(x)
   Ja <- tryCatch(j(x), error = function(e) NULL)
@@ -196,7 +198,7 @@ solve_check_jac <- function(f, j, x, fx) {
   }
   Ja <- matrix(as.double(Ja), n, n)
   calls <- 0L
-  rel_err <- function(h) {
+  central <- function(h) {
     Jn <- matrix(NA_real_, n, n)
     for (k in seq_len(n)) {
       xp <- x; xm <- x
@@ -204,22 +206,42 @@ solve_check_jac <- function(f, j, x, fx) {
       fp <- tryCatch(f(xp), error = function(e) NULL)
       fm <- tryCatch(f(xm), error = function(e) NULL)
       calls <<- calls + 2L
-      if (length(fp) != n || length(fm) != n || xp[k] == xm[k]) return(NA_real_)
+      if (!is.numeric(fp) || !is.numeric(fm) || length(fp) != n || length(fm) != n || xp[k] == xm[k]) {
+        return(NULL)
+      }
       Jn[, k] <- (fp - fm) / (xp[k] - xm[k])
     }
-    if (any(!is.finite(Jn))) return(NA_real_)
-    scale <- pmax(apply(abs(Jn), 2, max), apply(abs(Ja), 2, max), 1e-8 * max(abs(Jn), 1e-300))
-    max(sweep(abs(Ja - Jn), 2, scale, "/"))
+    if (any(!is.finite(Jn))) NULL else Jn
+  }
+  # column scale: the larger column, at least 1e-8 of the largest entry and
+  # 100 times the rounding noise of a difference of F over 2h
+  fmax <- max(abs(fx), 1e-300)
+  rel <- function(A, B, h) {
+    scale <- pmax(apply(abs(A), 2, max), apply(abs(B), 2, max), 1e-8 * max(abs(A), abs(B), 1e-300),
+                  100 * .Machine$double.eps * fmax / h)
+    max(sweep(abs(A - B), 2, scale, "/"))
   }
   e3 <- 6.055454e-06  # eps^(1/3)
-  err <- rel_err(e3 * pmax(abs(x), 1))
-  if (is.finite(err) && err > 1e-4 && any(abs(x) < 1 & x != 0)) {
-    err2 <- rel_err(e3 * ifelse(abs(x) < 1 & x != 0, abs(x), 1))
-    if (!is.finite(err2) || err2 <= 1e-4) err <- err2
+  h1 <- e3 * pmax(abs(x), 1)
+  J1 <- central(h1)
+  if (is.null(J1) || rel(Ja, J1, h1) <= 1e-4) return(list(fevals = calls, message = NULL))
+  # smaller steps until two successive differences agree (at most 3 sizes)
+  h2 <- ifelse(abs(x) < 1 & x != 0, e3 * abs(x), h1 / 8)
+  blame <- FALSE
+  for (i in 1:2) {
+    J2 <- central(h2)
+    if (is.null(J2)) break
+    err <- min(rel(Ja, J1, h1), rel(Ja, J2, h2))
+    if (err <= 1e-4) break
+    if (rel(J1, J2, h2) <= 0.1 * err) {
+      blame <- TRUE
+      break
+    }
+    J1 <- J2; h1 <- h2; h2 <- h2 / 8
   }
   list(fevals = calls,
-       message = if (is.finite(err) && err > 1e-4) sprintf(paste("'jac' disagrees with finite differences (max relative",
-                                               "error %.2g): compare it with num_jacobian()"), err))
+       message = if (blame) sprintf(paste("'jac' disagrees with finite differences (max relative",
+                                          "error %.2g): compare it with num_jacobian()"), err))
 }
 
 #' @export

@@ -115,6 +115,19 @@ test_that("a correct jac is not blamed at tiny x; a wrong one is", {
   r <- ns(dslnex, c(2, 0.5), function(x) { J <- dslnex_jac(x); J[2, 2] <- -J[2, 2]; J })
   expect_false(r$converged)
   expect_match(r$message, "'jac' disagrees")
+  # the check itself: at the stationary point x1 = pi * 1e-6 exactly; at a
+  # point of the badly scaled dslnex (x1 = 1.5e-6, x2 = 5e-4) with the right
+  # Jacobian and with its sign flipped
+  chk <- function(f, J, x) newtonr:::solve_check_jac(f, J, x, f(x))$message
+  expect_null(chk(f, J, c(pi * 1e-6, 1)))
+  sc <- c(1e-6, 1e6)
+  fs <- function(x) dslnex(x / sc)
+  Js <- function(x) dslnex_jac(x / sc) %*% diag(1 / sc)
+  x <- c(1.485079e-06, 5.220550e-04)
+  expect_null(chk(fs, Js, x))
+  expect_match(chk(fs, function(x) -Js(x), x), "'jac' disagrees")
+  expect_match(chk(dslnex, function(x) t(dslnex_jac(x)), c(0.3, 0.7)), "'jac' disagrees")
+  expect_null(chk(dslnex, dslnex_jac, c(0.3, 0.7)))
 })
 
 test_that("misbehaving callbacks are errors naming the argument", {
