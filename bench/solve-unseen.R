@@ -211,6 +211,29 @@ cat("Unsolved by newton_solve:", paste(tab$case[!tab$ours_solved & !duplicated(p
 cat("Solved by nleqslv, not by newton_solve:",
     paste(unique(paste(tab$case, tab$jac)[tab$peer_solved & !tab$ours_solved]), collapse = ", "), "\n")
 
+# ---- random starts: 10 per problem, uniform in [-10, 10]^n (seed 1) ----------
+set.seed(1)
+rs <- do.call(rbind, lapply(names(P), function(nm) {
+  p <- P[[nm]]; n0 <- length(p$starts[[1]])
+  do.call(rbind, lapply(1:10, function(k) {
+    x0 <- runif(n0, -10, 10)
+    if (!all(is.finite(tryCatch(p$fn(x0), error = function(e) NA)))) return(NULL)  # fn not finite at x0
+    aj <- !is.null(p$jac) && k %% 2 == 0
+    o <- run_one("ours", p, x0, aj); q <- run_one("peer", p, x0, aj)
+    data.frame(case = nm, ours_solved = o$solved, ours_false = o$claimed && !o$solved,
+               ours_err = nzchar(o$error), ours_fn = o$fn, peer_solved = q$solved,
+               peer_false = q$claimed && !q$solved, peer_fn = q$fn)
+  }))
+}))
+b <- rs$ours_solved & rs$peer_solved
+cat(sprintf(paste("\nRandom starts in [-10, 10]^n (10 per problem, analytic jac on even ones; starts where fn is",
+                  "not finite skipped): %d runs | solved ours %d nleqslv %d | false successes ours %d nleqslv %d |",
+                  "errors ours %d | both %d: fn %d vs %d (ratio %.3f)\n"),
+            nrow(rs), sum(rs$ours_solved), sum(rs$peer_solved), sum(rs$ours_false), sum(rs$peer_false),
+            sum(rs$ours_err), sum(b), sum(rs$ours_fn[b]), sum(rs$peer_fn[b]), sum(rs$ours_fn[b]) / sum(rs$peer_fn[b])))
+cat("Solved by nleqslv, not by newton_solve (random starts):",
+    paste(names(which(table(rs$case[rs$peer_solved & !rs$ours_solved]) > 0)), collapse = ", "), "\n")
+
 # ---- misbehaving callbacks, each in a child process with a timeout ---------
 lib <- Sys.getenv("R_LIBS")
 battery <- list(

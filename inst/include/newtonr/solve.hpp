@@ -48,7 +48,7 @@ struct SolveOptions {
   double cndtol = 1e-12;  // Levenberg-Marquardt step when rcond(J) < cndtol
   double delta = -2;      // initial radius: -1 Cauchy step, -2 Newton step, > 0 itself
   int maxit = 200;        // Jacobian evaluations (iterations)
-  int stall = 10;         // no progress: ||F||^2 down by < 10% in this many iterations (0: off)
+  int stall = 20;         // no progress: ||F||^2 down by < 10% in this many iterations (0: off)
   bool want_jac = false;  // return the Jacobian at the final x
   bool scaling = false;   // hybrj's adaptive column scaling (false: D = I)
 };
