@@ -145,8 +145,8 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   x0 <- as.double(x0)
   # J, its QR and J'J are dense n x n: refuse an n that cannot be allocated
   if (length(x0) > 1000L) check_dense_size(length(x0), length(x0), "Jacobian", "x0", copies = 5)
-  f1 <- if (...length()) function(x) fn(x, ...) else fn
-  j1 <- if (is.null(jac)) NULL else if (...length()) function(x) jac(x, ...) else jac
+  f1 <- solve_named_errors(if (...length()) function(x) fn(x, ...) else fn, "fn")
+  j1 <- if (is.null(jac)) NULL else solve_named_errors(if (...length()) function(x) jac(x, ...) else jac, "jac")
   # check the shape of fn's value once, at the start, with a clear message;
   # this value is F(x0) for the C++ loop (F(x0) is evaluated once)
   v0 <- f1(stats::setNames(x0, nms))
@@ -182,6 +182,19 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   if (ctrl$trace) print(tr)
   if (!converged && ctrl$warn) warning("newton_solve did not converge: ", msg, call. = FALSE)
   out
+}
+
+# An error inside the user's fn (or jac) is re-signalled naming the argument
+# and the point: "'fn' failed at x = (2, 3): boom".
+solve_named_errors <- function(g, arg) {
+  force(g)
+  function(x) {
+    withCallingHandlers(g(x), error = function(e) {
+      xs <- paste(format(utils::head(unname(x), 5), digits = 6), collapse = ", ")
+      if (length(x) > 5) xs <- paste0(xs, ", ...")
+      stop_arg(arg, "failed at x = (%s): %s", xs, conditionMessage(e))
+    })
+  }
 }
 
 # After a failed run with a supplied jac: compare it with central

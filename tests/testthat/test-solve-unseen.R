@@ -146,6 +146,10 @@ test_that("misbehaving callbacks are errors naming the argument", {
   expect_error(newton_solve(function(x) if (x[1] < 2) NULL else x^2 - 1, c(2, 3)), "'fn'")
   expect_error(newton_solve(function(x) if (x[1] < 2) c("a", "b") else x^2 - 1, c(2, 3)), "'fn'")
   expect_error(newton_solve(function(x) complex(real = x), c(2, 3)), "'fn'")
+  # an error inside fn or jac names it and the point
+  expect_error(newton_solve(function(x) if (x[1] < 1.5) stop("boom") else x^2 - 1, c(2, 3)),
+               "'fn' failed at x = \\(.*\\): boom")
+  expect_error(newton_solve(sq, c(2, 3), jac = function(x) stop("bang")), "'jac' failed at x = \\(2, 3\\): bang")
   expect_error(newton_solve(sq, c(1, NA)), "'x0'")
   expect_error(newton_solve(sq, numeric(0)), "'x0'")
   expect_error(newton_solve(sq, 2, control = list(maxit = 3e9)), "'control\\$maxit'")
