@@ -53,6 +53,14 @@ test_that("badly scaled variables (1e-6 beside 1e6) are solved, not called a sta
   }
 })
 
+test_that("a difference below F's rounding (x2^2 - 1e12 at x2 = 1) does not freeze x2", {
+  f <- function(x) c(x[1]^2 - 1e-12, x[2]^2 - 1e12)
+  r <- ns(f, c(1, 1))
+  expect_true(r$converged)
+  expect_lte(max(abs(f(r$x))), ftol)
+  expect_equal(r$x[2], 1e6, tolerance = 1e-12)
+})
+
 test_that("singular Jacobians at the root (La Cruz exponential 3, Chandrasekhar c = 1, Powell 1970)", {
   n <- 10; i <- seq_len(n)
   e3 <- function(x) c(i[-n] / 10 * (1 - x[-n]^2 - exp(-x[-n]^2)), n / 10 * (1 - exp(-x[n]^2)))

@@ -96,19 +96,30 @@ inline Vec eval_checked(const VecFn& F, const Vec& x, const char* where, int& fe
 
 // Forward-difference Jacobian (n evaluations of F); a column whose forward
 // point is not finite is tried backwards (n more at most). A column that is
-// still not finite is left non-finite: the caller reports it.
+// still not finite is left non-finite: the caller reports it. A column that
+// is exactly 0 while F is not (F(x + h e_j) == F(x) in every digit: a change
+// below the rounding of F, as x2^2 - 1e12 at x2 = 1) is tried once more with
+// a step 1e4 times longer (one more evaluation).
 inline Mat fd_jacobian(const VecFn& F, const Vec& x, const Vec& fx, int& fevals) {
   const Eigen::Index n = x.size();
   Mat J(n, n);
   Vec xh = x;
+  const bool fzero = fx.isZero(0.0);
   for (Eigen::Index j = 0; j < n; ++j) {
-    const double h = 1.4901161193847656e-08 * std::max(1.0, std::fabs(x[j]));
-    for (double sgn : {1.0, -1.0}) {
+    double h = 1.4901161193847656e-08 * std::max(1.0, std::fabs(x[j]));
+    for (int sgn = 1, tries = 0; tries < 3; ++tries) {
       xh[j] = x[j] + sgn * h;
       const double hh = xh[j] - x[j];  // the step actually taken
       const Vec fh = eval_checked(F, xh, "at a finite-difference point", fevals);
       J.col(j) = (fh - fx) / hh;
-      if (J.col(j).allFinite()) break;
+      if (!J.col(j).allFinite()) {
+        if (sgn < 0) break;
+        sgn = -1;  // backwards
+      } else if (J.col(j).isZero(0.0) && !fzero && h < 1e-6 * std::max(1.0, std::fabs(x[j]))) {
+        h *= 1e4;  // longer
+      } else {
+        break;
+      }
     }
     xh[j] = x[j];
   }
