@@ -13,10 +13,14 @@
 #' @param gtol A stagnation at a point where \eqn{\|J'F\| \le} `gtol`
 #'   \eqn{\|J\| \|F\|} is reported as a stationary point (typically a local
 #'   minimum) of \eqn{\|F\|} that is not a root (termination code 3;
-#'   default 1e-6).
+#'   default 1e-6); measured with the variables rescaled to unit columns of
+#'   J, so that a variable of size 1e6 does not pass for a stationary one.
 #' @param cndtol A Levenberg-Marquardt step replaces the Newton step when the
 #'   estimated reciprocal condition number of the scaled Jacobian is below
-#'   `cndtol` (default 1e-12, as nleqslv).
+#'   `cndtol` (default 1e-12, as nleqslv) and, with the variables rescaled
+#'   to unit columns of the Jacobian, below `sqrt(cndtol)`: a Jacobian
+#'   singular only through the scales of the variables (1e-6 beside 1e6)
+#'   takes the Newton step.
 #' @param delta Initial trust radius (in the scaled variables): -2 (default)
 #'   the length of the first Newton step, -1 that of the Cauchy step, or a
 #'   positive number.
@@ -74,12 +78,14 @@ newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol
 #' Finds x with \eqn{F(x) = 0} for \eqn{F: R^n \to R^n}, by Newton's method
 #' globalised with a trust region, as MINPACK's hybrj and nleqslv do. Each
 #' iteration forms the Jacobian J (supplied, or by forward differences,
-#' which cost n calls of `fn`) and takes a double-dogleg step (Dennis &
+#' which cost n calls of `fn`; a column where `fn` does not change in any
+#' digit is retried once with a 1e4 times longer step) and takes a double-dogleg step (Dennis &
 #' Schnabel 1983) between the steepest-descent (Cauchy) step and the Newton
 #' step \eqn{J d = -F} (optionally in variables scaled by the column norms
 #' of J, as hybrj: `control$scaling`). Near a regular root the Newton step lies inside the trust region
 #' and is taken in full, so convergence is quadratic. Only when J is
-#' numerically singular (reciprocal condition number below `cndtol`) is the
+#' numerically singular (reciprocal condition number below `cndtol`, also
+#' after rescaling the variables to unit columns of J) is the
 #' Newton step replaced by a Levenberg-Marquardt step
 #' \eqn{(J'J + \mu D^2) d = -J'F}. A rejected step shrinks the trust region
 #' and costs one call of `fn`, not a new Jacobian. Points where `fn` is not
