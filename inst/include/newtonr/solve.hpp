@@ -48,7 +48,7 @@ struct SolveOptions {
   double cndtol = 1e-12;  // Levenberg-Marquardt step when rcond(J) < cndtol
   double delta = -2;      // initial radius: -1 Cauchy step, -2 Newton step, > 0 itself
   int maxit = 200;        // Jacobian evaluations (iterations)
-  int stall = 10;         // no progress: ||F||^2 down by < 10% in this many iterations (0: off)
+  int stall = 20;         // no progress: ||F||^2 down by < 10% in this many iterations (0: off)
   bool want_jac = false;  // return the Jacobian at the final x
   bool scaling = false;   // hybrj's adaptive column scaling (false: D = I)
 };
@@ -96,19 +96,30 @@ inline Vec eval_checked(const VecFn& F, const Vec& x, const char* where, int& fe
 
 // Forward-difference Jacobian (n evaluations of F); a column whose forward
 // point is not finite is tried backwards (n more at most). A column that is
-// still not finite is left non-finite: the caller reports it.
+// still not finite is left non-finite: the caller reports it. A column that
+// is exactly 0 while F is not (F(x + h e_j) == F(x) in every digit: a change
+// below the rounding of F, as x2^2 - 1e12 at x2 = 1) is tried once more with
+// a step 1e4 times longer (one more evaluation).
 inline Mat fd_jacobian(const VecFn& F, const Vec& x, const Vec& fx, int& fevals) {
   const Eigen::Index n = x.size();
   Mat J(n, n);
   Vec xh = x;
+  const bool fzero = fx.isZero(0.0);
   for (Eigen::Index j = 0; j < n; ++j) {
-    const double h = 1.4901161193847656e-08 * std::max(1.0, std::fabs(x[j]));
-    for (double sgn : {1.0, -1.0}) {
+    double h = 1.4901161193847656e-08 * std::max(1.0, std::fabs(x[j]));
+    for (int sgn = 1, tries = 0; tries < 3; ++tries) {
       xh[j] = x[j] + sgn * h;
       const double hh = xh[j] - x[j];  // the step actually taken
       const Vec fh = eval_checked(F, xh, "at a finite-difference point", fevals);
       J.col(j) = (fh - fx) / hh;
-      if (J.col(j).allFinite()) break;
+      if (!J.col(j).allFinite()) {
+        if (sgn < 0) break;
+        sgn = -1;  // backwards
+      } else if (J.col(j).isZero(0.0) && !fzero && h < 1e-6 * std::max(1.0, std::fabs(x[j]))) {
+        h *= 1e4;  // longer
+      } else {
+        break;
+      }
     }
     xh[j] = x[j];
   }
@@ -150,11 +161,28 @@ inline DoglegParts dogleg_parts(const Mat& Js, const Vec& f, double cndtol) {
   }
   const double r = (gm / jm) / jm;  // |g| / |Js|^2 up to the factors above
   p.sc = kuu > 0 ? Vec(-(uu / kuu) * r * u) : Vec(Vec::Zero(n));
+  // regularity is judged on Js with unit columns, Je = Js C^-1: invariant
+  // under a rescaling of the variables (x1 of size 1e-6 beside x2 of size
+  // 1e6 is not a singular Jacobian), and so is the Newton step, C^-1 Je^-1 (-F)
   Eigen::ColPivHouseholderQR<Mat> qr(Js);
   const Mat R = qr.matrixQR().topLeftCorner(n, n).template triangularView<Eigen::Upper>();
-  const double rc = qr.rank() == n ? rcond_upper(R) : 0.0;
-  if (rc > cndtol) {
-    p.sn = qr.solve(-f);
+  double rc = qr.rank() == n ? rcond_upper(R) : 0.0;
+  Vec cn = Vec::Ones(n);
+  if (!(rc > cndtol)) {
+    // judged singular as it stands: is that only the scale of the variables
+    // (x1 of size 1e-6 beside x2 of size 1e6)? Then Js with unit columns,
+    // Je = Js C^-1, is comfortably regular (rcond above sqrt(cndtol); a Je
+    // still near cndtol, as Chebyquad's from far starts, is nearly singular
+    // in any scaling) and the Newton step C^-1 Je^-1 (-F) is taken.
+    cn = Js.colwise().norm().transpose();
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (!(cn[j] > 0) || !std::isfinite(cn[j])) cn[j] = 1.0;
+    qr.compute(Js * cn.cwiseInverse().asDiagonal());
+    const Mat Re = qr.matrixQR().topLeftCorner(n, n).template triangularView<Eigen::Upper>();
+    rc = qr.rank() == n && rcond_upper(Re) > std::sqrt(cndtol) ? 1.0 : 0.0;
+  }
+  if (rc > cndtol) {  // (cndtol < 1)
+    p.sn = Vec(qr.solve(-f)).cwiseQuotient(cn);
   } else {
     Mat H = Js.transpose() * Js;
     p.mu = std::sqrt(static_cast<double>(n) * kEps) * H.cwiseAbs().colwise().sum().maxCoeff();
@@ -170,25 +198,30 @@ inline DoglegParts dogleg_parts(const Mat& Js, const Vec& f, double cndtol) {
 }
 
 // The double dogleg step of scaled length <= delta; `newton` says whether
-// it is the full step sn.
+// it is the full step sn. Lengths are stable norms and the dogleg's
+// quadratic is solved in units of delta, so that steps of size 1e-300 (or
+// 1e300) neither underflow to 0 (which would take the full Newton step
+// whatever delta) nor overflow.
 inline Vec dogleg_step(const DoglegParts& p, double delta, bool& newton) {
-  const double nn = p.sn.norm();
+  const double nn = p.sn.stableNorm();
   newton = nn <= delta;
   if (newton) return p.sn;
   if (p.eta * nn <= delta) return Vec((delta / nn) * p.sn);
-  const double nc = p.sc.norm();
+  const double nc = p.sc.stableNorm();
   if (nc >= delta || nc == 0) {
     const double gm = p.g.lpNorm<Eigen::Infinity>();
     if (!(gm > 0)) return Vec((delta / nn) * p.sn);
     const Vec u = p.g / gm;
     return Vec(-(delta / u.norm()) * u);
   }
-  // sc + t (eta sn - sc), t in (0, 1], of length delta
-  const Vec d = p.eta * p.sn - p.sc;
-  const double a = d.squaredNorm(), b = 2 * p.sc.dot(d), c = nc * nc - delta * delta;
+  // sc + t (eta sn - sc), t in (0, 1], of length delta; in units of delta
+  const Vec scd = p.sc / delta;
+  const Vec d = (p.eta / delta) * p.sn - scd;
+  const double a = d.squaredNorm(), b = 2 * scd.dot(d), c = (nc / delta) * (nc / delta) - 1;
   const double disc = std::sqrt(std::max(0.0, b * b - 4 * a * c));
-  const double t = a > 0 ? (b > 0 ? -2 * c / (b + disc) : (-b + disc) / (2 * a)) : 0.0;
-  return p.sc + std::min(1.0, std::max(0.0, t)) * d;
+  double t = a > 0 ? (b > 0 ? -2 * c / (b + disc) : (-b + disc) / (2 * a)) : 0.0;
+  if (!std::isfinite(t)) t = 0.0;
+  return Vec(delta * (scd + std::min(1.0, std::max(0.0, t)) * d));
 }
 
 // State of one run, shared by the helpers below.
@@ -222,7 +255,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   if (!parts.sn.allFinite()) return static_cast<int>(SolveCode::BadJacobian);
   if (parts.g.isZero(0.0)) return static_cast<int>(SolveCode::LocalMin);
   if (st.delta <= 0)
-    st.delta = opt.delta == -1 ? parts.sc.norm() : (opt.delta > 0 ? opt.delta : parts.sn.norm());
+    st.delta = opt.delta == -1 ? parts.sc.stableNorm() : (opt.delta > 0 ? opt.delta : parts.sn.stableNorm());
   if (!(st.delta > 0)) st.delta = 1.0;
   st.nonfinite_seen = false;
   for (int tries = 0; tries < 200; ++tries) {
@@ -236,7 +269,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
       rel = std::max(rel, std::fabs(p[i]) / std::max(std::fabs(st.x[i]), 1e-300));
     if (rel <= opt.xtol || xnew == st.x) return static_cast<int>(SolveCode::Stagnated);
     const Vec fnew = eval_checked(F, xnew, "at a trial point", res.fevals);
-    const double snorm = s.norm();
+    const double snorm = s.stableNorm();
     st.nonfinite = !fnew.allFinite();
     st.nonfinite_seen = st.nonfinite_seen || st.nonfinite;
     if (st.nonfinite) {  // back away from where F is not finite
@@ -265,18 +298,28 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
     st.x = xnew;
     st.f = fnew;
     st.phi = phinew;
-    frac = parts.sn.norm() > 0 ? snorm / parts.sn.norm() : 1.0;
+    frac = parts.sn.stableNorm() > 0 ? snorm / parts.sn.stableNorm() : 1.0;
     return 0;
   }
   return static_cast<int>(SolveCode::Stagnated);
 }
 
-// |J'F| / (|J|_F |F|), computed without over- or underflow.
+// |C^-1 J'F| / (|J C^-1|_F |F|), C = diag(column norms of J): the gradient
+// of ||F||^2/2 relative to |J| |F| in variables rescaled to unit columns, so
+// that a variable of size 1e6 (a column of size 1e-6) does not pass for a
+// stationary point. Zero columns contribute nothing.
 inline double gradient_ratio(const Mat& J, const Vec& f) {
-  const double jm = J.lpNorm<Eigen::Infinity>();
-  if (!(jm > 0)) return 0.0;
-  const Mat Jn = J / jm;
-  return (Jn.transpose() * f).stableNorm() / (Jn.norm() * f.stableNorm());
+  const Eigen::Index n = J.cols();
+  Mat Jn = J;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double jm = J.col(j).lpNorm<Eigen::Infinity>();
+    if (jm > 0) Jn.col(j) = J.col(j) / jm;
+    const double c = Jn.col(j).norm();
+    if (c > 0) Jn.col(j) /= c;
+  }
+  const double jf = Jn.norm();
+  if (!(jf > 0)) return 0.0;
+  return (Jn.transpose() * f).stableNorm() / (jf * f.stableNorm());
 }
 
 inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
@@ -301,6 +344,25 @@ inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
       return "the Jacobian is not finite (fn or jac is not finite near x, or overflows)";
   }
   return "";
+}
+
+// F far from 1 since the last scale was chosen (an iterate after x0 where
+// F is 1e-300 while it was 1e300 at x0, or the reverse): choose a new
+// power-of-2 scale so that J'F neither under- nor overflows, and carry
+// ||sF||^2 and its history over to it (exactly: powers of 2).
+inline void rescale_f(SolveState& st, std::vector<double>& phis, double& s, double& ftol, double ftol_user) {
+  const double fm = st.f.lpNorm<Eigen::Infinity>();
+  if (!(fm > 0) || (fm >= 1e-100 && fm <= 1e100)) return;
+  double snew = s * std::ldexp(1.0, -std::ilogb(fm));
+  const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / ftol_user) + 1);
+  if (fm / s * smin < 1e150) snew = std::max(snew, smin);
+  if (!std::isfinite(snew) || !std::isfinite(ftol_user * snew) || !(snew > 0) || snew == s) return;
+  const double r = snew / s;
+  st.f *= r;
+  st.phi = 0.5 * st.f.squaredNorm();
+  for (double& v : phis) v *= r * r;
+  s = snew;
+  ftol = ftol_user * s;
 }
 
 inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, const Vec& x0,
@@ -329,17 +391,25 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
   const double fmax0 = st.f.allFinite() ? st.f.lpNorm<Eigen::Infinity>() : 0.0;
   if (fmax0 > 1e100 || (fmax0 > 0 && fmax0 < 1e-100))
     s = std::ldexp(1.0, std::max(-1000, std::min(1000, -std::ilogb(fmax0))));
-  const VecFn F = s == 1.0 ? F_user : VecFn([&F_user, s](const Vec& z) { return Vec(F_user(z) * s); });
-  const MatFn jac = (s == 1.0 || !jac_user) ? jac_user
-                                            : MatFn([&jac_user, s](const Vec& z) { return Mat(jac_user(z) * s); });
+  // keep ftol * s a normal number (s F near ftol * s then rounds nowhere, so
+  // the convergence test on s F is exactly the test on F) and finite
+  const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / opt.ftol) + 1);
+  if (s < smin && fmax0 * smin < 1e150) s = smin;  // (not at the cost of overflowing s F)
+  if (!std::isfinite(opt.ftol * s)) s = 1.0;
+  const VecFn F = [&F_user, &s](const Vec& z) { return s == 1.0 ? F_user(z) : Vec(F_user(z) * s); };
+  const MatFn jac = !jac_user ? jac_user
+                              : MatFn([&jac_user, &s](const Vec& z) { return s == 1.0 ? jac_user(z) : Mat(jac_user(z) * s); });
   st.f *= s;
-  const double ftol = opt.ftol * s;
-  bool lm = false, near_stationary = false;
+  double ftol = opt.ftol * s;
+  bool lm = false, near_stationary = false, fd_zero_col = false;
   auto done = [&](SolveCode c) {
     res.x = st.x;
     res.fvec = st.f / s;
     res.code = c;
     res.message = solve_message(c, lm, st.nonfinite);
+    if (fd_zero_col && (c == SolveCode::LocalMin || c == SolveCode::Stagnated))
+      res.message += "; a column of the finite-difference Jacobian is exactly 0: F may change by less than its "
+                     "rounding over a step of 1.5e-8 relative to x (supply 'jac')";
     if (near_stationary)
       res.message += "; here |J'F| <= 1e-3 |J| |F|: probably near a local minimum of ||F|| that is not a root";
     if (c == SolveCode::NoProgress && st.nonfinite_seen)
@@ -356,8 +426,10 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
   std::vector<double> phis{st.phi};  // ||F||^2/2 after each iteration
   for (int k = 1; k <= opt.maxit; ++k) {
     intr.tick();
+    rescale_f(st, phis, s, ftol, opt.ftol);
     const Mat J = solve_jacobian(F, jac, st, res);
     if (!J.allFinite()) return done(SolveCode::BadJacobian);
+    fd_zero_col = !jac && (J.colwise().lpNorm<Eigen::Infinity>().array() == 0).any() && st.phi > 0;
     for (Eigen::Index j = 0; j < n; ++j) {  // hybrj's scaling: the largest column norm so far
       const double cn = J.col(j).norm();
       st.dscale[j] = !opt.scaling ? 1.0 : std::max(st.dscale[j], cn > 0 ? cn : (st.dscale[j] > 0 ? st.dscale[j] : 1.0));
