@@ -959,18 +959,18 @@ problem_makers <- list(
 #' 5.65565e-3 usually reached from the start), 19 `"osborne_2"` (11, 65;
 #' 4.01377e-2).
 #'
-#' Variable sizes (`n` argument; default in brackets): 20 `"watson"`
-#' (2 <= n <= 31 [6], m = 31; f* published for n = 6, 9, 12),
-#' 21 `"extended_rosenbrock"` (even [10]), 22 `"extended_powell"` (multiple
-#' of 4 [12]), 23 `"penalty_1"` ([10], m = n + 1; f* for n = 4, 10),
-#' 24 `"penalty_2"` ([10], m = 2n; f* for n = 4, 10), 25
-#' `"variably_dimensioned"` ([10], m = n + 2), 26 `"trigonometric"` ([10];
+#' Variable sizes (`n` argument): 20 `"watson"`
+#' (2 <= n <= 31, default 6, m = 31; f* published for n = 6, 9, 12),
+#' 21 `"extended_rosenbrock"` (even, default 10), 22 `"extended_powell"` (multiple
+#' of 4, default 12), 23 `"penalty_1"` (default 10, m = n + 1; f* for n = 4, 10),
+#' 24 `"penalty_2"` (default 10, m = 2n; f* for n = 4, 10), 25
+#' `"variably_dimensioned"` (default 10, m = n + 2), 26 `"trigonometric"` (default 10;
 #' f* = 0, local minimum 2.79506e-5 from the start), 27
-#' `"brown_almost_linear"` ([10]), 28 `"discrete_bvp"` ([10]), 29
-#' `"discrete_integral"` ([10]), 30 `"broyden_tridiagonal"` ([10]), 31
-#' `"broyden_banded"` ([10]), 32 `"linear_full_rank"`, 33 `"linear_rank1"`
-#' and 34 `"linear_rank1_zero"` ([10], with m = 2n; f* in closed form), 35
-#' `"chebyquad"` ([8], m = n; f* = 3.51687e-3 for n = 8, 0 for n <= 7 and
+#' `"brown_almost_linear"` (default 10), 28 `"discrete_bvp"` (default 10), 29
+#' `"discrete_integral"` (default 10), 30 `"broyden_tridiagonal"` (default 10), 31
+#' `"broyden_banded"` (default 10), 32 `"linear_full_rank"`, 33 `"linear_rank1"`
+#' and 34 `"linear_rank1_zero"` (default 10, with m = 2n; f* in closed form), 35
+#' `"chebyquad"` (default 8, m = n; f* = 3.51687e-3 for n = 8, 0 for n <= 7 and
 #' n = 9).
 #'
 #' @param name Problem name, one of `test_problems(set)`.
@@ -989,7 +989,23 @@ problem_makers <- list(
 #'   often reach from the standard start, or `NULL`) and `note` (sizes and
 #'   caveats). `test_problems()`: a character vector of names, in MGH's
 #'   order for `set = "optim"`.
-#' @references Moré, J. J., Garbow, B. S. and Hillstrom, K. E. (1981)
+#'
+#'   For `set = "roots"` (the 154 instances of Alefeld, Potra and Shi's
+#'   collection, as in SciPy's root-finding tests): a list with `name`,
+#'   `fn(x)`, `fprime(x)`, `interval` (a bracket with a sign change), `root`
+#'   (the published root), `family`, `param` and `note`.
+#'
+#'   For `set = "systems"` (MINPACK's schedule: the 14 square systems of
+#'   Moré, Garbow and Hillstrom with MINPACK's dimensions from 1, 10 and 100
+#'   times the standard start, and Freudenstein-Roth): a list with `name`,
+#'   `fn(x)` (the residual vector), `jac(x)` (its Jacobian), `x0`, `n`,
+#'   `factor` (the multiple of the standard start), `solution` (where
+#'   published) and `note`.
+#' @references Alefeld, G. E., Potra, F. A. and Shi, Y. (1995) Algorithm
+#'   748: enclosing zeros of continuous functions. *ACM Transactions on
+#'   Mathematical Software* 21, 327--344.
+#'
+#'   Moré, J. J., Garbow, B. S. and Hillstrom, K. E. (1981)
 #'   Testing unconstrained optimization software. *ACM Transactions on
 #'   Mathematical Software* 7, 17--41.
 #' @examples

@@ -142,6 +142,7 @@ battery_specs <- function() {
   }
   glm_settings <- c("epsilon", "maxit", "trace", "type", "lambda", "algorithm", "threads")
   optim_settings <- setdiff(names(formals(ns$newton_optim_control)), "...")
+  solve_settings <- setdiff(names(formals(ns$newton_solve_control)), "...")
   rich <- c("d", "eps", "zero_tol", "r", "v")
   list(
     list(name = "newton_root", fun = ns$newton_root,
@@ -156,7 +157,9 @@ battery_specs <- function() {
          callbacks = c("fprime2"), only = "fprime2", check = claim_check),
     list(name = "newton_solve", fun = ns$newton_solve,
          args = function() list(fn = F2, x0 = c(1, 0.5), jac = J2),
-         callbacks = c("fn", "jac"), check = claim_check),
+         callbacks = c("fn", "jac"), nested = list(control = solve_settings),
+         check = claim_check),
+    list(name = "newton_solve_control", fun = ns$newton_solve_control, args = function() list()),
     list(name = "newton_solve/fd", fun = ns$newton_solve,
          args = function() list(fn = F2, x0 = c(2, 3)),
          callbacks = "fn", only = "fn", check = claim_check),
