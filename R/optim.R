@@ -107,7 +107,11 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
   if (!is.null(lr)) check_number(lr, "control$lr", lower = 0, open_lower = TRUE, upper = 1e300)
   check_number(memory, "control$memory", lower = 1, upper = 1000, integer = TRUE)
   check_number(radius, "control$radius", lower = 0, open_lower = TRUE, upper = 1e300)
-  check_number(max_radius, "control$max_radius", lower = radius, upper = 1e300)
+  check_number(max_radius, "control$max_radius", lower = 0, open_lower = TRUE, upper = 1e300)
+  if (radius > max_radius) {
+    stop_arg("control$radius", "must be at most 'control$max_radius' (%s), not %s",
+             format(max_radius), format(radius))
+  }
   check_number(exact_max_p, "control$exact_max_p", lower = 0, upper = 1e6, integer = TRUE)
   if (!is.null(cg_maxit)) check_number(cg_maxit, "control$cg_maxit", lower = 1, upper = 1e8, integer = TRUE)
   if (!is.null(hessp)) check_function(hessp, "control$hessp")

@@ -645,7 +645,12 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     return ev.g(xx, fx);
   };
   Vec g = grad_at(x, f);
-  if (!g.allFinite()) throw std::invalid_argument("the gradient is not finite at the initial 'par'");
+  if (!g.allFinite()) {
+    throw std::invalid_argument(
+        ev.has_gr() ? "'gr' returned a non-finite gradient (NaN or infinite) at the initial 'par'"
+                    : "'fn' gives a non-finite difference gradient at the initial 'par' ('fn' is NaN "
+                      "or infinite at a nearby point, or its differences overflow)");
+  }
   // leave forward differences for good: central gradient at x from now on
   auto to_central = [&]() {
     ev.set_forward(false);
@@ -703,7 +708,14 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   auto hess_now = [&]() {
     if (!have_H) {
       H = ev.h(x, g);
-      if (!H.allFinite()) throw std::runtime_error("the Hessian is not finite at the current point");
+      if (!H.allFinite()) {
+        throw std::runtime_error(
+            ev.has_hess() ? "'hess' returned a non-finite Hessian (NaN or infinite) at the current point"
+            : ev.has_gr() ? "the difference Hessian of 'gr' is not finite at the current point ('gr' "
+                            "is NaN or infinite nearby, or its differences overflow)"
+                          : "the difference Hessian of 'fn' is not finite at the current point ('fn' "
+                            "is NaN or infinite nearby, or its differences overflow)");
+      }
       have_H = true;
     }
   };
@@ -1110,7 +1122,8 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     }
     if (!g.allFinite()) {
       status = kOptimUnbounded;
-      message = "the gradient is not finite at the current point";
+      message = ev.has_gr() ? "'gr' returned a non-finite gradient at the current point"
+                            : "the difference gradient of 'fn' is not finite at the current point";
       break;
     }
     if (f < -fbig || x.cwiseAbs().maxCoeff() > xbig) {
