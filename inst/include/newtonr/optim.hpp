@@ -507,6 +507,63 @@ inline Vec damped_newton_direction(const Mat& H, const Vec& g, double fixed_lamb
   return d;
 }
 
+// A supplied gr whose zero is not fn's: at a claimed minimum, the slope of
+// f along two fixed directions u (all ones, and alternating signs, each
+// scaled by max(1, |x_i|)) by Richardson extrapolation of central
+// differences at steps t and t/2 (8 calls of f), against g'u.  Returns the
+// disagreement per unit of sum|u| when it exceeds what a true gradient
+// within gtol (10 gtol sum|u|), rounding and the differences' truncation
+// error (estimated from the two steps) could explain, else 0 (also when f
+// is not finite at a probe: no verdict).
+inline double gr_zero_mismatch(OptimEvaluator& ev, const Vec& x, double f, const Vec& g,
+                               double gtol) {
+  const Eigen::Index n = x.size();
+  const double t = 1e-4;
+  double worst = 0.0;
+  for (int k = 0; k < 2; ++k) {
+    Vec u(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      u(i) = std::max(1.0, std::fabs(x(i))) * ((k == 1 && i % 2 == 1) ? -1.0 : 1.0);
+    double sl[2], fmax = std::fabs(f);
+    for (int j = 0; j < 2; ++j) {
+      const double tj = j == 0 ? t : t / 2;
+      const double fp = ev.f(x + tj * u), fm = ev.f(x - tj * u);
+      if (!std::isfinite(fp) || !std::isfinite(fm)) return 0.0;
+      sl[j] = (fp - fm) / (2 * tj);
+      fmax = std::max({fmax, std::fabs(fp), std::fabs(fm)});
+    }
+    const double slope = (4 * sl[1] - sl[0]) / 3;
+    const double trunc = std::fabs(sl[1] - sl[0]);
+    const double noise = 1e3 * kEps * fmax / (t / 2);
+    const double su = u.cwiseAbs().sum();
+    const double err = std::fabs(slope - g.dot(u));
+    if (err > 10 * gtol * su + noise + 10 * trunc) worst = std::max(worst, err / su);
+  }
+  return worst;
+}
+
+// A "minimum" from the Hessian's eigenvalues where f is not locally
+// quadratic: near an inflection (x^3 at x = 5e-4: g = 8e-7, H = 3e-3 > 0)
+// f keeps falling along the Newton step s far past the model's minimiser.
+// At a minimum, f(x + t s) - f(x) = (t^2/2 - t) s'Hs > 0 for t = 16 and 32
+// (and for a minimum of order up to 9 in one variable, x^k: x + t s lies
+// beyond -x).  True when f falls below f(x) at all three probes (t = 16, 32,
+// 1024) by more than the model's predicted rise there and rounding.  A
+// difference gradient's error makes s itself inexact near a minimum (beale
+// and rosenbrock at f ~ 1e-14: s a twentieth of the way to the minimiser),
+// so t = 16 and 32 may fall short of it; 1024 s overshoots it.
+inline bool falls_past_newton_step(OptimEvaluator& ev, const Vec& x, double f, const Mat& H,
+                                   const Vec& s) {
+  if (s.size() == 0 || !s.allFinite() || s.cwiseAbs().maxCoeff() == 0.0) return false;
+  const double sHs = std::fabs(s.dot(H * s));
+  const double margin = 1e-10 * std::fabs(f) + 1e-300;
+  for (double t : {16.0, 32.0, 1024.0}) {
+    const double ft = ev.f(x + t * s);
+    if (!(ft < f - (t * t / 2 - t) * sHs - margin)) return false;
+  }
+  return true;
+}
+
 // The end of a run: classify the end point from the Hessian's eigenvalues,
 // decide what the stop means, and explain failures.
 //  * converged only with max|g| <= gtol, or with the gradient at its
@@ -569,6 +626,13 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
       message = "max|gradient| is below gtol, but the Newton step to the minimiser of the local "
                 "model is " + fmt_g(step_max) + " long: the objective is too flat for gtol "
                 "(rescale fn, e.g. with control$fnscale, or lower gtol)";
+    } else if (stationary == "minimum" && status == kOptimConverged &&
+               falls_past_newton_step(ev, x, f, H, step)) {
+      status = kOptimDegenerate;
+      stationary.clear();
+      message = "max|gradient| is below gtol, but f keeps falling along the Newton step well "
+                "past the local model's minimiser: not a minimum (an inflection nearby, or an "
+                "objective unbounded below)";
     } else if (non_min) {
       status = kOptimNotMinimum;
       message = "stopped at a " + stationary +
@@ -585,6 +649,15 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
       message = static_cast<Eigen::Index>(null_dirs.size()) == n
                     ? "stopped where f is flat (the gradient and the Hessian vanish): a plateau, not a confirmed minimum"
                     : "stopped at a degenerate stationary point (singular Hessian): a minimum is not confirmed";
+    }
+  }
+  if (status == kOptimConverged && ev.has_gr() && !documents) {
+    const double e = gr_zero_mismatch(ev, x, f, g, opt.gtol);
+    if (e > 0) {
+      status = kOptimStalled;
+      stationary.clear();
+      message = "max|gradient| of 'gr' is below gtol, but differences of 'fn' give a slope of " +
+                fmt_g(e) + " per unit step: 'gr' is not the gradient of 'fn' here";
     }
   }
   // never classify a point far from stationary
@@ -738,6 +811,19 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       gmax = g.cwiseAbs().maxCoeff();
       small_change = false;
       stop = stop_rule();
+    }
+    // Newton/trust without gr or hess take g from the Hessian's stencil (step
+    // eps^(1/4)): its truncation error h^2 f'''/6 can exceed gtol
+    // (goldstein_price: 2e-4 where the stencil says < 1e-6).  The gradient
+    // test is taken on the fine central gradient (step eps^(1/3)); where that
+    // fails, iterate on with it.
+    if (joint_fd && stop && gmax <= opt.gtol && !documents) {
+      const Vec gf = ev.g(x);
+      if (gf.allFinite() && gf.cwiseAbs().maxCoeff() > opt.gtol) {
+        g = gf;
+        gmax = g.cwiseAbs().maxCoeff();
+        stop = stop_rule();
+      }
     }
     // Near a singular (or nearly singular) minimiser the gradient test
     // stops early: Newton steps converge only linearly there, f falling by
