@@ -166,6 +166,24 @@ class OptimEvaluator {
   }
   void set_forward(bool on) { forward_ = on && !f_.gr; }
   bool forward() const { return forward_; }
+  // Central differences of gr (2p calls, error O(h^2) instead of O(h)): the
+  // end point's classification (x^3 at 1e-18: forward differences give
+  // H = 3h > 0 where H = 6x ~ 0).  Requires gr.
+  Mat h_central(const Vec& x) {
+    const Eigen::Index n = x.size();
+    Mat H(n, n);
+    Vec xt = x;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double h = 6.0554544523933395e-06 * std::max(1.0, std::fabs(x(j)));
+      xt(j) = x(j) + h;
+      const Vec gp = g(xt);
+      xt(j) = x(j) - h;
+      const Vec gm = g(xt);
+      xt(j) = x(j);
+      H.col(j) = (gp - gm) / (2 * h);
+    }
+    return (H + H.transpose()) / 2;
+  }
   // Hessian: user's, or forward differences of the gradient (symmetrised),
   // or, without gr, second differences of f (step ~ eps^(1/4)).
   Mat h(const Vec& x, const Vec& gx) {
@@ -552,6 +570,9 @@ inline double gr_zero_mismatch(OptimEvaluator& ev, const Vec& x, double f, const
 // difference gradient's error makes s itself inexact near a minimum (beale
 // and rosenbrock at f ~ 1e-14: s a twentieth of the way to the minimiser),
 // so t = 16 and 32 may fall short of it; 1024 s overshoots it.
+// Without gr, the difference gradient's truncation error can leave s a
+// millionth of the way (rosenbrock, newton-cg: g ~ 1e-13 where the true one
+// is 1e-7), so there the last probe must also fall by more than |f(x)|.
 inline bool falls_past_newton_step(OptimEvaluator& ev, const Vec& x, double f, const Mat& H,
                                    const Vec& s) {
   if (s.size() == 0 || !s.allFinite() || s.cwiseAbs().maxCoeff() == 0.0) return false;
@@ -559,7 +580,8 @@ inline bool falls_past_newton_step(OptimEvaluator& ev, const Vec& x, double f, c
   const double margin = 1e-10 * std::fabs(f) + 1e-300;
   for (double t : {16.0, 32.0, 1024.0}) {
     const double ft = ev.f(x + t * s);
-    if (!(ft < f - (t * t / 2 - t) * sHs - margin)) return false;
+    const double need = (t > 100 && !ev.has_gr()) ? std::fabs(f) : 0.0;
+    if (!(ft < f - std::max((t * t / 2 - t) * sHs, need) - margin)) return false;
   }
   return true;
 }
@@ -579,7 +601,10 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
   const Eigen::Index n = x.size();
   std::vector<Vec> null_dirs;
   if (n <= opt.classify_max_p || want_hessian) {
-    if (!(uses_H && have_H) && (ev.has_hess() || ev.has_gr() || n <= 50)) {
+    if (ev.has_gr() && !ev.has_hess() && n <= 200) {
+      H = ev.h_central(x);
+      have_H = true;
+    } else if (!(uses_H && have_H) && (ev.has_hess() || ev.has_gr() || n <= 50)) {
       H = ev.h(x, g);
       have_H = true;
     }
