@@ -526,38 +526,43 @@ inline Vec damped_newton_direction(const Mat& H, const Vec& g, double fixed_lamb
 }
 
 // A supplied gr whose zero is not fn's: at a claimed minimum, the slope of
-// f along two fixed directions u (all ones, and alternating signs, each
-// scaled by max(1, |x_i|)) by Richardson extrapolation of central
-// differences at steps t and t/2 (8 calls of f), against g'u.  Returns the
-// disagreement per unit of sum|u| when it exceeds what a true gradient
-// within gtol (10 gtol sum|u|), rounding and the differences' truncation
-// error (estimated from the two steps) could explain, else 0 (also when f
-// is not finite at a probe: no verdict).
+// f along one fixed irregular direction u (u_i = +-(1 + frac(0.618 i))
+// max(1, |x_i|), signs in an aperiodic pattern, so that no structured error
+// in gr is orthogonal to it) by a central difference (2 calls of f),
+// against g'u; only when they disagree, Richardson extrapolation with a
+// second step t/2 (2 more calls) separates a wrong gr from the difference's
+// truncation error (meyer, brown_badly_scaled).  Returns the disagreement
+// per unit of sum|u| when it exceeds what a true gradient within gtol
+// (10 gtol sum|u|), rounding and the truncation error could explain, else 0
+// (also when f is not finite at a probe: no verdict).
 inline double gr_zero_mismatch(OptimEvaluator& ev, const Vec& x, double f, const Vec& g,
                                double gtol) {
   const Eigen::Index n = x.size();
   const double t = 1e-4;
-  double worst = 0.0;
-  for (int k = 0; k < 2; ++k) {
-    Vec u(n);
-    for (Eigen::Index i = 0; i < n; ++i)
-      u(i) = std::max(1.0, std::fabs(x(i))) * ((k == 1 && i % 2 == 1) ? -1.0 : 1.0);
-    double sl[2], fmax = std::fabs(f);
-    for (int j = 0; j < 2; ++j) {
-      const double tj = j == 0 ? t : t / 2;
-      const double fp = ev.f(x + tj * u), fm = ev.f(x - tj * u);
-      if (!std::isfinite(fp) || !std::isfinite(fm)) return 0.0;
-      sl[j] = (fp - fm) / (2 * tj);
-      fmax = std::max({fmax, std::fabs(fp), std::fabs(fm)});
-    }
-    const double slope = (4 * sl[1] - sl[0]) / 3;
-    const double trunc = std::fabs(sl[1] - sl[0]);
-    const double noise = 1e3 * kEps * fmax / (t / 2);
-    const double su = u.cwiseAbs().sum();
-    const double err = std::fabs(slope - g.dot(u));
-    if (err > 10 * gtol * su + noise + 10 * trunc) worst = std::max(worst, err / su);
+  Vec u(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double w = 0.6180339887498949 * static_cast<double>(i + 1);
+    const double fr = w - std::floor(w);
+    u(i) = std::max(1.0, std::fabs(x(i))) * (1.0 + fr) * (fr < 0.5 ? 1.0 : -1.0);
   }
-  return worst;
+  const double su = u.cwiseAbs().sum(), gu = g.dot(u);
+  double fmax = std::fabs(f);
+  auto slope_at = [&](double tj, double& out) {
+    const double fp = ev.f(x + tj * u), fm = ev.f(x - tj * u);
+    if (!std::isfinite(fp) || !std::isfinite(fm)) return false;
+    fmax = std::max({fmax, std::fabs(fp), std::fabs(fm)});
+    out = (fp - fm) / (2 * tj);
+    return true;
+  };
+  double s1 = 0, s2 = 0;
+  if (!slope_at(t, s1)) return 0.0;
+  const double allowed = 10 * gtol * su;
+  if (std::fabs(s1 - gu) <= allowed + 1e3 * kEps * fmax / t) return 0.0;
+  if (!slope_at(t / 2, s2)) return 0.0;
+  const double slope = (4 * s2 - s1) / 3, trunc = std::fabs(s2 - s1);
+  const double err = std::fabs(slope - gu);
+  if (err > allowed + 1e3 * kEps * fmax / (t / 2) + 10 * trunc) return err / su;
+  return 0.0;
 }
 
 // A "minimum" from the Hessian's eigenvalues where f is not locally
