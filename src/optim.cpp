@@ -67,10 +67,11 @@ double as_value(SEXP s) {
 
 Vec as_vec(SEXP s, Eigen::Index n, const char* what) {
   if ((TYPEOF(s) == REALSXP || TYPEOF(s) == INTSXP) && Rf_length(s) != n) {
-    throw std::invalid_argument(std::string("'") + what + "' returned length " +
-                                std::to_string(Rf_length(s)) + " for 'par' of length " +
-                                std::to_string(n) + " (one component per parameter is needed: is 'par' " +
-                                "the length 'fn' expects?)");
+    throw std::invalid_argument(std::string("'") + what + "' must return a numeric vector of length " +
+                                std::to_string(n) + ", one component per element of 'par': '" + what +
+                                "' returned length " + std::to_string(Rf_length(s)) +
+                                " for 'par' of length " + std::to_string(n) +
+                                " (is 'par' the length 'fn' expects?)");
   }
   if (TYPEOF(s) != REALSXP && TYPEOF(s) != INTSXP) {
     throw std::invalid_argument(std::string("'") + what + "' must return a numeric vector of length " +

@@ -12,17 +12,17 @@ honest_at <- function(r, true_gr) r$convergence != 0L || max(abs(true_gr(r$par))
 
 test_that("bad callbacks give errors naming 'gr', 'hess', 'fn', 'par' or 'radius'", {
   expect_error(newton_optim(c(-1.2, 1), rosen, gr = function(p) c(Inf, Inf), hess = rosen_hess),
-               "'gr' returned a non-finite gradient")
+               "'gr' returned NaN or Inf")
   expect_error(newton_optim(c(-1.2, 1), rosen, gr = function(p) c(NaN, 1)), "'gr'")
   expect_error(newton_optim(c(-1.2, 1), rosen, rosen_gr, hess = function(p) rosen_hess(p) * NaN),
-               "'hess' returned a non-finite Hessian")
+               "'hess' returned NaN or Inf")
   expect_error(compare_methods(c(-1.2, 1), rosen, rosen_gr, function(p) rosen_hess(p) * Inf,
                                methods = "newton"), "'hess'")
   expect_error(newton_optim_control(radius = 1e10), "'control\\$radius' must be at most")
   expect_error(newton_optim(1:7, rosen, rosen_gr), "'gr' returned length 2 for 'par' of length 7")
   k <- 0
   late_nan <- function(p) { k <<- k + 1; if (k > 2) NaN else rosen(p) }
-  expect_error(newton_optim(c(-1.2, 1), late_nan, method = "bfgs"), "^'fn' gives a non-finite")
+  expect_error(newton_optim(c(-1.2, 1), late_nan, method = "bfgs"), "^'fn' is NaN or infinite near the initial 'par'")
 })
 
 test_that("Dixon-Szego and friends without gr: a claimed minimum has the true gradient", {

@@ -750,9 +750,9 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   Vec g = grad_at(x, f);
   if (!g.allFinite()) {
     throw std::invalid_argument(
-        ev.has_gr() ? "'gr' returned a non-finite gradient (NaN or infinite) at the initial 'par'"
-                    : "'fn' gives a non-finite difference gradient at the initial 'par' ('fn' is NaN "
-                      "or infinite at a nearby point, or its differences overflow)");
+        ev.has_gr() ? "'gr' returned NaN or Inf: the gradient is not finite at the initial 'par'"
+                    : "'fn' is NaN or infinite near the initial 'par' (or its differences overflow): "
+                      "the difference gradient is not finite at the initial 'par'");
   }
   // leave forward differences for good: central gradient at x from now on
   auto to_central = [&]() {
@@ -813,11 +813,11 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       H = ev.h(x, g);
       if (!H.allFinite()) {
         throw std::runtime_error(
-            ev.has_hess() ? "'hess' returned a non-finite Hessian (NaN or infinite) at the current point"
-            : ev.has_gr() ? "the difference Hessian of 'gr' is not finite at the current point ('gr' "
-                            "is NaN or infinite nearby, or its differences overflow)"
-                          : "the difference Hessian of 'fn' is not finite at the current point ('fn' "
-                            "is NaN or infinite nearby, or its differences overflow)");
+            ev.has_hess() ? "'hess' returned NaN or Inf: the Hessian is not finite at the current point"
+            : ev.has_gr() ? "'gr' is NaN or infinite near the current point (or its differences "
+                            "overflow): the Hessian is not finite at the current point"
+                          : "'fn' is NaN or infinite near the current point (or its differences "
+                            "overflow): the Hessian is not finite at the current point");
       }
       have_H = true;
     }
