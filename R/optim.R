@@ -107,7 +107,11 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
   if (!is.null(lr)) check_number(lr, "control$lr", lower = 0, open_lower = TRUE, upper = 1e300)
   check_number(memory, "control$memory", lower = 1, upper = 1000, integer = TRUE)
   check_number(radius, "control$radius", lower = 0, open_lower = TRUE, upper = 1e300)
-  check_number(max_radius, "control$max_radius", lower = radius, upper = 1e300)
+  check_number(max_radius, "control$max_radius", lower = 0, open_lower = TRUE, upper = 1e300)
+  if (radius > max_radius) {
+    stop_arg("control$radius", "must be at most 'control$max_radius' (%s), not %s",
+             format(max_radius), format(radius))
+  }
   check_number(exact_max_p, "control$exact_max_p", lower = 0, upper = 1e6, integer = TRUE)
   if (!is.null(cg_maxit)) check_number(cg_maxit, "control$cg_maxit", lower = 1, upper = 1e8, integer = TRUE)
   if (!is.null(hessp)) check_function(hessp, "control$hessp")
@@ -197,10 +201,20 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #'   Hessian, and `fn` falls along its null space: an inflection), a plateau
 #'   (gradient and Hessian vanish), or a gradient below `gtol` while the
 #'   Newton step to the model's minimiser is long (an objective too flat for
-#'   `gtol`, such as `1e-300 * sum(x^2)`: rescale it or lower `gtol`).
+#'   `gtol`, such as `1e-300 * sum(x^2)`: rescale it or lower `gtol`), or a
+#'   positive definite Hessian where `fn` keeps falling at 16, 32 and 1024
+#'   Newton steps (not locally quadratic: `x^3` near its inflection).
 #' * `20`: no further decrease could be found (the line search failed, a step
 #'   no longer changes `par`, or the trust radius collapsed) while the
-#'   gradient is above `gtol`.
+#'   gradient is above `gtol`. Also when `gr` says max|gradient| <= `gtol`
+#'   but differences of `fn` along two directions (8 calls) disagree: `gr` is
+#'   not the gradient of `fn` there.
+#'
+#' Without `gr`, `"newton"` and `"trust"` take the gradient from the Hessian's
+#' difference stencil until max|gradient| <= `1000 * gtol`, and a finer
+#' central difference from then on (so the gradient test is not met by a
+#' truncation error). With `gr` but no `hess`, the end point is classified
+#' from central differences of `gr`.
 #' * `21`: stopped by `reltol` (five steps in a row) or `abstol` while the
 #'   gradient is above `gtol`: not a minimum to the stated tolerance. Also
 #'   when, without `gr`, the difference gradient is below `gtol` but its

@@ -66,7 +66,14 @@ double as_value(SEXP s) {
 }
 
 Vec as_vec(SEXP s, Eigen::Index n, const char* what) {
-  if ((TYPEOF(s) != REALSXP && TYPEOF(s) != INTSXP) || Rf_length(s) != n) {
+  if ((TYPEOF(s) == REALSXP || TYPEOF(s) == INTSXP) && Rf_length(s) != n) {
+    throw std::invalid_argument(std::string("'") + what + "' must return a numeric vector of length " +
+                                std::to_string(n) + ", one component per element of 'par': '" + what +
+                                "' returned length " + std::to_string(Rf_length(s)) +
+                                " for 'par' of length " + std::to_string(n) +
+                                " (is 'par' the length 'fn' expects?)");
+  }
+  if (TYPEOF(s) != REALSXP && TYPEOF(s) != INTSXP) {
     throw std::invalid_argument(std::string("'") + what + "' must return a numeric vector of length " +
                                 std::to_string(n) + ", not a " + type_desc(s) +
                                 " vector of length " + std::to_string(Rf_length(s)));
@@ -92,7 +99,9 @@ Mat as_mat(SEXP s, Eigen::Index n) {
   }
   if (!ok) {
     throw std::invalid_argument("'hess' must return a " + std::to_string(n) + " x " +
-                                std::to_string(n) + " numeric matrix");
+                                std::to_string(n) + " numeric matrix for 'par' of length " +
+                                std::to_string(n) + ", not a " + type_desc(s) + " of length " +
+                                std::to_string(Rf_length(s)));
   }
   Mat out(n, n);
   if (TYPEOF(s) == REALSXP) {

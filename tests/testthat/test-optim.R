@@ -212,7 +212,7 @@ test_that("bad input gives clear errors naming the argument", {
   expect_error(newton_optim(c(1, 1), function(x) x), "'fn' must return a single number")
   expect_error(newton_optim(c(1, 1), function(x) "a"), "'fn' must return a single number")
   expect_error(newton_optim(c(1, 1), function(x) NA_real_), "'fn' is not finite")
-  expect_error(newton_optim(c(1, 1), fr, function(x) 1), "'gr' must return a numeric vector of length 2")
+  expect_error(newton_optim(c(1, 1), fr, function(x) 1), "'gr' returned length 1 for 'par' of length 2")
   expect_error(newton_optim(c(1, 1), fr, grr, function(x) diag(3)), "'hess' must return a 2 x 2")
   expect_error(newton_optim(c(1, 1), fr, gr = "x"), "'gr'")
   expect_error(newton_optim(c(1, 1), fr, method = "simplex"), "'method'")

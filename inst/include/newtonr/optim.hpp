@@ -166,6 +166,24 @@ class OptimEvaluator {
   }
   void set_forward(bool on) { forward_ = on && !f_.gr; }
   bool forward() const { return forward_; }
+  // Central differences of gr (2p calls, error O(h^2) instead of O(h)): the
+  // end point's classification (x^3 at 1e-18: forward differences give
+  // H = 3h > 0 where H = 6x ~ 0).  Requires gr.
+  Mat h_central(const Vec& x) {
+    const Eigen::Index n = x.size();
+    Mat H(n, n);
+    Vec xt = x;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double h = 6.0554544523933395e-06 * std::max(1.0, std::fabs(x(j)));
+      xt(j) = x(j) + h;
+      const Vec gp = g(xt);
+      xt(j) = x(j) - h;
+      const Vec gm = g(xt);
+      xt(j) = x(j);
+      H.col(j) = (gp - gm) / (2 * h);
+    }
+    return (H + H.transpose()) / 2;
+  }
   // Hessian: user's, or forward differences of the gradient (symmetrised),
   // or, without gr, second differences of f (step ~ eps^(1/4)).
   Mat h(const Vec& x, const Vec& gx) {
@@ -507,6 +525,72 @@ inline Vec damped_newton_direction(const Mat& H, const Vec& g, double fixed_lamb
   return d;
 }
 
+// A supplied gr whose zero is not fn's: at a claimed minimum, the slope of
+// f along one fixed irregular direction u (u_i = +-(1 + frac(0.618 i))
+// max(1, |x_i|), signs in an aperiodic pattern, so that no structured error
+// in gr is orthogonal to it) by a central difference (2 calls of f),
+// against g'u; only when they disagree, Richardson extrapolation with a
+// second step t/2 (2 more calls) separates a wrong gr from the difference's
+// truncation error (meyer, brown_badly_scaled).  Returns the disagreement
+// per unit of sum|u| when it exceeds what a true gradient within gtol
+// (10 gtol sum|u|), rounding and the truncation error could explain, else 0
+// (also when f is not finite at a probe: no verdict).
+inline double gr_zero_mismatch(OptimEvaluator& ev, const Vec& x, double f, const Vec& g,
+                               double gtol) {
+  const Eigen::Index n = x.size();
+  const double t = 1e-4;
+  Vec u(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double w = 0.6180339887498949 * static_cast<double>(i + 1);
+    const double fr = w - std::floor(w);
+    u(i) = std::max(1.0, std::fabs(x(i))) * (1.0 + fr) * (fr < 0.5 ? 1.0 : -1.0);
+  }
+  const double su = u.cwiseAbs().sum(), gu = g.dot(u);
+  double fmax = std::fabs(f);
+  auto slope_at = [&](double tj, double& out) {
+    const double fp = ev.f(x + tj * u), fm = ev.f(x - tj * u);
+    if (!std::isfinite(fp) || !std::isfinite(fm)) return false;
+    fmax = std::max({fmax, std::fabs(fp), std::fabs(fm)});
+    out = (fp - fm) / (2 * tj);
+    return true;
+  };
+  double s1 = 0, s2 = 0;
+  if (!slope_at(t, s1)) return 0.0;
+  const double allowed = 10 * gtol * su;
+  if (std::fabs(s1 - gu) <= allowed + 1e3 * kEps * fmax / t) return 0.0;
+  if (!slope_at(t / 2, s2)) return 0.0;
+  const double slope = (4 * s2 - s1) / 3, trunc = std::fabs(s2 - s1);
+  const double err = std::fabs(slope - gu);
+  if (err > allowed + 1e3 * kEps * fmax / (t / 2) + 10 * trunc) return err / su;
+  return 0.0;
+}
+
+// A "minimum" from the Hessian's eigenvalues where f is not locally
+// quadratic: near an inflection (x^3 at x = 5e-4: g = 8e-7, H = 3e-3 > 0)
+// f keeps falling along the Newton step s far past the model's minimiser.
+// At a minimum, f(x + t s) - f(x) = (t^2/2 - t) s'Hs > 0 for t = 16 and 32
+// (and for a minimum of order up to 9 in one variable, x^k: x + t s lies
+// beyond -x).  True when f falls below f(x) at all three probes (t = 16, 32,
+// 1024) by more than the model's predicted rise there and rounding.  A
+// difference gradient's error makes s itself inexact near a minimum (beale
+// and rosenbrock at f ~ 1e-14: s a twentieth of the way to the minimiser),
+// so t = 16 and 32 may fall short of it; 1024 s overshoots it.
+// Without gr, the difference gradient's truncation error can leave s a
+// millionth of the way (rosenbrock, newton-cg: g ~ 1e-13 where the true one
+// is 1e-7), so there the last probe must also fall by more than |f(x)|.
+inline bool falls_past_newton_step(OptimEvaluator& ev, const Vec& x, double f, const Mat& H,
+                                   const Vec& s) {
+  if (s.size() == 0 || !s.allFinite() || s.cwiseAbs().maxCoeff() == 0.0) return false;
+  const double sHs = std::fabs(s.dot(H * s));
+  const double margin = 1e-10 * std::fabs(f) + 1e-300;
+  for (double t : {16.0, 32.0, 1024.0}) {
+    const double ft = ev.f(x + t * s);
+    const double need = (t > 100 && !ev.has_gr()) ? std::fabs(f) : 0.0;
+    if (!(ft < f - std::max((t * t / 2 - t) * sHs, need) - margin)) return false;
+  }
+  return true;
+}
+
 // The end of a run: classify the end point from the Hessian's eigenvalues,
 // decide what the stop means, and explain failures.
 //  * converged only with max|g| <= gtol, or with the gradient at its
@@ -522,7 +606,10 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
   const Eigen::Index n = x.size();
   std::vector<Vec> null_dirs;
   if (n <= opt.classify_max_p || want_hessian) {
-    if (!(uses_H && have_H) && (ev.has_hess() || ev.has_gr() || n <= 50)) {
+    if (ev.has_gr() && !ev.has_hess() && n <= 200) {
+      H = ev.h_central(x);
+      have_H = true;
+    } else if (!(uses_H && have_H) && (ev.has_hess() || ev.has_gr() || n <= 50)) {
       H = ev.h(x, g);
       have_H = true;
     }
@@ -569,6 +656,13 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
       message = "max|gradient| is below gtol, but the Newton step to the minimiser of the local "
                 "model is " + fmt_g(step_max) + " long: the objective is too flat for gtol "
                 "(rescale fn, e.g. with control$fnscale, or lower gtol)";
+    } else if (stationary == "minimum" && status == kOptimConverged &&
+               falls_past_newton_step(ev, x, f, H, step)) {
+      status = kOptimDegenerate;
+      stationary.clear();
+      message = "max|gradient| is below gtol, but f keeps falling along the Newton step well "
+                "past the local model's minimiser: not a minimum (an inflection nearby, or an "
+                "objective unbounded below)";
     } else if (non_min) {
       status = kOptimNotMinimum;
       message = "stopped at a " + stationary +
@@ -585,6 +679,15 @@ inline void finish(OptimEvaluator& ev, const OptimOptions& opt, const Vec& x, do
       message = static_cast<Eigen::Index>(null_dirs.size()) == n
                     ? "stopped where f is flat (the gradient and the Hessian vanish): a plateau, not a confirmed minimum"
                     : "stopped at a degenerate stationary point (singular Hessian): a minimum is not confirmed";
+    }
+  }
+  if (status == kOptimConverged && ev.has_gr() && !documents) {
+    const double e = gr_zero_mismatch(ev, x, f, g, opt.gtol);
+    if (e > 0) {
+      status = kOptimStalled;
+      stationary.clear();
+      message = "max|gradient| of 'gr' is below gtol, but differences of 'fn' give a slope of " +
+                fmt_g(e) + " per unit step: 'gr' is not the gradient of 'fn' here";
     }
   }
   // never classify a point far from stationary
@@ -645,7 +748,12 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     return ev.g(xx, fx);
   };
   Vec g = grad_at(x, f);
-  if (!g.allFinite()) throw std::invalid_argument("the gradient is not finite at the initial 'par'");
+  if (!g.allFinite()) {
+    throw std::invalid_argument(
+        ev.has_gr() ? "'gr' returned NaN or Inf: the gradient is not finite at the initial 'par'"
+                    : "'fn' is NaN or infinite near the initial 'par' (or its differences overflow): "
+                      "the difference gradient is not finite at the initial 'par'");
+  }
   // leave forward differences for good: central gradient at x from now on
   auto to_central = [&]() {
     ev.set_forward(false);
@@ -703,7 +811,14 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   auto hess_now = [&]() {
     if (!have_H) {
       H = ev.h(x, g);
-      if (!H.allFinite()) throw std::runtime_error("the Hessian is not finite at the current point");
+      if (!H.allFinite()) {
+        throw std::runtime_error(
+            ev.has_hess() ? "'hess' returned NaN or Inf: the Hessian is not finite at the current point"
+            : ev.has_gr() ? "'gr' is NaN or infinite near the current point (or its differences "
+                            "overflow): the Hessian is not finite at the current point"
+                          : "'fn' is NaN or infinite near the current point (or its differences "
+                            "overflow): the Hessian is not finite at the current point");
+      }
       have_H = true;
     }
   };
@@ -726,6 +841,20 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
       gmax = g.cwiseAbs().maxCoeff();
       small_change = false;
       stop = stop_rule();
+    }
+    // Newton/trust without gr or hess take g from the Hessian's stencil (step
+    // eps^(1/4)): its truncation error h^2 f'''/6 can exceed gtol
+    // (goldstein_price: 2e-4 where the stencil says < 1e-6; rosenbrock: 6e-6
+    // at 1e-8 from the minimiser, where trust then stalled).  Near the end
+    // (max|g| <= 1e3 gtol) the step and the gradient test use the fine
+    // central gradient (step eps^(1/3), 2p more calls per iteration).
+    if (joint_fd && !documents && gmax <= 1e3 * opt.gtol) {
+      const Vec gf = ev.g(x);
+      if (gf.allFinite()) {
+        g = gf;
+        gmax = g.cwiseAbs().maxCoeff();
+        stop = stop_rule();
+      }
     }
     // Near a singular (or nearly singular) minimiser the gradient test
     // stops early: Newton steps converge only linearly there, f falling by
@@ -1110,7 +1239,8 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
     }
     if (!g.allFinite()) {
       status = kOptimUnbounded;
-      message = "the gradient is not finite at the current point";
+      message = ev.has_gr() ? "'gr' returned a non-finite gradient at the current point"
+                            : "the difference gradient of 'fn' is not finite at the current point";
       break;
     }
     if (f < -fbig || x.cwiseAbs().maxCoeff() > xbig) {
