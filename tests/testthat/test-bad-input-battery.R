@@ -436,16 +436,9 @@ battery_must <- c(
   "newton_optim: control$maxit = 1e10"
 )
 
-# Errors that do not name their argument, in code other developers are
-# rewriting (root.R/root.hpp, solve.R, optim.R/optim.hpp -- compare_methods()
-# runs newton_optim() -- and problems.R): reported, not failed, until those
-# rewrites are merged; then drop this exemption.  (Crashes, hangs and
-# suspect results are never exempt.)  On ccb20e5 plus this branch the full
-# battery lists 90 such errors, e.g. "newton_optim: gr = <inf>": "the
-# gradient is not finite at the initial 'par'"; "test_problems: set =
-# huge_int": "'arg' must be NULL or a character vector"
-# (bench/results/bad-input-battery.txt).
-battery_pending_specs <- "^(newton_root|newton_solve|newton_optim|compare_methods|test_problem)"
+# Errors must name their argument everywhere (the exemption for code being
+# rewritten in parallel was dropped when those rewrites merged: the whole
+# battery then listed 0 unnamed errors, bench/results/bad-input-battery.txt).
 
 if (!nzchar(Sys.getenv("NEWTONR_BATTERY_DEFINE_ONLY"))) {
   test_that("the generated bad-input battery: no crash, no hang, errors name the argument", {
@@ -465,10 +458,7 @@ if (!nzchar(Sys.getenv("NEWTONR_BATTERY_DEFINE_ONLY"))) {
     expect_equal(sum(res$status == "crash"), 0, label = show(res[res$status == "crash", ]))
     expect_equal(sum(res$status == "hang"), 0, label = show(res[res$status == "hang", ]))
     expect_equal(sum(res$status == "suspect"), 0, label = show(res[res$status == "suspect", ]))
-    pending <- grepl(battery_pending_specs, res$spec)
-    unnamed <- res[res$status == "error" & !res$named & !pending, ]
+    unnamed <- res[res$status == "error" & !res$named, ]
     expect_equal(nrow(unnamed), 0, label = show(unnamed))
-    pend <- res[pending & res$status == "error" & !res$named, ]
-    if (nrow(pend)) message("bad-input battery, pending on other rewrites:\n", show(pend))
   })
 }
