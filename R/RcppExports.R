@@ -49,12 +49,12 @@ newtonr_build_info_cpp <- function() {
     .Call(`_newtonr_newtonr_build_info_cpp`)
 }
 
-num_jacobian_cpp <- function(fn, x, opt, m) {
-    .Call(`_newtonr_num_jacobian_cpp`, fn, x, opt, m)
+num_jacobian_cpp <- function(fn, xs, opt, m) {
+    .Call(`_newtonr_num_jacobian_cpp`, fn, xs, opt, m)
 }
 
-num_hessian_cpp <- function(fn, x, opt, f0) {
-    .Call(`_newtonr_num_hessian_cpp`, fn, x, opt, f0)
+num_hessian_cpp <- function(fn, xs, opt, f0) {
+    .Call(`_newtonr_num_hessian_cpp`, fn, xs, opt, f0)
 }
 
 newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian) {
@@ -65,7 +65,7 @@ newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, to
     .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience)
 }
 
-newton_solve_cpp <- function(fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling) {
-    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling)
+newton_solve_cpp <- function(fn, jac, x0s, f0s, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling) {
+    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0s, f0s, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling)
 }
 

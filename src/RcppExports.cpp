@@ -185,30 +185,30 @@ BEGIN_RCPP
 END_RCPP
 }
 // num_jacobian_cpp
-Eigen::MatrixXd num_jacobian_cpp(Rcpp::Function fn, const Eigen::VectorXd& x, Rcpp::List opt, int m);
-RcppExport SEXP _newtonr_num_jacobian_cpp(SEXP fnSEXP, SEXP xSEXP, SEXP optSEXP, SEXP mSEXP) {
+Rcpp::NumericMatrix num_jacobian_cpp(Rcpp::Function fn, SEXP xs, Rcpp::List opt, int m);
+RcppExport SEXP _newtonr_num_jacobian_cpp(SEXP fnSEXP, SEXP xsSEXP, SEXP optSEXP, SEXP mSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
-    Rcpp::traits::input_parameter< const Eigen::VectorXd& >::type x(xSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type xs(xsSEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
     Rcpp::traits::input_parameter< int >::type m(mSEXP);
-    rcpp_result_gen = Rcpp::wrap(num_jacobian_cpp(fn, x, opt, m));
+    rcpp_result_gen = Rcpp::wrap(num_jacobian_cpp(fn, xs, opt, m));
     return rcpp_result_gen;
 END_RCPP
 }
 // num_hessian_cpp
-Eigen::MatrixXd num_hessian_cpp(Rcpp::Function fn, const Eigen::VectorXd& x, Rcpp::List opt, double f0);
-RcppExport SEXP _newtonr_num_hessian_cpp(SEXP fnSEXP, SEXP xSEXP, SEXP optSEXP, SEXP f0SEXP) {
+Rcpp::NumericMatrix num_hessian_cpp(Rcpp::Function fn, SEXP xs, Rcpp::List opt, double f0);
+RcppExport SEXP _newtonr_num_hessian_cpp(SEXP fnSEXP, SEXP xsSEXP, SEXP optSEXP, SEXP f0SEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
-    Rcpp::traits::input_parameter< const Eigen::VectorXd& >::type x(xSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type xs(xsSEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type opt(optSEXP);
     Rcpp::traits::input_parameter< double >::type f0(f0SEXP);
-    rcpp_result_gen = Rcpp::wrap(num_hessian_cpp(fn, x, opt, f0));
+    rcpp_result_gen = Rcpp::wrap(num_hessian_cpp(fn, xs, opt, f0));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -255,15 +255,15 @@ BEGIN_RCPP
 END_RCPP
 }
 // newton_solve_cpp
-Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eigen::VectorXd f0, double ftol, double xtol, double gtol, double cndtol, double delta, int maxit, int stall, bool want_jac, bool scaling);
-RcppExport SEXP _newtonr_newton_solve_cpp(SEXP fnSEXP, SEXP jacSEXP, SEXP x0SEXP, SEXP f0SEXP, SEXP ftolSEXP, SEXP xtolSEXP, SEXP gtolSEXP, SEXP cndtolSEXP, SEXP deltaSEXP, SEXP maxitSEXP, SEXP stallSEXP, SEXP want_jacSEXP, SEXP scalingSEXP) {
+Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, SEXP x0s, SEXP f0s, double ftol, double xtol, double gtol, double cndtol, double delta, int maxit, int stall, bool want_jac, bool scaling);
+RcppExport SEXP _newtonr_newton_solve_cpp(SEXP fnSEXP, SEXP jacSEXP, SEXP x0sSEXP, SEXP f0sSEXP, SEXP ftolSEXP, SEXP xtolSEXP, SEXP gtolSEXP, SEXP cndtolSEXP, SEXP deltaSEXP, SEXP maxitSEXP, SEXP stallSEXP, SEXP want_jacSEXP, SEXP scalingSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
     Rcpp::traits::input_parameter< SEXP >::type jac(jacSEXP);
-    Rcpp::traits::input_parameter< Eigen::VectorXd >::type x0(x0SEXP);
-    Rcpp::traits::input_parameter< Eigen::VectorXd >::type f0(f0SEXP);
+    Rcpp::traits::input_parameter< SEXP >::type x0s(x0sSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type f0s(f0sSEXP);
     Rcpp::traits::input_parameter< double >::type ftol(ftolSEXP);
     Rcpp::traits::input_parameter< double >::type xtol(xtolSEXP);
     Rcpp::traits::input_parameter< double >::type gtol(gtolSEXP);
@@ -273,7 +273,7 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< int >::type stall(stallSEXP);
     Rcpp::traits::input_parameter< bool >::type want_jac(want_jacSEXP);
     Rcpp::traits::input_parameter< bool >::type scaling(scalingSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_solve_cpp(fn, jac, x0, f0, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling));
+    rcpp_result_gen = Rcpp::wrap(newton_solve_cpp(fn, jac, x0s, f0s, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling));
     return rcpp_result_gen;
 END_RCPP
 }

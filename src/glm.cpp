@@ -77,7 +77,7 @@ bool glm_all_finite_cpp(Rcpp::NumericVector x, int threads = 0) {
 SEXP glm_col_scan_cpp(Rcpp::NumericMatrix x, int threads = 0) {
   const newtonr::GlmColScan sc = newtonr::glm_col_scan(x.begin(), x.nrow(), x.ncol(), threads);
   if (!sc.finite) return R_NilValue;
-  return Rcpp::wrap(sc.scale);
+  return newtonr_glue::to_r(sc.scale);
 }
 
 // A scale vector from R: nullptr for numeric(0), else checked to have length p.
@@ -137,10 +137,10 @@ static Rcpp::List solve_to_list(const newtonr::GlmSolve& s, Eigen::Index p) {
   Rcpp::NumericVector coef(p);
   for (Eigen::Index j = 0; j < p; ++j) coef[j] = std::isnan(s.coef(j)) ? NA_REAL : s.coef(j);
   return Rcpp::List::create(Rcpp::Named("coefficients") = coef,
-                            Rcpp::Named("R") = Rcpp::wrap(s.R),
+                            Rcpp::Named("R") = newtonr_glue::to_r(s.R),
                             Rcpp::Named("pivot") = piv,
                             Rcpp::Named("rank") = s.rank,
-                            Rcpp::Named("effects") = Rcpp::wrap(s.effects));
+                            Rcpp::Named("effects") = newtonr_glue::to_r(s.effects));
 }
 
 // One weighted least-squares solve: (X'WX + diag(pen)) beta = X'r, on the
@@ -182,8 +182,8 @@ Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w,
     b = b.cwiseQuotient(sc);
   }
   Rcpp::List out = solve_to_list(s, p);
-  out["xtwx"] = Rcpp::wrap(A);
-  out["xty"] = Rcpp::wrap(b);
+  out["xtwx"] = newtonr_glue::to_r(A);
+  out["xty"] = newtonr_glue::to_r(b);
   out["grad_norm"] = gnorm;
   return out;
 }
@@ -262,7 +262,7 @@ Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y,
       Rcpp::Named("mu") = mu, Rcpp::Named("weights") = wts, Rcpp::Named("residuals") = res,
       Rcpp::Named("deviance") = r.dev, Rcpp::Named("iter") = r.iter,
       Rcpp::Named("converged") = r.converged, Rcpp::Named("boundary") = r.boundary,
-      Rcpp::Named("coef_prev") = r.has_prev ? Rcpp::wrap(r.coef_prev) : R_NilValue,
+      Rcpp::Named("coef_prev") = r.has_prev ? SEXP(newtonr_glue::to_r(r.coef_prev)) : R_NilValue,
       Rcpp::Named("warnings") = Rcpp::wrap(r.warnings));
   out["trace"] = Rcpp::List::create(
       Rcpp::Named("iter") = Rcpp::wrap(r.t_iter), Rcpp::Named("deviance") = Rcpp::wrap(r.t_dev),

@@ -20,7 +20,7 @@ newtonr::RichardsonOptions make_options(const Rcpp::List& opt) {
 
 // Convert fn's value, insisting on a numeric vector of the expected length
 // (len < 0: any length >= 1).
-Eigen::VectorXd as_value(SEXP s, R_xlen_t len) {
+newtonr::Vec as_value(SEXP s, R_xlen_t len) {
   if (TYPEOF(s) != REALSXP && TYPEOF(s) != INTSXP) {
     throw std::invalid_argument("'fn' must return a numeric value, not " +
                                 std::string(Rf_type2char(TYPEOF(s))));
@@ -31,28 +31,30 @@ Eigen::VectorXd as_value(SEXP s, R_xlen_t len) {
                                 std::to_string(len < 0 ? 1 : len) + ", not " +
                                 std::to_string(n));
   }
-  return Rcpp::as<Eigen::VectorXd>(s);
+  return newtonr_glue::to_vec(s);
 }
 
 }  // namespace
 
 // [[Rcpp::export]]
-Eigen::MatrixXd num_jacobian_cpp(Rcpp::Function fn, const Eigen::VectorXd& x,
+Rcpp::NumericMatrix num_jacobian_cpp(Rcpp::Function fn, SEXP xs,
                                  Rcpp::List opt, int m) {
   newtonr::VectorFn f = [&fn, m](const newtonr::Vec& z) {
-    return as_value(fn(Rcpp::wrap(z)), m);
+    return as_value(fn(newtonr_glue::to_r(z)), m);
   };
-  return newtonr::jacobian(f, x, make_options(opt),
-                           newtonr::Interrupter(newtonr_glue::r_interrupt_check()));
+  const newtonr::Vec x = newtonr_glue::to_vec(xs);
+  return newtonr_glue::to_r(newtonr::jacobian(f, x, make_options(opt),
+                           newtonr::Interrupter(newtonr_glue::r_interrupt_check())));
 }
 
 // [[Rcpp::export]]
-Eigen::MatrixXd num_hessian_cpp(Rcpp::Function fn, const Eigen::VectorXd& x,
+Rcpp::NumericMatrix num_hessian_cpp(Rcpp::Function fn, SEXP xs,
                                 Rcpp::List opt, double f0) {
   newtonr::ScalarFn f = [&fn](const newtonr::Vec& z) {
-    return as_value(fn(Rcpp::wrap(z)), 1)[0];
+    return as_value(fn(newtonr_glue::to_r(z)), 1)[0];
   };
-  return newtonr::hessian(f, x, make_options(opt),
+  const newtonr::Vec x = newtonr_glue::to_vec(xs);
+  return newtonr_glue::to_r(newtonr::hessian(f, x, make_options(opt),
                           newtonr::Interrupter(newtonr_glue::r_interrupt_check()),
-                          nullptr, f0);
+                          nullptr, f0));
 }

@@ -129,7 +129,7 @@ Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess
                             std::string method, Rcpp::List control, bool hessian) {
   const Eigen::Index n = par.size();
   SEXP names = Rf_getAttrib(par, R_NamesSymbol);
-  Vec x0 = Rcpp::as<Vec>(par);
+  Vec x0 = newtonr_glue::to_vec(par);
 
   RCallback cf(fn, names, 1);
   newtonr::OptimFunctions fns;

@@ -3,12 +3,14 @@
 #include <newtonr/solve.hpp>
 
 // [[Rcpp::export]]
-Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eigen::VectorXd f0,
+Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, SEXP x0s, SEXP f0s,
                             double ftol, double xtol, double gtol, double cndtol, double delta,
                             int maxit, int stall, bool want_jac, bool scaling) {
   using namespace newtonr;
+  const Vec x0 = newtonr_glue::to_vec(x0s);
+  const Vec f0 = newtonr_glue::to_vec(f0s);
   VecFn F = [&fn](const Vec& x) {
-    SEXP r = fn(Rcpp::wrap(x));
+    SEXP r = fn(newtonr_glue::to_r(x));
     if (!Rf_isNumeric(r) && !Rf_isLogical(r))
       throw std::invalid_argument(std::string("'fn' must return a numeric vector, not ") +
                                   Rf_type2char(TYPEOF(r)));
@@ -20,7 +22,7 @@ Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eig
     Rcpp::Function jf(jac);
     J = [jf](const Vec& x) -> Mat {
       const Eigen::Index n = x.size();
-      Rcpp::RObject r = jf(Rcpp::wrap(x));
+      Rcpp::RObject r = jf(newtonr_glue::to_r(x));
       // a numeric n x n matrix (or a single number when n = 1); checked
       // here so that the user reads what is wrong, not an Rcpp cast error
       const bool numeric = TYPEOF(r) == REALSXP || TYPEOF(r) == INTSXP;
@@ -58,9 +60,9 @@ Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, Eigen::VectorXd x0, Eig
     for (int j = 0; j < n; ++j) xs(i, j) = r.trace[i].x[j];
   }
   return Rcpp::List::create(
-      Rcpp::Named("x") = r.x, Rcpp::Named("fvec") = r.fvec, Rcpp::Named("iter") = r.iter,
+      Rcpp::Named("x") = newtonr_glue::to_r(r.x), Rcpp::Named("fvec") = newtonr_glue::to_r(r.fvec), Rcpp::Named("iter") = r.iter,
       Rcpp::Named("termcode") = static_cast<int>(r.code), Rcpp::Named("message") = r.message,
-      Rcpp::Named("jac") = want_jac ? Rcpp::wrap(r.jac) : R_NilValue, Rcpp::Named("fevals") = r.fevals, Rcpp::Named("jevals") = r.jevals,
+      Rcpp::Named("jac") = want_jac ? SEXP(newtonr_glue::to_r(r.jac)) : R_NilValue, Rcpp::Named("fevals") = r.fevals, Rcpp::Named("jevals") = r.jevals,
       Rcpp::Named("trace_iter") = it, Rcpp::Named("trace_fnorm") = fn_norm,
       Rcpp::Named("trace_step") = step, Rcpp::Named("trace_lambda") = lam, Rcpp::Named("trace_delta") = dl,
       Rcpp::Named("trace_x") = xs);

@@ -75,6 +75,10 @@ inline void glm_pack_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_
 struct GlmKernels {
   GlmPanelKernel panel = &glm_panel_portable;
   GlmPackKernel pack = &glm_pack_portable;
+  // Rows per chunk; 0 = automatic (GlmBlocking's rule).  A test hook: forcing
+  // small chunks makes a small problem run on several chunks, so that
+  // "bit-identical for 1, 2 and 4 threads" tests can fail.
+  Eigen::Index chunk_rows = 0;
 };
 
 // The fixed partition: nc chunks of `per` rows, panels of `panel` rows.

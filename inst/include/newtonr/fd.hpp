@@ -1,0 +1,181 @@
+// newtonr/fd.hpp -- finite differences shared by every solver.
+//
+// One home for the step constants and the difference formulas used by
+// newton_root, newton_solve, newton_optim and newton_glm (numderiv.hpp stays
+// the Richardson-extrapolation module behind num_jacobian/num_hessian).
+//
+// Steps are relative, h = c * max(1, |x_i|), with c chosen to balance the
+// truncation error against rounding (Nocedal & Wright, sec. 8.1; Dennis &
+// Schnabel, sec. 5.4 and 5.6):
+//   forward differences of f or of a gradient   c = sqrt(eps)   = 2^-26
+//   central differences (first derivatives)     c = eps^(1/3)
+//   second differences of f                     c = eps^(1/4)   = 2^-13
+// Where the formula divides by the step actually taken, (x + h) - x, the
+// representation error of x + h cancels (Dennis & Schnabel, Alg. A5.6.3).
+//
+// The callables are templates so that each solver passes its own counting,
+// scaling or checking evaluator; no formula here evaluates anything twice.
+#pragma once
+
+#include "common.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace newtonr {
+namespace fd {
+
+constexpr double kForward = 1.4901161193847656e-08;   // sqrt(eps) = 2^-26
+constexpr double kCentral = 6.0554544523933395e-06;   // eps^(1/3)
+constexpr double kSecond = 1.220703125e-04;           // eps^(1/4) = 2^-13
+
+// The relative step c * max(1, |x|).
+inline double step(double c, double x) { return c * std::max(1.0, std::fabs(x)); }
+
+// Gradient of a scalar function by central differences (2n calls of f).
+template <class F>
+Vec gradient_central(F&& f, const Vec& x) {
+  const Eigen::Index n = x.size();
+  Vec out(n), xt = x;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double h = step(kCentral, x(i));
+    xt(i) = x(i) + h;
+    const double fp = f(xt);
+    xt(i) = x(i) - h;
+    const double fm = f(xt);
+    xt(i) = x(i);
+    out(i) = (fp - fm) / ((x(i) + h) - (x(i) - h));
+  }
+  return out;
+}
+
+// Gradient by forward differences, f(x) = fx known (n calls of f).
+template <class F>
+Vec gradient_forward(F&& f, const Vec& x, double fx) {
+  const Eigen::Index n = x.size();
+  Vec out(n), xt = x;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    xt(i) = x(i) + step(kForward, x(i));
+    out(i) = (f(xt) - fx) / (xt(i) - x(i));
+    xt(i) = x(i);
+  }
+  return out;
+}
+
+// Hessian by forward differences of the gradient, g(x) = gx known
+// (n calls of g), symmetrised.
+template <class G>
+Mat hessian_from_gradient(G&& g, const Vec& x, const Vec& gx) {
+  const Eigen::Index n = x.size();
+  Mat H(n, n);
+  Vec xt = x;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    xt(j) = x(j) + step(kForward, x(j));
+    H.col(j) = (g(xt) - gx) / (xt(j) - x(j));
+    xt(j) = x(j);
+  }
+  return 0.5 * (H + H.transpose());
+}
+
+// Hessian by central differences of the gradient (2n calls of g, error
+// O(h^2)), symmetrised.
+template <class G>
+Mat hessian_from_gradient_central(G&& g, const Vec& x) {
+  const Eigen::Index n = x.size();
+  Mat H(n, n);
+  Vec xt = x;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double h = step(kCentral, x(j));
+    xt(j) = x(j) + h;
+    const Vec gp = g(xt);
+    xt(j) = x(j) - h;
+    const Vec gm = g(xt);
+    xt(j) = x(j);
+    H.col(j) = (gp - gm) / (2 * h);
+  }
+  return (H + H.transpose()) / 2;
+}
+
+// Gradient and Hessian together from f alone, f(x) = f0 known, sharing the
+// points x +- h e_i between the central gradient and the diagonal second
+// differences (h ~ eps^(1/4)); the off-diagonal terms use x + hi + hj and
+// x - hi - hj: 2n + n(n-1) calls of f.
+template <class F>
+Vec gradient_hessian(F&& f, const Vec& x, double f0, Mat& H) {
+  const Eigen::Index n = x.size();
+  Vec gout(n), hs(n), fp(n), fm(n), xt = x;
+  H.resize(n, n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    xt(i) = x(i) + step(kSecond, x(i));
+    hs(i) = xt(i) - x(i);
+    fp(i) = f(xt);
+    xt(i) = x(i) - hs(i);
+    fm(i) = f(xt);
+    xt(i) = x(i);
+    gout(i) = (fp(i) - fm(i)) / (2.0 * hs(i));
+    H(i, i) = (fp(i) - 2.0 * f0 + fm(i)) / (hs(i) * hs(i));
+  }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = i + 1; j < n; ++j) {
+      xt(i) = x(i) + hs(i);
+      xt(j) = x(j) + hs(j);
+      const double fpp = f(xt);
+      xt(i) = x(i) - hs(i);
+      xt(j) = x(j) - hs(j);
+      const double fmm = f(xt);
+      xt(i) = x(i);
+      xt(j) = x(j);
+      H(i, j) = H(j, i) =
+          (fpp - fp(i) - fp(j) + 2.0 * f0 - fm(i) - fm(j) + fmm) / (2.0 * hs(i) * hs(j));
+    }
+  }
+  return gout;
+}
+
+// Hessian-vector product H v from the gradient: forward differences along v
+// (one call of g, g(x) = gx known) or, when the gradient is itself numerical
+// and noisy, central differences (two calls) with the longer step.
+template <class G>
+Vec hessian_vector(G&& g, const Vec& x, const Vec& gx, const Vec& v, bool central) {
+  const double vn = v.norm();
+  if (vn == 0) return Vec::Zero(x.size());
+  if (!central) {
+    const double h = kForward * std::max(1.0, x.norm()) / vn;
+    return (g(x + h * v) - gx) / h;
+  }
+  const double h = kSecond * std::max(1.0, x.norm()) / vn;
+  return (g(x + h * v) - g(x - h * v)) / (2.0 * h);
+}
+
+// Jacobian of F: R^n -> R^m by forward differences, F(x) = fx known
+// (n calls of F).
+template <class F>
+Mat jacobian_forward(F&& fun, const Vec& x, const Vec& fx) {
+  const Eigen::Index n = x.size();
+  Mat J(fx.size(), n);
+  Vec xt = x;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    xt(j) = x(j) + step(kForward, x(j));
+    J.col(j) = (fun(xt) - fx) / (xt(j) - x(j));
+    xt(j) = x(j);
+  }
+  return J;
+}
+
+// Scalar first derivative by central differences (two calls of f).
+template <class F>
+double derivative_central(F&& f, double x) {
+  const double h = step(kCentral, x);
+  return (f(x + h) - f(x - h)) / (2 * h);
+}
+
+// Scalar second derivative by second differences, f(x) = fx known (two
+// calls of f).
+template <class F>
+double second_derivative(F&& f, double x, double fx) {
+  const double h = step(kSecond, x);
+  return (f(x + h) - 2 * fx + f(x - h)) / (h * h);
+}
+
+}  // namespace fd
+}  // namespace newtonr
