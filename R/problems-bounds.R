@@ -19,19 +19,21 @@
 #   it from x0 (tests/testthat/test-problems-bounds.R checks both again).
 #
 # Each problem is list(name, n, fn, gr, hess, lower, upper, x0, fstar, xstar,
-# source, note). `x0` is the published start; it lies in the box except for
+# source, note, local_minima). `local_minima` holds the values of f at other
+# (non-global) local minima known to attract solvers from x0, else NULL.
+# `x0` is the published start; it lies in the box except for
 # HS 2 and HS 45 (stated in `note`): solvers should project it first.
 
 # Assemble and sanity-check one problem (bounds recycled to length n).
 bounds_problem <- function(name, fn, gr, hess, lower, upper, x0, fstar, xstar,
-                           source, note = NULL) {
+                           source, note = NULL, local_minima = NULL) {
   n <- length(x0)
   lower <- rep_len(as.numeric(lower), n)
   upper <- rep_len(as.numeric(upper), n)
   stopifnot(all(lower <= upper), is.null(xstar) || length(xstar) == n)
   list(name = name, n = n, fn = fn, gr = gr, hess = hess, lower = lower,
        upper = upper, x0 = x0, fstar = fstar, xstar = xstar, source = source,
-       note = note)
+       note = note, local_minima = local_minima)
 }
 
 # Rosenbrock's function and its derivatives (HS 1 and HS 2 share it).
@@ -53,16 +55,19 @@ bounds_hs1 <- function() {
                  source = hs_source(1), note = "the bound is inactive at x*")
 }
 
-# HS 2: x2 >= 1.5 is active; x1* is the positive root of 400 t^3 - 598 t - 2
-# (d f / d x1 = 0 at x2 = 1.5), here by the trigonometric cubic formula.
+# HS 2: x2 >= 1.5 is active; x1* is the largest root of 400 t^3 - 598 t - 2
+# (d f / d x1 = 0 at x2 = 1.5), here by the trigonometric cubic formula. The
+# smallest root, x1 = -1.2210, is a local minimum (f = 4.9412) that solvers
+# reach from the projected start (-2, 1.5).
 bounds_hs2 <- function() {
   p <- -598 / 400
   q <- -2 / 400
-  x1 <- 2 * sqrt(-p / 3) * cos(acos(3 * q / (2 * p) * sqrt(-3 / p)) / 3)
+  t <- 2 * sqrt(-p / 3) * cos((acos(3 * q / (2 * p) * sqrt(-3 / p)) - 2 * pi * 0:2) / 3)
   bounds_problem("hs2", rosen_fn, rosen_gr, rosen_hess, lower = c(-Inf, 1.5),
                  upper = Inf, x0 = c(-2, 1), fstar = 0.0504261879,
-                 xstar = c(x1, 1.5), source = hs_source(2),
-                 note = "x0 is outside the box (x2 = 1 < 1.5), as published")
+                 xstar = c(max(t), 1.5), source = hs_source(2),
+                 note = "x0 is outside the box (x2 = 1 < 1.5), as published",
+                 local_minima = rosen_fn(c(min(t), 1.5)))
 }
 
 bounds_hs3 <- function() {
@@ -146,8 +151,8 @@ bounds_hs25 <- function() {
     },
     hess = hs25_hess, lower = c(0.1, 0, 0), upper = c(100, 25.6, 5),
     x0 = c(100, 12.5, 3), fstar = 0, xstar = c(50, 25, 1.5), source = hs_source(25),
-    note = paste("x* is interior; x0 is on the upper bound of x1, where the",
-                 "residuals are nearly flat (a hard start)")
+    note = paste("x* is interior; x0 is on the upper bound of x1, where f is",
+                 "nearly flat (projected gradient 2e-8, f = 32.8): a hard start")
   )
 }
 
@@ -180,9 +185,14 @@ bounds_hs45 <- function() {
 
 # HS 110: f = sum_i [log(x_i - 2)^2 + log(10 - x_i)^2] - P^0.2, P = prod(x),
 # on 2.001 <= x_i <= 9.999. With g = P^0.2: d g / d x_i = 0.2 g / x_i and
-# Hess g = 0.04 g (1/x)(1/x)' - diag(0.2 g / x^2).
+# Hess g = 0.04 g (1/x)(1/x)' - diag(0.2 g / x^2). x* has equal components
+# t, the root of 2 log(t - 2) / (t - 2) - 2 log(10 - t) / (10 - t) - 0.2 t
+# (g = t^2 there), computed here: t = 9.350265833, f* = -45.7784697074. The
+# published t = 9.35025655 is 9e-6 off (its f is 5e-9 above, f being flat).
 bounds_hs110 <- function() {
   g5 <- function(x) prod(x)^0.2
+  t <- stats::uniroot(function(t) 2 * log(t - 2) / (t - 2) - 2 * log(10 - t) / (10 - t) - 0.2 * t,
+                      c(9, 9.9), tol = 1e-14)$root
   bounds_problem(
     "hs110",
     fn = function(x) sum(log(x - 2)^2 + log(10 - x)^2) - g5(x),
@@ -195,7 +205,7 @@ bounds_hs110 <- function() {
       diag(d + 0.2 * g / x^2, 10) - 0.04 * g * tcrossprod(1 / x)
     },
     lower = 2.001, upper = 9.999, x0 = rep(9, 10), fstar = -45.77846971,
-    xstar = rep(9.35025655, 10), source = hs_source(110), note = "x* is interior"
+    xstar = rep(t, 10), source = hs_source(110), note = "x* is interior"
   )
 }
 
