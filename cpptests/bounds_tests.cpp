@@ -46,6 +46,8 @@ void test_projection() {
   CHECK_THROWS(std::invalid_argument, nb::check_box(vec({0, 2}), vec({1, 1})));
   CHECK_THROWS(std::invalid_argument, nb::check_box(vec({0}), vec({1, 1})));
   CHECK_THROWS(std::invalid_argument, nb::check_box(vec({std::nan("")}), vec({1})));
+  CHECK_THROWS(std::invalid_argument, nb::check_box(vec({kInf}), vec({kInf})));
+  CHECK_THROWS(std::invalid_argument, nb::check_box(vec({-kInf}), vec({-kInf})));
   nb::check_box(vec({0, 1}), vec({1, 1}));  // lower == upper is allowed
 }
 
@@ -203,6 +205,7 @@ void test_fd_step() {
   CHECK(nb::feasible_fd_step(0.5, 1.0, 0.0, 0.6) == -0.5);  // neither fits: longer side
   CHECK(nb::feasible_fd_step(0.5, 0.1, -kInf, kInf) == 0.1);
   CHECK(nb::central_fits(0.5, 0.1, 0.0, 1.0) && !nb::central_fits(0.05, 0.1, 0.0, 1.0));
+  CHECK(nb::feasible_fd_step(0.3, 0.1, 0.3, 0.3) == 0.0);  // fixed: no room at all
 }
 
 // ---- a tiny projected trust-region Newton loop on HS problems -------------

@@ -41,12 +41,13 @@
 namespace newtonr {
 namespace bounds {
 
-// Throws std::invalid_argument unless lower, upper (and x, when given) have
-// one size and lower <= upper with no NaN.
+// Throws std::invalid_argument unless lower and upper have one size, no NaN,
+// lower <= upper, lower < Inf and upper > -Inf (the box is not empty).
 inline void check_box(const Vec& lower, const Vec& upper) {
   if (lower.size() != upper.size()) throw std::invalid_argument("bounds: 'lower' and 'upper' differ in length");
   for (Eigen::Index i = 0; i < lower.size(); ++i) {
     if (!(lower(i) <= upper(i))) throw std::invalid_argument("bounds: need lower <= upper (and no NaN)");
+    if (lower(i) == kInf || upper(i) == -kInf) throw std::invalid_argument("bounds: 'lower' is Inf or 'upper' is -Inf");
   }
 }
 
@@ -336,8 +337,9 @@ SearchResult projected_search(const Vec& x, const Vec& w, const Vec& g, const Ve
 
 // The signed step for a one-sided difference in coordinate i from x_i with
 // size h: +h if x_i + h stays in the box, else -h if x_i - h does, else the
-// longer way to a bound (a shorter step; divide by the step taken). A central
-// difference fits when both x_i +- h are in the box.
+// longer way to a bound (a shorter step; divide by the step taken), which is
+// 0 for a fixed variable (lower == upper: its derivative is never needed, as
+// it never moves). A central difference fits when both x_i +- h are in the box.
 inline double feasible_fd_step(double xi, double h, double lo, double up) {
   if (xi + h <= up) return h;
   if (xi - h >= lo) return -h;
