@@ -37,11 +37,11 @@ bounds_problem <- function(name, fn, gr, hess, lower, upper, x0, fstar, xstar,
 }
 
 # Rosenbrock's function and its derivatives (HS 1 and HS 2 share it).
-rosen_fn <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
-rosen_gr <- function(x) {
+hs_rosen_fn <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
+hs_rosen_gr <- function(x) {
   c(-400 * x[1] * (x[2] - x[1]^2) - 2 * (1 - x[1]), 200 * (x[2] - x[1]^2))
 }
-rosen_hess <- function(x) {
+hs_rosen_hess <- function(x) {
   matrix(c(1200 * x[1]^2 - 400 * x[2] + 2, -400 * x[1], -400 * x[1], 200), 2, 2)
 }
 
@@ -50,7 +50,7 @@ hs_source <- function(k) {
 }
 
 bounds_hs1 <- function() {
-  bounds_problem("hs1", rosen_fn, rosen_gr, rosen_hess, lower = c(-Inf, -1.5),
+  bounds_problem("hs1", hs_rosen_fn, hs_rosen_gr, hs_rosen_hess, lower = c(-Inf, -1.5),
                  upper = Inf, x0 = c(-2, 1), fstar = 0, xstar = c(1, 1),
                  source = hs_source(1), note = "the bound is inactive at x*")
 }
@@ -63,11 +63,11 @@ bounds_hs2 <- function() {
   p <- -598 / 400
   q <- -2 / 400
   t <- 2 * sqrt(-p / 3) * cos((acos(3 * q / (2 * p) * sqrt(-3 / p)) - 2 * pi * 0:2) / 3)
-  bounds_problem("hs2", rosen_fn, rosen_gr, rosen_hess, lower = c(-Inf, 1.5),
+  bounds_problem("hs2", hs_rosen_fn, hs_rosen_gr, hs_rosen_hess, lower = c(-Inf, 1.5),
                  upper = Inf, x0 = c(-2, 1), fstar = 0.0504261879,
                  xstar = c(max(t), 1.5), source = hs_source(2),
                  note = "x0 is outside the box (x2 = 1 < 1.5), as published",
-                 local_minima = rosen_fn(c(min(t), 1.5)))
+                 local_minima = hs_rosen_fn(c(min(t), 1.5)))
 }
 
 bounds_hs3 <- function() {
@@ -223,14 +223,14 @@ mgh_bounded <- function(p, name, lower, upper, x0 = p$par, fstar, xstar, note) {
 # free variables with the active bounds fixed (the face found by both optim
 # L-BFGS-B and nlminb), to a step below rounding; f* = f(x*), and the
 # projected gradient there is below 1e-13. Both peers reach them from x0.
-BEALE_BOX <- list(f = 0.523344836010493, x = c(2, 0.170087923033796))
-HELICAL_BOX <- list(f = 2.72663534191578,
+sol_beale_box <- list(f = 0.523344836010493, x = c(2, 0.170087923033796))
+sol_helical_box <- list(f = 2.72663534191578,
                     x = c(0.5, 0.847971862239877, 1.63571518581576))
-BOX3D_BOX <- list(f = 0.000451475528307029,
+sol_box3d_box <- list(f = 0.000451475528307029,
                   x = c(1.08139228205868, 9, 0.941135437862201))
-PS_BOX <- list(f = 0.000187819630058303,
+sol_powell_singular_box <- list(f = 0.000187819630058303,
                x = c(0.1, -0.00998223415732043, 0.0430731078209048, 0.0437837415280878))
-WOOD_BOX <- list(f = 4.66175546120454,
+sol_wood_box <- list(f = 4.66175546120454,
                  x = c(-1.11253658619453, 1.24723188984437, 0.8, 0.651872170734673))
 
 bounds_mgh_problems <- function() {
@@ -243,10 +243,10 @@ bounds_mgh_problems <- function() {
                 xstar = rep(c(0.5, 0.25), 5),
                 note = "upper bound 0.5 on the odd x_i, all active (closed form)"),
     mgh_bounded(problem_beale(), "beale_box", lower = -4.5, upper = c(2, 4.5),
-                fstar = BEALE_BOX$f, xstar = BEALE_BOX$x,
+                fstar = sol_beale_box$f, xstar = sol_beale_box$x,
                 note = "x1 <= 2 active; x2* is the root of d f / d x2 at x1 = 2"),
     mgh_bounded(problem_helical_valley(), "helical_valley_box", lower = -10,
-                upper = c(0.5, 10, 10), fstar = HELICAL_BOX$f, xstar = HELICAL_BOX$x,
+                upper = c(0.5, 10, 10), fstar = sol_helical_box$f, xstar = sol_helical_box$x,
                 note = "x1 <= 0.5 active"),
     mgh_bounded(problem_helical_valley(), "helical_valley_fixed",
                 lower = c(-10, -10, 0.5), upper = c(10, 10, 0.5), x0 = c(-1, 0, 0.5),
@@ -254,13 +254,13 @@ bounds_mgh_problems <- function() {
                 note = paste("x3 fixed at 0.5 by lower == upper (x0 has x3 = 0.5);",
                              "closed form: theta = x3 / 10 on the unit circle, f = x3^2")),
     mgh_bounded(problem_box_3d(), "box_3d_box", lower = 0, upper = c(2, 9, 20),
-                x0 = c(0, 9, 20), fstar = BOX3D_BOX$f, xstar = BOX3D_BOX$x,
+                x0 = c(0, 9, 20), fstar = sol_box3d_box$f, xstar = sol_box3d_box$x,
                 note = "x2 <= 9 active (x* = (1, 10, 1) cut off); x0 has x2 moved from 10 to 9"),
     mgh_bounded(problem_powell_singular(), "powell_singular_box",
-                lower = c(0.1, -10, -10, -10), upper = 10, fstar = PS_BOX$f,
-                xstar = PS_BOX$x, note = "x1 >= 0.1 active (x* = 0 is cut off)"),
+                lower = c(0.1, -10, -10, -10), upper = 10, fstar = sol_powell_singular_box$f,
+                xstar = sol_powell_singular_box$x, note = "x1 >= 0.1 active (x* = 0 is cut off)"),
     mgh_bounded(problem_wood(), "wood_box", lower = -10, upper = c(0.8, 10, 0.8, 10),
-                fstar = WOOD_BOX$f, xstar = WOOD_BOX$x,
+                fstar = sol_wood_box$f, xstar = sol_wood_box$x,
                 note = paste("x3 <= 0.8 active, x1 <= 0.8 not (x* = 1 is cut off);",
                              "other choices (x2, x4 <= 0.8) have local minima where",
                              "nlminb and L-BFGS-B part"))
