@@ -159,7 +159,10 @@ void test_tron_cauchy() {
   // decrease test -alpha + alpha^2 / 2 <= -0.01 alpha holds for alpha <= 1.98.
   const Mat I2 = Mat::Identity(2, 2);
   int calls = 0;
-  auto hv = [&](const Vec& v) -> Vec { ++calls; return I2 * v; };
+  auto hv = [&](const Vec& v) -> Vec {
+    ++calls;
+    return I2 * v;
+  };
   const Vec x = Vec::Zero(2), g = vec({-1, 0}), l = Vec::Constant(2, -10), u = Vec::Constant(2, 10);
   auto c = nb::tron_cauchy_step(x, g, l, u, hv, 100.0, 1.0);  // holds; 10 fails
   CHECK(c.ok && c.alpha == 1.0 && c.products == 2 && calls == 2);
@@ -194,8 +197,9 @@ void test_projected_search() {
   CHECK(r.sufficient && r.evaluations == 7 && std::fabs(r.alpha - 0.025) < 1e-16);
   CHECK_NEAR(r.s(0), -0.1, 1e-15);
   // an ascent direction never succeeds; the search gives up after max_steps
-  r = nb::projected_search(x, vec({1}), g, vec({-1}), vec({10}),
-                           [&](const Vec& s) { return f1(x + s) - f1(x); }, 0.01, 0.5, 1.0, 20);
+  r = nb::projected_search(
+      x, vec({1}), g, vec({-1}), vec({10}), [&](const Vec& s) { return f1(x + s) - f1(x); }, 0.01,
+      0.5, 1.0, 20);
   CHECK(!r.sufficient && r.evaluations == 20);
 }
 
@@ -258,8 +262,10 @@ Vec solve_box(const Problem& p, Vec x, int* iters) {
     // near x* both decreases sink below f's rounding: accept on no increase
     const bool noise = pred > 0 && pred < 1e-13 * std::fabs(fx);
     const double rho = noise ? (ft <= fx ? 1.0 : -1.0) : pred > 0 ? (fx - ft) / pred : -1.0;
-    if (rho < 0.25) delta = 0.25 * s.cwiseAbs().maxCoeff();
-    else if (rho > 0.75) delta = std::max(delta, 2 * s.cwiseAbs().maxCoeff());
+    if (rho < 0.25)
+      delta = 0.25 * s.cwiseAbs().maxCoeff();
+    else if (rho > 0.75)
+      delta = std::max(delta, 2 * s.cwiseAbs().maxCoeff());
     if (rho > 1e-4) x = xt, fx = ft;
     if (delta < 1e-15) break;
   }
@@ -271,7 +277,8 @@ void check_solve(const char* name, const Problem& p, const Vec& x0, const Vec& x
                  double tol) {
   int iters = 0;
   const Vec x = solve_box(p, x0, &iters);
-  const bool ok = maxdiff(x, xstar) < tol && std::fabs(p.f(x) - fstar) < tol * std::max(1.0, std::fabs(fstar)) &&
+  const bool ok = maxdiff(x, xstar) < tol &&
+                  std::fabs(p.f(x) - fstar) < tol * std::max(1.0, std::fabs(fstar)) &&
                   (x - nb::project(x, p.lower, p.upper)).norm() == 0;
   ::cpptests::report(ok, name, __FILE__, __LINE__, "(" + std::to_string(iters) + " iterations)");
 }
@@ -279,13 +286,20 @@ void check_solve(const char* name, const Problem& p, const Vec& x0, const Vec& x
 void test_projected_newton() {
   // HS 4: (x1 + 1)^3 / 3 + x2, x1 >= 1, x2 >= 0; x* = (1, 0), f* = 8/3
   Problem hs4{[](const Vec& x) { return std::pow(x(0) + 1, 3) / 3 + x(1); },
-              [](const Vec& x) { return vec({(x(0) + 1) * (x(0) + 1), 1}); },
-              [](const Vec& x) { Mat H = Mat::Zero(2, 2); H(0, 0) = 2 * (x(0) + 1); return H; },
+              [](const Vec& x) {
+                return vec({(x(0) + 1) * (x(0) + 1), 1});
+              },
+              [](const Vec& x) {
+                Mat H = Mat::Zero(2, 2);
+                H(0, 0) = 2 * (x(0) + 1);
+                return H;
+              },
               vec({1, 0}), vec({kInf, kInf})};
   check_solve("HS 4", hs4, vec({1.125, 0.125}), vec({1, 0}), 8.0 / 3, 1e-10);
   // HS 5: interior minimiser (-pi/3 + 1/2, -pi/3 - 1/2), f* = -sqrt(3)/2 - pi/3
   Problem hs5{[](const Vec& x) {
-                return std::sin(x(0) + x(1)) + std::pow(x(0) - x(1), 2) - 1.5 * x(0) + 2.5 * x(1) + 1;
+                return std::sin(x(0) + x(1)) + std::pow(x(0) - x(1), 2) - 1.5 * x(0) + 2.5 * x(1) +
+                       1;
               },
               [](const Vec& x) {
                 const double c = std::cos(x(0) + x(1)), d = 2 * (x(0) - x(1));
@@ -299,13 +313,14 @@ void test_projected_newton() {
               },
               vec({-1.5, -3}), vec({4, 3})};
   const double pi = std::acos(-1.0);
-  check_solve("HS 5", hs5, vec({0, 0}), vec({0.5 - pi / 3, -0.5 - pi / 3}), -std::sqrt(3.0) / 2 - pi / 3,
-              1e-9);
+  check_solve("HS 5", hs5, vec({0, 0}), vec({0.5 - pi / 3, -0.5 - pi / 3}),
+              -std::sqrt(3.0) / 2 - pi / 3, 1e-9);
   // HS 45: 2 - prod(x) / 120 on 0 <= x_i <= i; from the projection of the
   // published (infeasible) start (2, ..., 2); x* = (1, ..., 5), f* = 1
   auto prod_but = [](const Vec& x, int i, int j) {
     double p = 1;
-    for (int k = 0; k < 5; ++k) if (k != i && k != j) p *= x(k);
+    for (int k = 0; k < 5; ++k)
+      if (k != i && k != j) p *= x(k);
     return p;
   };
   Problem hs45{[](const Vec& x) { return 2 - x.prod() / 120; },
@@ -317,7 +332,8 @@ void test_projected_newton() {
                [=](const Vec& x) {
                  Mat H = Mat::Zero(5, 5);
                  for (int i = 0; i < 5; ++i)
-                   for (int j = 0; j < 5; ++j) if (i != j) H(i, j) = -prod_but(x, i, j) / 120;
+                   for (int j = 0; j < 5; ++j)
+                     if (i != j) H(i, j) = -prod_but(x, i, j) / 120;
                  return H;
                },
                Vec::Zero(5), vec({1, 2, 3, 4, 5})};
@@ -329,34 +345,39 @@ void test_projected_newton_2() {
   // 9.999]^10; x*_i = 9.350265833 (the root of the 1-D stationarity equation;
   // published 9.35025655), f* = -45.77846971 (published)
   auto P = [](const Vec& x) { return std::pow(x.prod(), 0.2); };
-  Problem hs110{[=](const Vec& x) {
-                  return ((x.array() - 2).log().square() + (10 - x.array()).log().square()).sum() - P(x);
-                },
-                [=](const Vec& x) {
-                  const Eigen::ArrayXd a = x.array() - 2, b = 10 - x.array();
-                  return Vec(2 * a.log() / a - 2 * b.log() / b - 0.2 * P(x) / x.array());
-                },
-                [=](const Vec& x) {
-                  const Eigen::ArrayXd a = x.array() - 2, b = 10 - x.array(), ix = x.array().inverse();
-                  const double p = P(x);
-                  const Vec d = 2 * (1 - a.log()) / a.square() + 2 * (1 - b.log()) / b.square() + 0.2 * p * ix.square();
-                  Mat H = -0.04 * p * ix.matrix() * ix.matrix().transpose();
-                  H.diagonal() += d;
-                  return H;
-                },
-                Vec::Constant(10, 2.001), Vec::Constant(10, 9.999)};
-  check_solve("HS 110", hs110, Vec::Constant(10, 9), Vec::Constant(10, 9.35026583306938), -45.77846971, 1e-8);
+  Problem hs110{
+      [=](const Vec& x) {
+        return ((x.array() - 2).log().square() + (10 - x.array()).log().square()).sum() - P(x);
+      },
+      [=](const Vec& x) {
+        const Eigen::ArrayXd a = x.array() - 2, b = 10 - x.array();
+        return Vec(2 * a.log() / a - 2 * b.log() / b - 0.2 * P(x) / x.array());
+      },
+      [=](const Vec& x) {
+        const Eigen::ArrayXd a = x.array() - 2, b = 10 - x.array(), ix = x.array().inverse();
+        const double p = P(x);
+        const Vec d =
+            2 * (1 - a.log()) / a.square() + 2 * (1 - b.log()) / b.square() + 0.2 * p * ix.square();
+        Mat H = -0.04 * p * ix.matrix() * ix.matrix().transpose();
+        H.diagonal() += d;
+        return H;
+      },
+      Vec::Constant(10, 2.001), Vec::Constant(10, 9.999)};
+  check_solve("HS 110", hs110, Vec::Constant(10, 9), Vec::Constant(10, 9.35026583306938),
+              -45.77846971, 1e-8);
   // Rosenbrock on [-2, 0.5] x [-2, 2] from (-1.2, 1): x* = (0.5, 0.25), f* = 0.25
-  Problem rb{[](const Vec& x) { return 100 * std::pow(x(1) - x(0) * x(0), 2) + std::pow(1 - x(0), 2); },
-             [](const Vec& x) {
-               return vec({-400 * x(0) * (x(1) - x(0) * x(0)) - 2 * (1 - x(0)), 200 * (x(1) - x(0) * x(0))});
-             },
-             [](const Vec& x) {
-               Mat H(2, 2);
-               H << 1200 * x(0) * x(0) - 400 * x(1) + 2, -400 * x(0), -400 * x(0), 200;
-               return H;
-             },
-             vec({-2, -2}), vec({0.5, 2})};
+  Problem rb{
+      [](const Vec& x) { return 100 * std::pow(x(1) - x(0) * x(0), 2) + std::pow(1 - x(0), 2); },
+      [](const Vec& x) {
+        return vec(
+            {-400 * x(0) * (x(1) - x(0) * x(0)) - 2 * (1 - x(0)), 200 * (x(1) - x(0) * x(0))});
+      },
+      [](const Vec& x) {
+        Mat H(2, 2);
+        H << 1200 * x(0) * x(0) - 400 * x(1) + 2, -400 * x(0), -400 * x(0), 200;
+        return H;
+      },
+      vec({-2, -2}), vec({0.5, 2})};
   check_solve("bounded Rosenbrock", rb, vec({-1.2, 1}), vec({0.5, 0.25}), 0.25, 1e-12);
 }
 
@@ -373,6 +394,7 @@ int main() {
   test_fd_step();
   test_projected_newton();
   test_projected_newton_2();
-  std::printf("bounds_tests: %d checks, %d failures\n", ::cpptests::checks(), ::cpptests::failures());
+  std::printf("bounds_tests: %d checks, %d failures\n", ::cpptests::checks(),
+              ::cpptests::failures());
   return ::cpptests::failures() == 0 ? 0 : 1;
 }

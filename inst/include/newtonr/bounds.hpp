@@ -29,8 +29,6 @@
 // Model decrease values are m(s) - m(0) = g's + s'Bs/2 throughout.
 #pragma once
 
-#include "common.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -38,16 +36,21 @@
 #include <utility>
 #include <vector>
 
+#include "common.hpp"
+
 namespace newtonr {
 namespace bounds {
 
 // Throws std::invalid_argument unless lower and upper have one size, no NaN,
 // lower <= upper, lower < Inf and upper > -Inf (the box is not empty).
 inline void check_box(const Vec& lower, const Vec& upper) {
-  if (lower.size() != upper.size()) throw std::invalid_argument("bounds: 'lower' and 'upper' differ in length");
+  if (lower.size() != upper.size())
+    throw std::invalid_argument("bounds: 'lower' and 'upper' differ in length");
   for (Eigen::Index i = 0; i < lower.size(); ++i) {
-    if (!(lower(i) <= upper(i))) throw std::invalid_argument("bounds: need lower <= upper (and no NaN)");
-    if (lower(i) == kInf || upper(i) == -kInf) throw std::invalid_argument("bounds: 'lower' is Inf or 'upper' is -Inf");
+    if (!(lower(i) <= upper(i)))
+      throw std::invalid_argument("bounds: need lower <= upper (and no NaN)");
+    if (lower(i) == kInf || upper(i) == -kInf)
+      throw std::invalid_argument("bounds: 'lower' is Inf or 'upper' is -Inf");
   }
 }
 
@@ -64,7 +67,8 @@ inline Vec projected_gradient(const Vec& x, const Vec& g, const Vec& lower, cons
 }
 
 // max_i |P(x - g) - x|_i: the stopping measure (0 for n = 0).
-inline double projected_gradient_norm(const Vec& x, const Vec& g, const Vec& lower, const Vec& upper) {
+inline double projected_gradient_norm(const Vec& x, const Vec& g, const Vec& lower,
+                                      const Vec& upper) {
   if (x.size() == 0) return 0.0;
   return projected_gradient(x, g, lower, upper).cwiseAbs().maxCoeff();
 }
@@ -129,8 +133,8 @@ inline Vec breakpoints(const Vec& x, const Vec& w, const Vec& lower, const Vec& 
 // The smallest positive and the largest finite breakpoint along w (TRON's
 // brptmin, brptmax): up to the first the path is straight; beyond the last it
 // no longer moves (when every variable has a breakpoint). {Inf, 0} if none.
-inline std::pair<double, double> first_last_breakpoint(const Vec& x, const Vec& w,
-                                                       const Vec& lower, const Vec& upper) {
+inline std::pair<double, double> first_last_breakpoint(const Vec& x, const Vec& w, const Vec& lower,
+                                                       const Vec& upper) {
   const Vec t = breakpoints(x, w, lower, upper);
   double first = kInf, last = 0.0;
   for (Eigen::Index i = 0; i < t.size(); ++i) {
@@ -174,12 +178,14 @@ namespace detail {
 // reach their bound there and let `update(d, hits, Bd)` bring Bd up to date
 // (hits: (index, old d_i) pairs).
 template <class Update>
-CauchyPoint cauchy_walk(const Vec& x, const Vec& g, const Vec& lower, const Vec& upper,
-                        Vec d, Vec Bd, Update&& update) {
+CauchyPoint cauchy_walk(const Vec& x, const Vec& g, const Vec& lower, const Vec& upper, Vec d,
+                        Vec Bd, Update&& update) {
   const Vec tb = breakpoints(x, d, lower, upper);
   std::vector<Eigen::Index> order;
-  for (Eigen::Index i = 0; i < tb.size(); ++i) if (d(i) != 0 && std::isfinite(tb(i))) order.push_back(i);
-  std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return tb(a) < tb(b); });
+  for (Eigen::Index i = 0; i < tb.size(); ++i)
+    if (d(i) != 0 && std::isfinite(tb(i))) order.push_back(i);
+  std::sort(order.begin(), order.end(),
+            [&](Eigen::Index a, Eigen::Index b) { return tb(a) < tb(b); });
   CauchyPoint cp;
   Vec s = Vec::Zero(x.size()), Bs = Vec::Zero(x.size());
   std::size_t k = 0;
@@ -222,7 +228,8 @@ CauchyPoint cauchy_walk(const Vec& x, const Vec& g, const Vec& lower, const Vec&
 inline Vec descent_on_path(const Vec& x, const Vec& g, const Vec& lower, const Vec& upper) {
   Vec d = -g;
   const Vec tb = breakpoints(x, d, lower, upper);
-  for (Eigen::Index i = 0; i < d.size(); ++i) if (tb(i) == 0) d(i) = 0.0;
+  for (Eigen::Index i = 0; i < d.size(); ++i)
+    if (tb(i) == 0) d(i) = 0.0;
   return d;
 }
 
@@ -299,11 +306,11 @@ CauchyStep tron_cauchy_step(const Vec& x, const Vec& g, const Vec& lower, const 
 // ---- projected search (Lin & Moré 1999, sec. 4) ---------------------------
 
 struct SearchResult {
-  Vec s;                   // P(x + alpha w) - x
+  Vec s;  // P(x + alpha w) - x
   double alpha = 0.0;
-  double value = 0.0;      // merit(s), i.e. phi(x + s) - phi(x)
-  int evaluations = 0;     // calls of merit
-  bool sufficient = false; // value <= mu g's held
+  double value = 0.0;       // merit(s), i.e. phi(x + s) - phi(x)
+  int evaluations = 0;      // calls of merit
+  bool sufficient = false;  // value <= mu g's held
 };
 
 // Backtrack alpha (from `alpha`, times `shrink`) along the projected path
