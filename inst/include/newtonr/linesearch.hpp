@@ -10,8 +10,14 @@
 //    Wright, Alg. 3.5 and 3.6, with safeguarded quadratic interpolation in
 //    the zoom.  Used by BFGS and L-BFGS with a gradient function: their
 //    updates need the curvature condition y's > 0.
+//  * backtrack_halving(): alpha0, alpha0/2, ... until a caller's test holds;
+//    the negative-curvature step away from a saddle point (its test is a
+//    second-order decrease, Nocedal & Wright Sec. 3.4 / More & Sorensen
+//    1979), where Armijo's first-order test does not apply.
 // A trial point where f is NaN or +-Inf (outside the domain) counts as "too
 // far": the search backs off instead of failing (x - log(x) from 3).
+// A fixed step (pure Newton, gradient descent with a fixed learning rate) is
+// no search: optim/line_step.hpp takes it as it is.
 #pragma once
 
 #include "common.hpp"
@@ -138,6 +144,26 @@ inline LineSearchResult wolfe_search(const std::function<double(double, double*)
     res.ok = true;
     res.alpha = a_prev;
     res.f = f_prev;
+  }
+  return res;
+}
+
+// Halving backtracking with the caller's acceptance test `ok(alpha, f)`
+// (f = phi(alpha), finite): tries alpha0 / 2^k for k < max_trials.
+template <class Phi, class Ok>
+LineSearchResult backtrack_halving(Phi&& phi, Ok&& ok, double alpha0 = 1.0, int max_trials = 60) {
+  LineSearchResult res;
+  double alpha = alpha0;
+  for (int k = 0; k < max_trials; ++k) {
+    const double fa = phi(alpha);
+    ++res.trials;
+    if (std::isfinite(fa) && ok(alpha, fa)) {
+      res.ok = true;
+      res.alpha = alpha;
+      res.f = fa;
+      return res;
+    }
+    alpha *= 0.5;
   }
   return res;
 }

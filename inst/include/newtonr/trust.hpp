@@ -10,10 +10,12 @@
 //    the "hard case" (g orthogonal to the eigenvector of the smallest
 //    eigenvalue), where we move along that eigenvector to the boundary.
 //  * trust_steihaug(): truncated CG of Steihaug (Nocedal & Wright, Alg. 7.2),
-//    for large p, stopping at negative curvature or at the boundary.
+//    for large p, stopping at negative curvature or at the boundary (its CG
+//    loop is optim/cg.hpp's truncated_cg, shared with Newton-CG).
 #pragma once
 
 #include "common.hpp"
+#include "optim/cg.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
@@ -170,43 +172,26 @@ inline TrustStep trust_more_sorensen(const Mat& H, const Vec& g, double radius, 
   return out;
 }
 
-// Steihaug's truncated CG (Nocedal & Wright, Alg. 7.2); `hv(v)` = H v.
+// Steihaug's truncated CG (Nocedal & Wright, Alg. 7.2); `hv(v)` = H v.  The
+// CG loop is truncated_cg() (optim/cg.hpp, shared with Newton-CG); here the
+// exits at negative curvature and at the boundary go to the boundary along
+// the last direction.
 inline TrustStep trust_steihaug(const std::function<Vec(const Vec&)>& hv, const Vec& g,
                                 double radius, int max_iter) {
-  const Eigen::Index n = g.size();
   TrustStep out;
-  Vec z = Vec::Zero(n), r = g, d = -g;
-  double gnorm = g.norm();
-  double eps = std::min(0.5, std::sqrt(gnorm)) * gnorm;
+  const double gnorm = g.norm();
   if (gnorm == 0) {
-    out.p = z;
+    out.p = Vec::Zero(g.size());
     return out;
   }
-  double rr = r.squaredNorm();
-  for (int j = 0; j < max_iter; ++j) {
-    Vec Bd = hv(d);
-    double dBd = d.dot(Bd);
-    if (dBd <= 0) {
-      // negative curvature: go to the boundary along d
-      out.p = z + to_boundary(z, d, radius) * d;
-      out.boundary = true;
-      return out;
-    }
-    double alpha = rr / dBd;
-    Vec znew = z + alpha * d;
-    if (znew.norm() >= radius) {
-      out.p = z + to_boundary(z, d, radius) * d;
-      out.boundary = true;
-      return out;
-    }
-    z = znew;
-    r += alpha * Bd;
-    double rr_new = r.squaredNorm();
-    if (std::sqrt(rr_new) < eps) break;
-    d = -r + (rr_new / rr) * d;
-    rr = rr_new;
+  const double eps = std::min(0.5, std::sqrt(gnorm)) * gnorm;
+  const TruncatedCG cg = truncated_cg(hv, g, eps, max_iter, 0.0, radius);
+  if (cg.exit == TruncatedCG::NegativeCurvature || cg.exit == TruncatedCG::Boundary) {
+    out.p = cg.z + to_boundary(cg.z, cg.d, radius) * cg.d;
+    out.boundary = true;
+    return out;
   }
-  out.p = z;
+  out.p = cg.z;
   return out;
 }
 
