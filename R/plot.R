@@ -121,8 +121,8 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
   p <- length(x$par)
   if (p != 2L) stop_arg("which", "= \"contour\" needs two parameters, not %d", p)
   if (!add && is.null(fn)) stop_arg("fn", "is needed to draw the contours: plot(result, \"contour\", fn)")
-  if (ncol(tr) < 7L) stop_arg("x", "has no parameter columns in its trace (see control$trace_par_max)")
-  pn <- names(tr)[6:7]
+  pn <- names(tr)[-seq_along(optim_trace_cols)]
+  if (length(pn) < 2L) stop_arg("x", "has no parameter columns in its trace (see control$trace_par_max)")
   path <- cbind(tr[[pn[1L]]], tr[[pn[2L]]])
   if (!add) {
     f2 <- if (inherits(fn, "formula")) {
