@@ -418,6 +418,7 @@ new_newton_optim <- function(r, par, used, hessian, ctrl) {
   nm <- names(par)
   if (is.null(nm)) nm <- paste0("x", seq_len(p))
   cols <- r$trace[optim_trace_cols]
+  for (k in c("shift", "curvature", "radius")) cols[[k]][is.nan(cols[[k]])] <- NA_real_
   if (p <= ctrl$trace_par_max) {
     for (j in seq_len(p)) cols[[nm[j]]] <- r$trace$par[, j]
   }

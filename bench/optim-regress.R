@@ -8,7 +8,10 @@
 #   Rscript bench/optim-regress.R out.rds            (record)
 #   Rscript bench/optim-regress.R out.rds before.rds (record and compare)
 # Comparison is exact (identical()); status 10 (the old "saddle" code) is
-# read as 12 in a "before" file.
+# read as 12 in a "before" file.  The controls use the old spellings
+# (criterion = "documents", lambda), so that the script runs on the code
+# before issue 13's redesign as well as after it (deprecation warnings are
+# suppressed).  Results of the redesign: bench/results/optim-regress.txt.
 suppressPackageStartupMessages(library(newtonr))
 args <- commandArgs(TRUE)
 run <- function(par, fn, gr = NULL, hess = NULL, method, control = list()) {
