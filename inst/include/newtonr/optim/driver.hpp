@@ -164,17 +164,7 @@ class OptimDriver {
   }
 
   void record(int it, double step) {
-    OptimTrace& t = res_.trace;
-    const OptimTraceExtras& e = unit_->extras;
-    t.iter.push_back(it);
-    t.value.push_back(s_.f * s_.fsign);
-    t.gnorm.push_back(s_.g.norm() * std::fabs(s_.fsign));
-    t.step.push_back(step);
-    t.shift.push_back(e.shift);
-    t.curvature.push_back(e.curvature);
-    t.radius.push_back(e.radius);
-    t.cg_iter.push_back(e.cg_iter);
-    t.par.push_back(s_.x);
+    res_.trace.add(it, s_.f * s_.fsign, s_.g.norm() * std::fabs(s_.fsign), step, unit_->extras, s_.x);
   }
 
   std::unique_ptr<OptimStepper> unit_;

@@ -117,6 +117,18 @@ struct OptimTrace {
   std::vector<int> iter, cg_iter;
   std::vector<double> value, gnorm, step, shift, curvature, radius;
   std::vector<Vec> par;
+
+  void add(int it, double f, double gn, double len, const OptimTraceExtras& e, const Vec& x) {
+    iter.push_back(it);
+    value.push_back(f);
+    gnorm.push_back(gn);
+    step.push_back(len);
+    shift.push_back(e.shift);
+    curvature.push_back(e.curvature);
+    radius.push_back(e.radius);
+    cg_iter.push_back(e.cg_iter);
+    par.push_back(x);
+  }
 };
 
 struct OptimResult {
