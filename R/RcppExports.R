@@ -57,6 +57,10 @@ num_hessian_cpp <- function(fn, xs, opt, f0) {
     .Call(`_newtonr_num_hessian_cpp`, fn, xs, opt, f0)
 }
 
+optim_status_cpp <- function() {
+    .Call(`_newtonr_optim_status_cpp`)
+}
+
 newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian) {
     .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian)
 }

@@ -1,15 +1,22 @@
 # optim.R -- newton_optim(): minimisation by Newton's method and its relatives,
-# mirroring stats::optim(). Argument checks and result assembly live here; the
-# iterations are C++ (inst/include/newtonr/optim.hpp), calling back into R only
-# to evaluate fn, gr, hess and hessp.
+# mirroring stats::optim().  newton_optim_control() is the one constructor of
+# the settings (coerced, checked and worded here); newton_optim() is a short
+# pipeline (method, control, callbacks, the C++ core, the result object).  The
+# iterations are C++ (inst/include/newtonr/optim/), calling back into R only to
+# evaluate fn, gr, hess and hessp.
 
+# The methods, declared once (the glue maps them to the core's enum).
 optim_methods <- c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd", "auto")
+# The trace's fixed columns (one per meaning), before one column per parameter.
+optim_trace_cols <- c("iter", "value", "grad_norm", "step", "shift", "curvature", "radius",
+                      "cg_iter")
 optim_cache <- new.env(parent = emptyenv())
 
 #' Control settings for newton_optim()
 #'
-#' Builds and checks the `control` list of [newton_optim()]. Unknown names are
-#' an error. All elements have defaults; pass only what you change.
+#' Builds and checks the `control` list of [newton_optim()]: the one place its
+#' settings are coerced and checked. Unknown names are an error. All elements
+#' have defaults; pass only what you change.
 #'
 #' @param maxit Maximum number of iterations (>= 1). Default 100.
 #' @param reltol Stop when the decrease of the objective in one step is at most
@@ -22,23 +29,29 @@ optim_cache <- new.env(parent = emptyenv())
 #' @param gtol Stop when the largest absolute gradient component (of
 #'   `fn / fnscale`; further divided by a power of 2 near `abs(fn(par))` when
 #'   that exceeds 1e100, see [newton_optim()]) is at most `gtol`. Default `1e-6`. With
-#'   `criterion = "documents"` this is the documents' `eps`.
+#'   `criterion = "previous"` this is the textbook loop's `eps`.
 #' @param fnscale Scaling of the objective: the method minimises
 #'   `fn / fnscale`, so a negative value maximises (as in [stats::optim()]).
 #' @param criterion `"default"` (gradient, `reltol` and `abstol` tests) or
-#'   `"documents"`: the documents' loop `while |f'(x_prev)| > eps: x <- x -
-#'   f'/f''`, which tests the gradient at the iterate *before* the last update
-#'   and so makes one more update once the gradient is small (it reproduces
-#'   the documents' printed iterates with `line_search = FALSE`).
-#' @param line_search `"newton"` only. `FALSE` gives the documents' pure Newton
-#'   method: full steps `x - H^{-1} g`, no safeguards (for teaching).
-#' @param lambda `"newton"` only. `NULL` (default): when the Hessian is not
+#'   `"previous"`: stop when the gradient test `max|gradient| <= gtol` held at
+#'   the iterate *before* the last update, and by no other test. That is the
+#'   textbook loop `while |f'(x)| > eps: x <- x - f'/f''`, which tests the
+#'   gradient before it updates and so makes one more update once the
+#'   gradient is small (with `line_search = FALSE` it reproduces the
+#'   textbook's printed iterates). `"documents"`, its former name, still
+#'   works for one release, with a deprecation warning.
+#' @param line_search `"newton"` only. `FALSE` gives pure Newton: full steps
+#'   `x - H^{-1} g`, no safeguards (for teaching).
+#' @param shift `"newton"` only. `NULL` (default): when the Hessian is not
 #'   positive definite, add `tau * I` with the smallest working `tau` from the
-#'   sequence of Nocedal & Wright, Alg. 3.3. A number >= 0: the documents'
-#'   regularised Newton, which uses `H + lambda * I` when `H` is not positive
-#'   definite (Alg. 3.3 is still the fallback if that is not enough).
+#'   sequence of Nocedal & Wright, Alg. 3.3. A number >= 0: regularised
+#'   Newton, which uses `H + shift * I` when `H` is not positive definite
+#'   (Alg. 3.3 is still the fallback if that is not enough). The trace's
+#'   `shift` column shows the shift used.
+#' @param lambda Deprecated name of `shift` (kept for one release, with a
+#'   warning); `lambda` is the ridge penalty in [newton_glm()].
 #' @param lr `"gd"` only. `NULL` (default): backtracking (Armijo). A positive
-#'   number: the documents' fixed learning rate, `x <- x - lr * g`; a rate
+#'   number: a fixed learning rate, `x <- x - lr * g`; a rate
 #'   under which the objective rises at five consecutive steps ends the run
 #'   with code 31.
 #' @param memory `"lbfgs"`: number of stored correction pairs. Default 10.
@@ -74,19 +87,20 @@ optim_cache <- new.env(parent = emptyenv())
 #'   are at most this many parameters (default 100).
 #' @param trace Integer; > 0 prints the trace after the run.
 #' @param warn Warn when `convergence != 0` (default `TRUE`).
-#' @return A list of class `"newton_optim_control"`.
+#' @return A list of class `"newton_optim_control"` with every setting (`NULL`
+#'   for those left unset: `shift`, `lr`, `cg_maxit`, `hessp`).
 #' @examples
 #' newton_optim_control(maxit = 50, gtol = 1e-8)
 #' @export
 newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps),
                                  abstol = -Inf, gtol = 1e-6, fnscale = 1,
-                                 criterion = c("default", "documents"),
-                                 line_search = TRUE, lambda = NULL, lr = NULL,
+                                 criterion = c("default", "previous"),
+                                 line_search = TRUE, shift = NULL, lr = NULL,
                                  memory = 10L, radius = 0.5, max_radius = 1e4,
                                  exact_max_p = 1000L, cg_maxit = NULL, hessp = NULL,
                                  classify_max_p = 500L, auto_threshold = 200L,
                                  auto_threshold_fd = 20L,
-                                 trace_par_max = 100L, trace = 0L, warn = TRUE) {
+                                 trace_par_max = 100L, trace = 0L, warn = TRUE, lambda = NULL) {
   # the C++ loop counts in int; finite tolerances (gtol = Inf would
   # "converge" at any starting point)
   check_number(maxit, "control$maxit", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
@@ -98,12 +112,9 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
   check_number(gtol, "control$gtol", lower = 0, upper = .Machine$double.xmax)
   check_number(fnscale, "control$fnscale")
   if (fnscale == 0 || !is.finite(fnscale)) stop_arg("control$fnscale", "must be finite and non-zero")
-  if (!is.character(criterion)) stop_arg("control$criterion", "must be a string, not %s", describe(criterion))
-  criterion <- tryCatch(match.arg(criterion, c("default", "documents")),
-                        error = function(e) stop_arg("control$criterion",
-                                                     "must be \"default\" or \"documents\""))
+  criterion <- optim_criterion_arg(criterion)
   check_flag(line_search, "control$line_search")
-  if (!is.null(lambda)) check_number(lambda, "control$lambda", lower = 0, upper = 1e300)
+  shift <- optim_shift_arg(shift, lambda)
   if (!is.null(lr)) check_number(lr, "control$lr", lower = 0, open_lower = TRUE, upper = 1e300)
   check_number(memory, "control$memory", lower = 1, upper = 1000, integer = TRUE)
   check_number(radius, "control$radius", lower = 0, open_lower = TRUE, upper = 1e300)
@@ -121,15 +132,38 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
   check_number(trace_par_max, "control$trace_par_max", lower = 0, integer = TRUE)
   check_number(trace, "control$trace", lower = 0, integer = TRUE)
   check_flag(warn, "control$warn")
-  structure(list(maxit = as.integer(maxit), reltol = reltol, abstol = abstol, gtol = gtol,
-                 fnscale = fnscale, criterion = criterion, line_search = line_search,
-                 lambda = lambda, lr = lr, memory = as.integer(memory), radius = radius,
-                 max_radius = max_radius, exact_max_p = as.integer(exact_max_p),
-                 cg_maxit = cg_maxit, hessp = hessp, classify_max_p = as.integer(classify_max_p),
-                 auto_threshold = auto_threshold,
-                 auto_threshold_fd = auto_threshold_fd, trace_par_max = trace_par_max,
-                 trace = trace, warn = warn),
+  structure(list(maxit = as.integer(maxit), reltol = as.double(reltol), abstol = as.double(abstol),
+                 gtol = as.double(gtol), fnscale = as.double(fnscale), criterion = criterion,
+                 line_search = line_search, shift = shift,
+                 lr = if (is.null(lr)) NULL else as.double(lr), memory = as.integer(memory),
+                 radius = as.double(radius), max_radius = as.double(max_radius),
+                 exact_max_p = as.integer(exact_max_p),
+                 cg_maxit = if (is.null(cg_maxit)) NULL else as.integer(cg_maxit),
+                 hessp = hessp, classify_max_p = as.integer(classify_max_p),
+                 auto_threshold = auto_threshold, auto_threshold_fd = auto_threshold_fd,
+                 trace_par_max = trace_par_max, trace = trace, warn = warn),
             class = "newton_optim_control")
+}
+
+# control$criterion: "default" or "previous" ("documents", its former name,
+# with a deprecation warning).
+optim_criterion_arg <- function(criterion) {
+  if (!is.character(criterion)) stop_arg("control$criterion", "must be a string, not %s", describe(criterion))
+  criterion <- deprecated_value(criterion, "documents", "previous", "control$criterion")
+  tryCatch(match.arg(criterion, c("default", "previous")),
+           error = function(e) stop_arg("control$criterion", "must be \"default\" or \"previous\""))
+}
+
+# control$shift, or its deprecated name control$lambda (checked under the
+# name the user gave).
+optim_shift_arg <- function(shift, lambda) {
+  if (!is.null(lambda)) {
+    if (!is.null(shift)) stop_arg("control$lambda", "is the deprecated name of 'control$shift': give only 'shift'")
+    check_number(lambda, "control$lambda", lower = 0, upper = 1e300)
+    shift <- deprecated_arg(lambda, shift, "control$lambda", "control$shift")
+  }
+  if (!is.null(shift)) check_number(shift, "control$shift", lower = 0, upper = 1e300)
+  if (is.null(shift)) NULL else as.double(shift)
 }
 
 #' Minimise a function by Newton's method and its relatives
@@ -147,9 +181,8 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #' Methods:
 #' * `"newton"`: Newton direction from a Cholesky factorisation of the
 #'   Hessian `H`; when `H` is not positive definite, `H + tau I` with `tau` from
-#'   Nocedal & Wright, Alg. 3.3 (or `control$lambda`). Armijo backtracking
-#'   from the full step. `control$line_search = FALSE` gives the documents'
-#'   pure Newton. At a point where the gradient is small but `H` has a
+#'   Nocedal & Wright, Alg. 3.3 (or `control$shift`). Armijo backtracking
+#'   from the full step. `control$line_search = FALSE` gives pure Newton. At a point where the gradient is small but `H` has a
 #'   negative eigenvalue, it steps along the corresponding eigenvector, so it
 #'   does not stop at saddle points.
 #' * `"trust"`: trust-region Newton with the exact (Moré–Sorensen) subproblem,
@@ -181,7 +214,12 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #'
 #' @section Convergence codes:
 #' Only the gradient test makes a minimum: `reltol`, `abstol`, a failed line
-#' search or a collapsed trust region never do.
+#' search or a collapsed trust region never do. The codes (0 and 1 mean what
+#' they mean in [stats::optim()]; none reuses optim's 10, 51 or 52):
+#'
+#' \Sexpr[results=rd,stage=render]{newtonr:::status_rd("optim")}
+#'
+#' In detail:
 #' * `0`: converged: the largest gradient component (of `fn / fnscale`) is at
 #'   most `gtol`, or -- when it cannot get there in double precision, as on
 #'   badly scaled problems (Meyer's: a gradient floor near 1e-4) -- the
@@ -195,8 +233,9 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #'   `"newton"` and `"trust"` take a few more steps past `gtol` while `fn`
 #'   still falls at a linear rate (a singular minimiser).
 #' * `1`: the iteration limit `maxit` was reached.
-#' * `10`: stopped at a stationary point that is not a minimum (a saddle point
-#'   or a maximum of `fn / fnscale`).
+#' * `12`: stopped at a stationary point that is not a minimum (a saddle point
+#'   or a maximum of `fn / fnscale`). (Code 10 in newtonr 0.1.0: renumbered,
+#'   since optim() uses 10 for a degenerate Nelder-Mead simplex.)
 #' * `11`: a minimum is not confirmed: a degenerate stationary point (singular
 #'   Hessian, and `fn` falls along its null space: an inflection), a plateau
 #'   (gradient and Hessian vanish), or a gradient below `gtol` while the
@@ -255,48 +294,73 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
 #'   `NULL`), `iterations`, `gradient` (at `par`), `method` (the one used),
 #'   `stationary` (`"minimum"`, `"maximum"`, `"saddle"`, `"degenerate"` or `NA`
 #'   when not classified), and `trace`: a data frame with one row per
-#'   iteration (row 1 is the start) and columns `iter`, `value`, `grad_norm`,
-#'   `step` (length of the step taken), a damping column (`damping`: the
-#'   `tau`/`lambda` added to `H` for `"newton"`, or the negative eigenvalue
-#'   used for a negative-curvature step; `radius` for `"trust"`; `cg_iter` for
-#'   `"newton-cg"`), and one column per parameter.
+#'   iteration (row 1 is the start) and one column per meaning: `iter`,
+#'   `value`, `grad_norm`, `step` (length of the step taken), `shift` (the
+#'   `tau` added to `H` by `"newton"`, 0 when `H` was positive definite),
+#'   `curvature` (the negative eigenvalue followed by a step away from a
+#'   saddle point, `"newton"` and `"trust"`), `radius` (the trust radius after
+#'   the step, `"trust"`) and `cg_iter` (CG iterations, `"newton-cg"`), each
+#'   `NA` where it does not apply; then one column per parameter (see
+#'   `control$trace_par_max`).
 #' @examples
 #' fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
 #' newton_optim(c(-1.2, 1), fr)
 #' newton_optim(c(x = -1.2, y = 1), ~ (1 - x)^2 + 100 * (y - x^2)^2, method = "trust")
-#' # the documents' pure Newton on x^3 - 3x^2 - 45x + 40 from 42
+#' # pure Newton on x^3 - 3x^2 - 45x + 40 from 42, stopping by the textbook rule
 #' r <- newton_optim(42, function(x) x^3 - 3 * x^2 - 45 * x + 40,
-#'                   control = list(line_search = FALSE, criterion = "documents",
+#'                   control = list(line_search = FALSE, criterion = "previous",
 #'                                  gtol = 1e-4))
 #' r$trace$x1
 #' @export
 newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
-                         method = c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd", "auto"),
-                         control = list(), hessian = FALSE) {
+                         method = optim_methods, control = list(), hessian = FALSE) {
   check_numeric(par, "par")
   par <- as.double(par) |> stats::setNames(names(par))
-  if (!is.character(method)) stop_arg("method", "must be a string, not %s", describe(method))
-  method <- if (identical(method, optim_methods)) "newton" else tryCatch(match.arg(method, optim_methods),
-                     error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
-                                                  paste0("\"", optim_methods, "\"", collapse = ", "),
-                                                  paste(method, collapse = " ")))
-  if (inherits(control, "newton_optim_control")) {
-    ctrl <- control
-  } else if (is.list(control) && length(control) == 0L) {
-    # the defaults are checked once per session (keeps cheap calls cheap)
-    ctrl <- optim_cache$defaults
-    if (is.null(ctrl)) ctrl <- optim_cache$defaults <- newton_optim_control()
-  } else {
-    # merge_control() rejects unknown names; newton_optim_control() checks values
-    if (is.null(control)) control <- list()
-    merge_control(control, as.list(formals(newton_optim_control)))
-    ctrl <- do.call(newton_optim_control, control)
-  }
+  method <- optim_method_arg(method)
+  ctrl <- optim_control_arg(control)
   check_flag(hessian, "hessian")
-  p <- length(par)
-  dots <- list(...)
-  hessp <- ctrl$hessp
+  cb <- optim_callbacks(par, fn, gr, hess, ctrl$hessp, ...)
+  used <- optim_auto_method(method, length(par), cb, ctrl)
+  optim_check_dense(used, length(par), hessian, cb, ctrl)
+  r <- newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian)
+  out <- new_newton_optim(r, par, used, hessian, ctrl)
+  if (ctrl$trace > 0) print(out$trace)
+  if (ctrl$warn && out$convergence != 0L) {
+    warning(sprintf("newton_optim(method = \"%s\"): convergence code %d: %s",
+                    used, out$convergence, out$message), call. = FALSE)
+  }
+  out
+}
 
+# `method`: one of optim_methods (the default vector means "newton").
+optim_method_arg <- function(method) {
+  if (!is.character(method)) stop_arg("method", "must be a string, not %s", describe(method))
+  if (identical(method, optim_methods)) return("newton")
+  tryCatch(match.arg(method, optim_methods),
+           error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
+                                        paste0("\"", optim_methods, "\"", collapse = ", "),
+                                        paste(method, collapse = " ")))
+}
+
+# `control`: a newton_optim_control object, or a list of its arguments.
+optim_control_arg <- function(control) {
+  if (inherits(control, "newton_optim_control")) return(control)
+  if (is.list(control) && length(control) == 0L) {
+    # the defaults are checked once per session (keeps cheap calls cheap)
+    if (is.null(optim_cache$defaults)) optim_cache$defaults <- newton_optim_control()
+    return(optim_cache$defaults)
+  }
+  # merge_control() rejects unknown names; newton_optim_control() checks values
+  if (is.null(control)) control <- list()
+  merge_control(control, as.list(formals(newton_optim_control)))
+  do.call(newton_optim_control, control)
+}
+
+# The callbacks the core calls with one argument (x; hessp: x, v): `...`
+# bound, or exact derivatives of a formula objective (one evaluation cached
+# per point).
+optim_callbacks <- function(par, fn, gr, hess, hessp, ...) {
+  hp <- if (is.null(hessp)) NULL else function(x, v) hessp(x, v, ...)
   if (inherits(fn, "formula")) {
     if (is.null(names(par)) || any(!nzchar(names(par)))) {
       stop_arg("par", "must be named when 'fn' is a formula (names are the formula's variables)")
@@ -304,7 +368,7 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
     if (!is.null(gr) || !is.null(hess)) {
       stop_arg("gr", "must be NULL when 'fn' is a formula (derivatives are symbolic)")
     }
-    fd <- formula_derivatives(fn, vars = names(par), arg = "fn", constants = dots)
+    fd <- formula_derivatives(fn, vars = names(par), arg = "fn", constants = list(...))
     cache_x <- NULL
     cache <- NULL
     ev <- function(x) {
@@ -314,66 +378,54 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
       }
       cache
     }
-    f1 <- function(x) ev(x)$value
-    g1 <- function(x) ev(x)$gradient
-    h1 <- function(x) ev(x)$hessian
-    hp1 <- if (is.null(hessp)) NULL else function(x, v) hessp(x, v, ...)
-  } else {
-    check_function(fn, "fn")
-    if (!is.null(gr)) check_function(gr, "gr")
-    if (!is.null(hess)) check_function(hess, "hess")
-    if (length(dots)) {
-      f1 <- function(x) fn(x, ...)
-      g1 <- if (is.null(gr)) NULL else function(x) gr(x, ...)
-      h1 <- if (is.null(hess)) NULL else function(x) hess(x, ...)
-      hp1 <- if (is.null(hessp)) NULL else function(x, v) hessp(x, v, ...)
-    } else {
-      f1 <- fn
-      g1 <- gr
-      h1 <- hess
-      hp1 <- hessp
-    }
+    return(list(fn = function(x) ev(x)$value, gr = function(x) ev(x)$gradient,
+                hess = function(x) ev(x)$hessian, hessp = hp))
   }
-  used <- if (method == "auto") {
-    # an exact Hessian costs one call; a difference Hessian p gradient calls
-    # (p^2 function calls without gr), so Newton stops paying off sooner
-    if (p <= if (is.null(h1)) ctrl$auto_threshold_fd else ctrl$auto_threshold) "newton" else "lbfgs"
-  } else method
-  # methods that hold a dense p x p matrix (H, or BFGS's inverse Hessian):
-  # refuse a p they cannot allocate, before any work
+  check_function(fn, "fn")
+  if (!is.null(gr)) check_function(gr, "gr")
+  if (!is.null(hess)) check_function(hess, "hess")
+  if (...length() == 0L) return(list(fn = fn, gr = gr, hess = hess, hessp = hessp))
+  list(fn = function(x) fn(x, ...),
+       gr = if (is.null(gr)) NULL else function(x) gr(x, ...),
+       hess = if (is.null(hess)) NULL else function(x) hess(x, ...), hessp = hp)
+}
+
+# method = "auto": an exact Hessian costs one call, a difference Hessian p
+# gradient calls (p^2 function calls without gr), so Newton stops paying off
+# sooner without one.
+optim_auto_method <- function(method, p, cb, ctrl) {
+  if (method != "auto") return(method)
+  if (p <= if (is.null(cb$hess)) ctrl$auto_threshold_fd else ctrl$auto_threshold) "newton" else "lbfgs"
+}
+
+# Methods that hold a dense p x p matrix (H, or BFGS's inverse Hessian):
+# refuse a p they cannot allocate, before any work.
+optim_check_dense <- function(used, p, hessian, cb, ctrl) {
   dense <- used %in% c("newton", "trust", "bfgs") || hessian || p <= ctrl$classify_max_p ||
-    (used == "newton-cg" && !is.null(h1) && is.null(hp1))
+    (used == "newton-cg" && !is.null(cb$hess) && is.null(cb$hessp))
   if (dense && p > 1000L) {
     check_dense_size(p, p, if (used == "bfgs") "inverse-Hessian approximation" else "Hessian",
                      "par", copies = if (used %in% c("newton", "trust")) 2 else 1,
                      hint = "use method = \"lbfgs\" or \"newton-cg\" (without 'hess'), and hessian = FALSE")
   }
+  invisible(TRUE)
+}
 
-  cc <- list(criterion = ctrl$criterion, maxit = ctrl$maxit, reltol = ctrl$reltol,
-             abstol = ctrl$abstol, gtol = ctrl$gtol, fnscale = ctrl$fnscale,
-             line_search = ctrl$line_search,
-             lambda = if (is.null(ctrl$lambda)) -1 else ctrl$lambda,
-             lr = if (is.null(ctrl$lr)) -1 else ctrl$lr,
-             memory = ctrl$memory, radius = ctrl$radius, max_radius = ctrl$max_radius,
-             exact_max_p = ctrl$exact_max_p,
-             cg_maxit = if (is.null(ctrl$cg_maxit)) 0L else as.integer(ctrl$cg_maxit),
-             classify_max_p = ctrl$classify_max_p)
-  r <- newton_optim_cpp(par, f1, g1, h1, hp1, used, cc, hessian)
-
+# The "newton_optim" object from the core's list: counts named, Hessian
+# dimnames, the trace a data frame (one column per meaning, then parameters).
+new_newton_optim <- function(r, par, used, hessian, ctrl) {
+  p <- length(par)
   nm <- names(par)
   if (is.null(nm)) nm <- paste0("x", seq_len(p))
-  damp_name <- switch(used, trust = "radius", `newton-cg` = "cg_iter", "damping")
-  cols <- list(iter = r$t_iter, value = r$t_value, grad_norm = r$t_gnorm,
-               step = r$t_step, damp = r$t_damping)
-  names(cols)[5L] <- damp_name
+  cols <- r$trace[optim_trace_cols]
+  for (k in c("shift", "curvature", "radius")) cols[[k]][is.nan(cols[[k]])] <- NA_real_
   if (p <= ctrl$trace_par_max) {
-    tp <- r$t_par
-    for (j in seq_len(p)) cols[[nm[j]]] <- tp[, j]
+    for (j in seq_len(p)) cols[[nm[j]]] <- r$trace$par[, j]
   }
   h <- r$hessian
   if (!is.null(h) && !is.null(names(par))) dimnames(h) <- list(names(par), names(par))
   if (hessian && is.null(h)) h <- matrix(NA_real_, p, p)
-  out <- structure(list(
+  structure(list(
     par = r$par, value = r$value,
     counts = c(`function` = r$counts[1L], gradient = r$counts[2L], hessian = r$counts[3L]),
     convergence = r$convergence, message = r$message,
@@ -381,18 +433,13 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
     iterations = r$iterations, gradient = r$gradient, method = used,
     stationary = r$stationary, trace = new_trace(cols)
   ), class = "newton_optim")
-  if (ctrl$trace > 0) print(out$trace)
-  if (ctrl$warn && out$convergence != 0L) {
-    warning(sprintf("newton_optim(method = \"%s\"): convergence code %d: %s",
-                    used, out$convergence, out$message), call. = FALSE)
-  }
-  out
 }
 
 #' @export
 print.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat(sprintf("newton_optim (method \"%s\"): %s after %d iteration%s\n", x$method,
-              if (x$convergence == 0L) "converged" else sprintf("NOT converged (code %d)", x$convergence),
+              if (x$convergence == 0L) "converged" else sprintf("NOT converged (code %d: %s)", x$convergence,
+                                                                  status_table("optim")$name[match(x$convergence, status_table("optim")$code)]),
               x$iterations, if (x$iterations == 1L) "" else "s"))
   cat("  ", x$message, "\n", sep = "")
   cat("par:\n")
@@ -434,8 +481,8 @@ print.summary.newton_optim <- function(x, digits = max(3L, getOption("digits") -
   tr <- x$trace
   cat("\nIterations (first and last):\n")
   keep <- if (nrow(tr) > 10L) c(1:5, (nrow(tr) - 4L):nrow(tr)) else seq_len(nrow(tr))
-  print(tr[keep, intersect(names(tr), c("iter", "value", "grad_norm", "step", "damping",
-                                         "radius", "cg_iter")), drop = FALSE],
-        digits = digits, row.names = FALSE)
+  # the columns that apply to this method (an all-NA column does not)
+  cols <- Filter(function(nm) !all(is.na(tr[[nm]])), intersect(names(tr), optim_trace_cols))
+  print(tr[keep, cols, drop = FALSE], digits = digits, row.names = FALSE)
   invisible(x)
 }

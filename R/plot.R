@@ -101,63 +101,41 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
   check_plot_lim(xlim, "xlim")
   check_plot_lim(ylim, "ylim")
   check_plot_col(col, "col")
+  if (which == "convergence") return(plot_optim_convergence(x, fstar, col, ...))
+  plot_optim_contour(x, fn, xlim, ylim, nlevels, add, col, ...)
+}
+
+# plot.newton_optim(which = "convergence"): log10 gradient norm and
+# log10 (f - f*) against the iteration number.
+plot_optim_convergence <- function(x, fstar, col, ...) {
   tr <- x$trace
-  if (which == "convergence") {
-    op <- graphics::par(mfrow = c(1L, 2L))
-    on.exit(graphics::par(op))
-    g <- log10(pmax(tr$grad_norm, 1e-300))
-    graphics::plot(tr$iter, g, type = "o", pch = 19, cex = 0.6, col = col,
-                   xlab = "iteration", ylab = "log10 gradient norm",
-                   main = sprintf("%s: %d iterations", x$method, x$iterations), ...)
-    fs <- if (is.null(fstar)) x$value else fstar
-    d <- tr$value - fs
-    keep <- if (is.null(fstar)) seq_len(max(nrow(tr) - 1L, 1L)) else seq_len(nrow(tr))
-    yl <- if (is.null(fstar)) "log10 (f - f_final)" else "log10 (f - f*)"
-    graphics::plot(tr$iter[keep], log10(pmax(d[keep], 1e-300)), type = "o", pch = 19,
-                   cex = 0.6, col = col, xlab = "iteration", ylab = yl,
-                   main = "objective", ...)
-    return(invisible(x))
-  }
+  op <- graphics::par(mfrow = c(1L, 2L))
+  on.exit(graphics::par(op))
+  g <- log10(pmax(tr$grad_norm, 1e-300))
+  graphics::plot(tr$iter, g, type = "o", pch = 19, cex = 0.6, col = col,
+                 xlab = "iteration", ylab = "log10 gradient norm",
+                 main = sprintf("%s: %d iterations", x$method, x$iterations), ...)
+  fs <- if (is.null(fstar)) x$value else fstar
+  d <- tr$value - fs
+  keep <- if (is.null(fstar)) seq_len(max(nrow(tr) - 1L, 1L)) else seq_len(nrow(tr))
+  yl <- if (is.null(fstar)) "log10 (f - f_final)" else "log10 (f - f*)"
+  graphics::plot(tr$iter[keep], log10(pmax(d[keep], 1e-300)), type = "o", pch = 19,
+                 cex = 0.6, col = col, xlab = "iteration", ylab = yl,
+                 main = "objective", ...)
+  invisible(x)
+}
+
+# plot.newton_optim(which = "contour"): the path of a two-parameter run on
+# the contours of fn (or added to the current plot).
+plot_optim_contour <- function(x, fn, xlim, ylim, nlevels, add, col, ...) {
+  tr <- x$trace
   p <- length(x$par)
   if (p != 2L) stop_arg("which", "= \"contour\" needs two parameters, not %d", p)
   if (!add && is.null(fn)) stop_arg("fn", "is needed to draw the contours: plot(result, \"contour\", fn)")
-  if (ncol(tr) < 7L) stop_arg("x", "has no parameter columns in its trace (see control$trace_par_max)")
-  pn <- names(tr)[6:7]
+  pn <- names(tr)[-seq_along(optim_trace_cols)]
+  if (length(pn) < 2L) stop_arg("x", "has no parameter columns in its trace (see control$trace_par_max)")
   path <- cbind(tr[[pn[1L]]], tr[[pn[2L]]])
-  if (!add) {
-    f2 <- if (inherits(fn, "formula")) {
-      vars <- names(x$par)
-      if (is.null(vars)) vars <- pn
-      fd <- formula_derivatives(fn, vars = vars, arg = "fn", hessian = FALSE,
-                                constants = list(...))
-      function(v) fd$fun(v)$value
-    } else {
-      check_function(fn, "fn")
-      nm <- names(x$par)
-      function(v) plot_value(fn(stats::setNames(v, nm), ...), "fn")
-    }
-    pad <- function(r) {
-      w <- max(diff(r), 1e-3)
-      r + c(-0.15, 0.15) * w
-    }
-    if (is.null(xlim)) xlim <- pad(range(path[, 1L], finite = TRUE))
-    if (is.null(ylim)) ylim <- pad(range(path[, 2L], finite = TRUE))
-    gx <- seq(xlim[1L], xlim[2L], length.out = 101L)
-    gy <- seq(ylim[1L], ylim[2L], length.out = 101L)
-    z <- matrix(NA_real_, length(gx), length(gy))
-    for (i in seq_along(gx)) for (j in seq_along(gy)) z[i, j] <- f2(c(gx[i], gy[j]))
-    z[!is.finite(z)] <- NA
-    if (all(is.na(z))) stop_arg("fn", "is not finite anywhere on the plotting grid")
-    zmin <- min(z, na.rm = TRUE)
-    if (!is.finite(max(z, na.rm = TRUE) - zmin)) {
-      stop_arg("fn", "has values on the grid too far apart to draw contours (range overflows)")
-    }
-    # levels spaced geometrically above the grid minimum: narrow valleys show
-    lev <- zmin + (max(z, na.rm = TRUE) - zmin) * 10^seq(-4, 0, length.out = nlevels)
-    graphics::contour(gx, gy, z, levels = lev, drawlabels = FALSE, col = "grey60",
-                      xlab = pn[1L], ylab = pn[2L],
-                      main = sprintf("%s: %d iterations", x$method, x$iterations))
-  }
+  if (!add) plot_optim_contours(x, fn, path, pn, xlim, ylim, nlevels, ...)
   if (add) {
     tryCatch(graphics::lines(path, col = col, lwd = 2), error = function(e)
       stop_arg("add", "= TRUE draws on the current plot, which failed: %s", conditionMessage(e)))
@@ -167,6 +145,42 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
   graphics::points(path, col = col, pch = 19, cex = if (nrow(path) > 60L) 0.3 else 0.7)
   graphics::points(path[nrow(path), , drop = FALSE], pch = 4, cex = 1.5, lwd = 2)
   invisible(x)
+}
+
+# The contours of fn on a grid around the path (levels spaced geometrically
+# above the grid minimum, so that narrow valleys show).
+plot_optim_contours <- function(x, fn, path, pn, xlim, ylim, nlevels, ...) {
+  f2 <- if (inherits(fn, "formula")) {
+    vars <- names(x$par)
+    if (is.null(vars)) vars <- pn
+    fd <- formula_derivatives(fn, vars = vars, arg = "fn", hessian = FALSE,
+                              constants = list(...))
+    function(v) fd$fun(v)$value
+  } else {
+    check_function(fn, "fn")
+    nm <- names(x$par)
+    function(v) plot_value(fn(stats::setNames(v, nm), ...), "fn")
+  }
+  pad <- function(r) {
+    w <- max(diff(r), 1e-3)
+    r + c(-0.15, 0.15) * w
+  }
+  if (is.null(xlim)) xlim <- pad(range(path[, 1L], finite = TRUE))
+  if (is.null(ylim)) ylim <- pad(range(path[, 2L], finite = TRUE))
+  gx <- seq(xlim[1L], xlim[2L], length.out = 101L)
+  gy <- seq(ylim[1L], ylim[2L], length.out = 101L)
+  z <- matrix(NA_real_, length(gx), length(gy))
+  for (i in seq_along(gx)) for (j in seq_along(gy)) z[i, j] <- f2(c(gx[i], gy[j]))
+  z[!is.finite(z)] <- NA
+  if (all(is.na(z))) stop_arg("fn", "is not finite anywhere on the plotting grid")
+  zmin <- min(z, na.rm = TRUE)
+  if (!is.finite(max(z, na.rm = TRUE) - zmin)) {
+    stop_arg("fn", "has values on the grid too far apart to draw contours (range overflows)")
+  }
+  lev <- zmin + (max(z, na.rm = TRUE) - zmin) * 10^seq(-4, 0, length.out = nlevels)
+  graphics::contour(gx, gy, z, levels = lev, drawlabels = FALSE, col = "grey60",
+                    xlab = pn[1L], ylab = pn[2L],
+                    main = sprintf("%s: %d iterations", x$method, x$iterations))
 }
 
 # NULL, or a finite increasing range c(lo, hi) for a plot axis.

@@ -299,10 +299,11 @@ void optim_tests() {
       const double tol = m == OptimMethod::GD ? 1e-3 : 1e-5;
       CHECK_NEAR(r.par(0), 1.0, tol);
       CHECK_NEAR(r.par(1), 1.0, tol);
-      if (r.status != kOptimConverged) std::fprintf(stderr, "  (%s variant %d: status %d, %s)\n",
-                                                     info.c_str(), variant, r.status, r.message.c_str());
-      CHECK(r.status == kOptimConverged || (m == OptimMethod::GD && r.status == kOptimMaxit));
-      CHECK(r.t_iter.size() == r.t_par.size() && r.t_value.size() == r.t_iter.size());
+      if (r.status != OptimStatus::Converged) std::fprintf(stderr, "  (%s variant %d: status %d, %s)\n",
+                                                     info.c_str(), variant, static_cast<int>(r.status), r.message.c_str());
+      CHECK(r.status == OptimStatus::Converged || (m == OptimMethod::GD && r.status == OptimStatus::Maxit));
+      CHECK(r.trace.iter.size() == r.trace.par.size() && r.trace.value.size() == r.trace.iter.size() &&
+            r.trace.radius.size() == r.trace.iter.size());
       if (r.hessian.size() == 4) CHECK_NEAR(r.hessian(0, 0), 802.0, 1e-2);
     }
     // the saddle of x^4/4 - x^2/2 + y^2 at (0, 0) from (0, 1): Newton and
@@ -321,12 +322,12 @@ void optim_tests() {
     so.maxit = 1000;
     OptimResult r = optimize(s, vec({0, 1}), so, false);
     if (m == OptimMethod::Newton || m == OptimMethod::Trust) {
-      CHECK(r.status == kOptimConverged);
+      CHECK(r.status == OptimStatus::Converged);
       CHECK_NEAR(std::fabs(r.par(0)), 1.0, 1e-6);
       CHECK_NEAR(r.value, -0.25, 1e-10);
       CHECK(r.stationary == "minimum");
     } else {
-      CHECK(r.status == kOptimNotMinimum);
+      CHECK(r.status == OptimStatus::NotMinimum);
       CHECK(r.stationary == "saddle");
     }
     // NaN trial points: x - log(x) from 3 (the full Newton step lands at -3)
@@ -336,7 +337,7 @@ void optim_tests() {
     lo.method = m;
     lo.maxit = 2000;
     r = optimize(lg, vec({3}), lo, false);
-    CHECK(r.status == kOptimConverged);
+    CHECK(r.status == OptimStatus::Converged);
     CHECK_NEAR(r.par(0), 1.0, 1e-4);
     // a NaN region beyond x = 0.5: finite iterates, flagged
     OptimFunctions nr;
@@ -345,18 +346,18 @@ void optim_tests() {
     };
     r = optimize(nr, vec({0, 0}), lo, false);
     CHECK(r.par.allFinite());
-    CHECK(r.status != kOptimConverged);
+    CHECK(r.status != OptimStatus::Converged);
     CHECK(!r.message.empty());
     // unbounded below: not "converged"
     OptimFunctions ub;
     ub.fn = [](const Vec& x) { return -x.squaredNorm(); };
     r = optimize(ub, vec({1, 1}), lo, false);
-    CHECK(r.status == kOptimUnbounded || r.status == kOptimMaxit || r.status == kOptimStalled);
+    CHECK(r.status == OptimStatus::Unbounded || r.status == OptimStatus::Maxit || r.status == OptimStatus::Stalled);
     // singular Hessian on a line of minima: confirmed along the null space
     OptimFunctions sg;
     sg.fn = [](const Vec& x) { return std::pow(x(0) + x(1), 2); };
     r = optimize(sg, vec({1, 1}), lo, false);
-    CHECK(r.status == kOptimConverged);
+    CHECK(r.status == OptimStatus::Converged);
     CHECK(r.stationary == "minimum");
     CHECK_NEAR(r.par(0) + r.par(1), 0.0, 1e-6);
     // an inflection (x^3 + y^2 through 0) is never a converged minimum
@@ -364,7 +365,7 @@ void optim_tests() {
     OptimFunctions cu;
     cu.fn = [](const Vec& x) { return std::pow(x(0), 3) + x(1) * x(1); };
     r = optimize(cu, vec({0, 0.5}), lo, false);
-    CHECK(r.status != kOptimConverged);
+    CHECK(r.status != OptimStatus::Converged);
     // reltol alone is not convergence: code 21 with the gradient above gtol
     OptimFunctions slow;
     slow.fn = [](const Vec& x) { return 1e6 + std::pow(x(0) - 3, 2); };
@@ -372,16 +373,16 @@ void optim_tests() {
     go.method = OptimMethod::GD;
     go.lr = 1e-3;
     r = optimize(slow, vec({0}), go, false);
-    CHECK(r.status == kOptimNoProgress);
+    CHECK(r.status == OptimStatus::NoProgress);
     // an overshooting fixed learning rate: code 31
     go.lr = 1.5;
     r = optimize(slow, vec({0}), go, false);
-    CHECK(r.status == kOptimStepDiverged);
+    CHECK(r.status == OptimStatus::StepDiverged);
     // 1e300 * quadratic: internal rescaling, right answer on the user's scale
     OptimFunctions hq;
     hq.fn = [](const Vec& x) { return 1e300 * (std::pow(x(0) - 1, 2) + std::pow(x(1) - 2, 2)); };
     r = optimize(hq, vec({1, 1}), lo, true);
-    CHECK(r.status == kOptimConverged);
+    CHECK(r.status == OptimStatus::Converged);
     CHECK_NEAR(r.par(1), 2.0, 1e-5);
     CHECK(std::isfinite(r.value) && r.value >= 0);
     // maximisation with fnscale < 0
@@ -390,7 +391,7 @@ void optim_tests() {
     OptimOptions mo = lo;
     mo.fnscale = -1;
     r = optimize(mx, vec({0, 0}), mo, false);
-    CHECK(r.status == kOptimConverged);
+    CHECK(r.status == OptimStatus::Converged);
     CHECK_NEAR(r.par(1), 2.0, 1e-5);
     // exceptions from callbacks and from the interrupt check propagate
     OptimFunctions bf;
@@ -404,23 +405,23 @@ void optim_tests() {
                                 Interrupter([&calls] { if (++calls >= 3) throw Stop(); }, 1)));
     (void)info;
   }
-  // the documents' pure Newton on x^3 - 3x^2 - 45x + 40 from 42: to x = 5
+  // pure Newton with the "previous" rule on x^3 - 3x^2 - 45x + 40 from 42: to x = 5
   OptimFunctions cubic;
   cubic.fn = [](const Vec& x) { return std::pow(x(0), 3) - 3 * x(0) * x(0) - 45 * x(0) + 40; };
   cubic.gr = [](const Vec& x) { return vec({3 * x(0) * x(0) - 6 * x(0) - 45}); };
   cubic.hess = [](const Vec& x) { return Mat::Constant(1, 1, 6 * x(0) - 6); };
   OptimOptions doc;
   doc.line_search = false;
-  doc.criterion = OptimCriterion::Documents;
+  doc.criterion = OptimCriterion::Previous;
   doc.gtol = 1e-4;
   OptimResult r = optimize(cubic, vec({42}), doc, false);
-  CHECK(r.status == kOptimConverged);
+  CHECK(r.status == OptimStatus::Converged);
   CHECK_NEAR(r.par(0), 5.0, 1e-8);
   // pure Newton on a singular Hessian: status 40
   OptimFunctions sg;
   sg.fn = [](const Vec& x) { return std::pow(x(0) + x(1), 2); };
   r = optimize(sg, vec({1, 1}), doc, false);
-  CHECK(r.status == kOptimSingular);
+  CHECK(r.status == OptimStatus::Singular);
   // newton-cg with a Hessian-vector product; steihaug (p > exact_max_p)
   OptimFunctions hp = rosenbrock(true, false);
   hp.hessp = [](const Vec& x, const Vec& v) {
@@ -457,7 +458,7 @@ void optim_tests() {
     t.exact_max_p = exact;
     t.maxit = 500;
     r = optimize(q, Vec::Zero(p), t, false);
-    CHECK(r.status == kOptimConverged);
+    CHECK(r.status == OptimStatus::Converged);
     CHECK_NEAR(r.par.minCoeff(), 1.0, 1e-6);
     CHECK_NEAR(r.par.maxCoeff(), 1.0, 1e-6);
   }
@@ -465,6 +466,47 @@ void optim_tests() {
   OptimFunctions nanf;
   nanf.fn = [](const Vec&) { return kNaN; };
   CHECK_THROWS(std::invalid_argument, optimize(nanf, vec({1}), OptimOptions(), false));
+  // options: validate() names the bad one; optimize() refuses them
+  OptimOptions bad;
+  bad.lr = 0.0;
+  CHECK_THROWS(std::invalid_argument, bad.validate());
+  bad = OptimOptions();
+  bad.radius = 2e4;  // above max_radius
+  CHECK_THROWS(std::invalid_argument, optimize(q, Vec::Zero(3), bad, false));
+  bad = OptimOptions();
+  bad.cg_maxit = 0;
+  try {
+    bad.validate();
+    CHECK(false);
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("cg_maxit") != std::string::npos);
+  }
+  // the status table: one row per enum value, codes distinct, none of
+  // optim's 10, 51, 52
+  for (const StatusInfo& row : kOptimStatusTable) {
+    CHECK(row.code != 10 && row.code != 51 && row.code != 52);
+    int same = 0;
+    for (const StatusInfo& other : kOptimStatusTable) same += other.code == row.code;
+    CHECK(same == 1);
+  }
+  CHECK(status_info(kOptimStatusTable, OptimStatus::NotMinimum).code == 12);
+  // trace columns: a shift only where newton shifted H (x^4/4 - x^2/2 at 0.1:
+  // H = -0.97), the radius of every trust row, CG iterations of newton-cg
+  OptimFunctions dw;
+  dw.fn = [](const Vec& x) { return std::pow(x(0), 4) / 4 - x(0) * x(0) / 2; };
+  dw.gr = [](const Vec& x) { return vec({std::pow(x(0), 3) - x(0)}); };
+  dw.hess = [](const Vec& x) { return Mat::Constant(1, 1, 3 * x(0) * x(0) - 1); };
+  OptimOptions sh;
+  sh.shift = 2.0;
+  r = optimize(dw, vec({0.1}), sh, false);
+  CHECK(r.trace.shift[1] == 2.0 && std::isnan(r.trace.radius[1]) && r.trace.cg_iter[1] == -1);
+  sh.method = OptimMethod::Trust;
+  r = optimize(dw, vec({0.1}), sh, false);
+  CHECK(r.trace.radius[0] == sh.radius && std::isnan(r.trace.shift[1]));
+  for (double rad : r.trace.radius) CHECK(rad > 0);
+  sh.method = OptimMethod::NewtonCG;
+  r = optimize(rosenbrock(true, false), vec({-1.2, 1}), sh, false);
+  CHECK(r.trace.cg_iter[0] == -1 && r.trace.cg_iter[1] >= 1);
 }
 
 // ---- numerical derivatives, line searches, trust subproblems ------------
@@ -524,6 +566,29 @@ void linesearch_trust_tests() {
   // an ascent "direction" cannot succeed
   ls = armijo_backtrack([](double a) { return a; }, 0.0, 1.0, 1.0);
   CHECK(!ls.ok);
+  // halving with the caller's test: phi(a) = -a(1 - a) falls below -0.2 first
+  // at a = 0.5 (1 fails: phi(1) = 0)
+  ls = backtrack_halving([](double a) { return -a * (1 - a); },
+                         [](double, double fa) { return fa < -0.2; });
+  CHECK(ls.ok && ls.alpha == 0.5 && ls.trials == 2);
+  ls = backtrack_halving([](double) { return kNaN; }, [](double, double) { return true; }, 1.0, 5);
+  CHECK(!ls.ok && ls.trials == 5);
+  // truncated CG: exact on 2 distinct eigenvalues in 2 steps; stops at
+  // negative curvature on its first direction; stops at the ball's edge
+  {
+    Mat A(2, 2);
+    A << 2, 0, 0, 4;
+    TruncatedCG cg = truncated_cg([&A](const Vec& v) { return Vec(A * v); }, vec({-2, -4}), 1e-12, 10);
+    CHECK(cg.exit == TruncatedCG::Converged && cg.iter == 1);
+    CHECK_NEAR(cg.z(0), 1.0, 1e-14);
+    CHECK_NEAR(cg.z(1), 1.0, 1e-14);
+    A << -1, 0, 0, 2;
+    cg = truncated_cg([&A](const Vec& v) { return Vec(A * v); }, vec({1, 0}), 1e-12, 10);
+    CHECK(cg.exit == TruncatedCG::NegativeCurvature && cg.iter == 0 && cg.z.norm() == 0);
+    A << 2, 0, 0, 4;
+    cg = truncated_cg([&A](const Vec& v) { return Vec(A * v); }, vec({-2, -4}), 1e-12, 10, 0.0, 0.1);
+    CHECK(cg.exit == TruncatedCG::Boundary && cg.z.norm() < 0.1);
+  }
 
   // trust_exact: positive definite interior solution = Newton step
   Mat H(2, 2);

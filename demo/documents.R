@@ -43,7 +43,7 @@ if (exists("newton_optim", mode = "function")) {
   cat("\n== the same two minimisations by newton_optim (pure Newton, the documents' rule) ==\n")
   for (fml in list(~ x^3 - 3*x^2 - 45*x + 40, ~ 8*x^3 - 2*x^2 - 450)) {
     o <- newton_optim(c(x = 42), fml, method = "newton",
-                      control = list(line_search = FALSE, criterion = "documents", gtol = 1e-4))
+                      control = list(line_search = FALSE, criterion = "previous", gtol = 1e-4))
     cat(deparse(fml), ": x* =", shortest_decimal(o$par), "after", o$iterations, "updates\n")
   }
   cat("\n== quadratic 0.5 x'Ax + b'x, A = [[4,1],[1,3]], b = (-1, 2): one Newton step ==\n")

@@ -212,6 +212,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// optim_status_cpp
+Rcpp::DataFrame optim_status_cpp();
+RcppExport SEXP _newtonr_optim_status_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(optim_status_cpp());
+    return rcpp_result_gen;
+END_RCPP
+}
 // newton_optim_cpp
 Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess, SEXP hessp, std::string method, Rcpp::List control, bool hessian);
 RcppExport SEXP _newtonr_newton_optim_cpp(SEXP parSEXP, SEXP fnSEXP, SEXP grSEXP, SEXP hessSEXP, SEXP hesspSEXP, SEXP methodSEXP, SEXP controlSEXP, SEXP hessianSEXP) {
@@ -293,6 +303,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
+    {"_newtonr_optim_status_cpp", (DL_FUNC) &_newtonr_optim_status_cpp, 0},
     {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 8},
     {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 14},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 13},

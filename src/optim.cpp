@@ -1,6 +1,8 @@
 // optim.cpp -- Rcpp glue for newton_optim(): wraps the R objective, gradient,
 // Hessian and Hessian-vector product as callbacks for the core
-// (inst/include/newtonr/optim.hpp) and converts the result to a list.
+// (inst/include/newtonr/optim.hpp), reads newton_optim_control()'s list into
+// OptimOptions, and returns the result (and its trace columns) as a list;
+// also exports the status table (optim_status_cpp).
 //
 // Each callback evaluates a call object built once (`fn(x)`), so that one
 // evaluation costs one allocation of x plus Rf_eval; R errors unwind through
@@ -112,6 +114,7 @@ Mat as_mat(SEXP s, Eigen::Index n) {
   return out;
 }
 
+// The R method names (R/optim.R's optim_methods) -> the core's enum.
 newtonr::OptimMethod method_from(const std::string& m) {
   if (m == "newton") return newtonr::OptimMethod::Newton;
   if (m == "trust") return newtonr::OptimMethod::Trust;
@@ -122,7 +125,57 @@ newtonr::OptimMethod method_from(const std::string& m) {
   throw std::invalid_argument("'method' is not a known method: " + m);
 }
 
+// The options from newton_optim_control()'s list: each field read once.
+newtonr::OptimOptions read_options(const std::string& method, const Rcpp::List& control) {
+  using newtonr_glue::read_opt;
+  newtonr::OptimOptions opt;
+  opt.method = method_from(method);
+  std::string criterion;
+  read_opt(control, "criterion", criterion);
+  opt.criterion = criterion == "previous" ? newtonr::OptimCriterion::Previous
+                                          : newtonr::OptimCriterion::Default;
+  read_opt(control, "maxit", opt.maxit);
+  read_opt(control, "reltol", opt.reltol);
+  read_opt(control, "abstol", opt.abstol);
+  read_opt(control, "gtol", opt.gtol);
+  read_opt(control, "fnscale", opt.fnscale);
+  read_opt(control, "line_search", opt.line_search);
+  read_opt(control, "shift", opt.shift);
+  read_opt(control, "lr", opt.lr);
+  read_opt(control, "memory", opt.memory);
+  read_opt(control, "radius", opt.radius);
+  read_opt(control, "max_radius", opt.max_radius);
+  read_opt(control, "exact_max_p", opt.exact_max_p);
+  read_opt(control, "cg_maxit", opt.cg_maxit);
+  read_opt(control, "classify_max_p", opt.classify_max_p);
+  opt.validate();
+  return opt;
+}
+
+// The trace as a list of columns (R builds the data frame).
+Rcpp::List trace_list(const newtonr::OptimTrace& t, Eigen::Index n) {
+  using newtonr_glue::to_r;
+  const int rows = static_cast<int>(t.iter.size());
+  Rcpp::NumericMatrix tpar(rows, n);
+  for (int i = 0; i < rows; ++i)
+    for (Eigen::Index j = 0; j < n; ++j) tpar(i, j) = t.par[i](j);
+  Rcpp::IntegerVector cg = to_r(t.cg_iter);
+  for (R_xlen_t i = 0; i < cg.size(); ++i)
+    if (cg[i] < 0) cg[i] = NA_INTEGER;
+  return Rcpp::List::create(
+      Rcpp::Named("iter") = to_r(t.iter), Rcpp::Named("value") = to_r(t.value),
+      Rcpp::Named("grad_norm") = to_r(t.gnorm), Rcpp::Named("step") = to_r(t.step),
+      Rcpp::Named("shift") = to_r(t.shift), Rcpp::Named("curvature") = to_r(t.curvature),
+      Rcpp::Named("radius") = to_r(t.radius), Rcpp::Named("cg_iter") = cg,
+      Rcpp::Named("par") = tpar);
+}
+
 }  // namespace
+
+// [[Rcpp::export]]
+Rcpp::DataFrame optim_status_cpp() {
+  return newtonr_glue::status_frame(newtonr::kOptimStatusTable);
+}
 
 // [[Rcpp::export]]
 Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess, SEXP hessp,
@@ -149,57 +202,27 @@ Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess
       return as_vec(chp->eval(x, v), n, "hessp");
     };
   }
-
-  newtonr::OptimOptions opt;
-  opt.method = method_from(method);
-  opt.criterion = Rcpp::as<std::string>(control["criterion"]) == "documents"
-                      ? newtonr::OptimCriterion::Documents
-                      : newtonr::OptimCriterion::Default;
-  opt.maxit = Rcpp::as<int>(control["maxit"]);
-  opt.reltol = Rcpp::as<double>(control["reltol"]);
-  opt.abstol = Rcpp::as<double>(control["abstol"]);
-  opt.gtol = Rcpp::as<double>(control["gtol"]);
-  opt.fnscale = Rcpp::as<double>(control["fnscale"]);
-  opt.line_search = Rcpp::as<bool>(control["line_search"]);
-  opt.lambda = Rcpp::as<double>(control["lambda"]);
-  opt.lr = Rcpp::as<double>(control["lr"]);
-  opt.memory = Rcpp::as<int>(control["memory"]);
-  opt.radius = Rcpp::as<double>(control["radius"]);
-  opt.max_radius = Rcpp::as<double>(control["max_radius"]);
-  opt.exact_max_p = Rcpp::as<int>(control["exact_max_p"]);
-  opt.cg_maxit = Rcpp::as<int>(control["cg_maxit"]);
-  opt.classify_max_p = Rcpp::as<int>(control["classify_max_p"]);
-
+  const newtonr::OptimOptions opt = read_options(method, control);
   newtonr::OptimResult r =
       newtonr::optimize(fns, x0, opt, hessian, newtonr::Interrupter(newtonr_glue::r_interrupt_check()));
 
-  const int rows = static_cast<int>(r.t_iter.size());
-  Rcpp::NumericMatrix tpar(rows, n);
-  for (int i = 0; i < rows; ++i)
-    for (Eigen::Index j = 0; j < n; ++j) tpar(i, j) = r.t_par[i](j);
-  Rcpp::NumericVector par_out(r.par.data(), r.par.data() + n);
-  Rcpp::NumericVector grad_out(r.gradient.data(), r.gradient.data() + n);
+  Rcpp::NumericVector par_out = newtonr_glue::to_r(r.par);
+  Rcpp::NumericVector grad_out = newtonr_glue::to_r(r.gradient);
   if (names != R_NilValue) {
     par_out.attr("names") = names;
     grad_out.attr("names") = names;
   }
   SEXP hess_out = R_NilValue;
-  if (hessian && r.hessian.size() > 0) {
-    Rcpp::NumericMatrix hm(n, n);
-    std::copy(r.hessian.data(), r.hessian.data() + n * n, hm.begin());
-    hess_out = hm;
-  }
+  if (hessian && r.hessian.size() > 0) hess_out = newtonr_glue::to_r(r.hessian);
   return Rcpp::List::create(
       Rcpp::Named("par") = par_out, Rcpp::Named("value") = r.value,
       Rcpp::Named("counts") = Rcpp::NumericVector::create(static_cast<double>(r.counts.fn),
                                                           static_cast<double>(r.counts.gr),
                                                           static_cast<double>(r.counts.hess)),
-      Rcpp::Named("convergence") = r.status, Rcpp::Named("message") = r.message,
+      Rcpp::Named("convergence") = static_cast<int>(r.status), Rcpp::Named("message") = r.message,
       Rcpp::Named("hessian") = hess_out, Rcpp::Named("iterations") = r.iterations,
       Rcpp::Named("gradient") = grad_out,
       Rcpp::Named("stationary") = r.stationary.empty() ? Rcpp::CharacterVector::create(NA_STRING)
                                                        : Rcpp::CharacterVector::create(r.stationary),
-      Rcpp::Named("t_iter") = r.t_iter, Rcpp::Named("t_value") = r.t_value,
-      Rcpp::Named("t_gnorm") = r.t_gnorm, Rcpp::Named("t_step") = r.t_step,
-      Rcpp::Named("t_damping") = r.t_damping, Rcpp::Named("t_par") = tpar);
+      Rcpp::Named("trace") = trace_list(r.trace, n));
 }

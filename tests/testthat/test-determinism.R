@@ -50,7 +50,7 @@ test_that("newton_optim: identical results and traces for every method", {
   same_twice(function() newton_optim(c(0.1, 0), function(x) x[1]^2 - x[2]^2 + x[2]^4, method = "newton"))
   same_twice(function() newton_optim(c(0.1, 0), function(x) x[1]^2 - x[2]^2 + x[2]^4, method = "trust"))
   same_twice(function() newton_optim(42, function(x) x^3 - 3 * x^2 - 45 * x + 40,
-                                     control = list(line_search = FALSE, criterion = "documents",
+                                     control = list(line_search = FALSE, criterion = "previous",
                                                     gtol = 1e-4)))
   same_twice(function() newton_optim(c(0, 0), function(x) sum((x - 1:2)^2), method = "gd",
                                      control = list(lr = 0.1)))

@@ -3,12 +3,8 @@
 # a stuck line search or a diverging learning rate are reported as what they
 # are; wrong derivatives are named. Expected values come from closed forms,
 # base R (nlminb, optim) and the problems' published minima, never from the
-# code under test.
+# code under test.  (Rosenbrock: helper-problems.R.)
 
-rosen <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
-rosen_gr <- function(x) c(-400 * x[1] * (x[2] - x[1]^2) - 2 * (1 - x[1]), 200 * (x[2] - x[1]^2))
-rosen_hess <- function(x) matrix(c(1200 * x[1]^2 - 400 * x[2] + 2, -400 * x[1],
-                                   -400 * x[1], 200), 2, 2)
 all_methods <- c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd")
 
 # the Newton step -H^{-1} g at par, from the problem's exact Hessian, on the

@@ -1,8 +1,6 @@
 # plot methods of newton_optim (and newton_root): draw to a null device,
 # return the object invisibly, reject bad `which`.
 
-fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
-
 test_that("plot.newton_optim draws convergence and contour plots", {
   r <- newton_optim(c(-1.2, 1), fr)
   g <- newton_optim(c(-1.2, 1), fr, method = "bfgs")

@@ -10,10 +10,12 @@
 //    the "hard case" (g orthogonal to the eigenvector of the smallest
 //    eigenvalue), where we move along that eigenvector to the boundary.
 //  * trust_steihaug(): truncated CG of Steihaug (Nocedal & Wright, Alg. 7.2),
-//    for large p, stopping at negative curvature or at the boundary.
+//    for large p, stopping at negative curvature or at the boundary (its CG
+//    loop is optim/cg.hpp's truncated_cg, shared with Newton-CG).
 #pragma once
 
 #include "common.hpp"
+#include "optim/cg.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
@@ -36,79 +38,78 @@ inline double to_boundary(const Vec& z, const Vec& d, double radius) {
   return a > 0 ? (-b + std::sqrt(disc)) / (2.0 * a) : 0.0;
 }
 
-inline TrustStep trust_exact(const Mat& H, const Vec& g, double radius) {
-  const Eigen::Index n = g.size();
-  Eigen::SelfAdjointEigenSolver<Mat> es(H);
-  if (es.info() != Eigen::Success) throw std::runtime_error("eigendecomposition of the Hessian failed");
-  const Vec& lam = es.eigenvalues();  // ascending
-  const Mat& Q = es.eigenvectors();
-  Vec a = Q.transpose() * g;
-  const double lmin = lam(0);
-  const double lscale = std::max(1.0, lam.cwiseAbs().maxCoeff());
-  const double gnorm = g.norm();
+namespace detail {
 
-  auto pnorm2 = [&](double s) {
+// The model in H's eigenbasis: H = Q diag(lam) Q', a = Q'g; the step
+// p(s) = -(H + s I)^{-1} g and its squared norm.
+struct EigenModel {
+  Vec lam;  // ascending
+  Mat Q;
+  Vec a;
+  double pnorm2(double s) const {
     double r = 0.0;
-    for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index i = 0; i < lam.size(); ++i) {
       double den = lam(i) + s;
       if (den != 0) r += a(i) * a(i) / (den * den);
     }
     return r;
-  };
-  auto pstep = [&](double s) {
-    Vec c(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
+  }
+  Vec pstep(double s) const {
+    Vec c(lam.size());
+    for (Eigen::Index i = 0; i < lam.size(); ++i) {
       double den = lam(i) + s;
       c(i) = den != 0 ? -a(i) / den : 0.0;
     }
     return Vec(Q * c);
-  };
+  }
+};
 
-  TrustStep out;
-  out.exact = true;
-  // Interior Newton step when H is positive definite and the step fits.
-  if (lmin > 1e-12 * lscale && pnorm2(0.0) <= radius * radius) {
-    out.p = pstep(0.0);
-    return out;
-  }
-  double lo = std::max(0.0, -lmin);
-  // Hard case: g has (almost) no component along the eigenvectors of lmin.
-  double tol_ev = 1e-10 * lscale;
+// The hard case (g has almost no component along the eigenvectors of the
+// smallest eigenvalue, and the step without them fits): that step plus a
+// move along the eigenvector to the boundary.  False when it does not apply.
+inline bool trust_hard_case(const EigenModel& m, const Vec& g, double radius, double lo,
+                            double lscale, TrustStep& out) {
+  const Eigen::Index n = g.size();
+  const double lmin = m.lam(0);
+  const double tol_ev = 1e-10 * lscale;
   double a_min2 = 0.0;
-  for (Eigen::Index i = 0; i < n && lam(i) <= lmin + tol_ev; ++i) a_min2 += a(i) * a(i);
-  if (a_min2 <= 1e-20 * std::max(1.0, gnorm * gnorm)) {
-    // ||p(lo)|| without the lmin components
-    Vec c = Vec::Zero(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      if (lam(i) > lmin + tol_ev) c(i) = -a(i) / (lam(i) + lo);
-    }
-    double pn2 = c.squaredNorm();
-    if (pn2 <= radius * radius) {
-      double tau = std::sqrt(std::max(0.0, radius * radius - pn2));
-      Vec p = Q * c;
-      Vec q1 = Q.col(0);
-      // Either sign solves the subproblem; prefer the one that does not climb.
-      if (g.dot(q1) > 0) q1 = -q1;
-      out.p = p + tau * q1;
-      out.boundary = true;
-      out.sigma = lo;
-      return out;
-    }
+  for (Eigen::Index i = 0; i < n && m.lam(i) <= lmin + tol_ev; ++i) a_min2 += m.a(i) * m.a(i);
+  if (!(a_min2 <= 1e-20 * std::max(1.0, g.norm() * g.norm()))) return false;
+  // ||p(lo)|| without the lmin components
+  Vec c = Vec::Zero(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (m.lam(i) > lmin + tol_ev) c(i) = -m.a(i) / (m.lam(i) + lo);
   }
-  // Safeguarded Newton on phi(s) = 1/||p(s)|| - 1/radius (increasing in s).
+  const double pn2 = c.squaredNorm();
+  if (pn2 > radius * radius) return false;
+  const double tau = std::sqrt(std::max(0.0, radius * radius - pn2));
+  Vec q1 = m.Q.col(0);
+  // Either sign solves the subproblem; prefer the one that does not climb.
+  if (g.dot(q1) > 0) q1 = -q1;
+  out.p = m.Q * c + tau * q1;
+  out.boundary = true;
+  out.sigma = lo;
+  return true;
+}
+
+// Safeguarded Newton on phi(s) = 1/||p(s)|| - 1/radius (increasing in s)
+// over [lo, hi]: the multiplier sigma of a boundary solution.
+inline double trust_secular(const EigenModel& m, double gnorm, double radius, double lo,
+                            double lscale) {
+  const double lmin = m.lam(0);
   double hi = gnorm / radius + lscale + lo + 1.0;
   double s = lo + std::max(1e-12 * lscale, 1e-3 * (hi - lo));
   if (lmin > 0 && lo == 0) s = 0.0;
   for (int it = 0; it < 200; ++it) {
-    double n2 = pnorm2(s);
+    double n2 = m.pnorm2(s);
     double pn = std::sqrt(n2);
     double phi = 1.0 / pn - 1.0 / radius;
     if (std::fabs(pn - radius) <= 1e-10 * radius) break;
     if (phi < 0) lo = std::max(lo, s); else hi = std::min(hi, s);
     double d3 = 0.0;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      double den = lam(i) + s;
-      if (den != 0) d3 += a(i) * a(i) / (den * den * den);
+    for (Eigen::Index i = 0; i < m.lam.size(); ++i) {
+      double den = m.lam(i) + s;
+      if (den != 0) d3 += m.a(i) * m.a(i) / (den * den * den);
     }
     double dphi = d3 / (pn * n2);
     double next = dphi > 0 ? s - phi / dphi : 0.5 * (lo + hi);
@@ -116,7 +117,30 @@ inline TrustStep trust_exact(const Mat& H, const Vec& g, double radius) {
     if (hi - lo <= 1e-15 * std::max(1.0, hi)) { s = hi; break; }
     s = next;
   }
-  out.p = pstep(s);
+  return s;
+}
+
+}  // namespace detail
+
+inline TrustStep trust_exact(const Mat& H, const Vec& g, double radius) {
+  Eigen::SelfAdjointEigenSolver<Mat> es(H);
+  if (es.info() != Eigen::Success) throw std::runtime_error("eigendecomposition of the Hessian failed");
+  detail::EigenModel m{es.eigenvalues(), es.eigenvectors(), Vec()};
+  m.a = m.Q.transpose() * g;
+  const double lmin = m.lam(0);
+  const double lscale = std::max(1.0, m.lam.cwiseAbs().maxCoeff());
+
+  TrustStep out;
+  out.exact = true;
+  // Interior Newton step when H is positive definite and the step fits.
+  if (lmin > 1e-12 * lscale && m.pnorm2(0.0) <= radius * radius) {
+    out.p = m.pstep(0.0);
+    return out;
+  }
+  const double lo = std::max(0.0, -lmin);
+  if (detail::trust_hard_case(m, g, radius, lo, lscale, out)) return out;
+  const double s = detail::trust_secular(m, g.norm(), radius, lo, lscale);
+  out.p = m.pstep(s);
   out.boundary = true;
   out.sigma = s;
   return out;
@@ -170,43 +194,26 @@ inline TrustStep trust_more_sorensen(const Mat& H, const Vec& g, double radius, 
   return out;
 }
 
-// Steihaug's truncated CG (Nocedal & Wright, Alg. 7.2); `hv(v)` = H v.
+// Steihaug's truncated CG (Nocedal & Wright, Alg. 7.2); `hv(v)` = H v.  The
+// CG loop is truncated_cg() (optim/cg.hpp, shared with Newton-CG); here the
+// exits at negative curvature and at the boundary go to the boundary along
+// the last direction.
 inline TrustStep trust_steihaug(const std::function<Vec(const Vec&)>& hv, const Vec& g,
                                 double radius, int max_iter) {
-  const Eigen::Index n = g.size();
   TrustStep out;
-  Vec z = Vec::Zero(n), r = g, d = -g;
-  double gnorm = g.norm();
-  double eps = std::min(0.5, std::sqrt(gnorm)) * gnorm;
+  const double gnorm = g.norm();
   if (gnorm == 0) {
-    out.p = z;
+    out.p = Vec::Zero(g.size());
     return out;
   }
-  double rr = r.squaredNorm();
-  for (int j = 0; j < max_iter; ++j) {
-    Vec Bd = hv(d);
-    double dBd = d.dot(Bd);
-    if (dBd <= 0) {
-      // negative curvature: go to the boundary along d
-      out.p = z + to_boundary(z, d, radius) * d;
-      out.boundary = true;
-      return out;
-    }
-    double alpha = rr / dBd;
-    Vec znew = z + alpha * d;
-    if (znew.norm() >= radius) {
-      out.p = z + to_boundary(z, d, radius) * d;
-      out.boundary = true;
-      return out;
-    }
-    z = znew;
-    r += alpha * Bd;
-    double rr_new = r.squaredNorm();
-    if (std::sqrt(rr_new) < eps) break;
-    d = -r + (rr_new / rr) * d;
-    rr = rr_new;
+  const double eps = std::min(0.5, std::sqrt(gnorm)) * gnorm;
+  const TruncatedCG cg = truncated_cg(hv, g, eps, max_iter, 0.0, radius);
+  if (cg.exit == TruncatedCG::NegativeCurvature || cg.exit == TruncatedCG::Boundary) {
+    out.p = cg.z + to_boundary(cg.z, cg.d, radius) * cg.d;
+    out.boundary = true;
+    return out;
   }
-  out.p = z;
+  out.p = cg.z;
   return out;
 }
 
