@@ -1,6 +1,8 @@
-# glm_fit.R -- newton_glm_fit(): glm.fit()'s interface and return value, with
-# the weighted least-squares step of IRLS done in C++ (blocked, threaded,
-# deterministic X'WX and an aliasing Cholesky; see inst/include/newtonr/).
+# glm_fit.R -- newton_glm_fit(): glm.fit()'s interface and return value.  A
+# pipeline of named steps: check the inputs (glm_fit_inputs), starting values
+# (glm_fit_start), the fit (glm_fit_run: one call into C++, where the one
+# IRLS loop runs for every family; inst/include/newtonr/glm_fit.hpp), the
+# result (glm_fit_result).  Also newton_glm_control() and the helpers.
 
 #' Control settings for newton_glm_fit()
 #'
@@ -124,10 +126,15 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' @return glm.fit's list (coefficients, residuals, fitted.values, effects, R,
 #'   rank, qr, family, linear.predictors, deviance, aic, null.deviance, iter,
 #'   weights, prior.weights, df.residual, df.null, y, converged, boundary) plus
-#'   `trace` (data.frame: iter, deviance, halvings, grad_norm; grad_norm is
-#'   the norm of the penalised score at the coefficients entering the
-#'   iteration, `NA` in the first when the fit starts from `mustart`), `algorithm`
-#'   and `control`.
+#'   `status` (an integer code, below), `trace` (data.frame: iter, deviance,
+#'   halvings, grad_norm; grad_norm is the norm of the penalised score at the
+#'   coefficients entering the iteration, `NA` in the first when the fit
+#'   starts from `mustart`), `algorithm`, `control`, and `kernel` (internal:
+#'   whether the family ran in C++, the number of row chunks of a pass over
+#'   `x`, whether the AVX2 kernel ran).
+#'
+#'   The codes of `status`:
+#'   \Sexpr[results=rd,stage=render]{newtonr:::status_rd("glm")}
 #' @examples
 #' x <- cbind(1, matrix(rnorm(200), 100))
 #' y <- rbinom(100, 1, plogis(x %*% c(0.5, 1, -1)))
@@ -307,7 +314,7 @@ glm_fit_empty <- function(inp) {
   list(coefficients = numeric(), eta = eta, mu = mu, weights = w,
        residuals = (inp$y - mu) / fam$mu.eta(eta),
        deviance = sum(fam$dev.resids(inp$y, mu, inp$weights)), iter = 0L,
-       converged = TRUE, boundary = TRUE, aic = NA_real_, rank = 0,
+       converged = TRUE, boundary = TRUE, status = 0L, aic = NA_real_, rank = 0,
        null_deviance = sum(fam$dev.resids(inp$y, null_mu, inp$weights)),
        trace = list(iter = integer(), deviance = numeric(), halvings = integer(),
                     grad_norm = numeric()))
@@ -352,7 +359,7 @@ glm_fit_result <- function(inp, raw, control) {
               null.deviance = raw$null_deviance, iter = raw$iter, weights = fitted$weights,
               prior.weights = weights, df.residual = n.ok - rank,
               df.null = n.ok - as.integer(inp$intercept), y = y, converged = raw$converged,
-              boundary = raw$boundary, trace = new_trace(raw$trace),
+              boundary = raw$boundary, status = raw$status, trace = new_trace(raw$trace),
               algorithm = control$algorithm, control = control)
   if (!EMPTY) out$kernel <- raw$kernel
   out

@@ -222,33 +222,6 @@ test_that("trace = TRUE prints like glm", {
                 "Deviance = [0-9.]+ Iterations - 1")
 })
 
-test_that("results are bit-identical for 1, 2 and 4 threads", {
-  set.seed(7)
-  n <- 30000
-  x <- cbind(1, matrix(rnorm(n * 7), n))
-  y <- rbinom(n, 1, plogis(x %*% rnorm(8, sd = 0.3)))
-  yp <- rpois(n, exp(x %*% rnorm(8, sd = 0.2)))
-  for (fam in list(binomial(), poisson(), Gamma("log"))) {
-    yy <- switch(fam$family, binomial = y, poisson = yp, Gamma = yp + 0.5)
-    fits <- lapply(c(1, 2, 4), function(th) {
-      newton_glm_fit(x, yy, family = fam, control = list(threads = th, type = "newton"))
-    })
-    for (f in fits[-1]) {
-      expect_identical(f$coefficients, fits[[1]]$coefficients)
-      expect_identical(f$deviance, fits[[1]]$deviance)
-      expect_identical(f$trace, fits[[1]]$trace)
-      expect_identical(f$weights, fits[[1]]$weights)
-      expect_identical(f$R, fits[[1]]$R)
-    }
-  }
-  # the closure path (a user's family) is deterministic too
-  fam <- binomial(); fam$family <- "my_binomial"
-  f1 <- newton_glm_fit(x, y, family = fam, control = list(threads = 1))
-  f2 <- newton_glm_fit(x, y, family = fam, control = list(threads = 2))
-  expect_identical(f1$coefficients, f2$coefficients)
-  expect_identical(f1$trace, f2$trace)
-})
-
 test_that("stats' families take the C++ path; others use their R closures", {
   for (fam in fams) expect_true(newtonr:::glm_is_native(fam), label = paste(fam$family, fam$link))
   expect_true(newtonr:::glm_is_native(quasi(link = "probit", variance = "mu(1-mu)")))
