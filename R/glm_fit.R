@@ -387,7 +387,7 @@ glm_fit_warnings <- function(inp, raw) {
 # relative to the coefficient, and (scaled by the column's spread) at least
 # a tenth of the largest such step.
 glm_warn_separation <- function(inp, raw) {
-  if (is.null(raw$coef_prev)) return(invisible())
+  if (is.null(raw$coef_prev) || is.null(raw$col_range)) return(invisible())
   b0 <- raw$coef_prev
   b1 <- raw$coefficients
   b1[is.na(b1)] <- 0

@@ -216,8 +216,8 @@ static Rcpp::List result_list(const newtonr::GlmFitOut& fo, Eigen::Index p) {
     throw std::logic_error("glm: no least-squares solve to report (internal error)");
   Rcpp::IntegerVector piv(p);
   for (Eigen::Index j = 0; j < p; ++j) piv[j] = s.pivot[static_cast<size_t>(j)] + 1;
-  Rcpp::LogicalVector ones(p);
-  for (Eigen::Index j = 0; j < p; ++j) ones[j] = fo.cols.ones[static_cast<size_t>(j)];
+  const bool cols = !fo.cols.ones.empty();
+  Rcpp::LogicalVector ones(fo.cols.ones.begin(), fo.cols.ones.end());
   Rcpp::List out = Rcpp::List::create(
       Rcpp::Named("coefficients") = na_for_nan(r.coef), Rcpp::Named("R") = newtonr_glue::to_r(s.R),
       Rcpp::Named("pivot") = piv, Rcpp::Named("rank") = s.rank,
@@ -226,7 +226,8 @@ static Rcpp::List result_list(const newtonr::GlmFitOut& fo, Eigen::Index p) {
       Rcpp::Named("boundary") = r.boundary, Rcpp::Named("status") = static_cast<int>(r.status),
       Rcpp::Named("coef_prev") = r.has_prev ? SEXP(newtonr_glue::to_r(r.coef_prev)) : R_NilValue,
       Rcpp::Named("warnings") = Rcpp::wrap(r.warnings),
-      Rcpp::Named("col_range") = newtonr_glue::to_r(fo.cols.range), Rcpp::Named("col_ones") = ones);
+      Rcpp::Named("col_range") = cols ? SEXP(newtonr_glue::to_r(fo.cols.range)) : R_NilValue,
+      Rcpp::Named("col_ones") = cols ? SEXP(ones) : R_NilValue);
   out["trace"] = Rcpp::List::create(
       Rcpp::Named("iter") = newtonr_glue::to_r(r.t_iter),
       Rcpp::Named("deviance") = newtonr_glue::to_r(r.t_dev),
@@ -289,7 +290,8 @@ Rcpp::List glm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::Numer
   newtonr::GlmBuffers buf{eta_a.begin(), eta_b.begin(), mu.begin(), wts.begin(), res.begin()};
   newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 1);
   const newtonr::GlmFitOut fo = newtonr::glm_fit(d, *fam, buf, Rf_isNull(start) ? nullptr : st.begin(),
-                                                 intercept, s, k, intr, trace_fn(s.trace));
+                                                 intercept, s, k, intr, trace_fn(s.trace),
+                                                 family_string(family, "family") == "binomial");
   Rcpp::List out = result_list(fo, p);
   out["eta"] = (fo.res.eta == buf.eta_a) ? eta_a : eta_b;
   out["mu"] = mu;
@@ -315,9 +317,8 @@ SEXP glm_binomial_init_cpp(Rcpp::NumericVector y, Rcpp::NumericVector weights) {
   if (weights.size() != n) throw std::invalid_argument("glm_binomial_init_cpp: dimension mismatch");
   for (R_xlen_t i = 0; i < n; ++i)
     if (std::isnan(y[i]) || std::isnan(weights[i])) return R_NilValue;
-  Rcpp::NumericVector yy = Rcpp::clone(y);
-  const newtonr::GlmBinomialStart b = newtonr::glm_binomial_start(yy.begin(), weights.begin(), n);
-  return Rcpp::List::create(Rcpp::Named("y") = b.y_changed ? SEXP(yy) : R_NilValue,
+  const newtonr::GlmBinomialStart b = newtonr::glm_binomial_start(y.begin(), weights.begin(), n);
+  return Rcpp::List::create(Rcpp::Named("y") = b.y.empty() ? R_NilValue : SEXP(newtonr_glue::to_r(b.y)),
                             Rcpp::Named("mustart") = newtonr_glue::to_r(b.mustart),
                             Rcpp::Named("nonint") = b.nonint);
 }

@@ -370,22 +370,27 @@ class GlmNativeFamily : public GlmFamilyFns {
 };
 
 // binomial()$initialize for a numeric vector response (R's family.R): y is
-// set to 0 where the weight is 0 (`y_changed` then), checked to lie in
+// set to 0 where the weight is 0 (`y` then holds the new response; empty
+// when nothing changed, so the caller need not copy y), checked to lie in
 // [0, 1], mustart = (w y + 0.5) / (w + 1), and `nonint` flags non-integer
 // successes w y.  y and w have no NA (the caller checks).
 struct GlmBinomialStart {
-  std::vector<double> mustart;
-  bool y_changed = false, nonint = false;
+  std::vector<double> mustart, y;
+  bool nonint = false;
 };
 
-inline GlmBinomialStart glm_binomial_start(double* y, const double* w, Eigen::Index n) {
+inline GlmBinomialStart glm_binomial_start(const double* y, const double* w, Eigen::Index n) {
   GlmBinomialStart out;
+  bool zero_w = false;
+  for (Eigen::Index i = 0; i < n; ++i) zero_w = zero_w || (w[i] == 0 && y[i] != 0);
+  if (zero_w) {
+    out.y.assign(y, y + n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (w[i] == 0) out.y[static_cast<size_t>(i)] = 0;
+    y = out.y.data();
+  }
   out.mustart.resize(static_cast<size_t>(n));
   for (Eigen::Index i = 0; i < n; ++i) {
-    if (w[i] == 0 && y[i] != 0) {
-      y[i] = 0;
-      out.y_changed = true;
-    }
     const double yi = y[i], wi = w[i];
     if (yi < 0 || yi > 1) throw std::range_error("y values must be 0 <= y <= 1");
     out.mustart[static_cast<size_t>(i)] = (wi * yi + 0.5) / (wi + 1);

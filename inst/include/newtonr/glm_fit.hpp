@@ -43,31 +43,44 @@ inline GlmColInfo glm_col_info(const double* X, Eigen::Index n, Eigen::Index p) 
 // glm's null deviance, or n).
 inline double glm_deviance_at(const GlmFamilyFns& fam, const double* y, const double* mu,
                               Eigen::Index mu_len, const double* wt, Eigen::Index n) {
-  std::vector<double> m(mu, mu + mu_len), d(static_cast<size_t>(n));
-  if (mu_len == 1) m.assign(static_cast<size_t>(n), mu[0]);
-  fam.dev_resids(y, m.data(), wt, d.data(), n);
+  std::vector<double> m, d(static_cast<size_t>(n));
+  if (mu_len != n) {
+    m.assign(static_cast<size_t>(n), mu[0]);
+    mu = m.data();
+  }
+  fam.dev_resids(y, mu, wt, d.data(), n);
   return fam.sum(d.data(), n);
 }
 
 struct GlmFitOut {
   GlmIrlsResult res;
-  GlmColInfo cols;
+  GlmColInfo cols;  // empty unless needed (a penalty, or separation_check)
 };
+
+// Fitted probabilities numerically 0 or 1 (glm.fit's test, 10 eps).
+inline bool glm_extreme_mu(const double* mu, Eigen::Index n) {
+  const double eps = 10 * kEps;
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (mu[i] > 1 - eps || mu[i] < eps) return true;
+  return false;
+}
 
 // The fit.  buf.eta_a holds the starting eta; start: the starting
 // coefficients or nullptr; intercept: glm.fit's argument (the penalty
-// spares a column of ones).
+// spares a column of ones); separation_check: a binomial fit, whose column
+// facts are wanted (a pass over X) when fitted probabilities reach 0 or 1.
 inline GlmFitOut glm_fit(const GlmData& d, const GlmFamilyFns& fam, const GlmBuffers& buf,
                          const double* start, bool intercept, const GlmControl& s,
                          const GlmKernels& k, Interrupter& intr,
-                         const GlmTraceFn& trace = GlmTraceFn(),
+                         const GlmTraceFn& trace = GlmTraceFn(), bool separation_check = false,
                          const GlmSolver& solver = glm_chol_solve) {
   s.validate();
   if (!buf.eta_a || !buf.eta_b || !buf.mu || !buf.weights || !buf.residuals)
     throw std::invalid_argument("glm_fit: missing output buffer");
   const Eigen::Index n = d.n, p = d.p;
   GlmFitOut out;
-  out.cols = glm_col_info(d.X, n, p);
+  const bool penalised = s.lambda > 0 && intercept;
+  if (penalised) out.cols = glm_col_info(d.X, n, p);
   std::unique_ptr<GlmEvaluator> eng;
   if (fam.native())
     eng = std::make_unique<GlmFusedEvaluator>(d, *fam.native(), s.nthreads(), k);
@@ -76,7 +89,7 @@ inline GlmFitOut glm_fit(const GlmData& d, const GlmFamilyFns& fam, const GlmBuf
   out.res.chunks = eng->chunks();
   GlmLoop L{*eng, s, solver, n, p, Vec::Ones(p), Vec(), Vec::Constant(p, s.lambda), out.res,
             trace};
-  if (s.lambda > 0 && intercept)
+  if (penalised)
     for (Eigen::Index j = 0; j < p; ++j)
       if (out.cols.ones[static_cast<size_t>(j)]) L.pen_raw(j) = 0;
   if (d.scale) L.sc = Eigen::Map<const Vec>(d.scale, p);
@@ -99,6 +112,7 @@ inline GlmFitOut glm_fit(const GlmData& d, const GlmFamilyFns& fam, const GlmBuf
     for (Eigen::Index a = res.solve.rank; a < p; ++a)
       res.coef(res.solve.pivot[static_cast<size_t>(a)]) = kNaN;
   eng->finish(res.eta, L.e_w, buf);
+  if (separation_check && !penalised && glm_extreme_mu(buf.mu, n)) out.cols = glm_col_info(d.X, n, p);
   return out;
 }
 
