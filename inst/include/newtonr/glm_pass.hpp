@@ -115,7 +115,7 @@ class GlmFusedEvaluator : public GlmEvaluator {
   // beta unscaled); with kind.accumulate also X'WX and X'r.  Never throws
   // (flags only): it runs in parallel.
   GlmPass run(const double* beta, double* eta, const GlmPassKind& kind) const override {
-    const bool accumulate = kind.accumulate, newton = kind.newton, score = kind.score;
+    const bool accumulate = kind.accumulate;
     using Eigen::Index;
     const Index p = d_.p;
     const Index nc = bl_.nc;
@@ -139,7 +139,6 @@ class GlmFusedEvaluator : public GlmEvaluator {
     std::vector<double> devc(static_cast<size_t>(nc), 0.0);
     std::vector<Index> goodc(static_cast<size_t>(nc), 0);
     std::vector<int> flagc(static_cast<size_t>(nc), 0);
-    const bool chk_eta = f_.needs_valideta(), chk_mu = f_.needs_validmu();
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt_)
 #endif
@@ -164,44 +163,7 @@ class GlmFusedEvaluator : public GlmEvaluator {
           k_.pack(d_.X + s, d_.n, m, p, beta, d_.off + s, eta + s,
                   accumulate ? Xp.data() : nullptr, bl_.panel);
         if (accumulate && d_.scale) glm_scale_panel(Xp.data(), bl_.panel, m, p, d_.scale);
-        for (Index i = 0; i < m; ++i) {
-          const Index row = s + i;
-          const double e = eta[row], y = d_.y[row], wt = d_.wt[row];
-          if (chk_eta && !f_.valid_eta(e)) flags |= kInvalid;
-          double mu, me;
-          if (accumulate) {
-            f_.mu_and_mu_eta(e, mu, me);
-          } else {
-            mu = f_.linkinv(e);
-            me = 0;
-          }
-          if (chk_mu && !f_.valid_mu(mu)) flags |= kInvalid;
-          dev += f_.dev_resid(y, mu, wt);
-          if (!accumulate) continue;
-          double wi = 0, ri = 0;
-          if (wt > 0) {
-            const double v = f_.variance(mu);
-            if (std::isnan(v)) flags |= kNaVar;
-            if (v == 0) flags |= kZeroVar;
-            if (std::isnan(me)) flags |= kNaMuEta;
-            if (me != 0) {
-              ++ngood;
-              const double iv = 1 / v;  // one division for both
-              const double wf = wt * me * me * iv;
-              const double u = wt * (y - mu) * me * iv;
-              wi = wf;
-              if (newton) {
-                const double dq = (f_.mu_eta_deriv(e, mu) - me * me * f_.variance_deriv(mu) / v) / v;
-                const double wo = wf - wt * (y - mu) * dq;
-                if (!(std::isfinite(wo) && wo >= 0)) flags |= kNewtonBad;
-                wi = wo;
-              }
-              ri = score ? u : wi * (e - d_.off[row]) + u;
-            }
-          }
-          w[static_cast<size_t>(i)] = wi;
-          r[static_cast<size_t>(i)] = ri;
-        }
+        flags |= rows(s, m, eta, kind, w.data(), r.data(), dev, ngood);
         if (accumulate)
           k_.panel(Xp.data(), bl_.panel, m, p, w.data(), r.data(), T.data(), bl_.panel, Ac);
       }
@@ -210,25 +172,7 @@ class GlmFusedEvaluator : public GlmEvaluator {
       flagc[static_cast<size_t>(c)] = flags;
     }
     }  // parallel
-    GlmPass out;
-    int flags = 0;
-    for (Index c = 0; c < nc; ++c) {  // fixed order
-      out.dev += devc[static_cast<size_t>(c)];
-      out.ngood += goodc[static_cast<size_t>(c)];
-      flags |= flagc[static_cast<size_t>(c)];
-    }
-    out.valid = !(flags & kInvalid);
-    out.na_var = flags & kNaVar;
-    out.zero_var = flags & kZeroVar;
-    out.na_mu_eta = flags & kNaMuEta;
-    out.newton_bad = flags & kNewtonBad;
-    if (accumulate) {
-      glm_reduce(parts, p, out.A, out.b);
-      out.accumulated = true;
-      out.newton = newton;
-      out.score = score;
-    }
-    return out;
+    return reduce(parts, devc, goodc, flagc, kind);
   }
 
   // Final per-row quantities at eta (mu, working residuals) and glm's
@@ -252,6 +196,86 @@ class GlmFusedEvaluator : public GlmEvaluator {
   }
 
  private:
+  // The family's arithmetic on rows s .. s+m-1 of one panel: adds to the
+  // chunk's deviance and count of informative rows, writes the working
+  // weights and right-hand side (w, r; with kind.accumulate), returns flags.
+  int rows(Eigen::Index s, Eigen::Index m, const double* eta, const GlmPassKind& kind, double* w,
+           double* r, double& dev_sum, Eigen::Index& ngood_sum) const {
+    using Eigen::Index;
+    const bool chk_eta = f_.needs_valideta(), chk_mu = f_.needs_validmu();
+    int flags = 0;
+    double dev = dev_sum;  // locals: the stores to w and r cannot alias them
+    Index ngood = ngood_sum;
+    for (Index i = 0; i < m; ++i) {
+      const Index row = s + i;
+      const double e = eta[row], y = d_.y[row], wt = d_.wt[row];
+      if (chk_eta && !f_.valid_eta(e)) flags |= kInvalid;
+      double mu, me;
+      if (kind.accumulate) {
+        f_.mu_and_mu_eta(e, mu, me);
+      } else {
+        mu = f_.linkinv(e);
+        me = 0;
+      }
+      if (chk_mu && !f_.valid_mu(mu)) flags |= kInvalid;
+      dev += f_.dev_resid(y, mu, wt);
+      if (!kind.accumulate) continue;
+      double wi = 0, ri = 0;
+      if (wt > 0) {
+        const double v = f_.variance(mu);
+        if (std::isnan(v)) flags |= kNaVar;
+        if (v == 0) flags |= kZeroVar;
+        if (std::isnan(me)) flags |= kNaMuEta;
+        if (me != 0) {
+          ++ngood;
+          const double iv = 1 / v;  // one division for both
+          const double wf = wt * me * me * iv;
+          const double u = wt * (y - mu) * me * iv;
+          wi = wf;
+          if (kind.newton) {
+            const double dq = (f_.mu_eta_deriv(e, mu) - me * me * f_.variance_deriv(mu) / v) / v;
+            const double wo = wf - wt * (y - mu) * dq;
+            if (!(std::isfinite(wo) && wo >= 0)) flags |= kNewtonBad;
+            wi = wo;
+          }
+          ri = kind.score ? u : wi * (e - d_.off[row]) + u;
+        }
+      }
+      w[i] = wi;
+      r[i] = ri;
+    }
+    dev_sum = dev;
+    ngood_sum = ngood;
+    return flags;
+  }
+
+  // The chunks' sums in chunk order (bit-identical for any thread count).
+  GlmPass reduce(const std::vector<std::vector<double>>& parts, const std::vector<double>& devc,
+                 const std::vector<Eigen::Index>& goodc, const std::vector<int>& flagc,
+                 const GlmPassKind& kind) const {
+    using Eigen::Index;
+    const Index nc = bl_.nc;
+    GlmPass out;
+    int flags = 0;
+    for (Index c = 0; c < nc; ++c) {  // fixed order
+      out.dev += devc[static_cast<size_t>(c)];
+      out.ngood += goodc[static_cast<size_t>(c)];
+      flags |= flagc[static_cast<size_t>(c)];
+    }
+    out.valid = !(flags & kInvalid);
+    out.na_var = flags & kNaVar;
+    out.zero_var = flags & kZeroVar;
+    out.na_mu_eta = flags & kNaMuEta;
+    out.newton_bad = flags & kNewtonBad;
+    if (kind.accumulate) {
+      glm_reduce(parts, d_.p, out.A, out.b);
+      out.accumulated = true;
+      out.newton = kind.newton;
+      out.score = kind.score;
+    }
+    return out;
+  }
+
   static constexpr int kInvalid = 1, kNaVar = 2, kZeroVar = 4, kNaMuEta = 8, kNewtonBad = 16;
   GlmData d_;
   GlmFamily f_;
