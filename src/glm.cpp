@@ -34,44 +34,10 @@ static newtonr::GlmKernels glm_kernels(bool simd, int chunk_rows = 0) {
 // [[Rcpp::export]]
 bool glm_simd_cpp() { return newtonr_glm_have_avx2(); }
 
-// TRUE when x has no NA/NaN/Inf (one pass, no allocation).
+// TRUE when x has no NA/NaN/Inf (glm_all_finite in glm_fit.hpp).
 // [[Rcpp::export]]
 bool glm_all_finite_cpp(Rcpp::NumericVector x, int threads = 0) {
-  const double* v = x.begin();
-  const R_xlen_t n = x.size();
-  if (n >= (1 << 20)) {  // large: fixed blocks in parallel (a boolean: order-free)
-    const R_xlen_t blk = 1 << 16, nb = (n + blk - 1) / blk;
-    int bad = 0;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) reduction(| : bad) num_threads(newtonr::glm_threads(threads, nb))
-#endif
-    for (R_xlen_t b = 0; b < nb; ++b) {
-      const R_xlen_t i0 = b * blk, i1 = std::min(n, (b + 1) * blk);
-      double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      R_xlen_t i = i0;
-      for (; i + 4 <= i1; i += 4) {
-        a0 += v[i] * 0.0;
-        a1 += v[i + 1] * 0.0;
-        a2 += v[i + 2] * 0.0;
-        a3 += v[i + 3] * 0.0;
-      }
-      for (; i < i1; ++i) a0 += v[i] * 0.0;
-      if (a0 + a1 + a2 + a3 != 0) bad = 1;
-    }
-    return bad == 0;
-  }
-  // x * 0 is NaN exactly when x is not finite; four independent sums so the
-  // loop is not bound by the latency of one addition chain.
-  double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-  R_xlen_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a0 += v[i] * 0.0;
-    a1 += v[i + 1] * 0.0;
-    a2 += v[i + 2] * 0.0;
-    a3 += v[i + 3] * 0.0;
-  }
-  for (; i < n; ++i) a0 += v[i] * 0.0;
-  return a0 + a1 + a2 + a3 == 0;
+  return newtonr::glm_all_finite(x.begin(), x.size(), threads);
 }
 
 // One pass over the model matrix: NULL when it has NA/NaN/Inf, else the

@@ -13,6 +13,36 @@
 
 namespace newtonr {
 
+// TRUE when v[0..n) has no NA/NaN/Inf: one pass, no allocation (an input
+// check of newton_glm_fit).  x * 0 is NaN exactly when x is not finite;
+// four independent sums so the loop is not bound by the latency of one
+// addition chain; large vectors in fixed blocks in parallel (a boolean:
+// order-free).
+inline bool glm_finite_block(const double* v, Eigen::Index i0, Eigen::Index i1) {
+  double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  Eigen::Index i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    a0 += v[i] * 0.0;
+    a1 += v[i + 1] * 0.0;
+    a2 += v[i + 2] * 0.0;
+    a3 += v[i + 3] * 0.0;
+  }
+  for (; i < i1; ++i) a0 += v[i] * 0.0;
+  return a0 + a1 + a2 + a3 == 0;
+}
+
+inline bool glm_all_finite(const double* v, Eigen::Index n, int threads) {
+  if (n < (1 << 20)) return glm_finite_block(v, 0, n);
+  const Eigen::Index blk = 1 << 16, nb = (n + blk - 1) / blk;
+  int bad = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) reduction(| : bad) num_threads(glm_threads(threads, nb))
+#endif
+  for (Eigen::Index b = 0; b < nb; ++b)
+    if (!glm_finite_block(v, b * blk, std::min(n, (b + 1) * blk))) bad = 1;
+  return bad == 0;
+}
+
 // Per column of X: range (max - min) and whether every entry equals 1 (an
 // intercept column, which the ridge penalty leaves out).
 struct GlmColInfo {
