@@ -289,6 +289,6 @@ SEXP glm_binomial_init_cpp(Rcpp::NumericVector y, Rcpp::NumericVector weights) {
                             Rcpp::Named("nonint") = b.nonint);
 }
 
-// The status table of newton_glm_fit (glm_irls.hpp).
+// The status table of newton_glm_fit (glm_loop.hpp).
 // [[Rcpp::export]]
 Rcpp::DataFrame glm_status_cpp() { return newtonr_glue::status_frame(newtonr::kGlmStatusTable); }

@@ -1,5 +1,5 @@
 // newtonr/glm_family.hpp -- the GLM families and links of R's stats package,
-// element by element, for the C++ IRLS loop (glm_irls.hpp).
+// element by element, for the C++ IRLS loop (glm_loop.hpp).
 //
 // Why reproduce R's formulas literally (clamps included): the fit must agree
 // with glm() to ~1e-10, so linkinv/mu.eta use the same thresholds as R's
@@ -10,7 +10,7 @@
 // y > 0 branch, Gamma's ifelse(y == 0, 1, y/mu), quasi's variants).
 // validmu/valideta are the per-element versions of the families' tests.
 //
-// GlmFamilyFns is the family interface of the IRLS loop (glm_irls.hpp): R's
+// GlmFamilyFns is the family interface of the IRLS loop (glm_loop.hpp): R's
 // family functions (linkinv, mu.eta, variance, dev.resids, valideta,
 // validmu) on whole vectors.  GlmNativeFamily implements it with the
 // formulas below; the glue (src/glm.cpp) implements it for any other family

@@ -1,11 +1,11 @@
 // newtonr/glm_fit.hpp -- one GLM fit: the evaluator for the family, the
-// ridge penalty, the loop with the control's step rule (glm_irls.hpp,
+// ridge penalty, the loop with the control's step rule (glm_loop.hpp,
 // glm_gd.hpp), and the per-column facts and null deviance the R result
 // needs.  Everything the one call from R (src/glm.cpp) computes.
 #pragma once
 
 #include <newtonr/glm_gd.hpp>
-#include <newtonr/glm_irls.hpp>
+#include <newtonr/glm_loop.hpp>
 #include <newtonr/glm_pass.hpp>
 
 #include <memory>

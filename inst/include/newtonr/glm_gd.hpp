@@ -1,5 +1,5 @@
 // newtonr/glm_gd.hpp -- gradient descent as a step rule of the IRLS loop
-// (glm_irls.hpp), for teaching (control algorithm = "gd").
+// (glm_loop.hpp), for teaching (control algorithm = "gd").
 //
 // The step follows the score g = X'u - pen * beta (u = wt (y - mu) mu.eta /
 // V) from the accepted point: beta + t g, with t = 1/L at first (L the
@@ -16,7 +16,7 @@
 // the effects 0 (no least-squares solve produced the coefficients).
 #pragma once
 
-#include <newtonr/glm_irls.hpp>
+#include <newtonr/glm_loop.hpp>
 
 #include <Eigen/Eigenvalues>
 

@@ -3,7 +3,7 @@
 // A pass evaluates the model at a linear predictor eta (first formed as
 // X beta + offset when coefficients are given): mu, the deviance, validity;
 // and, when asked, the working weights w and right-hand side r and their
-// accumulation X'WX, X'r (glm_xtwx.hpp).  The loop (glm_irls.hpp) sees only
+// accumulation X'WX, X'r (glm_xtwx.hpp).  The loop (glm_loop.hpp) sees only
 // GlmEvaluator.  Two implementations:
 //  * GlmFusedEvaluator, for the families of glm_family.hpp: at n = 1e6, p =
 //    50 the model matrix is 400 MB, so a pass over X costs more than the
