@@ -117,8 +117,8 @@ inline GlmFitOut glm_fit(const GlmData& d, const GlmFamilyFns& fam, const GlmBuf
   else
     eng = std::make_unique<GlmVectorEvaluator>(d, fam, s.nthreads(), k);
   out.res.chunks = eng->chunks();
-  GlmLoop L{*eng, s, solver, n, p, Vec::Ones(p), Vec(), Vec::Constant(p, s.lambda), out.res,
-            trace};
+  GlmLoop L(*eng, s, solver, n, p, out.res, trace);
+  L.pen_raw = Vec::Constant(p, s.lambda);
   if (penalised)
     for (Eigen::Index j = 0; j < p; ++j)
       if (out.cols.ones[static_cast<size_t>(j)]) L.pen_raw(j) = 0;

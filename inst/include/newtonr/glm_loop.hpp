@@ -105,6 +105,10 @@ inline double glm_pen_term(const Vec& pen, const Vec& beta) {
 // The loop's state, shared by the driver and the step rules.  Coefficients
 // and the penalty are in scaled coordinates (see GlmData::scale).
 struct GlmLoop {
+  GlmLoop(const GlmEvaluator& e, const GlmControl& c, GlmSolver sv, Eigen::Index n_,
+          Eigen::Index p_, GlmIrlsResult& r, GlmTraceFn tr)
+      : eng(e), s(c), solver(std::move(sv)), n(n_), p(p_), sc(Vec::Ones(p_)), res(r),
+        trace(std::move(tr)) {}
   const GlmEvaluator& eng;
   const GlmControl& s;
   GlmSolver solver;
