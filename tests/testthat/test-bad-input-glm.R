@@ -392,3 +392,15 @@ test_that("newton_glm and newton_glm_fit name formula, family, subset, contrasts
   fit <- newton_glm(am ~ wt, binomial, mtcars, method = "glm.fit")
   expect_equal(coef(fit), coef(glm(am ~ wt, binomial, mtcars)))
 })
+
+test_that("a user's family with all prior weights zero gets glm's error, not an internal one", {
+  d <- bad_glm_data()
+  X <- cbind(1, d$x)
+  yb <- as.numeric(d$yc > 1)
+  my <- binomial()
+  my$family <- "my_binomial"
+  for (fam in list(binomial(), my)) {
+    expect_error(newton_glm_fit(X, yb, weights = rep(0, length(yb)), family = fam),
+                 "no observations informative at iteration 1")
+  }
+})
