@@ -13,36 +13,20 @@ glm_col_scan_cpp <- function(x, threads = 0L) {
     .Call(`_newtonr_glm_col_scan_cpp`, x, threads)
 }
 
-glm_col_info_cpp <- function(x) {
-    .Call(`_newtonr_glm_col_info_cpp`, x)
-}
-
 glm_native_family_cpp <- function(family, link, varfun) {
     .Call(`_newtonr_glm_native_family_cpp`, family, link, varfun)
 }
 
-glm_xb_cpp <- function(x, beta, offset, threads) {
-    .Call(`_newtonr_glm_xb_cpp`, x, beta, offset, threads)
-}
-
-glm_wls_cpp <- function(x, w, r, pen, tol, threads, simd, scale, beta = NULL) {
-    .Call(`_newtonr_glm_wls_cpp`, x, w, r, pen, tol, threads, simd, scale, beta)
-}
-
-glm_irls_cpp <- function(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale) {
-    .Call(`_newtonr_glm_irls_cpp`, x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale)
-}
-
-glm_dev_cpp <- function(y, mu, wt, family, link, varfun) {
-    .Call(`_newtonr_glm_dev_cpp`, y, mu, wt, family, link, varfun)
-}
-
-glm_aic_cpp <- function(family, y, n, mu, wt) {
-    .Call(`_newtonr_glm_aic_cpp`, family, y, n, mu, wt)
+glm_fit_cpp <- function(x, y, weights, offset, eta0, start, family, stock, control, intercept, singular_ok, scale, null_mu, aic_n, simd, chunk_rows) {
+    .Call(`_newtonr_glm_fit_cpp`, x, y, weights, offset, eta0, start, family, stock, control, intercept, singular_ok, scale, null_mu, aic_n, simd, chunk_rows)
 }
 
 glm_binomial_init_cpp <- function(y, weights) {
     .Call(`_newtonr_glm_binomial_init_cpp`, y, weights)
+}
+
+glm_status_cpp <- function() {
+    .Call(`_newtonr_glm_status_cpp`)
 }
 
 newtonr_build_info_cpp <- function() {

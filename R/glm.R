@@ -68,14 +68,7 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
                        singular.ok = TRUE, contrasts = NULL, ...) {
   cal <- match.call()
   if (missing(formula)) stop_arg("formula", "is missing: give a model formula such as y ~ x")
-  if (is.character(formula) && length(formula) == 1L) {
-    formula <- tryCatch(stats::as.formula(formula), error = function(e)
-      stop_arg("formula", "is a string that is not a formula (%s)", conditionMessage(e)))
-  }
-  if (!inherits(formula, "formula") || length(formula) != 3L) {
-    stop_arg("formula", "must be a two-sided formula such as y ~ x, not %s",
-             if (inherits(formula, "formula")) "a one-sided formula" else describe(formula))
-  }
+  formula <- glm_formula_arg(formula)
   family <- glm_family(family, parent.frame())
   check_flag(model, "model")
   check_flag(x, "x")
@@ -87,8 +80,39 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
              describe(contrasts))
   }
   if (missing(data)) data <- environment(formula)
-  # the model frame, built exactly as glm builds it
-  mf <- match.call(expand.dots = FALSE)
+  mf <- glm_build_frame(match.call(expand.dots = FALSE), formula,
+                        if (!missing(na.action)) na.action, parent.frame())
+  if (identical(method, "model.frame")) return(mf)
+  control <- glm_method_control(method, control)
+  parts <- glm_frame_parts(mf, contrasts)
+  fit <- glm_call_fitter(method, parts, start, family, control, singular.ok)
+  if (x) fit$x <- parts$X
+  parts$X <- NULL  # the n x p model matrix is not kept unless x = TRUE
+  if (model) fit$model <- mf
+  fit$na.action <- attr(mf, "na.action")
+  if (!y) fit$y <- NULL
+  structure(c(fit, list(call = cal, formula = formula, terms = parts$mt, data = data,
+                        offset = parts$off, control = control, method = method,
+                        contrasts = parts$contr, xlevels = parts$xlevels)),
+            class = c("newton_glm", "glm", "lm"))
+}
+
+# The formula argument: a two-sided formula (a string is parsed).
+glm_formula_arg <- function(formula) {
+  if (is.character(formula) && length(formula) == 1L) {
+    formula <- tryCatch(stats::as.formula(formula), error = function(e)
+      stop_arg("formula", "is a string that is not a formula (%s)", conditionMessage(e)))
+  }
+  if (!inherits(formula, "formula") || length(formula) != 3L) {
+    stop_arg("formula", "must be a two-sided formula such as y ~ x, not %s",
+             if (inherits(formula, "formula")) "a one-sided formula" else describe(formula))
+  }
+  formula
+}
+
+# The model frame, built exactly as glm builds it from newton_glm()'s call
+# `mf` (match.call(expand.dots = FALSE)); `na.action` NULL when not given.
+glm_build_frame <- function(mf, formula, na.action, env) {
   m <- match(c("formula", "data", "subset", "weights", "na.action",
                "etastart", "mustart", "offset"), names(mf), 0L)
   mf <- mf[c(1L, m)]
@@ -100,23 +124,25 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   # (about 1 s at n = 1e6, p = 50).  Build the frame with na.pass instead and
   # keep it when it has no NA: the result is then the same frame.  Otherwise
   # (or with an explicit na.action) the frame is built exactly as glm builds it.
-  if (!missing(na.action) && !is.null(na.action) && !is.function(na.action) &&
+  if (!is.null(na.action) && !is.function(na.action) &&
       !(is.character(na.action) && length(na.action) == 1L && !is.na(na.action) &&
-        is.function(get0(na.action, envir = parent.frame(), mode = "function")))) {
+        is.function(get0(na.action, envir = env, mode = "function")))) {
     stop_arg("na.action", "must be a function such as na.omit, or its name, not %s",
              describe(na.action))
   }
-  env <- parent.frame()
   if (m[5L] == 0L && glm_default_na_omit()) {
     mf_pass <- mf
     mf_pass$na.action <- quote(stats::na.pass)
     frame <- glm_eval_frame(mf_pass, env)
-    mf <- if (anyNA(frame, recursive = TRUE)) glm_eval_frame(mf, env) else frame
-    rm(frame)
+    if (anyNA(frame, recursive = TRUE)) glm_eval_frame(mf, env) else frame
   } else {
-    mf <- glm_eval_frame(mf, env)
+    glm_eval_frame(mf, env)
   }
-  if (identical(method, "model.frame")) return(mf)
+}
+
+# The method argument checked, and its control settings: glm.control() for
+# glm.fit, newton_glm_control() for newton_glm_fit, as given otherwise.
+glm_method_control <- function(method, control) {
   if (!(is.character(method) && length(method) == 1L && !is.na(method)) && !is.function(method)) {
     stop_arg("method", "must be a fitting function or its name, not %s", describe(method))
   }
@@ -128,6 +154,12 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   } else if (identical(method, "newton_glm_fit") || identical(method, newton_glm_fit)) {
     control <- glm_control_arg(control)
   }
+  control
+}
+
+# What the fitter needs from the model frame: terms, response, model
+# matrix, weights, offset, mustart, etastart, xlevels, contrasts.
+glm_frame_parts <- function(mf, contrasts) {
   mt <- attr(mf, "terms")
   Y <- stats::model.response(mf, "any")
   if (NROW(Y) == 0L) {
@@ -158,43 +190,36 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
     stop(gettextf("number of offsets is %d should equal %d (number of observations)",
                   length(off), NROW(Y)), domain = NA)
   }
-  mus <- stats::model.extract(mf, "mustart")
-  etas <- stats::model.extract(mf, "etastart")
+  list(mt = mt, Y = Y, X = X, w = w, off = off, mus = stats::model.extract(mf, "mustart"),
+       etas = stats::model.extract(mf, "etastart"), xlevels = xlevels,
+       contr = attr(X, "contrasts"), intercept = attr(mt, "intercept") > 0L)
+}
+
+# The fit by `method`, and glm's null deviance with an offset (a fit of the
+# intercept alone).
+glm_call_fitter <- function(method, parts, start, family, control, singular.ok) {
   fitter <- if (is.function(method)) method else get(method, mode = "function")
-  intercept <- attr(mt, "intercept") > 0L
   own <- is.character(method) && method %in% c("newton_glm_fit", "glm.fit") ||
     identical(method, newton_glm_fit) || identical(method, stats::glm.fit)
-  fit <- if (own) {
-    fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
-           mustart = mus, offset = off, family = family, control = control,
-           intercept = intercept, singular.ok = singular.ok)
-  } else {
-    # a user's fitting function: its errors are said to come from it
-    tryCatch(fitter(x = X, y = Y, weights = w, start = start, etastart = etas,
-                    mustart = mus, offset = off, family = family, control = control,
-                    intercept = intercept, singular.ok = singular.ok),
-             error = function(e) stop_arg("method", "failed with error: %s", conditionMessage(e)))
+  call_fit <- function() {
+    fitter(x = parts$X, y = parts$Y, weights = parts$w, start = start, etastart = parts$etas,
+           mustart = parts$mus, offset = parts$off, family = family, control = control,
+           intercept = parts$intercept, singular.ok = singular.ok)
   }
-  # With an offset, glm's null deviance needs a fit of the intercept alone.
-  if (length(off) && intercept) {
-    fit2 <- fitter(x = X[, "(Intercept)", drop = FALSE], y = Y,
-                   mustart = fit$fitted.values, weights = w, offset = off,
+  fit <- if (own) call_fit() else {
+    # a user's fitting function: its errors are said to come from it
+    tryCatch(call_fit(), error = function(e) stop_arg("method", "failed with error: %s", conditionMessage(e)))
+  }
+  if (length(parts$off) && parts$intercept) {
+    fit2 <- fitter(x = parts$X[, "(Intercept)", drop = FALSE], y = parts$Y,
+                   mustart = fit$fitted.values, weights = parts$w, offset = parts$off,
                    family = family, control = control, intercept = TRUE)
     if (!fit2$converged) {
       warning("fitting to calculate the null deviance did not converge -- increase 'maxit'?")
     }
     fit$null.deviance <- fit2$deviance
   }
-  contr <- attr(X, "contrasts")
-  if (x) fit$x <- X
-  rm(X)  # the n x p model matrix is not kept unless x = TRUE
-  if (model) fit$model <- mf
-  fit$na.action <- attr(mf, "na.action")
-  if (!y) fit$y <- NULL
-  structure(c(fit, list(call = cal, formula = formula, terms = mt, data = data,
-                        offset = off, control = control, method = method,
-                        contrasts = contr, xlevels = xlevels)),
-            class = c("newton_glm", "glm", "lm"))
+  fit
 }
 
 # model.frame() with glm's arguments, its errors naming the argument at

@@ -1,6 +1,8 @@
-# glm_fit.R -- newton_glm_fit(): glm.fit()'s interface and return value, with
-# the weighted least-squares step of IRLS done in C++ (blocked, threaded,
-# deterministic X'WX and an aliasing Cholesky; see inst/include/newtonr/).
+# glm_fit.R -- newton_glm_fit(): glm.fit()'s interface and return value.  A
+# pipeline of named steps: check the inputs (glm_fit_inputs), starting values
+# (glm_fit_start), the fit (glm_fit_run: one call into C++, where the one
+# IRLS loop runs for every family; inst/include/newtonr/glm_fit.hpp), the
+# result (glm_fit_result).  Also newton_glm_control() and the helpers.
 
 #' Control settings for newton_glm_fit()
 #'
@@ -124,10 +126,15 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
 #' @return glm.fit's list (coefficients, residuals, fitted.values, effects, R,
 #'   rank, qr, family, linear.predictors, deviance, aic, null.deviance, iter,
 #'   weights, prior.weights, df.residual, df.null, y, converged, boundary) plus
-#'   `trace` (data.frame: iter, deviance, halvings, grad_norm; grad_norm is
-#'   the norm of the penalised score at the coefficients entering the
-#'   iteration, `NA` in the first when the fit starts from `mustart`), `algorithm`
-#'   and `control`.
+#'   `status` (an integer code, below), `trace` (data.frame: iter, deviance,
+#'   halvings, grad_norm; grad_norm is the norm of the penalised score at the
+#'   coefficients entering the iteration, `NA` in the first when the fit
+#'   starts from `mustart`), `algorithm`, `control`, and `kernel` (internal:
+#'   whether the family ran in C++, the number of row chunks of a pass over
+#'   `x`, whether the AVX2 kernel ran).
+#'
+#'   The codes of `status`:
+#'   \Sexpr[results=rd,stage=render]{newtonr:::status_rd("glm")}
 #' @examples
 #' x <- cbind(1, matrix(rnorm(200), 100))
 #' y <- rbinom(100, 1, plogis(x %*% c(0.5, 1, -1)))
@@ -139,17 +146,28 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                            mustart = NULL, offset = NULL, family = gaussian(),
                            control = list(), intercept = TRUE, singular.ok = TRUE) {
   control <- glm_control_arg(control)
+  inp <- glm_fit_inputs(x, y, weights, start, etastart, mustart, offset, family,
+                        intercept, singular.ok, control)
+  inp <- glm_fit_start(inp, control)
+  raw <- if (inp$nvars == 0L) glm_fit_empty(inp) else glm_fit_run(inp, control)
+  glm_fit_result(inp, raw, control)
+}
+
+# Step 1 of newton_glm_fit(): check and normalise the arguments (errors name
+# the argument).  Returns the inputs as a list.
+glm_fit_inputs <- function(x, y, weights, start, etastart, mustart, offset, family,
+                           intercept, singular.ok, control) {
   if (!(is.numeric(x) && !is.object(x)) && !is.data.frame(x)) {
     stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   }
-  if (is.data.frame(x)) x <- as.matrix(x)
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   if (!is.double(x)) storage.mode(x) <- "double"
+  threads <- if (is.null(control$threads)) 0L else control$threads
   # one pass over x: finiteness, and the power-of-2 column scales that keep
   # X'WX from overflowing or underflowing when x's columns are of extreme
   # size (1e+-300; numeric(0) when none is needed; glm_xtwx.hpp)
-  colscale <- glm_col_scan_cpp(x, if (is.null(control$threads)) 0L else control$threads)
+  colscale <- glm_col_scan_cpp(x, threads)
   if (is.null(colscale)) {
     if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
     stop_arg("x", "must be finite (no Inf)")
@@ -161,8 +179,6 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   if (!is.list(family) || !is.function(family$variance) || !is.function(family$linkinv)) {
     stop("'family' argument seems not to be a valid family object", call. = FALSE)
   }
-  xnames <- dimnames(x)[[2L]]
-  ynames <- if (is.matrix(y)) rownames(y) else names(y)
   nobs <- NROW(y)
   nvars <- ncol(x)
   if (nrow(x) != nobs) {
@@ -170,19 +186,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   }
   if (nobs == 0L) stop_arg("y", "has zero observations")
   if (nvars > 1000L) glm_check_size(nobs, nvars, "x", matrix = FALSE)
-  threads <- if (is.null(control$threads)) 0L else control$threads
-  # glm.fit lets NA/Inf in y, weights and offset reach lm.fit or the family
-  # ("NA/NaN/Inf in 'x'", "missing value where TRUE/FALSE needed"); name
-  # the argument instead.
-  if (is.factor(y)) {
-    if (anyNA(y)) stop_arg("y", "must not contain NA (newton_glm() drops such rows through 'na.action')")
-  } else if (!is.numeric(y) && !is.logical(y)) {
-    stop_arg("y", "must be numeric, logical or a factor, not %s", describe(y))
-  } else {
-    glm_check_finite(if (is.logical(y)) as.double(y) else y, "y", threads,
-                     na_note = " (newton_glm() drops such rows through 'na.action')")
-  }
-  EMPTY <- nvars == 0
+  glm_check_y(y, threads)
   if (is.null(weights)) weights <- rep.int(1, nobs) else glm_check_vec(weights, "weights", nobs, threads)
   if (any(weights < 0)) stop("negative weights not allowed", call. = FALSE)
   if (is.null(offset)) offset <- rep.int(0, nobs) else glm_check_vec(offset, "offset", nobs, threads)
@@ -192,30 +196,48 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     if (!is.numeric(start) || is.object(start)) stop_arg("start", "must be a numeric vector, not %s", describe(start))
     if (any(is.infinite(start))) stop_arg("start", "must be finite (no Inf)")
   }
-  variance <- family$variance
-  linkinv <- family$linkinv
-  dev.resids <- family$dev.resids
-  aic <- family$aic
-  mu.eta <- family$mu.eta
-  valideta <- family$valideta %or% function(eta) TRUE
-  validmu <- family$validmu %or% function(mu) TRUE
-  # family$initialize is evaluated exactly as glm.fit does: it checks y's
-  # support and sets mustart, n and (binomial) y and weights.
+  list(x = x, y = y, weights = weights, start = start, etastart = etastart,
+       mustart = mustart, offset = offset, family = family, intercept = intercept,
+       singular.ok = singular.ok, colscale = colscale, threads = threads,
+       nobs = nobs, nvars = nvars, xnames = dimnames(x)[[2L]],
+       ynames = if (is.matrix(y)) rownames(y) else names(y))
+}
+
+# glm.fit lets NA/Inf in y reach lm.fit or the family ("NA/NaN/Inf in 'x'",
+# "missing value where TRUE/FALSE needed"); name the argument instead.
+glm_check_y <- function(y, threads) {
+  note <- " (newton_glm() drops such rows through 'na.action')"
+  if (is.factor(y)) {
+    if (anyNA(y)) stop_arg("y", "must not contain NA%s", note)
+  } else if (!is.numeric(y) && !is.logical(y)) {
+    stop_arg("y", "must be numeric, logical or a factor, not %s", describe(y))
+  } else {
+    glm_check_finite(if (is.logical(y)) as.double(y) else y, "y", threads, na_note = note)
+  }
+}
+
+# Step 2: starting values.  family$initialize is evaluated exactly as
+# glm.fit does (in a frame holding glm.fit's variable names): it checks y's
+# support and sets mustart, n and (binomial) y and weights.  Adds the
+# starting eta (NULL: X start + offset, formed by the fit), `start` and `n`.
+glm_fit_start <- function(inp, control) {
+  x <- inp$x; y <- inp$y; weights <- inp$weights; start <- inp$start
+  etastart <- inp$etastart; mustart <- inp$mustart; offset <- inp$offset
+  family <- inp$family; intercept <- inp$intercept; nobs <- inp$nobs; nvars <- inp$nvars
+  xnames <- inp$xnames; ynames <- inp$ynames; EMPTY <- nvars == 0L
   n <- NULL
-  ini <- NULL
-  if (is.null(mustart) && is.numeric(y) && is.null(dim(y)) &&
-      identical(family$family, "binomial") && is.double(weights) &&
-      identical(family$initialize, stats::binomial()$initialize)) {
-    # binomial()'s initialize for a 0/1 or proportion vector in one C++ pass
-    # (its checks, mustart and warning); NULL when y has NA (R's code then
-    # reports it as glm.fit does)
-    ini <- glm_binomial_init_cpp(y, weights)
+  ini <- if (is.null(mustart) && is.numeric(y) && is.null(dim(y)) &&
+             identical(family$family, "binomial") && is.double(weights) &&
+             identical(family$initialize, stats::binomial()$initialize)) {
+    # binomial()'s initialize for a 0/1 or proportion vector in one C++
+    # pass; NULL when y has NA (R's code then reports it as glm.fit does)
+    glm_binomial_init_cpp(y, weights)
   }
   if (!is.null(ini)) {
     # (binomial's `y[weights == 0] <- 0` makes y double even when no weight is 0)
-    if (!is.null(ini$y)) y <- ini$y else if (!is.double(y)) storage.mode(y) <- "double"
+    y <- if (!is.null(ini$y)) ini$y else as.double(y)
     mustart <- ini$mustart
-    n <- 1  # all ones (recycled by glm_aic_cpp)
+    n <- 1  # all ones (recycled by the AIC)
     if (ini$nonint) warning("non-integer #successes in a binomial glm!", call. = FALSE)
   } else if (is.null(mustart)) {
     eval(family$initialize)
@@ -223,331 +245,160 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
     mukeep <- mustart
     eval(family$initialize)
     mustart <- mukeep
-    if (is.null(etastart) && is.null(start) && !isTRUE(validmu(mustart))) {
+    if (is.null(etastart) && is.null(start) && !isTRUE(glm_valid(family, mu = mustart))) {
       stop_arg("mustart", "holds values that are not valid means for the %s family", family$family)
     }
   }
-  if (!is.null(etastart) && !isTRUE(valideta(etastart))) {
+  if (!is.null(etastart) && !isTRUE(glm_valid(family, eta = etastart))) {
     stop_arg("etastart", "holds values that are not valid for the %s link", family$link)
   }
-  tol <- min(1e-07, control$epsilon / 1000)
-  # AVX2/FMA kernel for X'WX when the CPU has it (option for comparisons)
-  simd <- isTRUE(getOption("newtonr.simd", TRUE))
-  pen <- rep(control$lambda, nvars)
-  if (control$lambda > 0 && intercept) {
-    pen[glm_col_info_cpp(x)$ones] <- 0
+  if (!is.null(start) && is.null(etastart) && length(start) != nvars) {
+    stop(gettextf("length of 'start' should equal %d and correspond to initial coefs for %s",
+                  nvars, paste(deparse(inp$xnames), collapse = ", ")), domain = NA)
   }
-  pdev_of <- function(dev, beta) {
-    if (control$lambda > 0) dev + sum(pen * beta^2, na.rm = TRUE) else dev
-  }
-  trace_iter <- integer(); trace_dev <- numeric(); trace_halv <- integer()
-  trace_grad <- numeric()
-  coef_hist <- list()
-  fit <- NULL
-  native <- FALSE
-  if (EMPTY) {
-    eta <- rep.int(0, nobs) + offset
-    if (!valideta(eta)) stop("invalid linear predictor values in empty model", call. = FALSE)
-    mu <- linkinv(eta)
-    if (!validmu(mu)) stop("invalid fitted means in empty model", call. = FALSE)
-    dev <- sum(dev.resids(y, mu, weights))
-    w <- (weights * mu.eta(eta)^2) / variance(mu)
-    residuals <- (y - mu) / mu.eta(eta)
-    boundary <- conv <- TRUE
-    coef <- numeric()
-    iter <- 0L
-    wt <- w
-  } else {
-    coefold <- NULL
-    eta <- etastart %or% {
-      if (!is.null(start)) {
-        if (length(start) != nvars) {
-          stop(gettextf("length of 'start' should equal %d and correspond to initial coefs for %s",
-                        nvars, paste(deparse(xnames), collapse = ", ")), domain = NA)
-        }
-        coefold <- start
-        glm_xb_cpp(x, as.double(start), as.double(offset), threads)
-      } else family$linkfun(mustart)
-    }
-    if (control$algorithm == "gd" && is.null(start) && is.null(etastart)) {
-      # Gradient descent starts from beta = 0, as the documents' loop does
-      # (when that point is valid for the family; otherwise from glm's
-      # starting values through one IRLS step).
-      eta0 <- rep.int(0, nobs) + offset
-      if (valideta(eta0) && validmu(linkinv(eta0))) {
-        start <- coefold <- numeric(nvars)
-        eta <- eta0
-      }
-    }
-    native <- control$algorithm == "irls" && glm_is_native(family)
-  }
-  if (!EMPTY && native) {
-    # The whole IRLS loop in C++ (glm_irls.hpp): one pass over X per
-    # iteration, the family's formulas in C++.
-    res <- tryCatch(
-      glm_irls_cpp(x, as.double(y), as.double(weights), as.double(offset), as.double(eta),
-                   if (is.null(coefold)) NULL else as.double(coefold),
-                   family$family, family$link, glm_varfun(family), pen,
-                   control$epsilon, control$maxit, control$type == "newton", tol,
-                   singular.ok, threads, simd, control$trace, colscale),
-      error = function(e) stop(conditionMessage(e), call. = FALSE))
-    for (msg in res$warnings) warning(msg, call. = FALSE)
-    fit <- res$fit
-    coef <- fit$coefficients
-    eta <- res$eta; mu <- res$mu; dev <- res$deviance
-    iter <- res$iter; conv <- res$converged; boundary <- res$boundary
-    tr <- res$trace
-    trace_iter <- tr$iter; trace_dev <- tr$deviance
-    trace_halv <- tr$halvings; trace_grad <- tr$grad_norm
-    trace_grad[is.nan(trace_grad)] <- NA_real_  # not computed (no coefficients yet)
-    coef_hist <- if (is.null(res$coef_prev)) list(coef) else {
-      b1 <- coef; b1[is.na(b1)] <- 0
-      list(res$coef_prev, b1)
-    }
-    wF <- res$weights
-    residuals <- res$residuals
-    gd <- FALSE
-  } else if (!EMPTY) {
-    mu <- linkinv(eta)
-    if (!(validmu(mu) && valideta(eta))) {
-      stop("cannot find valid starting values: please specify some", call. = FALSE)
-    }
-    devold <- sum(dev.resids(y, mu, weights))
-    pdevold <- if (is.null(coefold)) devold else pdev_of(devold, coefold)
-    boundary <- conv <- FALSE
-    eval_at <- function(beta) {
-      b0 <- beta; b0[is.na(b0)] <- 0
-      eta <- glm_xb_cpp(x, b0, as.double(offset), threads)
-      mu <- linkinv(eta)
-      ok <- valideta(eta) && validmu(mu)
-      dev <- if (ok) sum(dev.resids(y, mu, weights)) else NaN
-      list(eta = eta, mu = mu, ok = ok, dev = dev, pdev = pdev_of(dev, b0))
-    }
-    gd <- control$algorithm == "gd"
-    gd_step <- NULL
-    start_b <- start
-    for (iter in 1L:control$maxit) {
-      good <- weights > 0
-      varmu <- variance(mu)
-      if (anyNA(varmu[good])) stop("NAs in V(mu)")
-      if (any(varmu[good] == 0)) stop("0s in V(mu)")
-      mu.eta.val <- mu.eta(eta)
-      if (any(is.na(mu.eta.val[good]))) stop("NAs in d(mu)/d(eta)")
-      good <- (weights > 0) & (mu.eta.val != 0)
-      if (all(!good)) {
-        conv <- FALSE
-        warning(gettextf("no observations informative at iteration %d", iter), domain = NA)
-        break
-      }
-      wF <- weights * mu.eta.val^2 / varmu
-      u <- weights * (y - mu) * mu.eta.val / varmu  # score wrt eta
-      if (!all(good)) {
-        wF[!good] <- 0
-        u[!good] <- 0
-      }
-      beta_cur <- if (is.null(start_b)) NULL else { b <- start_b; b[is.na(b)] <- 0; b }
-      if (gd && !is.null(beta_cur)) {
-        # gradient of the penalised deviance is -2 (X'u - pen * beta)
-        g <- drop(crossprod(x, u)) - pen * beta_cur
-        if (is.null(gd_step)) {
-          fitL <- glm_wls_cpp(x, wF, u, pen, tol, threads, simd, colscale)
-          if (!all(is.finite(fitL$xtwx))) {
-            stop("algorithm = \"gd\" cannot handle the scale of 'x' (X'WX overflows); use algorithm = \"irls\"",
-                 call. = FALSE)
-          }
-          ev0 <- eigen(fitL$xtwx + diag(pen, nvars), symmetric = TRUE, only.values = TRUE)$values
-          L <- max(ev0)
-          gd_step <- 1 / L
-          # smallest curvature at the start: the deviance still to gain is
-          # about g' (X'WX)^-1 g <= |g|^2 / lam_min (used by the stopping rule)
-          gd_lmin <- max(min(ev0), L * .Machine$double.eps)
-        }
-        t <- gd_step * 2
-        nh <- 0L
-        repeat {
-          cand <- beta_cur + t * g
-          ev <- eval_at(cand)
-          if (ev$ok && is.finite(ev$pdev) && ev$pdev <= pdevold - 1e-4 * 2 * t * sum(g^2)) break
-          t <- t / 2; nh <- nh + 1L
-          if (nh > 60L) break
-        }
-        gd_step <- t
-        start_b <- cand
-        eta <- ev$eta; mu <- ev$mu; dev <- ev$dev; pdev <- ev$pdev
-        gnorm <- sqrt(sum(g^2))
-      } else {
-        wuse <- wF
-        if (control$type == "newton") {
-          # observed information: wF - prior * (y - mu) * d/deta(mu.eta / V)
-          h <- 1e-5 * pmax(1, abs(eta))
-          fd <- function(e) mu.eta(e) / variance(linkinv(e))
-          dq <- (fd(eta + h) - fd(eta - h)) / (2 * h)
-          wO <- ifelse(good, wF - weights * (y - mu) * dq, 0)
-          if (all(is.finite(wO)) && all(wO >= 0)) wuse <- wO
-        }
-        r <- wuse * (eta - offset) + u
-        fit <- glm_wls_cpp(x, wuse, r, pen, tol, threads, simd, colscale, beta_cur)
-        if (any(!is.finite(fit$coefficients[fit$pivot[seq_len(fit$rank)]]))) {
-          conv <- FALSE
-          warning(gettextf("non-finite coefficients at iteration %d", iter), domain = NA)
-          break
-        }
-        if (nobs < fit$rank) {
-          stop(sprintf(ngettext(nobs, "X matrix has rank %d, but only %d observation",
-                                "X matrix has rank %d, but only %d observations"),
-                       fit$rank, nobs), domain = NA)
-        }
-        if (!singular.ok && fit$rank < nvars) stop("singular fit encountered")
-        # X'u = X'r - (X'WX) beta, since r = w * (X beta) + u: no extra pass
-        gnorm <- fit$grad_norm
-        newb <- fit$coefficients
-        ev <- eval_at(newb)
-        nh <- 0L
-        # Step-halving (glm halves on non-finite deviance and invalid eta/mu;
-        # we also halve when the penalised deviance rises).
-        invalid_seen <- FALSE
-        while (!ev$ok || !is.finite(ev$dev) ||
-               (!is.null(coefold) && ev$pdev > pdevold + 1e-10 * (abs(pdevold) + 0.1))) {
-          if (!ev$ok || !is.finite(ev$dev)) invalid_seen <- TRUE
-          if (is.null(coefold)) {
-            if (!ev$ok || !is.finite(ev$dev)) {
-              stop("no valid set of coefficients has been found: please supply starting values",
-                   call. = FALSE)
-            }
-            break
-          }
-          if (nh >= control$maxit) {
-            if (!ev$ok || !is.finite(ev$dev)) stop("inner loop; cannot correct step size", call. = FALSE)
-            break
-          }
-          nh <- nh + 1L
-          newb <- (newb + coefold) / 2
-          ev <- eval_at(newb)
-        }
-        if (nh > 0L) {
-          if (invalid_seen) boundary <- TRUE
-          if (control$trace) cat("Step halved: new deviance = ", ev$dev, "\n", sep = "")
-        }
-        start_b <- newb
-        eta <- ev$eta; mu <- ev$mu; dev <- ev$dev; pdev <- ev$pdev
-      }
-      if (control$trace) cat("Deviance = ", dev, " Iterations - ", iter, "\n", sep = "")
-      trace_iter <- c(trace_iter, iter); trace_dev <- c(trace_dev, dev)
-      trace_halv <- c(trace_halv, nh); trace_grad <- c(trace_grad, gnorm)
-      coef_hist[[length(coef_hist) + 1L]] <- start_b
-      # gradient descent: a small change of the deviance says little when
-      # convergence is linear, so it stops on the estimated deviance still to
-      # gain, |g|^2 / lam_min, relative as in glm's criterion
-      stop_now <- if (gd && !is.null(beta_cur)) {
-        gnorm^2 / gd_lmin / (0.1 + abs(pdev)) < control$epsilon
-      } else {
-        abs(pdev - pdevold) / (0.1 + abs(pdev)) < control$epsilon
-      }
-      if (stop_now) {
-        conv <- TRUE
-        coef <- start_b
-        break
-      } else {
-        devold <- dev; pdevold <- pdev
-        coef <- coefold <- start_b
-        coefold[is.na(coefold)] <- 0
-      }
+  if (!is.null(etastart)) start <- NULL  # (etastart wins, as it always has here)
+  eta <- etastart %or% if (is.null(start)) family$linkfun(mustart)
+  if (nvars > 0L && control$algorithm == "gd" && is.null(start) && is.null(etastart)) {
+    # Gradient descent starts from beta = 0 when that point is valid for
+    # the family (otherwise from glm's starting values through one IRLS step).
+    eta0 <- rep.int(0, nobs) + offset
+    if (isTRUE(glm_valid(family, eta = eta0, mu = family$linkinv(eta0)))) {
+      start <- numeric(nvars)
+      eta <- eta0
     }
   }
+  inp[c("y", "weights", "start", "n")] <- list(y, weights, start, n)
+  inp$eta <- if (!is.null(eta)) as.double(eta)
+  inp
+}
+
+# valideta(eta) && validmu(mu) of a family (TRUE for a missing test).
+glm_valid <- function(family, eta = NULL, mu = NULL) {
+  (is.null(eta) || is.null(family$valideta) || family$valideta(eta)) &&
+    (is.null(mu) || is.null(family$validmu) || family$validmu(mu))
+}
+
+# Step 3: the fit, one call into C++ (glm_fit.hpp: the IRLS loop for every
+# family; stats' families in C++, any other through its R closures).
+glm_fit_run <- function(inp, control) {
+  fam <- inp$family
+  stock <- glm_is_stock_family(fam)
+  # binomial's and poisson's aic in C++ when the family's aic is stats' own
+  aic_n <- if (stock && fam$family %in% c("binomial", "poisson") &&
+               identical(fam$aic, get(fam$family, envir = asNamespace("stats"))()$aic,
+                         ignore.environment = TRUE)) {
+    as.double(inp$n %or% 1)
+  }
+  null_mu <- if (inp$intercept) sum(inp$weights * inp$y) / sum(inp$weights) else fam$linkinv(inp$offset)
+  res <- tryCatch(
+    glm_fit_cpp(inp$x, as.double(inp$y), as.double(inp$weights), as.double(inp$offset),
+                inp$eta, if (!is.null(inp$start)) as.double(inp$start), fam, stock,
+                unclass(control), inp$intercept, inp$singular.ok, inp$colscale,
+                as.double(null_mu), aic_n, isTRUE(getOption("newtonr.simd", TRUE)),
+                as.integer(getOption("newtonr.chunk_rows", 0L))),
+    error = function(e) stop(conditionMessage(e), call. = FALSE))
+  for (msg in res$warnings) warning(msg, call. = FALSE)
+  res$trace$grad_norm[is.nan(res$trace$grad_norm)] <- NA_real_  # not computed
+  res
+}
+
+# glm.fit's empty model (no columns): evaluated in R.
+glm_fit_empty <- function(inp) {
+  fam <- inp$family
+  eta <- rep.int(0, inp$nobs) + inp$offset
+  if (!isTRUE(glm_valid(fam, eta = eta))) stop("invalid linear predictor values in empty model", call. = FALSE)
+  mu <- fam$linkinv(eta)
+  if (!isTRUE(glm_valid(fam, mu = mu))) stop("invalid fitted means in empty model", call. = FALSE)
+  w <- (inp$weights * fam$mu.eta(eta)^2) / fam$variance(mu)
+  null_mu <- if (inp$intercept) sum(inp$weights * inp$y) / sum(inp$weights) else fam$linkinv(inp$offset)
+  list(coefficients = numeric(), eta = eta, mu = mu, weights = w,
+       residuals = (inp$y - mu) / fam$mu.eta(eta),
+       deviance = sum(fam$dev.resids(inp$y, mu, inp$weights)), iter = 0L,
+       converged = TRUE, boundary = TRUE, status = 0L, aic = NA_real_, rank = 0,
+       null_deviance = sum(fam$dev.resids(inp$y, null_mu, inp$weights)),
+       trace = list(iter = integer(), deviance = numeric(), halvings = integer(),
+                    grad_norm = numeric()))
+}
+
+# Step 4: glm.fit's result list (and its warnings) from the fit.
+glm_fit_result <- function(inp, raw, control) {
+  fam <- inp$family
+  nobs <- inp$nobs
+  nvars <- inp$nvars
+  EMPTY <- nvars == 0L
+  if (!EMPTY) glm_fit_warnings(inp, raw)
+  coef <- raw$coefficients
+  rank <- raw$rank
+  ynames <- inp$ynames
+  y <- inp$y
+  weights <- inp$weights
+  names(y) <- names(weights) <- ynames
+  fitted <- lapply(raw[c("residuals", "mu", "eta", "weights")], function(v) { names(v) <- ynames; v })
+  qr <- Rmat <- effects <- NULL
   if (!EMPTY) {
-    if (!conv) warning("glm.fit: algorithm did not converge", call. = FALSE)
-    if (boundary) {
-      warning("glm.fit: algorithm stopped at boundary value", call. = FALSE)
-    }
-    # Final weights and R at the solution as glm reports them (from the last
-    # IRLS iteration's weights, as glm.fit does).
-    if (!native) mu.eta.val <- mu.eta(eta)
-    if (!native && (gd || is.null(fit))) {
-      varmu <- variance(mu)
-      good <- (weights > 0) & (mu.eta.val != 0)
-      wF <- ifelse(good, weights * mu.eta.val^2 / varmu, 0)
-      fit <- glm_wls_cpp(x, wF, wF * 0, pen, tol, threads, simd, colscale)
-    }
-    eps <- 10 * .Machine$double.eps
-    if (family$family == "binomial") {
-      if (any(mu > 1 - eps) || any(mu < eps)) {
-        warning("glm.fit: fitted probabilities numerically 0 or 1 occurred", call. = FALSE)
-        k <- length(coef_hist)
-        if (k >= 2L) {
-          b1 <- coef_hist[[k]]; b0 <- coef_hist[[k - 1L]]
-          # Under separation the coefficient vector grows along the
-          # separating direction; flag the covariates carrying it: a last
-          # step still large relative to the coefficient, and (scaled by the
-          # column's spread) at least a tenth of the largest such step.
-          info <- glm_col_info_cpp(x)
-          sc <- abs(b1 - b0) * info$range
-          div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
-          if (intercept) div <- setdiff(div, which(info$ones))
-          if (length(div)) {
-            nm <- if (is.null(xnames)) paste0("x", div) else xnames[div]
-            warning(sprintf("newton_glm_fit: coefficients of %s diverge (complete or quasi-complete separation)",
-                            paste(nm, collapse = ", ")), call. = FALSE)
-          }
-        }
-      }
-    }
-    if (family$family == "poisson") {
-      if (any(mu < eps)) warning("glm.fit: fitted rates numerically 0 occurred", call. = FALSE)
-    }
-    rank <- fit$rank
-    if (rank < nvars) coef[fit$pivot][seq.int(rank + 1, nvars)] <- NA
-    xxnames <- xnames[fit$pivot]
-    if (!native) residuals <- (y - mu) / mu.eta.val
-    Rmat <- fit$R
+    names(coef) <- inp$xnames
+    xxnames <- inp$xnames[raw$pivot]
+    Rmat <- raw$R
     if (rank < nvars) {
       Rfull <- diag(nvars)
       Rfull[seq_len(rank), ] <- Rmat[seq_len(rank), ]
       Rmat <- Rfull
     }
-    names(coef) <- xnames
     dimnames(Rmat) <- list(xxnames, xxnames)
-    # glm.fit reports the working weights of the last iteration (those used
-    # in its final least-squares solve), and so do we.
-    wt <- wF
-  }
-  names(residuals) <- ynames
-  names(mu) <- ynames
-  names(eta) <- ynames
-  names(wt) <- ynames
-  names(weights) <- ynames
-  names(y) <- ynames
-  effects <- NULL
-  if (!EMPTY) {
     effects <- numeric(nobs)
-    effects[seq_len(rank)] <- fit$effects
+    effects[seq_len(rank)] <- raw$effects
     names(effects) <- c(xxnames[seq_len(rank)], rep.int("", nobs - rank))
+    qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
+                         pivot = raw$pivot, tol = raw$tol), class = "qr")
   }
-  wtdmu <- if (intercept) sum(weights * y) / sum(weights) else linkinv(offset)
-  nulldev <- if (native) {
-    glm_dev_cpp(y, as.double(wtdmu), weights, family$family, family$link, glm_varfun(family))
-  } else sum(dev.resids(y, wtdmu, weights))
   n.ok <- nobs - sum(weights == 0)
-  nulldf <- n.ok - as.integer(intercept)
-  rank <- if (EMPTY) 0 else rank
-  resdf <- n.ok - rank
-  aic.model <- if (native && family$family %in% c("binomial", "poisson") &&
-                    identical(aic, get(family$family, envir = asNamespace("stats"))()$aic,
-                              ignore.environment = TRUE)) {
-    glm_aic_cpp(family$family, y, as.double(n), mu, weights) + 2 * rank
-  } else aic(y, n, mu, weights, dev) + 2 * rank
-  qr <- if (!EMPTY) {
-    structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
-                   pivot = fit$pivot, tol = tol), class = "qr")
+  aic <- if (is.na(raw$aic)) fam$aic(y, inp$n, fitted$mu, weights, raw$deviance) else raw$aic
+  out <- list(coefficients = coef, residuals = fitted$residuals, fitted.values = fitted$mu,
+              effects = effects, R = Rmat, rank = rank, qr = qr, family = fam,
+              linear.predictors = fitted$eta, deviance = raw$deviance, aic = aic + 2 * rank,
+              null.deviance = raw$null_deviance, iter = raw$iter, weights = fitted$weights,
+              prior.weights = weights, df.residual = n.ok - rank,
+              df.null = n.ok - as.integer(inp$intercept), y = y, converged = raw$converged,
+              boundary = raw$boundary, status = raw$status, trace = new_trace(raw$trace),
+              algorithm = control$algorithm, control = control)
+  if (!EMPTY) out$kernel <- raw$kernel
+  out
+}
+
+# glm.fit's warnings after the loop; for binomial fits with fitted
+# probabilities numerically 0 or 1 also the covariates whose coefficients
+# diverge.
+glm_fit_warnings <- function(inp, raw) {
+  if (!raw$converged) warning("glm.fit: algorithm did not converge", call. = FALSE)
+  if (raw$boundary) warning("glm.fit: algorithm stopped at boundary value", call. = FALSE)
+  eps <- 10 * .Machine$double.eps
+  mu <- raw$mu
+  if (inp$family$family == "binomial" && (any(mu > 1 - eps) || any(mu < eps))) {
+    warning("glm.fit: fitted probabilities numerically 0 or 1 occurred", call. = FALSE)
+    glm_warn_separation(inp, raw)
   }
-  list(coefficients = coef, residuals = residuals, fitted.values = mu,
-       effects = effects, R = if (!EMPTY) Rmat, rank = rank, qr = qr,
-       family = family, linear.predictors = eta, deviance = dev, aic = aic.model,
-       null.deviance = nulldev, iter = iter, weights = wt, prior.weights = weights,
-       df.residual = resdf, df.null = nulldf, y = y, converged = conv,
-       boundary = boundary,
-       trace = new_trace(list(iter = trace_iter, deviance = trace_dev,
-                              halvings = trace_halv, grad_norm = trace_grad)),
-       algorithm = control$algorithm, control = control)
+  if (inp$family$family == "poisson" && any(mu < eps)) {
+    warning("glm.fit: fitted rates numerically 0 occurred", call. = FALSE)
+  }
+}
+
+# Under separation the coefficient vector grows along the separating
+# direction; flag the covariates carrying it: a last step still large
+# relative to the coefficient, and (scaled by the column's spread) at least
+# a tenth of the largest such step.
+glm_warn_separation <- function(inp, raw) {
+  if (is.null(raw$coef_prev) || is.null(raw$col_range)) return(invisible())
+  b0 <- raw$coef_prev
+  b1 <- raw$coefficients
+  b1[is.na(b1)] <- 0
+  sc <- abs(b1 - b0) * raw$col_range
+  div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
+  if (inp$intercept) div <- setdiff(div, which(raw$col_ones))
+  if (length(div)) {
+    nm <- if (is.null(inp$xnames)) paste0("x", div) else inp$xnames[div]
+    warning(sprintf("newton_glm_fit: coefficients of %s diverge (complete or quasi-complete separation)",
+                    paste(nm, collapse = ", ")), call. = FALSE)
+  }
 }
 
 # TRUE when the family is one of stats' (by family, link and quasi's
@@ -558,13 +409,18 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
 # then silently ignore the user's functions. So the closures the loop
 # replaces must be those a fresh stats family of the same names has.
 glm_is_native <- function(family) {
-  is.character(family$family) && length(family$family) == 1L &&
-    is.character(family$link) && length(family$link) == 1L &&
-    glm_native_family_cpp(family$family, family$link, glm_varfun(family)) &&
-    glm_is_stock_family(family)
+  glm_is_stock_family(family) &&
+    glm_native_family_cpp(family$family, family$link, glm_varfun(family))
 }
 
+# TRUE when the family's names are single strings and its closures are
+# those of the stats family of the same names (the fit then uses the C++
+# family when one exists).
 glm_is_stock_family <- function(family) {
+  if (!(is.character(family$family) && length(family$family) == 1L &&
+        is.character(family$link) && length(family$link) == 1L)) {
+    return(FALSE)
+  }
   key <- paste(family$family, family$link, glm_varfun(family), sep = "\r")
   ref <- glm_stock_cache[[key]]
   if (is.null(ref)) {

@@ -45,17 +45,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// glm_col_info_cpp
-Rcpp::List glm_col_info_cpp(Rcpp::NumericMatrix x);
-RcppExport SEXP _newtonr_glm_col_info_cpp(SEXP xSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_col_info_cpp(x));
-    return rcpp_result_gen;
-END_RCPP
-}
 // glm_native_family_cpp
 bool glm_native_family_cpp(std::string family, std::string link, std::string varfun);
 RcppExport SEXP _newtonr_glm_native_family_cpp(SEXP familySEXP, SEXP linkSEXP, SEXP varfunSEXP) {
@@ -69,42 +58,9 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// glm_xb_cpp
-Rcpp::NumericVector glm_xb_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector beta, Rcpp::NumericVector offset, int threads);
-RcppExport SEXP _newtonr_glm_xb_cpp(SEXP xSEXP, SEXP betaSEXP, SEXP offsetSEXP, SEXP threadsSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type beta(betaSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type offset(offsetSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_xb_cpp(x, beta, offset, threads));
-    return rcpp_result_gen;
-END_RCPP
-}
-// glm_wls_cpp
-Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w, Rcpp::NumericVector r, Rcpp::NumericVector pen, double tol, int threads, bool simd, Rcpp::NumericVector scale, Rcpp::Nullable<Rcpp::NumericVector> beta);
-RcppExport SEXP _newtonr_glm_wls_cpp(SEXP xSEXP, SEXP wSEXP, SEXP rSEXP, SEXP penSEXP, SEXP tolSEXP, SEXP threadsSEXP, SEXP simdSEXP, SEXP scaleSEXP, SEXP betaSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type pen(penSEXP);
-    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    Rcpp::traits::input_parameter< bool >::type simd(simdSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type scale(scaleSEXP);
-    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type beta(betaSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_wls_cpp(x, w, r, pen, tol, threads, simd, scale, beta));
-    return rcpp_result_gen;
-END_RCPP
-}
-// glm_irls_cpp
-Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector weights, Rcpp::NumericVector offset, Rcpp::NumericVector eta0, Rcpp::Nullable<Rcpp::NumericVector> start, std::string family, std::string link, std::string varfun, Rcpp::NumericVector pen, double epsilon, int maxit, bool newton, double tol, bool singular_ok, int threads, bool simd, bool trace, Rcpp::NumericVector scale);
-RcppExport SEXP _newtonr_glm_irls_cpp(SEXP xSEXP, SEXP ySEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP eta0SEXP, SEXP startSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP varfunSEXP, SEXP penSEXP, SEXP epsilonSEXP, SEXP maxitSEXP, SEXP newtonSEXP, SEXP tolSEXP, SEXP singular_okSEXP, SEXP threadsSEXP, SEXP simdSEXP, SEXP traceSEXP, SEXP scaleSEXP) {
+// glm_fit_cpp
+Rcpp::List glm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector weights, Rcpp::NumericVector offset, SEXP eta0, SEXP start, Rcpp::List family, bool stock, Rcpp::List control, bool intercept, bool singular_ok, Rcpp::NumericVector scale, Rcpp::NumericVector null_mu, SEXP aic_n, bool simd, int chunk_rows);
+RcppExport SEXP _newtonr_glm_fit_cpp(SEXP xSEXP, SEXP ySEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP eta0SEXP, SEXP startSEXP, SEXP familySEXP, SEXP stockSEXP, SEXP controlSEXP, SEXP interceptSEXP, SEXP singular_okSEXP, SEXP scaleSEXP, SEXP null_muSEXP, SEXP aic_nSEXP, SEXP simdSEXP, SEXP chunk_rowsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -112,53 +68,19 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type weights(weightsSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type offset(offsetSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type eta0(eta0SEXP);
-    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type start(startSEXP);
-    Rcpp::traits::input_parameter< std::string >::type family(familySEXP);
-    Rcpp::traits::input_parameter< std::string >::type link(linkSEXP);
-    Rcpp::traits::input_parameter< std::string >::type varfun(varfunSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type pen(penSEXP);
-    Rcpp::traits::input_parameter< double >::type epsilon(epsilonSEXP);
-    Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
-    Rcpp::traits::input_parameter< bool >::type newton(newtonSEXP);
-    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type eta0(eta0SEXP);
+    Rcpp::traits::input_parameter< SEXP >::type start(startSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type family(familySEXP);
+    Rcpp::traits::input_parameter< bool >::type stock(stockSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
+    Rcpp::traits::input_parameter< bool >::type intercept(interceptSEXP);
     Rcpp::traits::input_parameter< bool >::type singular_ok(singular_okSEXP);
-    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    Rcpp::traits::input_parameter< bool >::type simd(simdSEXP);
-    Rcpp::traits::input_parameter< bool >::type trace(traceSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type scale(scaleSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_irls_cpp(x, y, weights, offset, eta0, start, family, link, varfun, pen, epsilon, maxit, newton, tol, singular_ok, threads, simd, trace, scale));
-    return rcpp_result_gen;
-END_RCPP
-}
-// glm_dev_cpp
-double glm_dev_cpp(Rcpp::NumericVector y, Rcpp::NumericVector mu, Rcpp::NumericVector wt, std::string family, std::string link, std::string varfun);
-RcppExport SEXP _newtonr_glm_dev_cpp(SEXP ySEXP, SEXP muSEXP, SEXP wtSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP varfunSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type mu(muSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type wt(wtSEXP);
-    Rcpp::traits::input_parameter< std::string >::type family(familySEXP);
-    Rcpp::traits::input_parameter< std::string >::type link(linkSEXP);
-    Rcpp::traits::input_parameter< std::string >::type varfun(varfunSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_dev_cpp(y, mu, wt, family, link, varfun));
-    return rcpp_result_gen;
-END_RCPP
-}
-// glm_aic_cpp
-double glm_aic_cpp(std::string family, Rcpp::NumericVector y, Rcpp::NumericVector n, Rcpp::NumericVector mu, Rcpp::NumericVector wt);
-RcppExport SEXP _newtonr_glm_aic_cpp(SEXP familySEXP, SEXP ySEXP, SEXP nSEXP, SEXP muSEXP, SEXP wtSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< std::string >::type family(familySEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n(nSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type mu(muSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type wt(wtSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_aic_cpp(family, y, n, mu, wt));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type null_mu(null_muSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type aic_n(aic_nSEXP);
+    Rcpp::traits::input_parameter< bool >::type simd(simdSEXP);
+    Rcpp::traits::input_parameter< int >::type chunk_rows(chunk_rowsSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_fit_cpp(x, y, weights, offset, eta0, start, family, stock, control, intercept, singular_ok, scale, null_mu, aic_n, simd, chunk_rows));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -171,6 +93,16 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type weights(weightsSEXP);
     rcpp_result_gen = Rcpp::wrap(glm_binomial_init_cpp(y, weights));
+    return rcpp_result_gen;
+END_RCPP
+}
+// glm_status_cpp
+Rcpp::DataFrame glm_status_cpp();
+RcppExport SEXP _newtonr_glm_status_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(glm_status_cpp());
     return rcpp_result_gen;
 END_RCPP
 }
@@ -292,14 +224,10 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_simd_cpp", (DL_FUNC) &_newtonr_glm_simd_cpp, 0},
     {"_newtonr_glm_all_finite_cpp", (DL_FUNC) &_newtonr_glm_all_finite_cpp, 2},
     {"_newtonr_glm_col_scan_cpp", (DL_FUNC) &_newtonr_glm_col_scan_cpp, 2},
-    {"_newtonr_glm_col_info_cpp", (DL_FUNC) &_newtonr_glm_col_info_cpp, 1},
     {"_newtonr_glm_native_family_cpp", (DL_FUNC) &_newtonr_glm_native_family_cpp, 3},
-    {"_newtonr_glm_xb_cpp", (DL_FUNC) &_newtonr_glm_xb_cpp, 4},
-    {"_newtonr_glm_wls_cpp", (DL_FUNC) &_newtonr_glm_wls_cpp, 9},
-    {"_newtonr_glm_irls_cpp", (DL_FUNC) &_newtonr_glm_irls_cpp, 19},
-    {"_newtonr_glm_dev_cpp", (DL_FUNC) &_newtonr_glm_dev_cpp, 6},
-    {"_newtonr_glm_aic_cpp", (DL_FUNC) &_newtonr_glm_aic_cpp, 5},
+    {"_newtonr_glm_fit_cpp", (DL_FUNC) &_newtonr_glm_fit_cpp, 16},
     {"_newtonr_glm_binomial_init_cpp", (DL_FUNC) &_newtonr_glm_binomial_init_cpp, 2},
+    {"_newtonr_glm_status_cpp", (DL_FUNC) &_newtonr_glm_status_cpp, 0},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},

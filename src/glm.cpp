@@ -1,10 +1,13 @@
-// glm.cpp -- Rcpp glue for newton_glm_fit(): the native IRLS loop
-// (glm_irls.hpp) for stats' families, and the weighted least-squares step
-// used by the R-closure path for other families.  X is mapped, not copied.
+// glm.cpp -- Rcpp glue for newton_glm_fit(): the one call of a fit
+// (glm_fit_cpp: the loop of glm_fit.hpp for every family; a family that is
+// not one of stats' is implemented here by calling its R closures on whole
+// vectors), the input scans of its check step, binomial's starting values,
+// and the status table.  X is mapped, not copied; no numerical loop lives
+// here.
 #include "glue.h"
 #include <newtonr/glm_chol.hpp>
 #include <newtonr/glm_family.hpp>
-#include <newtonr/glm_irls.hpp>
+#include <newtonr/glm_fit.hpp>
 #include <newtonr/glm_xtwx.hpp>
 
 #include <string>
@@ -17,57 +20,24 @@ bool newtonr_glm_have_avx2();
 
 // The AVX2/FMA kernels when the CPU has them (checked once) and `simd`,
 // else the portable Eigen ones.
-static newtonr::GlmKernels glm_kernels(bool simd) {
+static newtonr::GlmKernels glm_kernels(bool simd, int chunk_rows = 0) {
   static const bool avx2 = newtonr_glm_have_avx2();
   newtonr::GlmKernels k;
   if (simd && avx2) {
     k.panel = &newtonr_glm_panel_avx2;
     k.pack = &newtonr_glm_pack_avx2;
   }
+  k.chunk_rows = chunk_rows > 0 ? chunk_rows : 0;
   return k;
 }
 
 // [[Rcpp::export]]
 bool glm_simd_cpp() { return newtonr_glm_have_avx2(); }
 
-// TRUE when x has no NA/NaN/Inf (one pass, no allocation).
+// TRUE when x has no NA/NaN/Inf (glm_all_finite in glm_fit.hpp).
 // [[Rcpp::export]]
 bool glm_all_finite_cpp(Rcpp::NumericVector x, int threads = 0) {
-  const double* v = x.begin();
-  const R_xlen_t n = x.size();
-  if (n >= (1 << 20)) {  // large: fixed blocks in parallel (a boolean: order-free)
-    const R_xlen_t blk = 1 << 16, nb = (n + blk - 1) / blk;
-    int bad = 0;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) reduction(| : bad) num_threads(newtonr::glm_threads(threads, nb))
-#endif
-    for (R_xlen_t b = 0; b < nb; ++b) {
-      const R_xlen_t i0 = b * blk, i1 = std::min(n, (b + 1) * blk);
-      double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      R_xlen_t i = i0;
-      for (; i + 4 <= i1; i += 4) {
-        a0 += v[i] * 0.0;
-        a1 += v[i + 1] * 0.0;
-        a2 += v[i + 2] * 0.0;
-        a3 += v[i + 3] * 0.0;
-      }
-      for (; i < i1; ++i) a0 += v[i] * 0.0;
-      if (a0 + a1 + a2 + a3 != 0) bad = 1;
-    }
-    return bad == 0;
-  }
-  // x * 0 is NaN exactly when x is not finite; four independent sums so the
-  // loop is not bound by the latency of one addition chain.
-  double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-  R_xlen_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    a0 += v[i] * 0.0;
-    a1 += v[i + 1] * 0.0;
-    a2 += v[i + 2] * 0.0;
-    a3 += v[i + 3] * 0.0;
-  }
-  for (; i < n; ++i) a0 += v[i] * 0.0;
-  return a0 + a1 + a2 + a3 == 0;
+  return newtonr::glm_all_finite(x.begin(), x.size(), threads);
 }
 
 // One pass over the model matrix: NULL when it has NA/NaN/Inf, else the
@@ -87,28 +57,6 @@ static const double* scale_ptr(const Rcpp::NumericVector& scale, Eigen::Index p)
   return scale.begin();
 }
 
-// Per column: range (max - min) and whether every entry equals 1.
-// [[Rcpp::export]]
-Rcpp::List glm_col_info_cpp(Rcpp::NumericMatrix x) {
-  const R_xlen_t n = x.nrow();
-  const int p = x.ncol();
-  Rcpp::NumericVector range(p);
-  Rcpp::LogicalVector ones(p);
-  for (int j = 0; j < p; ++j) {
-    const double* c = x.begin() + static_cast<R_xlen_t>(j) * n;
-    double lo = R_PosInf, hi = R_NegInf;
-    bool one = true;
-    for (R_xlen_t i = 0; i < n; ++i) {
-      lo = std::min(lo, c[i]);
-      hi = std::max(hi, c[i]);
-      one = one && c[i] == 1.0;
-    }
-    range[j] = n > 0 ? hi - lo : 0.0;
-    ones[j] = one;
-  }
-  return Rcpp::List::create(Rcpp::Named("range") = range, Rcpp::Named("ones") = ones);
-}
-
 // TRUE when (family, link, varfun) names a family the C++ loop implements.
 // [[Rcpp::export]]
 bool glm_native_family_cpp(std::string family, std::string link, std::string varfun) {
@@ -116,239 +64,231 @@ bool glm_native_family_cpp(std::string family, std::string link, std::string var
   return newtonr::glm_family_from_names(family, link, varfun, f);
 }
 
-// eta = X beta + offset (threaded, deterministic).
-// [[Rcpp::export]]
-Rcpp::NumericVector glm_xb_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector beta,
-                               Rcpp::NumericVector offset, int threads) {
-  const Eigen::Index n = x.nrow(), p = x.ncol();
-  if (beta.size() != p || offset.size() != n)
-    throw std::invalid_argument("glm_xb_cpp: dimension mismatch");
-  Rcpp::NumericVector eta(n);
-  newtonr::glm_xb(x.begin(), n, p, beta.begin(), offset.begin(), eta.begin(), threads,
-                  glm_kernels(true));
-  return eta;
+
+// A family given by R closures (anything glm_fit_cpp does not find among the
+// native families): each function is called once per use on a whole vector.
+class RFamily : public newtonr::GlmFamilyFns {
+ public:
+  explicit RFamily(const Rcpp::List& f)
+      : linkinv_(f["linkinv"]), mu_eta_(f["mu.eta"]), variance_(f["variance"]),
+        dev_resids_(f["dev.resids"]), valideta_(opt_fun(f, "valideta")),
+        validmu_(opt_fun(f, "validmu")) {}
+  void linkinv(const double* eta, double* mu, Eigen::Index n) const override {
+    copy_out(Rcpp::Function(linkinv_)(vec(eta, n)), mu, n, "linkinv");
+  }
+  void mu_eta(const double* eta, double* out, Eigen::Index n) const override {
+    copy_out(Rcpp::Function(mu_eta_)(vec(eta, n)), out, n, "mu.eta");
+  }
+  void variance(const double* mu, double* out, Eigen::Index n) const override {
+    copy_out(Rcpp::Function(variance_)(vec(mu, n)), out, n, "variance");
+  }
+  void dev_resids(const double* y, const double* mu, const double* wt, double* out,
+                  Eigen::Index n) const override {
+    copy_out(Rcpp::Function(dev_resids_)(vec(y, n), vec(mu, n), vec(wt, n)), out, n, "dev.resids");
+  }
+  bool valideta(const double* eta, Eigen::Index n) const override {
+    return valid(valideta_, eta, n);
+  }
+  bool validmu(const double* mu, Eigen::Index n) const override { return valid(validmu_, mu, n); }
+
+ private:
+  static SEXP opt_fun(const Rcpp::List& f, const char* name) {
+    if (!f.containsElementNamed(name)) return R_NilValue;
+    SEXP s = f[name];
+    return Rf_isFunction(s) ? s : R_NilValue;
+  }
+  static Rcpp::NumericVector vec(const double* v, Eigen::Index n) {
+    return Rcpp::NumericVector(v, v + n);
+  }
+  // A result of length n, or of length 1 (recycled, as R's arithmetic would).
+  static void copy_out(SEXP r, double* out, Eigen::Index n, const char* what) {
+    Rcpp::NumericVector v(r);
+    if (v.size() == n) {
+      std::copy(v.begin(), v.end(), out);
+    } else if (v.size() == 1) {
+      std::fill(out, out + n, v[0]);
+    } else {
+      throw std::runtime_error(std::string("family$") + what + " returned " +
+                               std::to_string(v.size()) + " values for " + std::to_string(n) +
+                               " observations");
+    }
+  }
+  static bool valid(SEXP fun, const double* v, Eigen::Index n) {
+    if (Rf_isNull(fun)) return true;
+    Rcpp::LogicalVector r(Rcpp::Function(fun)(vec(v, n)));
+    return r.size() >= 1 && r[0] == TRUE;
+  }
+  SEXP linkinv_, mu_eta_, variance_, dev_resids_, valideta_, validmu_;
+};
+
+static std::string family_string(const Rcpp::List& f, const char* name) {
+  if (!f.containsElementNamed(name)) return "";
+  SEXP s = f[name];
+  return (Rf_isString(s) && Rf_length(s) == 1 && STRING_ELT(s, 0) != NA_STRING)
+             ? std::string(CHAR(STRING_ELT(s, 0)))
+             : "";
 }
 
-static Rcpp::List solve_to_list(const newtonr::GlmSolve& s, Eigen::Index p) {
+// The native family for an R family object when `stock` (its closures are
+// stats' own) and its names are implemented in C++; else nullptr.
+static std::unique_ptr<newtonr::GlmFamilyFns> native_family(const Rcpp::List& f, bool stock) {
+  newtonr::GlmFamily g;
+  if (!stock || !newtonr::glm_family_from_names(family_string(f, "family"), family_string(f, "link"),
+                                                family_string(f, "varfun"), g))
+    return nullptr;
+  return std::make_unique<newtonr::GlmNativeFamily>(g);
+}
+
+static newtonr::GlmControl read_control(const Rcpp::List& ctl, bool singular_ok) {
+  newtonr::GlmControl s;
+  std::string type, algorithm;
+  newtonr_glue::read_opt(ctl, "epsilon", s.epsilon);
+  newtonr_glue::read_opt(ctl, "maxit", s.maxit);
+  newtonr_glue::read_opt(ctl, "trace", s.trace);
+  newtonr_glue::read_opt(ctl, "type", type);
+  newtonr_glue::read_opt(ctl, "lambda", s.lambda);
+  newtonr_glue::read_opt(ctl, "algorithm", algorithm);
+  newtonr_glue::read_opt(ctl, "threads", s.threads);
+  s.newton = type == "newton";
+  s.algorithm = algorithm == "gd" ? newtonr::GlmAlgorithm::Gd : newtonr::GlmAlgorithm::Irls;
+  s.singular_ok = singular_ok;
+  s.validate();
+  return s;
+}
+
+static newtonr::GlmTraceFn trace_fn(bool on) {
+  if (!on) return newtonr::GlmTraceFn();
+  Rcpp::Function cat("cat");
+  return [cat](int kind, int iter, double dev) {
+    if (kind == 0) {
+      cat("Deviance = ", dev, " Iterations - ", iter, "\n", Rcpp::Named("sep") = "");
+    } else {
+      cat("Step halved: new deviance = ", dev, "\n", Rcpp::Named("sep") = "");
+    }
+  };
+}
+
+static Rcpp::NumericVector na_for_nan(const newtonr::Vec& v) {
+  Rcpp::NumericVector out = newtonr_glue::to_r(v);
+  for (R_xlen_t j = 0; j < out.size(); ++j)
+    if (std::isnan(out[j])) out[j] = NA_REAL;
+  return out;
+}
+
+static Rcpp::List result_list(const newtonr::GlmFitOut& fo, Eigen::Index p) {
+  const newtonr::GlmIrlsResult& r = fo.res;
+  const newtonr::GlmSolve& s = r.solve;
   if (static_cast<Eigen::Index>(s.pivot.size()) != p)
     throw std::logic_error("glm: no least-squares solve to report (internal error)");
   Rcpp::IntegerVector piv(p);
   for (Eigen::Index j = 0; j < p; ++j) piv[j] = s.pivot[static_cast<size_t>(j)] + 1;
-  Rcpp::NumericVector coef(p);
-  for (Eigen::Index j = 0; j < p; ++j) coef[j] = std::isnan(s.coef(j)) ? NA_REAL : s.coef(j);
-  return Rcpp::List::create(Rcpp::Named("coefficients") = coef,
-                            Rcpp::Named("R") = newtonr_glue::to_r(s.R),
-                            Rcpp::Named("pivot") = piv,
-                            Rcpp::Named("rank") = s.rank,
-                            Rcpp::Named("effects") = newtonr_glue::to_r(s.effects));
-}
-
-// One weighted least-squares solve: (X'WX + diag(pen)) beta = X'r, on the
-// column-scaled X S when `scale` is given (glm_col_scan_cpp; results are
-// unscaled).  With `beta`, also the norm of the penalised score X'r - X'WX
-// beta - pen beta (computed in scaled coordinates, so it does not overflow
-// with X).
-// [[Rcpp::export]]
-Rcpp::List glm_wls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector w,
-                       Rcpp::NumericVector r, Rcpp::NumericVector pen,
-                       double tol, int threads, bool simd,
-                       Rcpp::NumericVector scale,
-                       Rcpp::Nullable<Rcpp::NumericVector> beta = R_NilValue) {
-  const Eigen::Index n = x.nrow(), p = x.ncol();
-  if (w.size() != n || r.size() != n || pen.size() != p)
-    throw std::invalid_argument("glm_wls_cpp: dimension mismatch");
-  const double* sp = scale_ptr(scale, p);
-  newtonr::Mat A;
-  newtonr::Vec b;
-  newtonr::glm_xtwx(x.begin(), n, p, w.begin(), r.begin(), A, b, threads, glm_kernels(simd), sp);
-  newtonr::glm_check_normal_equations(A, b);
-  const newtonr::Vec sc = sp ? newtonr::Vec(Eigen::Map<const newtonr::Vec>(sp, p))
-                             : newtonr::Vec::Ones(p);
-  newtonr::Vec penv = Eigen::Map<const newtonr::Vec>(pen.begin(), p);
-  if (sp) penv = newtonr::glm_scale_pen(penv, sc);
-  newtonr::GlmSolve s = newtonr::glm_chol_solve(A, b, tol, penv);
-  double gnorm = NA_REAL;
-  if (beta.isNotNull()) {
-    Rcpp::NumericVector bv(beta.get());
-    if (bv.size() != p) throw std::invalid_argument("glm_wls_cpp: 'beta' has the wrong length");
-    const newtonr::Vec bs = Eigen::Map<const newtonr::Vec>(bv.begin(), p).cwiseQuotient(sc);
-    gnorm = (b - A * bs - penv.cwiseProduct(bs)).cwiseQuotient(sc).norm();
-  }
-  if (sp) {
-    newtonr::glm_unscale_solve(s, sc);
-    // back to X's own coordinates (may overflow for absurd scales; only the
-    // "gd" algorithm reads these)
-    A = sc.asDiagonal().inverse() * A * sc.asDiagonal().inverse();
-    b = b.cwiseQuotient(sc);
-  }
-  Rcpp::List out = solve_to_list(s, p);
-  out["xtwx"] = newtonr_glue::to_r(A);
-  out["xty"] = newtonr_glue::to_r(b);
-  out["grad_norm"] = gnorm;
+  const bool cols = !fo.cols.ones.empty();
+  Rcpp::LogicalVector ones(fo.cols.ones.begin(), fo.cols.ones.end());
+  Rcpp::List out = Rcpp::List::create(
+      Rcpp::Named("coefficients") = na_for_nan(r.coef), Rcpp::Named("R") = newtonr_glue::to_r(s.R),
+      Rcpp::Named("pivot") = piv, Rcpp::Named("rank") = s.rank,
+      Rcpp::Named("effects") = newtonr_glue::to_r(s.effects), Rcpp::Named("deviance") = r.dev,
+      Rcpp::Named("iter") = r.iter, Rcpp::Named("converged") = r.converged,
+      Rcpp::Named("boundary") = r.boundary, Rcpp::Named("status") = static_cast<int>(r.status),
+      Rcpp::Named("coef_prev") = r.has_prev ? SEXP(newtonr_glue::to_r(r.coef_prev)) : R_NilValue,
+      Rcpp::Named("warnings") = Rcpp::wrap(r.warnings),
+      Rcpp::Named("col_range") = cols ? SEXP(newtonr_glue::to_r(fo.cols.range)) : R_NilValue,
+      Rcpp::Named("col_ones") = cols ? SEXP(ones) : R_NilValue);
+  out["trace"] = Rcpp::List::create(
+      Rcpp::Named("iter") = newtonr_glue::to_r(r.t_iter),
+      Rcpp::Named("deviance") = newtonr_glue::to_r(r.t_dev),
+      Rcpp::Named("halvings") = newtonr_glue::to_r(r.t_halv),
+      Rcpp::Named("grad_norm") = newtonr_glue::to_r(r.t_grad));
   return out;
 }
 
-// The whole IRLS loop for a native family (see glm_irls.hpp).  `start` may
-// be NULL; `trace` prints glm's lines through R's cat().
+// family$aic() of a native binomial or poisson family (R's densities), or
+// NA for the caller to evaluate family$aic itself.
+static double native_aic(const std::string& family, const Rcpp::NumericVector& y, SEXP aic_n,
+                         const double* mu, const Rcpp::NumericVector& wt) {
+  if (Rf_isNull(aic_n)) return NA_REAL;
+  if (family == "binomial") {
+    Rcpp::NumericVector nn(aic_n);
+    if (nn.size() != y.size() && nn.size() != 1) return NA_REAL;
+    return newtonr::glm_aic_binomial(y.begin(), nn.begin(), nn.size(), mu, wt.begin(), y.size(),
+                                     [](double x, double a, double b, int l) { return R::dbinom(x, a, b, l); });
+  }
+  if (family == "poisson") return newtonr::glm_aic_poisson(y.begin(), mu, wt.begin(), y.size(), [](double x, double a, int l) { return R::dpois(x, a, l); });
+  return NA_REAL;
+}
+
+// The one call of a fit (R's glm_fit_run()).  eta0: the starting linear
+// predictor, or NULL for X start + offset; start: starting coefficients or NULL; stock: the family's
+// closures are stats' own (R checks); null_mu: glm's mean of the null model
+// (length 1 or n); aic_n: binomial's n (or anything for poisson) when the
+// family's aic is stats' own, else NULL; simd, chunk_rows: kernel options.
 // [[Rcpp::export]]
-Rcpp::List glm_irls_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y,
-                        Rcpp::NumericVector weights, Rcpp::NumericVector offset,
-                        Rcpp::NumericVector eta0, Rcpp::Nullable<Rcpp::NumericVector> start,
-                        std::string family, std::string link, std::string varfun,
-                        Rcpp::NumericVector pen, double epsilon, int maxit, bool newton,
-                        double tol, bool singular_ok, int threads, bool simd, bool trace,
-                        Rcpp::NumericVector scale) {
+Rcpp::List glm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector weights,
+                       Rcpp::NumericVector offset, SEXP eta0, SEXP start,
+                       Rcpp::List family, bool stock, Rcpp::List control, bool intercept,
+                       bool singular_ok, Rcpp::NumericVector scale, Rcpp::NumericVector null_mu,
+                       SEXP aic_n, bool simd, int chunk_rows) {
   const Eigen::Index n = x.nrow(), p = x.ncol();
-  if (y.size() != n || weights.size() != n || offset.size() != n || eta0.size() != n ||
-      pen.size() != p)
-    throw std::invalid_argument("glm_irls_cpp: dimension mismatch");
-  newtonr::GlmFamily fam;
-  if (!newtonr::glm_family_from_names(family, link, varfun, fam))
-    throw std::invalid_argument("glm_irls_cpp: family not implemented in C++");
-  newtonr::GlmData d;
-  d.X = x.begin();
-  d.n = n;
-  d.p = p;
-  d.y = y.begin();
-  d.wt = weights.begin();
-  d.off = offset.begin();
-  d.scale = scale_ptr(scale, p);
-  newtonr::GlmIrlsSettings s;
-  s.epsilon = epsilon;
-  s.maxit = maxit;
-  s.newton = newton;
-  s.tol = tol;
-  s.singular_ok = singular_ok;
-  s.threads = threads;
+  if (y.size() != n || weights.size() != n || offset.size() != n ||
+      (null_mu.size() != 1 && null_mu.size() != n) || (Rf_isNull(eta0) && Rf_isNull(start)) ||
+      (!Rf_isNull(eta0) && Rf_xlength(eta0) != n))
+    throw std::invalid_argument("glm_fit_cpp: dimension mismatch");
+  const newtonr::GlmControl s = read_control(control, singular_ok);
+  std::unique_ptr<newtonr::GlmFamilyFns> fam = native_family(family, stock);
+  const bool native = fam != nullptr;
+  if (!fam) fam = std::make_unique<RFamily>(family);
+  newtonr::GlmData d{x.begin(), n, p, y.begin(), weights.begin(), offset.begin(), scale_ptr(scale, p)};
   Rcpp::NumericVector st;
-  const double* startp = nullptr;
-  if (start.isNotNull()) {
-    st = Rcpp::NumericVector(start.get());
-    if (st.size() != p) throw std::invalid_argument("glm_irls_cpp: 'start' has the wrong length");
-    startp = st.begin();
+  if (!Rf_isNull(start)) {
+    st = Rcpp::NumericVector(start);
+    if (st.size() != p) throw std::invalid_argument("glm_fit_cpp: 'start' has the wrong length");
   }
-  newtonr::GlmTraceFn tr;
-  if (trace) {
-    Rcpp::Function cat("cat");
-    tr = [cat](int kind, int iter, double dev) {
-      if (kind == 0) {
-        cat("Deviance = ", dev, " Iterations - ", iter, "\n", Rcpp::Named("sep") = "");
-      } else {
-        cat("Step halved: new deviance = ", dev, "\n", Rcpp::Named("sep") = "");
-      }
-    };
-  }
-  newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 1);
-  Eigen::Map<const newtonr::Vec> penv(pen.begin(), p);
   // the loop's n-vectors are R vectors, written in place
   Rcpp::NumericVector eta_a(Rcpp::no_init(n)), eta_b(Rcpp::no_init(n)), mu(Rcpp::no_init(n)),
       wts(Rcpp::no_init(n)), res(Rcpp::no_init(n));
-  std::copy(eta0.begin(), eta0.end(), eta_a.begin());
-  newtonr::GlmBuffers buf;
-  buf.eta_a = eta_a.begin();
-  buf.eta_b = eta_b.begin();
-  buf.mu = mu.begin();
-  buf.weights = wts.begin();
-  buf.residuals = res.begin();
-  newtonr::GlmIrlsResult r =
-      newtonr::glm_irls(d, fam, buf, startp, penv, s, glm_kernels(simd), intr, tr);
-  Rcpp::List fit = solve_to_list(r.solve, p);
-  Rcpp::NumericVector coef(p);
-  for (Eigen::Index j = 0; j < p; ++j) coef[j] = std::isnan(r.coef(j)) ? NA_REAL : r.coef(j);
-  fit["coefficients"] = coef;
-  Rcpp::List out = Rcpp::List::create(
-      Rcpp::Named("fit") = fit,
-      Rcpp::Named("eta") = (r.eta == buf.eta_a) ? eta_a : eta_b,
-      Rcpp::Named("mu") = mu, Rcpp::Named("weights") = wts, Rcpp::Named("residuals") = res,
-      Rcpp::Named("deviance") = r.dev, Rcpp::Named("iter") = r.iter,
-      Rcpp::Named("converged") = r.converged, Rcpp::Named("boundary") = r.boundary,
-      Rcpp::Named("coef_prev") = r.has_prev ? SEXP(newtonr_glue::to_r(r.coef_prev)) : R_NilValue,
-      Rcpp::Named("warnings") = Rcpp::wrap(r.warnings));
-  out["trace"] = Rcpp::List::create(
-      Rcpp::Named("iter") = Rcpp::wrap(r.t_iter), Rcpp::Named("deviance") = Rcpp::wrap(r.t_dev),
-      Rcpp::Named("halvings") = Rcpp::wrap(r.t_halv),
-      Rcpp::Named("grad_norm") = Rcpp::wrap(r.t_grad));
+  const newtonr::GlmKernels k = glm_kernels(simd, chunk_rows);
+  if (Rf_isNull(eta0)) {
+    newtonr::glm_xb(d.X, n, p, st.begin(), d.off, eta_a.begin(), s.nthreads(), k);
+  } else {
+    Rcpp::NumericVector e(eta0);
+    std::copy(e.begin(), e.end(), eta_a.begin());
+  }
+  newtonr::GlmBuffers buf{eta_a.begin(), eta_b.begin(), mu.begin(), wts.begin(), res.begin()};
+  newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 1);
+  const newtonr::GlmFitOut fo = newtonr::glm_fit(d, *fam, buf, Rf_isNull(start) ? nullptr : st.begin(),
+                                                 intercept, s, k, intr, trace_fn(s.trace),
+                                                 family_string(family, "family") == "binomial");
+  Rcpp::List out = result_list(fo, p);
+  out["eta"] = (fo.res.eta == buf.eta_a) ? eta_a : eta_b;
+  out["mu"] = mu;
+  out["tol"] = s.tol();
+  out["weights"] = wts;
+  out["residuals"] = res;
+  out["null_deviance"] = newtonr::glm_deviance_at(*fam, y.begin(), null_mu.begin(), null_mu.size(),
+                                                  weights.begin(), n);
+  out["aic"] = native ? native_aic(family_string(family, "family"), y, aic_n, mu.begin(), weights)
+                      : NA_REAL;
+  out["kernel"] = Rcpp::List::create(Rcpp::Named("native") = native,
+                                     Rcpp::Named("chunks") = static_cast<double>(fo.res.chunks),
+                                     Rcpp::Named("simd") = simd && newtonr_glm_have_avx2());
   return out;
 }
 
-// Sum of the deviance residuals for a native family; mu has length 1
-// (recycled, as for glm's null deviance) or n.
-// [[Rcpp::export]]
-double glm_dev_cpp(Rcpp::NumericVector y, Rcpp::NumericVector mu, Rcpp::NumericVector wt,
-                   std::string family, std::string link, std::string varfun) {
-  newtonr::GlmFamily fam;
-  if (!newtonr::glm_family_from_names(family, link, varfun, fam))
-    throw std::invalid_argument("glm_dev_cpp: family not implemented in C++");
-  const R_xlen_t n = y.size();
-  if ((mu.size() != 1 && mu.size() != n) || wt.size() != n)
-    throw std::invalid_argument("glm_dev_cpp: dimension mismatch");
-  const bool rec = mu.size() == 1;
-  double s = 0;
-  for (R_xlen_t i = 0; i < n; ++i) s += fam.dev_resid(y[i], mu[rec ? 0 : i], wt[i]);
-  return s;
-}
-
-// family$aic() of binomial() and poisson() (the formulas of R's family.R,
-// with R's own dbinom/dpois), without R's vector temporaries.
-// [[Rcpp::export]]
-double glm_aic_cpp(std::string family, Rcpp::NumericVector y, Rcpp::NumericVector n,
-                   Rcpp::NumericVector mu, Rcpp::NumericVector wt) {
-  const R_xlen_t len = y.size();
-  if (mu.size() != len || wt.size() != len) throw std::invalid_argument("glm_aic_cpp: dimension mismatch");
-  double s = 0;
-  if (family == "binomial") {
-    // n of length 1 is recycled (all trials 1, as binomial()'s initialize
-    // sets for a vector response)
-    if (n.size() != len && n.size() != 1)
-      throw std::invalid_argument("glm_aic_cpp: dimension mismatch");
-    const bool rec = n.size() == 1;
-    bool any_n = false;
-    for (R_xlen_t i = 0; i < n.size(); ++i) any_n = any_n || n[i] > 1;
-    const double* m = any_n ? n.begin() : wt.begin();
-    const bool mrec = any_n && rec;
-    for (R_xlen_t i = 0; i < len; ++i) {
-      const double mi = m[mrec ? 0 : i];
-      const double f = mi > 0 ? wt[i] / mi : 0.0;
-      s += f * R::dbinom(std::nearbyint(mi * y[i]), std::nearbyint(mi), mu[i], 1);
-    }
-  } else if (family == "poisson") {
-    for (R_xlen_t i = 0; i < len; ++i) s += R::dpois(y[i], mu[i], 1) * wt[i];
-  } else {
-    throw std::invalid_argument("glm_aic_cpp: unsupported family");
-  }
-  return -2 * s;
-}
-
-// binomial()$initialize for a numeric vector response (family.R): y is set
-// to 0 where the weight is 0, checked to lie in [0, 1], mustart =
-// (w y + 0.5) / (w + 1), and `nonint` flags non-integer successes w y.
-// Returns NULL when y has NA/NaN (R's own code then handles it).
+// binomial()$initialize for a numeric vector response (glm_family.hpp's
+// glm_binomial_start); NULL when y or weights have NA/NaN (R's own code
+// then reports it as glm.fit does).  y is returned only when it changed.
 // [[Rcpp::export]]
 SEXP glm_binomial_init_cpp(Rcpp::NumericVector y, Rcpp::NumericVector weights) {
   const R_xlen_t n = y.size();
   if (weights.size() != n) throw std::invalid_argument("glm_binomial_init_cpp: dimension mismatch");
   for (R_xlen_t i = 0; i < n; ++i)
     if (std::isnan(y[i]) || std::isnan(weights[i])) return R_NilValue;
-  Rcpp::NumericVector yy = y;  // a copy only if y was not double
-  bool zero_w = false;
-  for (R_xlen_t i = 0; i < n; ++i) zero_w = zero_w || (weights[i] == 0 && y[i] != 0);
-  if (zero_w) {
-    yy = Rcpp::clone(y);
-    for (R_xlen_t i = 0; i < n; ++i)
-      if (weights[i] == 0) yy[i] = 0;
-  }
-  Rcpp::NumericVector mustart(Rcpp::no_init(n));
-  bool nonint = false;
-  for (R_xlen_t i = 0; i < n; ++i) {
-    const double yi = yy[i], wi = weights[i];
-    if (yi < 0 || yi > 1) throw std::range_error("y values must be 0 <= y <= 1");
-    mustart[i] = (wi * yi + 0.5) / (wi + 1);
-    const double m = wi * yi;
-    nonint = nonint || std::fabs(m - std::nearbyint(m)) > 0.001;
-  }
-  // y is returned only when it changed (zero weights); otherwise the caller
-  // keeps its own y (no copy)
-  return Rcpp::List::create(Rcpp::Named("y") = zero_w ? SEXP(yy) : R_NilValue,
-                            Rcpp::Named("mustart") = mustart,
-                            Rcpp::Named("nonint") = nonint);
+  const newtonr::GlmBinomialStart b = newtonr::glm_binomial_start(y.begin(), weights.begin(), n);
+  return Rcpp::List::create(Rcpp::Named("y") = b.y.empty() ? R_NilValue : SEXP(newtonr_glue::to_r(b.y)),
+                            Rcpp::Named("mustart") = newtonr_glue::to_r(b.mustart),
+                            Rcpp::Named("nonint") = b.nonint);
 }
+
+// The status table of newton_glm_fit (glm_loop.hpp).
+// [[Rcpp::export]]
+Rcpp::DataFrame glm_status_cpp() { return newtonr_glue::status_frame(newtonr::kGlmStatusTable); }

@@ -316,13 +316,18 @@ test_that("bad control objects and settings: named errors, never a crash", {
   expect_error(newton_glm_fit(X, yb, family = binomial(), control = ctl), "'maxit' must lie in")
   ctl$maxit <- NA_integer_
   expect_error(newton_glm_fit(X, yb, family = binomial(), control = ctl), "'maxit' must be a single number")
-  # the C++ loop refuses maxit < 1 itself
-  expect_error(glm_irls_cpp(X, yb, rep(1, 20), rep(0, 20), rep(0, 20), NULL, "binomial", "logit", "",
-                            c(0, 0), 1e-8, 0L, FALSE, 1e-7, TRUE, 1L, FALSE, FALSE, numeric(0)),
-               "'maxit' must be at least 1")
-  expect_error(glm_irls_cpp(X, yb, rep(1, 20), rep(0, 20), rep(0, 20), NULL, "binomial", "logit", "",
-                            c(0, 0), 1e-8, NA_integer_, FALSE, 1e-7, TRUE, 1L, FALSE, FALSE, numeric(0)),
-               "'maxit' must be at least 1")
+  # the core refuses maxit < 1 itself (GlmControl::validate, for C++ callers)
+  fit_cpp <- function(ctl) {
+    glm_fit_cpp(X, yb, rep(1, 20), rep(0, 20), rep(0, 20), NULL, binomial(), TRUE, ctl, TRUE, TRUE,
+                numeric(0), 0.5, NULL, FALSE, 0L)
+  }
+  ctl <- unclass(newton_glm_control())
+  ctl$maxit <- 0L
+  expect_error(fit_cpp(ctl), "'maxit' must be at least 1")
+  ctl$maxit <- NA_integer_
+  expect_error(fit_cpp(ctl), "'maxit' must be at least 1")
+  ctl$maxit <- 25L
+  expect_error(fit_cpp(ctl[names(ctl) != "threads"]), "control list lacks 'threads'")
   # a control that is not a list (glm.fit: "second argument must be a list")
   expect_error(newton_glm_fit(X, yb, family = binomial(), control = 1e308), "'control' must be a list")
   expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(1e308)), "'control' must be a named list")
@@ -386,4 +391,16 @@ test_that("newton_glm and newton_glm_fit name formula, family, subset, contrasts
   # a fitting function of one's own still works, and its result is used
   fit <- newton_glm(am ~ wt, binomial, mtcars, method = "glm.fit")
   expect_equal(coef(fit), coef(glm(am ~ wt, binomial, mtcars)))
+})
+
+test_that("a user's family with all prior weights zero gets glm's error, not an internal one", {
+  d <- bad_glm_data()
+  X <- cbind(1, d$x)
+  yb <- as.numeric(d$yc > 1)
+  my <- binomial()
+  my$family <- "my_binomial"
+  for (fam in list(binomial(), my)) {
+    expect_error(newton_glm_fit(X, yb, weights = rep(0, length(yb)), family = fam),
+                 "no observations informative at iteration 1")
+  }
 })

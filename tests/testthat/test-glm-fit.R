@@ -222,33 +222,6 @@ test_that("trace = TRUE prints like glm", {
                 "Deviance = [0-9.]+ Iterations - 1")
 })
 
-test_that("results are bit-identical for 1, 2 and 4 threads", {
-  set.seed(7)
-  n <- 30000
-  x <- cbind(1, matrix(rnorm(n * 7), n))
-  y <- rbinom(n, 1, plogis(x %*% rnorm(8, sd = 0.3)))
-  yp <- rpois(n, exp(x %*% rnorm(8, sd = 0.2)))
-  for (fam in list(binomial(), poisson(), Gamma("log"))) {
-    yy <- switch(fam$family, binomial = y, poisson = yp, Gamma = yp + 0.5)
-    fits <- lapply(c(1, 2, 4), function(th) {
-      newton_glm_fit(x, yy, family = fam, control = list(threads = th, type = "newton"))
-    })
-    for (f in fits[-1]) {
-      expect_identical(f$coefficients, fits[[1]]$coefficients)
-      expect_identical(f$deviance, fits[[1]]$deviance)
-      expect_identical(f$trace, fits[[1]]$trace)
-      expect_identical(f$weights, fits[[1]]$weights)
-      expect_identical(f$R, fits[[1]]$R)
-    }
-  }
-  # the closure path (a user's family) is deterministic too
-  fam <- binomial(); fam$family <- "my_binomial"
-  f1 <- newton_glm_fit(x, y, family = fam, control = list(threads = 1))
-  f2 <- newton_glm_fit(x, y, family = fam, control = list(threads = 2))
-  expect_identical(f1$coefficients, f2$coefficients)
-  expect_identical(f1$trace, f2$trace)
-})
-
 test_that("stats' families take the C++ path; others use their R closures", {
   for (fam in fams) expect_true(newtonr:::glm_is_native(fam), label = paste(fam$family, fam$link))
   expect_true(newtonr:::glm_is_native(quasi(link = "probit", variance = "mu(1-mu)")))
@@ -403,4 +376,43 @@ test_that("binomial starting values: zero weights, proportions, non-integer succ
   expect_error(newton_glm_fit(d$x, yp * 2, family = binomial()), "0 <= y <= 1")
   yna <- yi; yna[3] <- NA
   expect_error(newton_glm_fit(d$x, yna, family = binomial()))
+})
+
+test_that("one loop: a user's family, gradient descent and the status codes", {
+  d <- sim_glm()
+  yb <- rbinom(d$n, 1, plogis(d$eta))
+  my <- binomial()
+  my$family <- "my_binomial"  # evaluated through its R closures
+  # gradient descent is a step rule of the same C++ loop, for any family
+  gd_native <- newton_glm_fit(d$x, yb, family = binomial(), control = list(algorithm = "gd"))
+  gd_user <- newton_glm_fit(d$x, yb, family = my, control = list(algorithm = "gd"))
+  expect_true(gd_native$kernel$native)
+  expect_false(gd_user$kernel$native)
+  expect_equal(gd_user$coefficients, gd_native$coefficients, tolerance = 1e-10)
+  expect_identical(nrow(gd_user$trace), nrow(gd_native$trace))
+  expect_identical(gd_native$status, 0L)
+  # the effects of a gradient-descent fit are 0 (no least-squares solve made them)
+  expect_true(all(gd_native$effects == 0))
+  # status 1: the iteration limit, with glm's warning
+  expect_warning(f1 <- newton_glm_fit(d$x, yb, family = my, control = list(maxit = 1)),
+                 "algorithm did not converge")
+  expect_identical(f1$status, 1L)
+  expect_false(f1$converged)
+  tab <- newtonr:::status_table("glm")
+  expect_identical(tab$code, 0:3)
+  expect_false(any(c(10L, 51L, 52L) %in% tab$code))
+  expect_match(newtonr:::status_message("glm", f1$status), "iteration limit")
+})
+
+test_that("options(newtonr.simd = FALSE) reaches the fit", {
+  d <- sim_glm()
+  yb <- rbinom(d$n, 1, plogis(d$eta))
+  old <- options(newtonr.simd = FALSE)
+  on.exit(options(old))
+  f <- newton_glm_fit(d$x, yb, family = binomial())
+  expect_false(f$kernel$simd)
+  options(newtonr.simd = TRUE)
+  f2 <- newton_glm_fit(d$x, yb, family = binomial())
+  expect_identical(f2$kernel$simd, newtonr:::glm_simd_cpp())
+  expect_equal(f$coefficients, f2$coefficients, tolerance = 1e-13)
 })

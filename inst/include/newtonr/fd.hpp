@@ -28,6 +28,10 @@ namespace fd {
 constexpr double kForward = 1.4901161193847656e-08;   // sqrt(eps) = 2^-26
 constexpr double kCentral = 6.0554544523933395e-06;   // eps^(1/3)
 constexpr double kSecond = 1.220703125e-04;           // eps^(1/4) = 2^-13
+// A fixed 1e-5: the relative step of the GLM observed information's
+// d/deta (mu.eta / V) for families given by R functions (glm_family.hpp;
+// the value newton_glm_fit has always used).
+constexpr double kGlmObserved = 1e-5;
 
 // The relative step c * max(1, |x|).
 inline double step(double c, double x) { return c * std::max(1.0, std::fabs(x)); }

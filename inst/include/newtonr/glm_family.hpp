@@ -1,5 +1,5 @@
 // newtonr/glm_family.hpp -- the GLM families and links of R's stats package,
-// element by element, for the C++ IRLS loop (glm_irls.hpp).
+// element by element, for the C++ IRLS loop (glm_loop.hpp).
 //
 // Why reproduce R's formulas literally (clamps included): the fit must agree
 // with glm() to ~1e-10, so linkinv/mu.eta use the same thresholds as R's
@@ -9,14 +9,22 @@
 // deviance residuals are those of family.R (binomial's y_log_y, poisson's
 // y > 0 branch, Gamma's ifelse(y == 0, 1, y/mu), quasi's variants).
 // validmu/valideta are the per-element versions of the families' tests.
+//
+// GlmFamilyFns is the family interface of the IRLS loop (glm_loop.hpp): R's
+// family functions (linkinv, mu.eta, variance, dev.resids, valideta,
+// validmu) on whole vectors.  GlmNativeFamily implements it with the
+// formulas below; the glue (src/glm.cpp) implements it for any other family
+// by calling the family's R closures, once per call on a whole vector.
 #pragma once
 
 #include <newtonr/common.hpp>
+#include <newtonr/fd.hpp>
 
 #include <cfloat>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace newtonr {
 
@@ -271,6 +279,155 @@ inline bool glm_family_from_names(const std::string& family, const std::string& 
     return false;
   }
   return true;
+}
+
+// The family interface of the loop (see the file comment).  n-vectors in,
+// n-vectors out; valideta/validmu say whether every element is valid.
+class GlmFamilyFns {
+ public:
+  virtual ~GlmFamilyFns() = default;
+  virtual void linkinv(const double* eta, double* mu, Eigen::Index n) const = 0;
+  virtual void mu_eta(const double* eta, double* out, Eigen::Index n) const = 0;
+  virtual void variance(const double* mu, double* out, Eigen::Index n) const = 0;
+  virtual void dev_resids(const double* y, const double* mu, const double* wt, double* out,
+                          Eigen::Index n) const = 0;
+  virtual bool valideta(const double* eta, Eigen::Index n) const = 0;
+  virtual bool validmu(const double* mu, Eigen::Index n) const = 0;
+  // d/deta [mu.eta(eta) / V(linkinv(eta))], for the observed information
+  // (type = "newton"): by central differences of the family's own functions
+  // (two calls of each, on whole vectors) unless overridden.
+  virtual void dq(const double* eta, double* out, Eigen::Index n) const {
+    const size_t m = static_cast<size_t>(n);
+    std::vector<double> h(m), e(m), mu(m), me(m), v(m), fp(m);
+    for (Eigen::Index i = 0; i < n; ++i) h[static_cast<size_t>(i)] = fd::step(fd::kGlmObserved, eta[i]);
+    for (int sgn = 1; sgn >= -1; sgn -= 2) {
+      for (size_t i = 0; i < m; ++i) e[i] = sgn > 0 ? eta[i] + h[i] : eta[i] - h[i];
+      linkinv(e.data(), mu.data(), n);
+      mu_eta(e.data(), me.data(), n);
+      variance(mu.data(), v.data(), n);
+      for (size_t i = 0; i < m; ++i) {
+        const double f = me[i] / v[i];
+        if (sgn > 0) fp[i] = f;
+        else out[i] = (fp[i] - f) / (2 * h[i]);
+      }
+    }
+  }
+  // The sum of deviance residuals: R's sum() (long double accumulation) for
+  // a family whose dev.resids R computes; in order in double for the native
+  // families (as their fused pass sums).
+  virtual double sum(const double* x, Eigen::Index n) const {
+    long double s = 0;
+    for (Eigen::Index i = 0; i < n; ++i) s += x[i];
+    return static_cast<double>(s);
+  }
+  // The element-wise family when there is one: the loop then fuses the
+  // family's arithmetic into its pass over X (glm_pass.hpp).
+  virtual const GlmFamily* native() const { return nullptr; }
+};
+
+// A stats family implemented in C++ (the formulas of GlmFamily).
+class GlmNativeFamily : public GlmFamilyFns {
+ public:
+  explicit GlmNativeFamily(const GlmFamily& f) : f_(f) {}
+  void linkinv(const double* eta, double* mu, Eigen::Index n) const override {
+    for (Eigen::Index i = 0; i < n; ++i) mu[i] = f_.linkinv(eta[i]);
+  }
+  void mu_eta(const double* eta, double* out, Eigen::Index n) const override {
+    for (Eigen::Index i = 0; i < n; ++i) out[i] = f_.mu_eta(eta[i]);
+  }
+  void variance(const double* mu, double* out, Eigen::Index n) const override {
+    for (Eigen::Index i = 0; i < n; ++i) out[i] = f_.variance(mu[i]);
+  }
+  void dev_resids(const double* y, const double* mu, const double* wt, double* out,
+                  Eigen::Index n) const override {
+    for (Eigen::Index i = 0; i < n; ++i) out[i] = f_.dev_resid(y[i], mu[i], wt[i]);
+  }
+  bool valideta(const double* eta, Eigen::Index n) const override {
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!f_.valid_eta(eta[i])) return false;
+    return true;
+  }
+  bool validmu(const double* mu, Eigen::Index n) const override {
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!f_.valid_mu(mu[i])) return false;
+    return true;
+  }
+  void dq(const double* eta, double* out, Eigen::Index n) const override {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double mu = f_.linkinv(eta[i]), me = f_.mu_eta(eta[i]), v = f_.variance(mu);
+      out[i] = (f_.mu_eta_deriv(eta[i], mu) - me * me * f_.variance_deriv(mu) / v) / v;
+    }
+  }
+  double sum(const double* x, Eigen::Index n) const override {
+    double s = 0;
+    for (Eigen::Index i = 0; i < n; ++i) s += x[i];
+    return s;
+  }
+  const GlmFamily* native() const override { return &f_; }
+
+ private:
+  GlmFamily f_;
+};
+
+// binomial()$initialize for a numeric vector response (R's family.R): y is
+// set to 0 where the weight is 0 (`y` then holds the new response; empty
+// when nothing changed, so the caller need not copy y), checked to lie in
+// [0, 1], mustart = (w y + 0.5) / (w + 1), and `nonint` flags non-integer
+// successes w y.  y and w have no NA (the caller checks).
+struct GlmBinomialStart {
+  std::vector<double> mustart, y;
+  bool nonint = false;
+};
+
+inline GlmBinomialStart glm_binomial_start(const double* y, const double* w, Eigen::Index n) {
+  GlmBinomialStart out;
+  bool zero_w = false;
+  for (Eigen::Index i = 0; i < n; ++i) zero_w = zero_w || (w[i] == 0 && y[i] != 0);
+  if (zero_w) {
+    out.y.assign(y, y + n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (w[i] == 0) out.y[static_cast<size_t>(i)] = 0;
+    y = out.y.data();
+  }
+  out.mustart.resize(static_cast<size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double yi = y[i], wi = w[i];
+    if (yi < 0 || yi > 1) throw std::range_error("y values must be 0 <= y <= 1");
+    out.mustart[static_cast<size_t>(i)] = (wi * yi + 0.5) / (wi + 1);
+    const double m = wi * yi;
+    out.nonint = out.nonint || std::fabs(m - std::nearbyint(m)) > 0.001;
+  }
+  return out;
+}
+
+// family$aic() of binomial() and poisson() (the formulas of R's family.R)
+// without R's vector temporaries.  The densities are R's (dbinom, dpois:
+// the glue passes R's own functions, the core has no R).  n: binomial's
+// trials, of length 1 (recycled) or len.
+using GlmDensity2 = double (*)(double x, double a, int give_log);
+using GlmDensity3 = double (*)(double x, double a, double b, int give_log);
+
+inline double glm_aic_binomial(const double* y, const double* nn, Eigen::Index nlen,
+                               const double* mu, const double* wt, Eigen::Index len,
+                               GlmDensity3 dbinom) {
+  bool any_n = false;
+  for (Eigen::Index i = 0; i < nlen; ++i) any_n = any_n || nn[i] > 1;
+  const double* m = any_n ? nn : wt;
+  const bool mrec = any_n && nlen == 1;
+  double s = 0;
+  for (Eigen::Index i = 0; i < len; ++i) {
+    const double mi = m[mrec ? 0 : i];
+    const double f = mi > 0 ? wt[i] / mi : 0.0;
+    s += f * dbinom(std::nearbyint(mi * y[i]), std::nearbyint(mi), mu[i], 1);
+  }
+  return -2 * s;
+}
+
+inline double glm_aic_poisson(const double* y, const double* mu, const double* wt,
+                              Eigen::Index len, GlmDensity2 dpois) {
+  double s = 0;
+  for (Eigen::Index i = 0; i < len; ++i) s += dpois(y[i], mu[i], 1) * wt[i];
+  return -2 * s;
 }
 
 }  // namespace newtonr
