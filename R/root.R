@@ -255,9 +255,9 @@ root_result <- function(r, ctrl, derivative) {
 
 #' @export
 print.newton_root <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
-  cat(sprintf("Root finding by %s's method (%s derivative%s)\n",
+  cat(sprintf("Root finding by %s's method (%s derivative)\n",
               c(newton = "Newton", halley = "Halley", secant = "the secant")[[x$method]],
-              x$derivative, if (is.finite(x$trace$x[1L]) && any(is.finite(x$estim.prec))) "" else ""))
+              x$derivative))
   tab <- data.frame(root = x$root, f.root = x$f.root, iter = x$iter,
                     estim.prec = x$estim.prec, converged = x$converged)
   print(tab, digits = digits, row.names = length(x$root) > 1L)
