@@ -302,6 +302,8 @@ void solve_tests() {
   r = newton_system(F, J, vec({1, 0.5}), given, intr);
   CHECK(r.code == SolveStatus::Converged && r.trace[1].delta <= 0.04);
   CHECK(status_info(kSolveStatusTable, SolveStatus::NoProgress).code == 7);
+  CHECK(radius_start_from("cauchy") == RadiusStart::Cauchy);
+  CHECK_THROWS(std::invalid_argument, radius_start_from("documents"));
 
   // the check of a user's Jacobian after a failure: the true J of F at
   // (1, 0.5) passes, J with a wrong column is blamed (12 calls at most: 3

@@ -18,7 +18,7 @@ newtonr::SolveOptions read_solve_options(const Rcpp::List& l) {
   newtonr_glue::read_opt(l, "cndtol", o.cndtol);
   newtonr_glue::read_opt(l, "delta", o.delta);
   newtonr_glue::read_opt(l, "delta_start", start);
-  o.delta_start = start == "cauchy" ? newtonr::RadiusStart::Cauchy : newtonr::RadiusStart::Newton;
+  o.delta_start = newtonr::radius_start_from(start);
   newtonr_glue::read_opt(l, "maxit", o.maxit);
   newtonr_glue::read_opt(l, "stall", o.stall);
   newtonr_glue::read_opt(l, "jacobian", o.want_jac);

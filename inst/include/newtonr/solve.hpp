@@ -37,6 +37,7 @@
 #include <array>
 #include <optional>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ using MatFn = std::function<Mat(const Vec&)>;
 // the length of the first Newton step (nleqslv's delta = -2, "newton") or
 // of the Cauchy step (-1, "cauchy").
 enum class RadiusStart { Newton, Cauchy };
+inline RadiusStart radius_start_from(const std::string& s) {
+  if (s == "newton") return RadiusStart::Newton;
+  if (s == "cauchy") return RadiusStart::Cauchy;
+  throw std::invalid_argument("'delta_start' must be \"newton\" or \"cauchy\", not \"" + s + "\"");
+}
 
 // Every setting of a run, declared once. validate() is the core's check for
 // C++ callers (R's newton_solve_control() checks and words the user's).
