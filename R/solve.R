@@ -129,7 +129,7 @@ solve_delta_start <- function(delta) {
 #'   iteration: `iter`, `fnorm` (\eqn{\max |F_i|}), `step` (length of the
 #'   step taken relative to the Newton step: 1 is a full Newton step),
 #'   `mu` (the Levenberg-Marquardt shift \eqn{\mu}: 0 for a Newton
-#'   direction; called `lambda` before 0.2.0, renamed because `lambda` is the
+#'   direction; called `lambda` in newtonr 0.1.0, renamed because `lambda` is the
 #'   ridge penalty in [newton_glm()]), `delta` (the trust radius after the
 #'   step) and the components of x.
 #'
