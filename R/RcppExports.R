@@ -49,11 +49,23 @@ newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian)
     .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian)
 }
 
-newton_root_cpp <- function(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience = 0L) {
-    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience)
+newton_root_cpp <- function(f, fprime, fprime2, joint, x0, control) {
+    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, control)
 }
 
-newton_solve_cpp <- function(fn, jac, x0s, f0s, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling) {
-    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0s, f0s, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling)
+root_status_cpp <- function() {
+    .Call(`_newtonr_root_status_cpp`)
+}
+
+newton_solve_cpp <- function(fn, jac, x0s, f0s, control) {
+    .Call(`_newtonr_newton_solve_cpp`, fn, jac, x0s, f0s, control)
+}
+
+solve_check_jac_cpp <- function(fn, ja, xs, fxs) {
+    .Call(`_newtonr_solve_check_jac_cpp`, fn, ja, xs, fxs)
+}
+
+solve_status_cpp <- function() {
+    .Call(`_newtonr_solve_status_cpp`)
 }
 

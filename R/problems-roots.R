@@ -23,9 +23,20 @@ aps_family <- function(family, make, params, intervals, roots, note = NULL) {
   })
 }
 
+# The collection, built once per session (roots_cache): families 1 to 15 of
+# the paper, in three groups.
 roots_problem_list <- function() {
   if (!is.null(roots_cache$list)) return(roots_cache$list)
-  out <- c(
+  out <- c(aps_families_01_05(), aps_families_06_10(), aps_families_11_15())
+  names(out) <- vapply(out, `[[`, "", "name")
+  roots_cache$list <- out
+  out
+}
+roots_cache <- new.env(parent = emptyenv())
+
+# Families 1-5: sin x - x/2, the sum of poles, a x exp(b x), x^n - a, sin x - 1/2.
+aps_families_01_05 <- function() {
+  c(
     # 1: sin x - x/2
     aps_family(1L, function(p) list(fn = function(x) sin(x) - x / 2,
                                     fprime = function(x) cos(x) - 1 / 2),
@@ -63,7 +74,13 @@ roots_problem_list <- function() {
     # 5: sin x - 1/2
     aps_family(5L, function(p) list(fn = function(x) sin(x) - 1 / 2,
                                     fprime = function(x) cos(x)),
-               list(NULL), c(0, 1.5), pi / 6),
+               list(NULL), c(0, 1.5), pi / 6)
+  )
+}
+
+# Families 6-10: exponentials and polynomials with a parameter n.
+aps_families_06_10 <- function() {
+  c(
     # 6: 2 x e^{-n} - 2 e^{-n x} + 1
     aps_family(6L, function(p) {
       n <- p[["n"]]
@@ -105,7 +122,14 @@ roots_problem_list <- function() {
            fprime = function(x) exp(-n * x) * (1 - n * (x - 1)) + n * x^(n - 1))
     }, lapply(c(1, 5, 10, 15, 20), function(n) c(n = n)), c(0, 1),
     c(4.01058137541547011e-01, 5.16153518757933583e-01, 5.39522226908415781e-01,
-      5.48182294340655241e-01, 5.52704666678487833e-01)),
+      5.48182294340655241e-01, 5.52704666678487833e-01))
+  )
+}
+
+# Families 11-15: a rational function, roots x^(1/n), the flat x exp(-1/x^2),
+# and two piecewise functions (a jump at 0; constant outside a tiny interval).
+aps_families_11_15 <- function() {
+  c(
     # 11: (n x - 1) / ((n - 1) x)
     aps_family(11L, function(p) {
       n <- p[["n"]]
@@ -166,8 +190,4 @@ roots_problem_list <- function() {
       1.23883857889971403e-06),
     note = "constant (f' = 0) outside a tiny interval, where f is steep; kinks at its ends")
   )
-  names(out) <- vapply(out, `[[`, "", "name")
-  roots_cache$list <- out
-  out
 }
-roots_cache <- new.env(parent = emptyenv())

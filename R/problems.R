@@ -486,6 +486,33 @@ problem_biggs_exp6 <- function() {
   )
 }
 
+# Osborne 2's curvature term S = -sum_i r_i Hess(model_i) (model: see
+# problem_osborne_2; `bumps(x, k)` gives its k-th Gaussian term).
+osborne_2_curv <- function(x, r, t, bumps) {
+  S <- matrix(0, 11, 11)
+  e <- r * exp(-t * x[5])
+  S[1, 5] <- -sum(t * e)
+  S[5, 5] <- x[1] * sum(t^2 * e)
+  for (k in 2:4) {
+    b <- bumps(x, k)
+    d <- b$d
+    rG <- r * b$G
+    A <- b$A
+    w <- b$w
+    ia <- k
+    iw <- k + 4
+    ic <- k + 7
+    S[ia, iw] <- -sum(d^2 * rG)
+    S[ia, ic] <- 2 * w * sum(d * rG)
+    S[iw, iw] <- A * sum(d^4 * rG)
+    S[iw, ic] <- 2 * A * sum(d * (1 - d^2 * w) * rG)
+    S[ic, ic] <- 2 * A * w * sum((2 * d^2 * w - 1) * rG)
+  }
+  S <- -S
+  S[lower.tri(S)] <- t(S)[lower.tri(S)]
+  S
+}
+
 problem_osborne_2 <- function() {
   y <- c(1.366, 1.191, 1.112, 1.013, 0.991, 0.885, 0.831, 0.847, 0.786, 0.725, 0.746,
          0.679, 0.608, 0.655, 0.616, 0.606, 0.602, 0.626, 0.651, 0.724, 0.649, 0.649,
@@ -522,31 +549,7 @@ problem_osborne_2 <- function() {
       }
       -J
     },
-    curv = function(x, r) {
-      # S = -sum_i r_i Hess(model_i)
-      S <- matrix(0, 11, 11)
-      e <- r * exp(-t * x[5])
-      S[1, 5] <- -sum(t * e)
-      S[5, 5] <- x[1] * sum(t^2 * e)
-      for (k in 2:4) {
-        b <- bumps(x, k)
-        d <- b$d
-        rG <- r * b$G
-        A <- b$A
-        w <- b$w
-        ia <- k
-        iw <- k + 4
-        ic <- k + 7
-        S[ia, iw] <- -sum(d^2 * rG)
-        S[ia, ic] <- 2 * w * sum(d * rG)
-        S[iw, iw] <- A * sum(d^4 * rG)
-        S[iw, ic] <- 2 * A * sum(d * (1 - d^2 * w) * rG)
-        S[ic, ic] <- 2 * A * w * sum((2 * d^2 * w - 1) * rG)
-      }
-      S <- -S
-      S[lower.tri(S)] <- t(S)[lower.tri(S)]
-      S
-    },
+    curv = function(x, r) osborne_2_curv(x, r, t, bumps),
     par = c(1.3, 0.65, 0.65, 0.7, 0.6, 3, 5, 7, 2, 4.5, 5.5), minimum = 4.01377e-2,
     argmin = NULL, mgh = 19, note = "m = 65"
   )

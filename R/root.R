@@ -90,23 +90,25 @@
 #' @param method `"newton"` (default), `"halley"` (uses \eqn{f''}) or
 #'   `"secant"` (uses no derivative).
 #' @param tol Convergence tolerance on x, absolute (default
-#'   `sqrt(.Machine$double.eps)`); with `criterion = "f"` or `"documents"`,
+#'   `sqrt(.Machine$double.eps)`); with `criterion = "f"` or `"previous"`,
 #'   on \eqn{|f|}.
 #' @param maxiter Maximum number of iterations (new points), 1000 by
 #'   default as in [stats::uniroot()].
 #' @param trace Logical; if `TRUE`, print the iterates as they are found.
 #' @param criterion When to stop. `"step"` (default): see Details.
-#'   `"f"`: when \eqn{|f(x_k)| \le} `tol`. `"documents"`: the source
-#'   documents' loop `while |f| > tol: x <- x - f/f'`, which tests the value
-#'   of f from *before* the last update and so makes one update more than
-#'   `"f"`; use it to reproduce their printed iterates and counts.
+#'   `"f"`: when \eqn{|f(x_k)| \le} `tol`. `"previous"`: when \eqn{|f|}
+#'   at the iterate *before* the last update is \eqn{\le} `tol`, i.e. the
+#'   loop `while |f(x)| > tol: x <- x - f/f'` run to its end; it makes one
+#'   update more than `"f"`, which is how textbook loops of that form count
+#'   their iterates. `"documents"`, the former name of `"previous"`, still
+#'   works for this release, with a deprecation warning.
 #'
 #' @return An object of class `"newton_root"`, a list with uniroot's fields
 #'   `root`, `f.root`, `iter` (number of updates, or of new points in a
 #'   bracket), `init.it` (always `NA`: the interval is never extended) and
 #'   `estim.prec` (the width of the final bracket, or of the interval
 #'   certified to hold a root; `NA` when not converged), plus `converged`,
-#'   `message`, `method`, `criterion`, `derivative` (`"analytic"`,
+#'   `status` (a code, below), `message` (the status with the particulars), `method`, `criterion`, `derivative` (`"analytic"`,
 #'   `"symbolic"`, `"numerical"` or `"none"`), `evals` (calls of f,
 #'   including those spent on finite differences), `evals_fprime` and
 #'   `evals_fprime2` (calls of `fprime` and `fprime2`; a formula computes
@@ -115,15 +117,18 @@
 #'   row per evaluated point (`problem`, `iter`, `x`, `f`, `fprime`,
 #'   `step`; rows with `iter` 0 are the start, or the end points and `x0`
 #'   of a bracket). For k starting values, the fields are vectors of length
-#'   k. A run that does not converge is flagged in `converged` and
-#'   `message`, with a warning.
+#'   k. A run that does not converge is flagged in `converged`, `status`
+#'   and `message`, with a warning.
+#'
+#'   Status codes (`status`):
+#'   \Sexpr[results=rd,stage=render]{newtonr:::status_rd("root")}
 #' @seealso [stats::uniroot()], [newton_solve()] for systems.
 #' @examples
 #' newton_root(~ x^2 - 4*x - 7, x0 = 5)$root          # 2 + sqrt(11)
-#' # the documents' example, with their stopping rule and iterates
+#' # the loop `while |f(x)| > tol: x <- x - f/f'`, iterate by iterate
 #' r <- newton_root(function(x) 6*x^5 - 5*x^4 - 4*x^3 + 3*x^2, x0 = 0.7,
 #'                  fprime = function(x) 30*x^4 - 20*x^3 - 12*x^2 + 6*x,
-#'                  tol = 1e-6, criterion = "documents")
+#'                  tol = 1e-6, criterion = "previous")
 #' shortest_decimal(r$trace$x[-1])
 #' newton_root(function(x) cos(x) - x, interval = c(0, 1))
 #' newton_root(~ x^2 - a, 1, a = 2)$root             # sqrt(2)
@@ -135,78 +140,15 @@
 newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
                         method = c("newton", "halley", "secant"), fprime2 = NULL,
                         tol = .Machine$double.eps^0.5, maxiter = 1000, trace = FALSE,
-                        criterion = c("step", "f", "documents")) {
-  method <- match_arg1(method, c("newton", "halley", "secant"), "method")
-  criterion <- match_arg1(criterion, c("step", "f", "documents"), "criterion")
-  # fast paths first: the full checks (with their messages) only on failure
-  if (!(is.numeric(tol) && length(tol) == 1L && !is.na(tol) && tol > 0 && tol < Inf)) {
-    check_number(tol, "tol", lower = 0, open_lower = TRUE, upper = .Machine$double.xmax)
-  }
-  if (!(is.numeric(maxiter) && length(maxiter) == 1L && !is.na(maxiter) && maxiter >= 1 &&
-        maxiter == round(maxiter) && maxiter < .Machine$integer.max)) {
-    # the C++ loop counts in int: at most .Machine$integer.max - 1 iterations
-    check_number(maxiter, "maxiter", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
-  }
+                        criterion = c("step", "f", "previous")) {
+  ctrl <- root_control(method, criterion, tol, maxiter, interval)
   if (!isTRUE(trace) && !isFALSE(trace)) check_flag(trace, "trace")
-  bracketed <- !is.null(interval)
-  lower <- -Inf
-  upper <- Inf
-  if (bracketed) {
-    check_numeric(interval, "interval", len = 2L)
-    lower <- interval[1L]
-    upper <- interval[2L]
-    if (lower >= upper) stop_arg("interval", "must satisfy lower < upper, not c(%s, %s)",
-                                 format(lower), format(upper))
-  }
-  if (missing(x0)) {
-    if (!bracketed) stop_arg("x0", "is missing; give a starting value or an 'interval'")
-    x0 <- NA_real_  # the bracketed method starts from the end points
-  } else if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
-    check_numeric(x0, "x0")
-    x0 <- as.double(x0)
-  }
-  if (bracketed && any(!is.na(x0) & (x0 < lower | x0 > upper))) {
-    stop_arg("x0", "must lie inside 'interval'")
-  }
-
-  joint <- FALSE
-  fp <- NULL
-  fpp <- NULL
-  has_fprime <- FALSE
-  if (inherits(f, "formula")) {
-    dots <- list(...)
-    var <- root_formula_variable(f, dots)
-    raw <- formula_derivatives(f, vars = var, arg = "f", hessian = method == "halley",
-                               constants = dots)$raw
-    fcall <- function(x) {
-      v <- raw(x)
-      c(v, attr(v, "gradient"), attr(v, "hessian"))
-    }
-    joint <- TRUE
-    derivative <- "symbolic"
-  } else {
-    if (!is.function(f)) check_function(f, "f")
-    if (!is.null(fprime) && !is.function(fprime)) check_function(fprime, "fprime")
-    if (!is.null(fprime2) && !is.function(fprime2)) check_function(fprime2, "fprime2")
-    if (...length()) {
-      fcall <- function(x) f(x, ...)
-      if (!is.null(fprime)) fp <- function(x) fprime(x, ...)
-      if (!is.null(fprime2)) fpp <- function(x) fprime2(x, ...)
-    } else {
-      fcall <- f
-      fp <- fprime
-      fpp <- fprime2
-    }
-    has_fprime <- !is.null(fprime) && method != "secant"
-    if (method == "secant") fp <- fpp <- NULL
-    derivative <- if (method == "secant") "none" else if (is.null(fprime)) "numerical" else "analytic"
-  }
-  # the glue returns the finished "newton_root" object
-  out <- newton_root_cpp(fcall, fp, fpp, joint, x0, method, criterion, tol,
-                         as.integer(maxiter), bracketed, lower, upper, derivative)
-  if (has_fprime) out <- root_check_fprime(out, fcall, fp)
-  out$newton_steps <- NULL
-  out$newton_rejected <- NULL
+  x0 <- if (missing(x0)) root_x0(, ctrl) else root_x0(x0, ctrl)
+  cb <- root_callbacks(f, fprime, fprime2, ctrl$method, ...)
+  ctrl$bracket_derivative <- cb$joint || !is.null(cb$fp)
+  r <- newton_root_cpp(cb$f, cb$fp, cb$fpp, cb$joint, x0, ctrl)
+  out <- root_result(r, ctrl, cb$derivative)
+  if (cb$derivative == "analytic") out <- root_check_fprime(out, cb$f, cb$fp)
   if (trace) print(out$trace)
   if (!all(out$converged)) {
     bad <- which(!out$converged)
@@ -217,11 +159,105 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
   out
 }
 
+# The settings of newton_root(), built in this one place: every field of
+# the core's RootOptions (NULL: unset), checked and worded here (the core's
+# validate() only guards C++ callers). `criterion = "documents"` is the
+# deprecated spelling of "previous".
+root_control <- function(method = "newton", criterion = "step", tol = .Machine$double.eps^0.5,
+                         maxiter = 1000, interval = NULL) {
+  method <- match_arg1(method, c("newton", "halley", "secant"), "method")
+  if (identical(criterion, c("step", "f", "previous"))) criterion <- "step"  # newton_root's default
+  criterion <- match_arg1(criterion, c("step", "f", "previous", "documents"), "criterion")
+  criterion <- deprecated_value(criterion, "documents", "previous", "criterion")
+  # fast paths first: the full checks (with their messages) only on failure
+  if (!(is.numeric(tol) && length(tol) == 1L && !is.na(tol) && tol > 0 && tol < Inf)) {
+    check_number(tol, "tol", lower = 0, open_lower = TRUE, upper = .Machine$double.xmax)
+  }
+  if (!(is.numeric(maxiter) && length(maxiter) == 1L && !is.na(maxiter) && maxiter >= 1 &&
+        maxiter == round(maxiter) && maxiter < .Machine$integer.max)) {
+    # the C++ loop counts in int: at most .Machine$integer.max - 1 iterations
+    check_number(maxiter, "maxiter", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
+  }
+  lower <- upper <- NULL
+  if (!is.null(interval)) {
+    check_numeric(interval, "interval", len = 2L)
+    lower <- as.double(interval[1L])
+    upper <- as.double(interval[2L])
+    if (lower >= upper) stop_arg("interval", "must satisfy lower < upper, not c(%s, %s)",
+                                 format(lower), format(upper))
+  }
+  structure(list(method = method, criterion = criterion, tol = as.double(tol),
+                 maxiter = as.integer(maxiter), lower = lower, upper = upper,
+                 bracket_derivative = TRUE, halving_patience = 4L, newton_first = FALSE,
+                 derivative_patience = 1L),
+            class = "newton_root_control")
+}
+
+# The starting values: x0 (finite; inside the bracket when there is one),
+# or NA (none) when only an interval is given.
+root_x0 <- function(x0, ctrl) {
+  if (missing(x0)) {
+    if (is.null(ctrl$lower)) stop_arg("x0", "is missing; give a starting value or an 'interval'")
+    return(NA_real_)  # the bracketed method starts from the end points
+  }
+  if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
+    check_numeric(x0, "x0")
+    x0 <- as.double(x0)
+  }
+  if (!is.null(ctrl$lower) && any(x0 < ctrl$lower | x0 > ctrl$upper)) {
+    stop_arg("x0", "must lie inside 'interval'")
+  }
+  x0
+}
+
+# The callbacks for the glue: f (for a formula, returning c(f, f', f'') in
+# one call: joint), fp and fpp (NULL: none), and the kind of derivative.
+root_callbacks <- function(f, fprime, fprime2, method, ...) {
+  if (inherits(f, "formula")) {
+    dots <- list(...)
+    var <- root_formula_variable(f, dots)
+    raw <- formula_derivatives(f, vars = var, arg = "f", hessian = method == "halley",
+                               constants = dots)$raw
+    fcall <- function(x) {
+      v <- raw(x)
+      c(v, attr(v, "gradient"), attr(v, "hessian"))
+    }
+    return(list(f = fcall, fp = NULL, fpp = NULL, joint = TRUE, derivative = "symbolic"))
+  }
+  if (!is.function(f)) check_function(f, "f")
+  if (!is.null(fprime) && !is.function(fprime)) check_function(fprime, "fprime")
+  if (!is.null(fprime2) && !is.function(fprime2)) check_function(fprime2, "fprime2")
+  fp <- fprime
+  fpp <- fprime2
+  if (...length()) {
+    fcall <- function(x) f(x, ...)
+    if (!is.null(fprime)) fp <- function(x) fprime(x, ...)
+    if (!is.null(fprime2)) fpp <- function(x) fprime2(x, ...)
+  } else {
+    fcall <- f
+  }
+  if (method == "secant") return(list(f = fcall, fp = NULL, fpp = NULL, joint = FALSE, derivative = "none"))
+  list(f = fcall, fp = fp, fpp = fpp, joint = FALSE,
+       derivative = if (is.null(fprime)) "numerical" else "analytic")
+}
+
+# The "newton_root" object from the glue's columns: uniroot's fields first,
+# then newtonr's; the trace as a data frame.
+root_result <- function(r, ctrl, derivative) {
+  k <- length(r$root)
+  structure(list(root = r$root, f.root = r$f.root, iter = r$iter, init.it = rep(NA_integer_, k),
+                 estim.prec = r$estim.prec, converged = r$converged, status = r$status,
+                 message = r$message, method = ctrl$method, criterion = ctrl$criterion,
+                 derivative = derivative, evals = r$evals, evals_fprime = r$evals_fprime,
+                 evals_fprime2 = r$evals_fprime2, trace = new_trace(r$trace)),
+            class = "newton_root")
+}
+
 #' @export
 print.newton_root <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
-  cat(sprintf("Root finding by %s's method (%s derivative%s)\n",
+  cat(sprintf("Root finding by %s's method (%s derivative)\n",
               c(newton = "Newton", halley = "Halley", secant = "the secant")[[x$method]],
-              x$derivative, if (is.finite(x$trace$x[1L]) && any(is.finite(x$estim.prec))) "" else ""))
+              x$derivative))
   tab <- data.frame(root = x$root, f.root = x$f.root, iter = x$iter,
                     estim.prec = x$estim.prec, converged = x$converged)
   print(tab, digits = digits, row.names = length(x$root) > 1L)

@@ -21,9 +21,9 @@
 #'   to unit columns of the Jacobian, below `sqrt(cndtol)`: a Jacobian
 #'   singular only through the scales of the variables (1e-6 beside 1e6)
 #'   takes the Newton step.
-#' @param delta Initial trust radius (in the scaled variables): -2 (default)
-#'   the length of the first Newton step, -1 that of the Cauchy step, or a
-#'   positive number.
+#' @param delta Initial trust radius (in the scaled variables): `"newton"`
+#'   (default; or -2, as nleqslv) the length of the first Newton step,
+#'   `"cauchy"` (or -1) that of the Cauchy step, or a positive number.
 #' @param maxit Largest number of iterations, i.e. of Jacobian evaluations
 #'   (default 200).
 #' @param stall No progress: the run stops, unconverged, when
@@ -43,34 +43,51 @@
 #'   evaluation unless it is at hand). Default `FALSE`.
 #' @param trace Print the trace at the end.
 #' @param warn Warn when the run does not converge (default `TRUE`).
-#' @return A list of class `"newton_solve_control"`.
+#' @return A list of class `"newton_solve_control"` with every setting;
+#'   `delta` is `NULL` unless a positive radius was given, and `delta_start`
+#'   (`"newton"` or `"cauchy"`) says where the first radius comes from then.
 #' @examples
 #' newton_solve_control(ftol = 1e-12, maxit = 50)
 #' @export
 newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol = 1e-12,
-                                 delta = -2, maxit = 200L, stall = 20L, scaling = FALSE,
-                                 jacobian = FALSE,
-                                 trace = FALSE, warn = TRUE) {
+                                 delta = "newton", maxit = 200L, stall = 20L, scaling = FALSE,
+                                 jacobian = FALSE, trace = FALSE, warn = TRUE) {
   big <- .Machine$double.xmax
   # finite tolerances: ftol = Inf would "converge" at any x0
   check_number(ftol, "control$ftol", lower = 0, open_lower = TRUE, upper = big)
   check_number(xtol, "control$xtol", lower = 0, upper = big)
   check_number(gtol, "control$gtol", lower = 0, upper = big)
   check_number(cndtol, "control$cndtol", lower = 0, upper = 1)
-  check_number(delta, "control$delta", upper = big)
-  if (delta <= 0 && !delta %in% c(-1, -2)) {
-    stop_arg("control$delta", "must be -1, -2 or a positive number, not %s", format(delta))
-  }
+  start <- solve_delta_start(delta)
+  if (!is.null(start)) delta <- NULL
   check_number(maxit, "control$maxit", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
   check_number(stall, "control$stall", lower = 0, upper = .Machine$integer.max - 1, integer = TRUE)
   check_flag(scaling, "control$scaling")
   check_flag(jacobian, "control$jacobian")
   check_flag(trace, "control$trace")
   check_flag(warn, "control$warn")
-  structure(list(ftol = ftol, xtol = xtol, gtol = gtol, cndtol = cndtol, delta = delta,
+  structure(list(ftol = ftol, xtol = xtol, gtol = gtol, cndtol = cndtol,
+                 delta = if (is.null(delta)) NULL else as.double(delta),
+                 delta_start = if (is.null(start)) "newton" else start,
                  maxit = as.integer(maxit), stall = as.integer(stall), scaling = scaling,
                  jacobian = jacobian, trace = trace, warn = warn),
             class = "newton_solve_control")
+}
+
+# control$delta: "newton" or -2, "cauchy" or -1 (nleqslv's spellings) give
+# where the first radius comes from; NULL for a positive radius (checked).
+solve_delta_start <- function(delta) {
+  if (is.null(delta)) return("newton")
+  if (identical(delta, "newton") || identical(delta, "cauchy")) return(delta)
+  if (is.numeric(delta) && length(delta) == 1L && delta %in% c(-1, -2)) {
+    return(if (delta == -2) "newton" else "cauchy")
+  }
+  if (is.character(delta)) {
+    stop_arg("control$delta", "must be \"newton\", \"cauchy\" or a positive number, not %s", describe(delta))
+  }
+  check_number(delta, "control$delta", upper = .Machine$double.xmax)
+  if (delta <= 0) stop_arg("control$delta", "must be -1, -2 or a positive number, not %s", format(delta))
+  NULL
 }
 
 #' Solve a system of nonlinear equations by Newton's method
@@ -111,16 +128,14 @@ newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol
 #'   Jacobian evaluations) and `trace`, a data frame with a row per
 #'   iteration: `iter`, `fnorm` (\eqn{\max |F_i|}), `step` (length of the
 #'   step taken relative to the Newton step: 1 is a full Newton step),
-#'   `lambda` (0 for a Newton direction, the Levenberg-Marquardt shift
-#'   otherwise), `delta` (the trust radius after the step) and the
-#'   components of x.
-#'   Termination codes: 1 converged; 2 stagnation (no step that changes x
-#'   by more than `xtol` reduces \eqn{\|F\|}, or `fn` is not finite at
-#'   the trial points next to x); 3 a stationary point of \eqn{\|F\|},
-#'   typically a local minimum, that is not a root (\eqn{J'F \approx 0},
-#'   \eqn{F \ne 0}); 4 iteration limit reached; 6 the Jacobian is not
-#'   finite; 7 no progress (see `stall`). (5 is not returned: `fn` not
-#'   finite at `x0` is an error.)
+#'   `mu` (the Levenberg-Marquardt shift \eqn{\mu}: 0 for a Newton
+#'   direction; called `lambda` in newtonr 0.1.0, renamed because `lambda` is the
+#'   ridge penalty in [newton_glm()]), `delta` (the trust radius after the
+#'   step) and the components of x.
+#'
+#'   Termination codes (`termcode`; 5 is not returned: `fn` not finite at
+#'   `x0` is an error):
+#'   \Sexpr[results=rd,stage=render]{newtonr:::status_rd("solve")}
 #' @references Dennis, J. E. and Schnabel, R. B. (1983) *Numerical Methods
 #'   for Unconstrained Optimization and Nonlinear Equations*, sections 6.4
 #'   and 6.5. Moré, J. J., Garbow, B. S. and Hillstrom, K. E. (1980) *User
@@ -140,22 +155,46 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   check_function(fn, "fn")
   if (!is.null(jac)) check_function(jac, "jac")
   check_numeric(x0, "x0")
-  ctrl <- if (inherits(control, "newton_solve_control")) {
-    do.call(newton_solve_control, unclass(control))  # a hand-made object is checked too
-  } else {
-    if (is.null(control)) control <- list()
-    merge_control(control, as.list(formals(newton_solve_control)))
-    do.call(newton_solve_control, control)
-  }
+  ctrl <- solve_settings(control)
   nms <- names(x0)
   x0 <- as.double(x0)
   # J, its QR and J'J are dense n x n: refuse an n that cannot be allocated
   if (length(x0) > 1000L) check_dense_size(length(x0), length(x0), "Jacobian", "x0", copies = 5)
   f1 <- solve_named_errors(if (...length()) function(x) fn(x, ...) else fn, "fn")
   j1 <- if (is.null(jac)) NULL else solve_named_errors(if (...length()) function(x) jac(x, ...) else jac, "jac")
-  # check the shape of fn's value once, at the start, with a clear message;
-  # this value is F(x0) for the C++ loop (F(x0) is evaluated once)
-  v0 <- f1(stats::setNames(x0, nms))
+  v0 <- solve_f0(f1, stats::setNames(x0, nms))
+  f2 <- if (is.null(nms)) f1 else function(x) f1(stats::setNames(x, nms))
+  j2 <- if (is.null(j1) || is.null(nms)) j1 else function(x) j1(stats::setNames(x, nms))
+  r <- newton_solve_cpp(f2, j2, x0, as.double(v0), ctrl)
+  out <- solve_result(r, nms)
+  if (!out$converged && !is.null(j2)) {
+    chk <- solve_check_jac(f2, j2, r$x, r$fvec)
+    out$counts[["fn"]] <- out$counts[["fn"]] + chk$fevals
+    if (!is.null(chk$message)) out$message <- paste0(out$message, "; ", chk$message)
+  }
+  if (ctrl$trace) print(out$trace)
+  if (!out$converged && ctrl$warn) warning("newton_solve did not converge: ", out$message, call. = FALSE)
+  out
+}
+
+# The settings: a list merged into newton_solve_control()'s defaults, or a
+# "newton_solve_control" object (a hand-made one is checked too).
+solve_settings <- function(control) {
+  if (inherits(control, "newton_solve_control")) {
+    control <- unclass(control)
+    if (is.null(control$delta)) control$delta <- control$delta_start
+    control$delta_start <- NULL
+    return(do.call(newton_solve_control, control))
+  }
+  if (is.null(control)) control <- list()
+  merge_control(control, as.list(formals(newton_solve_control)))
+  do.call(newton_solve_control, control)
+}
+
+# fn's value at x0, its shape checked once, with a clear message; this is
+# F(x0) for the C++ loop (F(x0) is evaluated once).
+solve_f0 <- function(f, x0) {
+  v0 <- f(x0)
   if (!is.numeric(v0) && !(is.logical(v0) && all(is.na(v0)))) {
     stop_arg("fn", "must return a numeric vector, not %s", describe(v0))
   }
@@ -163,31 +202,21 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
     stop_arg("fn", "must return a vector as long as 'x0' (%d), not of length %d", length(x0), length(v0))
   }
   if (any(!is.finite(v0))) stop_arg("fn", "returned NA, NaN or Inf at 'x0'")
-  f2 <- if (is.null(nms)) f1 else function(x) f1(stats::setNames(x, nms))
-  j2 <- if (is.null(j1) || is.null(nms)) j1 else function(x) j1(stats::setNames(x, nms))
-  r <- newton_solve_cpp(f2, j2, x0, as.double(v0), ctrl$ftol, ctrl$xtol, ctrl$gtol, ctrl$cndtol,
-                        ctrl$delta, ctrl$maxit, ctrl$stall, ctrl$jacobian, ctrl$scaling)
-  xs <- r$trace_x
-  colnames(xs) <- if (is.null(nms)) paste0("x", seq_along(x0)) else nms
-  tr <- new_trace(c(list(iter = r$trace_iter, fnorm = r$trace_fnorm, step = r$trace_step,
-                         lambda = r$trace_lambda, delta = r$trace_delta), as.list(as.data.frame(xs))))
+  v0
+}
+
+# The "newton_solve" object from the glue's list; the trace with one
+# column per meaning and one per component of x.
+solve_result <- function(r, nms) {
+  xs <- r$trace$x
+  colnames(xs) <- if (is.null(nms)) paste0("x", seq_len(ncol(xs))) else nms
+  tr <- new_trace(c(r$trace[c("iter", "fnorm", "step", "mu", "delta")], as.list(as.data.frame(xs))))
   x <- r$x
   names(x) <- nms
-  converged <- r$termcode == 1L
-  msg <- r$message
-  fevals <- r$fevals
-  if (!converged && !is.null(j2)) {
-    chk <- solve_check_jac(f2, j2, r$x, r$fvec)
-    fevals <- fevals + chk$fevals
-    if (!is.null(chk$message)) msg <- paste0(msg, "; ", chk$message)
-  }
-  out <- structure(list(x = x, fvec = r$fvec, iter = r$iter, converged = converged,
-                        termcode = r$termcode, message = msg, jac = r$jac,
-                        counts = c(fn = fevals, jac = r$jevals), trace = tr),
-                   class = "newton_solve")
-  if (ctrl$trace) print(tr)
-  if (!converged && ctrl$warn) warning("newton_solve did not converge: ", msg, call. = FALSE)
-  out
+  structure(list(x = x, fvec = r$fvec, iter = r$iter, converged = r$termcode == 1L,
+                 termcode = r$termcode, message = r$message, jac = r$jac,
+                 counts = c(fn = r$fevals, jac = r$jevals), trace = tr),
+            class = "newton_solve")
 }
 
 # An error inside the user's fn (or jac) is re-signalled naming the argument
@@ -204,66 +233,25 @@ solve_named_errors <- function(g, arg) {
 }
 
 # After a failed run with a supplied jac: compare it with central
-# differences of fn at the last point, at up to three step sizes (2n calls
-# of fn each): eps^(1/3) max(|x_k|, 1), then eps^(1/3) |x_k| for a variable
-# much smaller than 1 (else an eighth of the first), then an eighth of that.
-# 'jac' is blamed only when it disagrees with two successive ones (max relative error, column by column relative to the
-# column's scale, above 1e-4) while the two differences agree with each
-# other to a tenth of that: at a stationary point of a fast-varying F, or at
-# x_k = 1e-6 with a step of 6e-6, the differences are no test of 'jac'.
-# Returns the number of calls and the message (NULL when no blame).
+# differences of fn at the last point (newtonr::check_jacobian in
+# solve.hpp: up to three step sizes, 'jac' blamed only where two successive
+# differences agree with each other and not with it). An error in fn or jac
+# here only skips the check. Returns the number of calls of fn and the
+# message (NULL when no blame).
 solve_check_jac <- function(f, j, x, fx) {
   n <- length(x)
   Ja <- tryCatch(j(x), error = function(e) NULL)
   if (is.null(Ja) || !is.numeric(Ja) || length(Ja) != n * n || any(!is.finite(Ja))) {
     return(list(fevals = 0L, message = NULL))
   }
-  Ja <- matrix(as.double(Ja), n, n)
-  calls <- 0L
-  central <- function(h) {
-    Jn <- matrix(NA_real_, n, n)
-    for (k in seq_len(n)) {
-      xp <- x; xm <- x
-      xp[k] <- x[k] + h[k]; xm[k] <- x[k] - h[k]
-      fp <- tryCatch(f(xp), error = function(e) NULL)
-      fm <- tryCatch(f(xm), error = function(e) NULL)
-      calls <<- calls + 2L
-      if (!is.numeric(fp) || !is.numeric(fm) || length(fp) != n || length(fm) != n || xp[k] == xm[k]) {
-        return(NULL)
-      }
-      Jn[, k] <- (fp - fm) / (xp[k] - xm[k])
-    }
-    if (any(!is.finite(Jn))) NULL else Jn
+  safe <- function(z) {
+    v <- tryCatch(f(z), error = function(e) NULL)
+    if (is.numeric(v) && length(v) == n) as.double(v) else rep(NA_real_, n)
   }
-  # column scale: the larger column, at least 1e-8 of the largest entry and
-  # 100 times the rounding noise of a difference of F over 2h
-  fmax <- max(abs(fx), 1e-300)
-  rel <- function(A, B, h) {
-    scale <- pmax(apply(abs(A), 2, max), apply(abs(B), 2, max), 1e-8 * max(abs(A), abs(B), 1e-300),
-                  100 * .Machine$double.eps * fmax / h)
-    max(sweep(abs(A - B), 2, scale, "/"))
-  }
-  e3 <- 6.055454e-06  # eps^(1/3)
-  h1 <- e3 * pmax(abs(x), 1)
-  J1 <- central(h1)
-  if (is.null(J1) || rel(Ja, J1, h1) <= 1e-4) return(list(fevals = calls, message = NULL))
-  # smaller steps until two successive differences agree (at most 3 sizes)
-  h2 <- ifelse(abs(x) < 1 & x != 0, e3 * abs(x), h1 / 8)
-  blame <- FALSE
-  for (i in 1:2) {
-    J2 <- central(h2)
-    if (is.null(J2)) break
-    err <- min(rel(Ja, J1, h1), rel(Ja, J2, h2))
-    if (err <= 1e-4) break
-    if (rel(J1, J2, h2) <= 0.1 * err) {
-      blame <- TRUE
-      break
-    }
-    J1 <- J2; h1 <- h2; h2 <- h2 / 8
-  }
-  list(fevals = calls,
-       message = if (blame) sprintf(paste("'jac' disagrees with finite differences (max relative",
-                                          "error %.2g): compare it with num_jacobian()"), err))
+  chk <- solve_check_jac_cpp(safe, matrix(as.double(Ja), n, n), x, fx)
+  list(fevals = chk$fevals,
+       message = if (chk$blame) sprintf(paste("'jac' disagrees with finite differences (max relative",
+                                              "error %.2g): compare it with num_jacobian()"), chk$error))
 }
 
 #' @export

@@ -32,11 +32,12 @@ ours <- function(tol = aps_tol, use_fprime = FALSE, method = "newton") {
       f = r$evals, fprime = r$evals_fprime)
   }, numeric(4))
 }
-# Newton's step tried before the interpolation (an internal switch of the
-# glue, for this comparison only)
+# Newton's step tried before the interpolation (RootOptions::newton_first,
+# set in the control list, for this comparison only)
 newton_first <- vapply(probs, function(p) {
-  r <- newtonr:::newton_root_cpp(p$fn, p$fprime, NULL, FALSE, NA_real_, "newton", "step", aps_tol,
-                                 1000L, TRUE, p$interval[1], p$interval[2], "analytic", -4L)
+  ctrl <- newtonr:::root_control(tol = aps_tol, interval = p$interval)
+  ctrl$newton_first <- TRUE  # a RootOptions field the R interface does not expose
+  r <- newtonr:::newton_root_cpp(p$fn, p$fprime, NULL, FALSE, NA_real_, ctrl)
   c(converged = r$converged, solved = r$converged && is_solved(p, r$root),
     f = r$evals, fprime = r$evals_fprime)
 }, numeric(4))

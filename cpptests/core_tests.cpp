@@ -77,7 +77,6 @@ void root_tests() {
   CHECK(r.converged);
   CHECK_NEAR(r.root, 0.7390851332151607, 1e-10);
   o.method = RootMethod::Newton;
-  o.bracketed = true;
   o.lower = 0;
   o.upper = 1;
   r = find_root(cosx, 0.5, o, intr);
@@ -87,14 +86,45 @@ void root_tests() {
   o.lower = 2;
   o.upper = 3;
   CHECK_THROWS(std::invalid_argument, find_root(cosx, 2.5, o, intr));
-  o.bracketed = false;
+  // x0 outside the bracket: an error (as in R), not a silent move; at an
+  // end it is allowed (that end is evaluated anyway)
+  o.lower = 0;
+  o.upper = 1;
+  CHECK_THROWS(std::invalid_argument, find_root(cosx, 1.5, o, intr));
+  CHECK_THROWS(std::invalid_argument, find_root(cosx, -1e-9, o, intr));
+  r = find_root(cosx, 1.0, o, intr);
+  CHECK(r.converged && r.status == RootStatus::Converged);
+  // one bound only, or lower >= upper: validate() throws
+  o.upper.reset();
+  CHECK_THROWS(std::invalid_argument, find_root(cosx, 0.5, o, intr));
+  o.upper = -1;
+  CHECK_THROWS(std::invalid_argument, find_root(cosx, 0.5, o, intr));
+  o.lower.reset();
+  o.upper.reset();
+  // criterion Previous: |f| at the iterate before the last update <= tol,
+  // so one update more than FValue (x^2 - 2 from 1, tol 1e-3: FValue stops
+  // at the 3rd iterate, 1.41421568..., |f| = 6e-6)
+  {
+    RootOptions fv, pv;
+    fv.criterion = RootCriterion::FValue;
+    fv.tol = pv.tol = 1e-3;
+    pv.criterion = RootCriterion::Previous;
+    const RootResult rf = find_root(sq, 1.0, fv, intr), rp = find_root(sq, 1.0, pv, intr);
+    CHECK(rf.converged && rp.converged);
+    CHECK(rf.iter == 3 && rp.iter == 4);
+    CHECK_NEAR(rf.root, 577.0 / 408.0, 1e-15);
+    CHECK_NEAR(rp.trace[3].x, rf.root, 0.0);
+  }
+  CHECK(root_criterion_from("previous") == RootCriterion::Previous);
+  CHECK_THROWS(std::invalid_argument, root_criterion_from("documents"));
+  CHECK(status_info(kRootStatusTable, RootStatus::NotARoot).code == 5);
 
   // no real root: flagged, not converged
   o.maxiter = 50;
   auto noroot = root_fn([](double x) { return x * x + 1; }, [](double x) { return 2 * x; },
                         [](double) { return 2.0; });
   r = find_root(noroot, 1.0, o, intr);
-  CHECK(!r.converged);
+  CHECK(!r.converged && r.status != RootStatus::Converged);
   CHECK(!r.message.empty());
   // NaN region and zero derivative: flagged, no crash
   auto nanf = numeric_scalar_derivs([](double x) { return x > 1.2 ? newtonr::kNaN : x * x - 2; });
@@ -102,7 +132,7 @@ void root_tests() {
   CHECK(!r.message.empty());
   auto flat = root_fn([](double x) { return x - 2; }, [](double) { return 0.0; }, [](double) { return 0.0; });
   r = find_root(flat, 1.0, o, intr);
-  CHECK(!r.converged);
+  CHECK(!r.converged && r.status == RootStatus::NoStep);
   // NaN at x0, bad options
   CHECK_THROWS(std::invalid_argument, find_root(nanf, 5.0, o, intr));
   RootOptions bad;
@@ -118,7 +148,6 @@ void root_tests() {
   auto sqrt2 = root_fn([](double x) { return std::sqrt(x) - std::sqrt(2.0); },
                        [](double x) { return 0.5 / std::sqrt(x); }, [](double) { return 0.0; });
   RootOptions br;
-  br.bracketed = true;
   br.lower = 1;
   br.upper = 100;
   br.tol = 1e-12;
@@ -141,7 +170,7 @@ void root_tests() {
   // too few iterations: not converged, and the bracket is reported
   br.maxiter = 3;
   r = find_root(at, kNaN, br, intr);
-  CHECK(!r.converged);
+  CHECK(!r.converged && r.status == RootStatus::MaxIter);
   CHECK(r.estim_prec > 2e-12);
   // unbracketed: the absolute tolerance does not claim x * 1e300 - 1 = 0 at
   // a huge |f| (a numerical derivative, as in the issue)
@@ -180,42 +209,42 @@ void solve_tests() {
   };
   SolveOptions o;
   SolveResult r = newton_system(F, J, vec({1, 0.5}), o, intr);
-  CHECK(r.code == SolveCode::Converged);
+  CHECK(r.code == SolveStatus::Converged);
   CHECK_NEAR(r.x(0), std::sqrt(2.0), 1e-10);
   CHECK_NEAR(r.x(1), std::sqrt(2.0), 1e-10);
   r = newton_system(F, MatFn(), vec({1, 0.5}), o, intr);  // forward-difference J
-  CHECK(r.code == SolveCode::Converged);
+  CHECK(r.code == SolveStatus::Converged);
   CHECK_NEAR(r.x(0), std::sqrt(2.0), 1e-9);
   CHECK(r.jevals > 0 && r.fevals > r.jevals);
   // singular at the start (Levenberg-Marquardt), then converges
   VecFn G = [](const Vec& x) { return vec({x(0) * x(0) - 1, x(1) * x(1) * x(1) - 8}); };
   r = newton_system(G, MatFn(), vec({0, 0.5}), o, intr);
-  CHECK(r.code == SolveCode::Converged);
+  CHECK(r.code == SolveStatus::Converged);
   CHECK_NEAR(std::fabs(r.x(0)), 1.0, 1e-9);
   CHECK_NEAR(r.x(1), 2.0, 1e-9);
   // inconsistent linear system: flagged
   VecFn S = [](const Vec& x) { return vec({x(0) + x(1) - 1, x(0) + x(1) - 2}); };
   r = newton_system(S, MatFn(), vec({1, 1}), o, intr);
-  CHECK(r.code != SolveCode::Converged);
+  CHECK(r.code != SolveStatus::Converged);
   CHECK(!r.message.empty());
   // 1e+-300 scales (F rescaled internally; results on the user's scale)
   VecFn Hg = [](const Vec& x) { return Vec(x - vec({1e300, -1e300})); };
   MatFn I2 = [](const Vec&) { return Mat(Mat::Identity(2, 2)); };
   r = newton_system(Hg, I2, vec({1, 1}), o, intr);
-  CHECK(r.code == SolveCode::Converged);
+  CHECK(r.code == SolveStatus::Converged);
   CHECK_NEAR(r.x(0) / 1e300, 1.0, 1e-12);
   CHECK_NEAR(r.fvec.norm(), 0.0, 1e-12);
   VecFn Tn = [](const Vec& x) { return Vec(1e-300 * (x - vec({1, 2}))); };
   SolveOptions tiny;
   tiny.ftol = 1e-310;
   r = newton_system(Tn, MatFn(), vec({0, 0}), tiny, intr);
-  CHECK(r.code == SolveCode::Converged);
+  CHECK(r.code == SolveStatus::Converged);
   CHECK_NEAR(r.x(1), 2.0, 1e-8);
   CHECK(r.trace.front().fnorm == 2e-300);
   // NaN at the start, NaN region, wrong sizes, callback exceptions
   VecFn Nan0 = [](const Vec&) { return vec({kNaN, 1}); };
   r = newton_system(Nan0, MatFn(), vec({1, 1}), o, intr);
-  CHECK(r.code == SolveCode::BadStart);
+  CHECK(r.code == SolveStatus::BadStart);
   VecFn NanR = [&F](const Vec& x) { return x(0) > 1.2 ? vec({kNaN, kNaN}) : F(x); };
   r = newton_system(NanR, MatFn(), vec({1, 1}), o, intr);
   CHECK(r.x.allFinite());
@@ -232,23 +261,23 @@ void solve_tests() {
   VecFn Fc = [&F, &nF](const Vec& x) { ++nF; return F(x); };
   const Vec fx0 = F(vec({1, 0.5}));
   r = newton_system(Fc, J, vec({1, 0.5}), o, intr, &fx0);
-  CHECK(r.code == SolveCode::Converged && r.fevals == nF + 1 && r.jac.size() == 0);
+  CHECK(r.code == SolveStatus::Converged && r.fevals == nF + 1 && r.jac.size() == 0);
   // Freudenstein-Roth from (0.5, -2): a local minimum of ||F||, never "converged"
   VecFn FR = [](const Vec& x) {
     return vec({-13 + x(0) + ((5 - x(1)) * x(1) - 2) * x(1), -29 + x(0) + ((x(1) + 1) * x(1) - 14) * x(1)});
   };
   r = newton_system(FR, MatFn(), vec({0.5, -2}), o, intr);
-  CHECK(r.code == SolveCode::NoProgress || r.code == SolveCode::LocalMin);
+  CHECK(r.code == SolveStatus::NoProgress || r.code == SolveStatus::LocalMin);
   CHECK_NEAR(r.x(1), -0.8968, 1e-3);
   SolveOptions nostall = o;
   nostall.stall = 0;
   r = newton_system(FR, MatFn(), vec({0.5, -2}), nostall, intr);
-  CHECK(r.code == SolveCode::LocalMin || r.code == SolveCode::Stagnated);
+  CHECK(r.code == SolveStatus::LocalMin || r.code == SolveStatus::Stagnated);
   // asked for: the Jacobian at the solution
   SolveOptions wj = o;
   wj.want_jac = true;
   r = newton_system(F, J, vec({1, 0.5}), wj, intr);
-  CHECK(r.code == SolveCode::Converged && r.jac.rows() == 2);
+  CHECK(r.code == SolveStatus::Converged && r.jac.rows() == 2);
   CHECK_NEAR(r.jac(0, 0), 2 * r.x(0), 1e-12);
   MatFn J3 = [](const Vec&) { return Mat(Mat::Identity(3, 3)); };
   CHECK_THROWS(std::invalid_argument, newton_system(F, J3, vec({1, 1}), o, intr));
@@ -257,6 +286,39 @@ void solve_tests() {
   int calls = 0;
   Interrupter stopper([&calls] { if (++calls >= 1) throw Stop(); }, 1);
   CHECK_THROWS(Stop, newton_system(F, J, vec({1, 0.5}), o, stopper));
+
+  // options: a radius <= 0 is refused by validate(); the Cauchy start and a
+  // given radius reach the same root
+  SolveOptions bad;
+  bad.delta = 0.0;
+  CHECK_THROWS(std::invalid_argument, newton_system(F, J, vec({1, 0.5}), bad, intr));
+  SolveOptions cauchy;
+  cauchy.delta_start = RadiusStart::Cauchy;
+  r = newton_system(F, J, vec({1, 0.5}), cauchy, intr);
+  CHECK(r.code == SolveStatus::Converged);
+  CHECK_NEAR(r.x(0), std::sqrt(2.0), 1e-9);
+  SolveOptions given;
+  given.delta = 0.01;
+  r = newton_system(F, J, vec({1, 0.5}), given, intr);
+  CHECK(r.code == SolveStatus::Converged && r.trace[1].delta <= 0.04);
+  CHECK(status_info(kSolveStatusTable, SolveStatus::NoProgress).code == 7);
+  CHECK(radius_start_from("cauchy") == RadiusStart::Cauchy);
+  CHECK_THROWS(std::invalid_argument, radius_start_from("documents"));
+
+  // the check of a user's Jacobian after a failure: the true J of F at
+  // (1, 0.5) passes, J with a wrong column is blamed (12 calls at most: 3
+  // step sizes of 2 calls per column), and non-finite F skips the check
+  const Vec xc = vec({1, 0.5}), fc = F(xc);
+  JacobianCheck ok = check_jacobian(F, J(xc), xc, fc);
+  CHECK(!ok.blame && ok.fevals == 4);
+  Mat Jw = J(xc);
+  Jw(0, 1) *= 2;  // d F1 / d x2 = 2 x2 = 1, claimed 2
+  JacobianCheck wrong = check_jacobian(F, Jw, xc, fc);
+  CHECK(wrong.blame && wrong.fevals >= 8 && wrong.fevals <= 12);
+  CHECK(wrong.error > 0.1);
+  VecFn NanF = [](const Vec& x) { return Vec(Vec::Constant(x.size(), kNaN)); };
+  JacobianCheck skip = check_jacobian(NanF, Jw, xc, fc);
+  CHECK(!skip.blame && skip.fevals == 2);
 }
 
 // ---- optim --------------------------------------------------------------

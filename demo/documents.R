@@ -12,32 +12,32 @@ show <- function(title, r) {
 
 cat("newtonr", as.character(utils::packageVersion("newtonr")), "- the documents' examples\n")
 
-## Roots (the documents' loop: criterion = "documents")
-r <- newton_root(~ x^2 - 4*x - 7, x0 = 5, tol = 1e-3, criterion = "documents")
+## Roots (the documents' loop `while |f(x)| > tol: x <- x - f/f'`: criterion = "previous")
+r <- newton_root(~ x^2 - 4*x - 7, x0 = 5, tol = 1e-3, criterion = "previous")
 show("x^2 - 4x - 7 = 0 near 5 (to the thousandth)", r)
 cat("root to three decimals:", format(round(r$root, 3), nsmall = 3), " exact: 2 + sqrt(11) =", 2 + sqrt(11), "\n")
 
 show("6x^5 - 5x^4 - 4x^3 + 3x^2 = 0 from 0.7, eps = 1e-6",
      newton_root(function(x) 6*x^5 - 5*x^4 - 4*x^3 + 3*x^2, 0.7,
                  fprime = function(x) 30*x^4 - 20*x^3 - 12*x^2 + 6*x,
-                 tol = 1e-6, criterion = "documents"))
+                 tol = 1e-6, criterion = "previous"))
 
 show("x^3 - 72x - 220 = 0 from 12, eps = 1e-4",
      newton_root(function(x) x^3 - 72*x - 220, 12, fprime = function(x) 3*x^2 - 72,
-                 tol = 1e-4, criterion = "documents"))
+                 tol = 1e-4, criterion = "previous"))
 
 show("x^2 + 9x - 5 = 0 from 2.2, eps = 1e-3",
      newton_root(function(x) x^2 + 9*x - 5, 2.2, fprime = function(x) 2*x + 9,
-                 tol = 1e-3, criterion = "documents"))
+                 tol = 1e-3, criterion = "previous"))
 
 ## Minimisation in one dimension: Newton on f'(x) = 0 with f''
 show("minimise x^3 - 3x^2 - 45x + 40 from 42 (root of f' = 3x^2 - 6x - 45), eps = 1e-4",
      newton_root(function(x) 3*x^2 - 6*x - 45, 42, fprime = function(x) 6*x - 6,
-                 tol = 1e-4, criterion = "documents"))
+                 tol = 1e-4, criterion = "previous"))
 
 show("minimise 8x^3 - 2x^2 - 450 from 42 (root of f' = 24x^2 - 4x), eps = 1e-4",
      newton_root(function(x) 24*x^2 - 4*x, 42, fprime = function(x) 48*x - 4,
-                 tol = 1e-4, criterion = "documents"))
+                 tol = 1e-4, criterion = "previous"))
 
 if (exists("newton_optim", mode = "function")) {
   cat("\n== the same two minimisations by newton_optim (pure Newton, the documents' rule) ==\n")

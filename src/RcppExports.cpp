@@ -173,8 +173,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // newton_root_cpp
-Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, std::string method, std::string criterion, double tol, int maxiter, bool bracketed, double lower, double upper, std::string derivative, int halving_patience);
-RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP methodSEXP, SEXP criterionSEXP, SEXP tolSEXP, SEXP maxiterSEXP, SEXP bracketedSEXP, SEXP lowerSEXP, SEXP upperSEXP, SEXP derivativeSEXP, SEXP halving_patienceSEXP) {
+Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, Rcpp::List control);
+RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP controlSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -183,22 +183,24 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< SEXP >::type fprime2(fprime2SEXP);
     Rcpp::traits::input_parameter< bool >::type joint(jointSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x0(x0SEXP);
-    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
-    Rcpp::traits::input_parameter< std::string >::type criterion(criterionSEXP);
-    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
-    Rcpp::traits::input_parameter< int >::type maxiter(maxiterSEXP);
-    Rcpp::traits::input_parameter< bool >::type bracketed(bracketedSEXP);
-    Rcpp::traits::input_parameter< double >::type lower(lowerSEXP);
-    Rcpp::traits::input_parameter< double >::type upper(upperSEXP);
-    Rcpp::traits::input_parameter< std::string >::type derivative(derivativeSEXP);
-    Rcpp::traits::input_parameter< int >::type halving_patience(halving_patienceSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, method, criterion, tol, maxiter, bracketed, lower, upper, derivative, halving_patience));
+    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, control));
+    return rcpp_result_gen;
+END_RCPP
+}
+// root_status_cpp
+Rcpp::DataFrame root_status_cpp();
+RcppExport SEXP _newtonr_root_status_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(root_status_cpp());
     return rcpp_result_gen;
 END_RCPP
 }
 // newton_solve_cpp
-Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, SEXP x0s, SEXP f0s, double ftol, double xtol, double gtol, double cndtol, double delta, int maxit, int stall, bool want_jac, bool scaling);
-RcppExport SEXP _newtonr_newton_solve_cpp(SEXP fnSEXP, SEXP jacSEXP, SEXP x0sSEXP, SEXP f0sSEXP, SEXP ftolSEXP, SEXP xtolSEXP, SEXP gtolSEXP, SEXP cndtolSEXP, SEXP deltaSEXP, SEXP maxitSEXP, SEXP stallSEXP, SEXP want_jacSEXP, SEXP scalingSEXP) {
+Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, SEXP x0s, SEXP f0s, Rcpp::List control);
+RcppExport SEXP _newtonr_newton_solve_cpp(SEXP fnSEXP, SEXP jacSEXP, SEXP x0sSEXP, SEXP f0sSEXP, SEXP controlSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -206,16 +208,32 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< SEXP >::type jac(jacSEXP);
     Rcpp::traits::input_parameter< SEXP >::type x0s(x0sSEXP);
     Rcpp::traits::input_parameter< SEXP >::type f0s(f0sSEXP);
-    Rcpp::traits::input_parameter< double >::type ftol(ftolSEXP);
-    Rcpp::traits::input_parameter< double >::type xtol(xtolSEXP);
-    Rcpp::traits::input_parameter< double >::type gtol(gtolSEXP);
-    Rcpp::traits::input_parameter< double >::type cndtol(cndtolSEXP);
-    Rcpp::traits::input_parameter< double >::type delta(deltaSEXP);
-    Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
-    Rcpp::traits::input_parameter< int >::type stall(stallSEXP);
-    Rcpp::traits::input_parameter< bool >::type want_jac(want_jacSEXP);
-    Rcpp::traits::input_parameter< bool >::type scaling(scalingSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_solve_cpp(fn, jac, x0s, f0s, ftol, xtol, gtol, cndtol, delta, maxit, stall, want_jac, scaling));
+    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_solve_cpp(fn, jac, x0s, f0s, control));
+    return rcpp_result_gen;
+END_RCPP
+}
+// solve_check_jac_cpp
+Rcpp::List solve_check_jac_cpp(Rcpp::Function fn, SEXP ja, SEXP xs, SEXP fxs);
+RcppExport SEXP _newtonr_solve_check_jac_cpp(SEXP fnSEXP, SEXP jaSEXP, SEXP xsSEXP, SEXP fxsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::Function >::type fn(fnSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type ja(jaSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type xs(xsSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type fxs(fxsSEXP);
+    rcpp_result_gen = Rcpp::wrap(solve_check_jac_cpp(fn, ja, xs, fxs));
+    return rcpp_result_gen;
+END_RCPP
+}
+// solve_status_cpp
+Rcpp::DataFrame solve_status_cpp();
+RcppExport SEXP _newtonr_solve_status_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(solve_status_cpp());
     return rcpp_result_gen;
 END_RCPP
 }
@@ -233,8 +251,11 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
     {"_newtonr_optim_status_cpp", (DL_FUNC) &_newtonr_optim_status_cpp, 0},
     {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 8},
-    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 14},
-    {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 13},
+    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 6},
+    {"_newtonr_root_status_cpp", (DL_FUNC) &_newtonr_root_status_cpp, 0},
+    {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 5},
+    {"_newtonr_solve_check_jac_cpp", (DL_FUNC) &_newtonr_solve_check_jac_cpp, 4},
+    {"_newtonr_solve_status_cpp", (DL_FUNC) &_newtonr_solve_status_cpp, 0},
     {NULL, NULL, 0}
 };
 

@@ -5,10 +5,9 @@
 # not converged (converged = FALSE / convergence != 0) with a message.
 # (GLM cases: test-bad-input-glm.R.)
 
-sq2 <- function(x) x^2 - 2
+# sq2, F2: helper-roots.R
 quad <- function(x) sum((x - seq_along(x))^2)       # minimum at 1, 2, ...
 quad_gr <- function(x) 2 * (x - seq_along(x))
-F2 <- function(x) c(x[1]^2 + x[2]^2 - 4, x[1] - x[2])  # root (sqrt 2, sqrt 2)
 optim_methods_all <- c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd")
 
 # ---- newton_root --------------------------------------------------------
@@ -495,4 +494,111 @@ test_that("check_derivatives: x must be a point, not a matrix", {
   expect_error(check_derivatives(function(x) sum(x^2), function(x) 2 * x, x = matrix(1, 2, 2)),
                "'x' must be a vector \\(the point\\), not a 2 x 2 array")
   expect_true(check_derivatives(function(x) sum(x^2), function(x) 2 * x, x = matrix(1:2, 1, 2))$ok)
+})
+
+# ---- bad input moved here from the root, system and derivative tests ----
+
+# from test-root.R
+test_that("newton_root: bad input gives clear errors naming the argument", {
+  f <- function(x) x^2 - 2
+  expect_error(newton_root("x^2", 1), "'f' must be a function")
+  expect_error(newton_root(f, "a"), "'x0' must be numeric")
+  expect_error(newton_root(f, NA_real_), "'x0' must not contain NA")
+  expect_error(newton_root(f, Inf), "'x0' must be finite")
+  expect_error(newton_root(f, 1, tol = 0), "'tol'")
+  expect_error(newton_root(f, 1, tol = -1), "'tol'")
+  expect_error(newton_root(f, 1, maxiter = 0), "'maxiter'")
+  expect_error(newton_root(f, 1, method = "bogus"), "should be one of")
+  expect_error(newton_root(f, interval = c(2, 1)), "'interval' must satisfy lower < upper")
+  expect_error(newton_root(f, interval = c(2, 3)), "same sign")
+  expect_error(newton_root(f, interval = c(0, NA)), "'interval'")
+  expect_error(newton_root(function(x) NA_real_, 1), "'f' is not finite at the starting value")
+  expect_error(newton_root(function(x) "a", 1), "'f' must return a number")
+  expect_error(newton_root(function(x) c(x, x), 1), "'f' must return a single number")
+  expect_error(newton_root(function(x) stop("my own failure"), 1), "my own failure")
+  expect_error(newton_root(~ x + y, 1), "exactly one variable")
+  expect_error(newton_root(f, 1, fprime = "no"), "'fprime' must be a function")
+  expect_error(newton_root(f), "'x0' is missing")
+})
+
+# from test-solve.R
+test_that("newton_solve: bad input gives clear errors naming the argument", {
+  f <- function(x) x - 1
+  expect_error(newton_solve(1, 1), "'fn' must be a function")
+  expect_error(newton_solve(f, "a"), "'x0' must be numeric")
+  expect_error(newton_solve(f, c(1, NA)), "'x0' must not contain NA")
+  expect_error(newton_solve(f, c(1, Inf)), "'x0' must be finite")
+  expect_error(newton_solve(function(x) 1, c(1, 2)), "'fn' must return a vector as long as 'x0'")
+  expect_error(newton_solve(function(x) c("a", "b"), c(1, 2)), "'fn' must return a numeric")
+  expect_error(newton_solve(function(x) c(NA, 1), c(1, 2)), "'fn' returned NA")
+  expect_error(newton_solve(function(x) stop("inner trouble"), c(1, 2)), "inner trouble")
+  expect_error(newton_solve(f, c(1, 2), jac = function(x) diag(3)), "'jac' must return a 2 x 2")
+  expect_error(newton_solve(f, 1, control = list(maxit = 0)), "control\\$maxit")
+  expect_error(newton_solve(f, 1, control = list(bogus = 1)), "unknown component")
+})
+
+# from test-solve.R
+test_that("newton_solve: a value of the wrong length at a difference point is an error naming 'fn'", {
+  # was: a heap-buffer-overflow read in fd_jacobian (shorter) or a silent
+  # truncation (longer)
+  short <- function(x) if (x[1] > 2 && x[1] < 2 + 1e-6) x[1] else c(x[1]^2 - 4, x[2] - 3)
+  long <- function(x) if (x[1] > 2 && x[1] < 2 + 1e-6) c(x, 1) else c(x[1]^2 - 4, x[2] - 3)
+  expect_error(newton_solve(short, c(2, 3.5)), "'fn' returned a vector of a different length \\(1, not 2")
+  expect_error(newton_solve(long, c(2, 3.5)), "'fn' returned a vector of a different length \\(3, not 2")
+  # a difference point where fn is not finite: the backward difference is used
+  edge <- function(x) if (x[1] > 1) c(NaN, NaN) else c(x[1] - 0.5, x[2] - 3)
+  s <- newton_solve(edge, c(1, 3.5))
+  expect_true(s$converged)
+  expect_equal(s$x, c(0.5, 3), tolerance = 1e-10)
+})
+
+# from test-solve-unseen.R
+test_that("newton_solve: misbehaving callbacks are errors naming the argument", {
+  sq <- function(x) x^2 - 1
+  expect_error(newton_solve(sq, c(2, 3), jac = function(x) diag(3)), "'jac'")
+  expect_error(newton_solve(sq, c(2, 3), jac = function(x) matrix(1, 1, 4)), "'jac'")
+  expect_error(newton_solve(sq, c(2, 3), jac = function(x) list(1, 2)), "'jac'")
+  expect_error(newton_solve(sq, c(2, 3), jac = function(x) matrix("a", 2, 2)), "'jac'")
+  expect_error(newton_solve(function(x) if (x[1] > 1.9) c(x[1] - 1, x[2]) else x[1] - 1, c(2, 3)), "'fn'")
+  expect_error(newton_solve(function(x) if (x[1] < 1.9) c(x - 1, 0) else x - 1, c(2, 3)), "'fn'")
+  expect_error(newton_solve(function(x) if (x[1] < 2) NULL else x^2 - 1, c(2, 3)), "'fn'")
+  expect_error(newton_solve(function(x) if (x[1] < 2) c("a", "b") else x^2 - 1, c(2, 3)), "'fn'")
+  expect_error(newton_solve(function(x) complex(real = x), c(2, 3)), "'fn'")
+  # an error inside fn or jac names it and the point
+  expect_error(newton_solve(function(x) if (x[1] < 1.5) stop("boom") else x^2 - 1, c(2, 3)),
+               "'fn' failed at x = \\(.*\\): boom")
+  expect_error(newton_solve(sq, c(2, 3), jac = function(x) stop("bang")), "'jac' failed at x = \\(2, 3\\): bang")
+  expect_error(newton_solve(sq, c(1, NA)), "'x0'")
+  expect_error(newton_solve(sq, numeric(0)), "'x0'")
+  expect_error(newton_solve(sq, 2, control = list(maxit = 3e9)), "'control\\$maxit'")
+})
+
+# from test-derivatives.R
+test_that("num_gradient, num_jacobian, num_hessian, check_derivatives: bad input gives errors naming the argument", {
+  rosen <- function(p) (1 - p[1])^2 + 100 * (p[2] - p[1]^2)^2
+  expect_error(num_gradient("f", 1), "'fn' must be a function")
+  expect_error(num_gradient(rosen, c(1, NA)), "'x' must not contain NA")
+  expect_error(num_gradient(rosen, c(1, Inf)), "'x' must be finite")
+  expect_error(num_hessian(rosen, "a"), "'x' must be numeric")
+  expect_error(num_gradient(function(x) x, c(1, 2)), "'fn' must return a single number")
+  expect_error(num_gradient(function(x) "a", 1), "'fn' must return a single number")
+  expect_error(num_gradient(function(x) NA_real_, 1), "'fn' returned NA")
+  expect_error(num_hessian(function(x) Inf, 1), "'fn' returned an infinite")
+  expect_error(num_gradient(function(x) stop("my own failure"), 1),
+               "'fn' failed with error: my own failure")
+  # fn failing only at a perturbed point, inside the C++ loop
+  f <- function(x) if (x[1] > 1) stop("outside domain") else x[1]^2
+  expect_error(num_gradient(f, 1), "'fn' failed with error: outside domain")
+  expect_error(num_hessian(f, 1), "outside domain")
+  g <- function(x) if (x[1] > 1) NaN else x[1]^2
+  expect_error(num_gradient(g, 1), "'fn' returned a non-finite value")
+  h <- function(x) if (x[1] > 1) c(1, 2) else x[1]^2
+  expect_error(num_hessian(h, 1), "'fn' must return a numeric vector of length 1")
+  expect_error(num_gradient(rosen, c(1, 1), method.args = list(r = 0)), "method.args\\$r")
+  expect_error(num_gradient(rosen, c(1, 1), method.args = list(foo = 1)), "unknown")
+  expect_error(check_derivatives(rosen, gr = 3, x = c(1, 1)), "'gr' must be a function")
+  expect_error(check_derivatives(rosen, gr = function(p) 1, x = c(1, 1)), "'gr' must return")
+  expect_error(check_derivatives(rosen, hess = function(p) stop("nope"), x = c(1, 1)),
+               "'hess' failed with error: nope")
+  expect_error(check_derivatives(rosen, x = c(1, 1)), "'gr' or 'hess'")
 })

@@ -127,31 +127,3 @@ test_that("check_derivatives reports the worst mismatch and where", {
   expect_output(print(chk), "MISMATCH")
   expect_true(is.na(check_derivatives(rosen, rosen_gr, x = c(1, 2))$hessian_error))
 })
-
-test_that("bad input gives errors naming the argument", {
-  expect_error(num_gradient("f", 1), "'fn' must be a function")
-  expect_error(num_gradient(rosen, c(1, NA)), "'x' must not contain NA")
-  expect_error(num_gradient(rosen, c(1, Inf)), "'x' must be finite")
-  expect_error(num_hessian(rosen, "a"), "'x' must be numeric")
-  expect_error(num_gradient(function(x) x, c(1, 2)), "'fn' must return a single number")
-  expect_error(num_gradient(function(x) "a", 1), "'fn' must return a single number")
-  expect_error(num_gradient(function(x) NA_real_, 1), "'fn' returned NA")
-  expect_error(num_hessian(function(x) Inf, 1), "'fn' returned an infinite")
-  expect_error(num_gradient(function(x) stop("my own failure"), 1),
-               "'fn' failed with error: my own failure")
-  # fn failing only at a perturbed point, inside the C++ loop
-  f <- function(x) if (x[1] > 1) stop("outside domain") else x[1]^2
-  expect_error(num_gradient(f, 1), "'fn' failed with error: outside domain")
-  expect_error(num_hessian(f, 1), "outside domain")
-  g <- function(x) if (x[1] > 1) NaN else x[1]^2
-  expect_error(num_gradient(g, 1), "'fn' returned a non-finite value")
-  h <- function(x) if (x[1] > 1) c(1, 2) else x[1]^2
-  expect_error(num_hessian(h, 1), "'fn' must return a numeric vector of length 1")
-  expect_error(num_gradient(rosen, c(1, 1), method.args = list(r = 0)), "method.args\\$r")
-  expect_error(num_gradient(rosen, c(1, 1), method.args = list(foo = 1)), "unknown")
-  expect_error(check_derivatives(rosen, gr = 3, x = c(1, 1)), "'gr' must be a function")
-  expect_error(check_derivatives(rosen, gr = function(p) 1, x = c(1, 1)), "'gr' must return")
-  expect_error(check_derivatives(rosen, hess = function(p) stop("nope"), x = c(1, 1)),
-               "'hess' failed with error: nope")
-  expect_error(check_derivatives(rosen, x = c(1, 1)), "'gr' or 'hess'")
-})

@@ -2,7 +2,7 @@
 # forms) and bad input.
 
 doc_root <- function(f, fp, x0, tol) {
-  newton_root(f, x0, fprime = fp, tol = tol, criterion = "documents")
+  newton_root(f, x0, fprime = fp, tol = tol, criterion = "previous")
 }
 
 test_that("the documents' iterates are reproduced to 1e-12", {
@@ -23,7 +23,7 @@ test_that("the documents' iterates are reproduced to 1e-12", {
 })
 
 test_that("formulas give exact derivatives and the same iterates", {
-  r <- newton_root(~ 6*x^5 - 5*x^4 - 4*x^3 + 3*x^2, 0.7, tol = 1e-6, criterion = "documents")
+  r <- newton_root(~ 6*x^5 - 5*x^4 - 4*x^3 + 3*x^2, 0.7, tol = 1e-6, criterion = "previous")
   expect_identical(r$derivative, "symbolic")
   expect_equal(r$trace$x[5], 0.6286669787764609, tolerance = 1e-12)
   r <- newton_root(~ x^2 - 4*x - 7, x0 = 5)
@@ -37,9 +37,24 @@ test_that("formulas give exact derivatives and the same iterates", {
 test_that("the stopping rules differ by exactly one update", {
   f <- function(x) x^3 - 72*x - 220; fp <- function(x) 3*x^2 - 72
   r_f <- newton_root(f, 12, fp, tol = 1e-4, criterion = "f")
-  r_d <- newton_root(f, 12, fp, tol = 1e-4, criterion = "documents")
+  r_d <- newton_root(f, 12, fp, tol = 1e-4, criterion = "previous")
   expect_equal(r_d$iter, r_f$iter + 1L)
   expect_lte(abs(r_f$f.root), 1e-4)
+  # "previous": |f| at the iterate before the last update is <= tol, and
+  # not at the one before that
+  fx <- f(r_d$trace$x)
+  n <- length(fx)
+  expect_lte(abs(fx[n - 1L]), 1e-4)
+  expect_gt(abs(fx[n - 2L]), 1e-4)
+})
+
+test_that("criterion = \"documents\" (the old name of \"previous\") warns and gives the same run", {
+  f <- function(x) x^3 - 72*x - 220; fp <- function(x) 3*x^2 - 72
+  r_p <- newton_root(f, 12, fp, tol = 1e-4, criterion = "previous")
+  expect_warning(r_d <- newton_root(f, 12, fp, tol = 1e-4, criterion = "documents"),
+                 "criterion = \"documents\" is deprecated; use criterion = \"previous\"")
+  expect_identical(r_d$trace, r_p$trace)
+  expect_identical(r_d$criterion, "previous")
 })
 
 test_that("roots agree with uniroot and closed forms", {
@@ -99,28 +114,6 @@ test_that("a NaN trial point is backed away from", {
                tolerance = 1e-9)
 })
 
-test_that("bad input gives clear errors naming the argument", {
-  f <- function(x) x^2 - 2
-  expect_error(newton_root("x^2", 1), "'f' must be a function")
-  expect_error(newton_root(f, "a"), "'x0' must be numeric")
-  expect_error(newton_root(f, NA_real_), "'x0' must not contain NA")
-  expect_error(newton_root(f, Inf), "'x0' must be finite")
-  expect_error(newton_root(f, 1, tol = 0), "'tol'")
-  expect_error(newton_root(f, 1, tol = -1), "'tol'")
-  expect_error(newton_root(f, 1, maxiter = 0), "'maxiter'")
-  expect_error(newton_root(f, 1, method = "bogus"), "should be one of")
-  expect_error(newton_root(f, interval = c(2, 1)), "'interval' must satisfy lower < upper")
-  expect_error(newton_root(f, interval = c(2, 3)), "same sign")
-  expect_error(newton_root(f, interval = c(0, NA)), "'interval'")
-  expect_error(newton_root(function(x) NA_real_, 1), "'f' is not finite at the starting value")
-  expect_error(newton_root(function(x) "a", 1), "'f' must return a number")
-  expect_error(newton_root(function(x) c(x, x), 1), "'f' must return a single number")
-  expect_error(newton_root(function(x) stop("my own failure"), 1), "my own failure")
-  expect_error(newton_root(~ x + y, 1), "exactly one variable")
-  expect_error(newton_root(f, 1, fprime = "no"), "'fprime' must be a function")
-  expect_error(newton_root(f), "'x0' is missing")
-})
-
 test_that("plot method draws without error and needs f", {
   f <- function(x) x^2 - 2
   r <- newton_root(f, 3, fprime = function(x) 2 * x)
@@ -129,4 +122,19 @@ test_that("plot method draws without error and needs f", {
   expect_invisible(plot(r, f))
   expect_invisible(plot(newton_root(~ x^2 - 2, 3), ~ x^2 - 2))
   expect_error(plot(r), "'f' is needed")
+})
+
+test_that("status codes come from the core's table, which the help page prints", {
+  tab <- newtonr:::status_table("root")
+  expect_identical(tab$code, 0:6)
+  expect_match(newtonr:::status_rd("root"), "\\item{\\code{5} (\\code{\"not_a_root\"})}", fixed = TRUE)
+  expect_identical(newton_root(function(x) x^2 - 2, 1)$status, 0L)
+  expect_warning(r <- newton_root(function(x) x - 2, 1, fprime = function(x) 0), "f'\\(x\\) is zero")
+  expect_identical(r$status, 2L)
+  expect_warning(r <- newton_root(function(x) x^2 + 1, 3, fprime = function(x) 2 * x, maxiter = 5),
+                 "maximum number of iterations")
+  expect_identical(r$status, 1L)
+  expect_warning(r <- newton_root(sign, interval = c(-1, 2)), "jump or pole")
+  expect_identical(r$status, 5L)
+  expect_identical(newtonr:::status_message("root", r$status), tab$message[6])
 })

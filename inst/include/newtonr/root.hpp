@@ -1,6 +1,12 @@
 // newtonr/root.hpp -- scalar root finding: Newton, Halley, secant, and a
 // safeguarded Newton on a bracket.
 //
+// Holds: RootOptions (every setting, declared once, with validate()),
+// RootStatus and its table, the evaluator type RootFn, and the two drivers,
+// find_root_bracket (class detail::BracketRun) and find_root_open (class
+// detail::OpenRun), each a short loop over named steps; find_root() picks
+// one by whether a bracket is given.
+//
 // Newton:  x <- x - f/f'.  Halley: x <- x - (f/f') / (1 - f f''/(2 f'^2)).
 // Secant:  f' replaced by the slope through the last two iterates.
 //
@@ -22,11 +28,17 @@
 // Without a bracket (find_root_open) an update of at most tol ends the run
 // (criterion "step") only when f changes sign between the last two
 // iterates, or f == 0: the root is then certified to lie between them.
+// Finite-difference derivatives (numeric_scalar_derivs) come from fd.hpp.
 #pragma once
 
 #include <newtonr/common.hpp>
+#include <newtonr/fd.hpp>
+#include <newtonr/status.hpp>
 
+#include <array>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -35,14 +47,35 @@ namespace newtonr {
 enum class RootMethod { Newton, Halley, Secant };
 
 // When to stop (documented in ?newton_root):
-//  Step      : a bracket of width <= 2 tol, f == 0, or (without a bracket)
-//              an update of at most tol across which f changes sign
-//              (default);
-//  FValue    : |f(x_k)| <= tol;
-//  Documents : the source documents' loop `while |f| > tol: x -= f/f'`,
-//              which checks the value from *before* the last update and so
-//              makes one update more than FValue would.
-enum class RootCriterion { Step, FValue, Documents };
+//  Step     : a bracket of width <= 2 tol, f == 0, or (without a bracket)
+//             an update of at most tol across which f changes sign
+//             (default);
+//  FValue   : |f(x_k)| <= tol;
+//  Previous : |f| at the iterate *before* the last update <= tol, i.e. the
+//             loop `while |f(x)| > tol: x <- x - f/f'` run to its end: one
+//             update more than FValue makes.
+enum class RootCriterion { Step, FValue, Previous };
+
+// Statuses of a run (R: newton_root()$status; ?newton_root lists them).
+enum class RootStatus : int {
+  Converged = 0, MaxIter = 1, NoStep = 2, Diverged = 3, NotFinite = 4, NotARoot = 5,
+  NoSignChange = 6
+};
+inline constexpr std::array<StatusInfo, 7> kRootStatusTable = {{
+    {0, "converged",
+     "converged: f changes sign over an interval of width at most 2 tol (or between two "
+     "iterates at most tol apart), f is exactly 0, or (criterion \"f\" or \"previous\") |f| <= tol"},
+    {1, "maxiter", "the iteration limit (maxiter) was reached"},
+    {2, "no_step", "the update is undefined: f' (or the secant slope) is zero or not finite"},
+    {3, "diverged", "the iterates diverge: |f| grew over 20 updates in a row"},
+    {4, "not_finite", "f is not finite near the iterate, or inside the bracket"},
+    {5, "not_a_root",
+     "f changes sign, but |f| does not grow away from the sign change (or exceeds its values "
+     "at the ends of the interval): a jump or pole of f, not a root"},
+    {6, "no_sign_change",
+     "the update rounds to x itself but f does not change sign next to it: not a root, or f "
+     "is too noisy there"},
+}};
 
 // Value and derivatives at one point; derivatives NaN when not requested.
 // nf, nfp, nfpp: the calls of f, f' and f'' this evaluation cost; left at
@@ -60,13 +93,15 @@ struct ScalarEval {
 // be includable together.)
 using RootFn = std::function<ScalarEval(double, int)>;
 
+// Every setting of a run, declared once. validate() is the core's check for
+// C++ callers (R's newton_root() checks and words the user's arguments).
 struct RootOptions {
   RootMethod method = RootMethod::Newton;
   RootCriterion criterion = RootCriterion::Step;
   double tol = 1.4901161193847656e-08;
   int maxiter = 1000;
-  bool bracketed = false;
-  double lower = -kInf, upper = kInf;
+  // the bracket [lower, upper]; unset: no bracket (Newton from x0)
+  std::optional<double> lower, upper;
   // Use f' (and f'') in the bracketed method. The glue sets false when the
   // derivatives would be finite differences (2 calls of f each): the
   // bracketed method is then Brent's, whose divided differences of points
@@ -83,8 +118,35 @@ struct RootOptions {
   // computing f' after this many refused derivative steps in a row.
   bool newton_first = false;
   int derivative_patience = 1;
+
+  bool bracketed() const { return lower.has_value(); }
+  void validate() const {
+    if (!(tol > 0) || !std::isfinite(tol)) throw std::invalid_argument("'tol' must be positive and finite");
+    if (maxiter < 1) throw std::invalid_argument("'maxiter' must be at least 1");
+    if (lower.has_value() != upper.has_value())
+      throw std::invalid_argument("'interval' needs both 'lower' and 'upper'");
+    if (lower && !(*lower < *upper)) throw std::invalid_argument("'interval' must satisfy lower < upper");
+    if (halving_patience < 1) throw std::invalid_argument("'halving_patience' must be at least 1");
+    if (derivative_patience < 0) throw std::invalid_argument("'derivative_patience' must be >= 0");
+  }
 };
 
+// The names R uses for the method and the criterion.
+inline RootMethod root_method_from(const std::string& s) {
+  if (s == "newton") return RootMethod::Newton;
+  if (s == "halley") return RootMethod::Halley;
+  if (s == "secant") return RootMethod::Secant;
+  throw std::invalid_argument("'method' must be \"newton\", \"halley\" or \"secant\", not \"" + s + "\"");
+}
+inline RootCriterion root_criterion_from(const std::string& s) {
+  if (s == "step") return RootCriterion::Step;
+  if (s == "f") return RootCriterion::FValue;
+  if (s == "previous") return RootCriterion::Previous;
+  throw std::invalid_argument("'criterion' must be \"step\", \"f\" or \"previous\", not \"" + s + "\"");
+}
+
+// One row per evaluated point: x, f(x), f'(x) (NaN when not computed) and
+// the update that reached x (NaN for start points and probes).
 struct RootTraceRow {
   int iter;
   double x, f, fprime, step;
@@ -94,8 +156,9 @@ struct RootResult {
   double root = kNaN, froot = kNaN, estim_prec = kNaN;
   int iter = 0, evals = 0, evals_fprime = 0, evals_fprime2 = 0;
   int newton_tried = 0, newton_rejected = 0;  // bracketed: derivative steps
-  bool converged = false;
-  std::string message;
+  RootStatus status = RootStatus::MaxIter;
+  bool converged = false;  // status == Converged
+  std::string message;     // the status, with the particulars of the run
   std::vector<RootTraceRow> trace;
 };
 
@@ -375,7 +438,7 @@ std::string exact_zero_message(double x, double tol, double lower, double upper,
 // or jump (|f| above its values at the ends of 'interval', or not growing
 // away from the sign change); `msg` says which.
 template <class Probe>
-bool final_bracket_is_root(const BPoint& b, const BPoint& c, double fmax_ends, const RootOptions& opt,
+bool final_bracket_is_root(const BPoint& b, const BPoint& c, double fmax_ends, double lower, double upper,
                            const std::vector<RootTraceRow>& trace, Probe&& probe, std::string& msg) {
   const BPoint& lo = b.x < c.x ? b : c;
   const BPoint& hi = b.x < c.x ? c : b;
@@ -385,7 +448,7 @@ bool final_bracket_is_root(const BPoint& b, const BPoint& c, double fmax_ends, c
     return false;
   }
   msg = "f changes sign over a bracket of width <= 2 tol";
-  return sign_change_is_root(trace, b.x, b.f, c.x, c.f, opt.lower, opt.upper, probe, msg);
+  return sign_change_is_root(trace, b.x, b.f, c.x, c.f, lower, upper, probe, msg);
 }
 
 // Up to 3 regula falsi steps inside a certified sign change between xb[0]
@@ -415,159 +478,6 @@ inline void check_bracket_ends(double fa, double fb) {
                                 ", " + num(fb) + ")");
 }
 }  // namespace detail
-
-// Central-difference derivatives for an evaluator that only gives f.
-// h ~ eps^(1/3) balances truncation and rounding error for f'; eps^(1/4)
-// for f''. Counts its calls of f.
-inline RootFn numeric_scalar_derivs(std::function<double(double)> f) {
-  return [f](double x, int order) {
-    ScalarEval e;
-    e.nf = 0;
-    e.nfp = 0;
-    e.nfpp = 0;
-    const int k = order < 0 ? -order : order;
-    if (order >= 0) {
-      e.f = f(x);
-      ++e.nf;
-    }
-    if (k >= 1) {
-      const double h = 6.055454452393343e-06 * std::max(1.0, std::fabs(x));
-      e.d1 = (f(x + h) - f(x - h)) / (2 * h);
-      e.nf += 2;
-      if (k >= 2) {
-        const double fx = order >= 0 ? e.f : f(x);
-        if (order < 0) ++e.nf;
-        const double h2 = 1.220703125e-04 * std::max(1.0, std::fabs(x));
-        e.d2 = (f(x + h2) - 2 * fx + f(x - h2)) / (h2 * h2);
-        e.nf += 2;
-      }
-    }
-    return e;
-  };
-}
-
-// Bracketed: Brent's method with derivative steps (see the file comment).
-// x0 (NaN: none) inside the bracket is evaluated first and shrinks it.
-inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptions& opt,
-                                    Interrupter& intr) {
-  using detail::BPoint;
-  RootResult res;
-  const bool deriv = opt.bracket_derivative && opt.method != RootMethod::Secant;
-  const bool halley = opt.method == RootMethod::Halley;
-  auto eval = [&](double x, int order) {
-    ScalarEval e = fn(x, order);
-    detail::count_eval(res, e, order);
-    return e;
-  };
-  auto point = [&](double x, int iter, double step) {
-    BPoint p;
-    p.x = x;
-    const ScalarEval e = eval(x, 0);
-    p.f = e.f;
-    if (deriv && std::isfinite(e.d1)) {  // an evaluator that always gives f'
-      p.d1 = e.d1;
-      p.d2 = e.d2;
-      p.has_d = true;
-    }
-    p.row = static_cast<int>(res.trace.size());
-    res.trace.push_back({iter, x, p.f, p.d1, step});
-    return p;
-  };
-  auto finish = [&](const BPoint& p, bool ok, const std::string& msg, double prec) {
-    res.root = p.x;
-    res.froot = p.f;
-    res.converged = ok;
-    res.message = msg;
-    res.estim_prec = prec;
-    return res;
-  };
-  if (!(opt.lower < opt.upper)) throw std::invalid_argument("'interval' must satisfy lower < upper");
-  BPoint a = point(opt.lower, 0, kNaN), b = point(opt.upper, 0, kNaN);
-  detail::check_bracket_ends(a.f, b.f);
-  if (a.f == 0) return finish(a, true, "f is exactly zero at the lower end of 'interval'", 0.0);
-  if (b.f == 0) return finish(b, true, "f is exactly zero at the upper end of 'interval'", 0.0);
-  const double fmax_ends = std::max(std::fabs(a.f), std::fabs(b.f));
-  BPoint c = a;
-  if (std::isfinite(x0) && x0 > opt.lower && x0 < opt.upper) {
-    // use f(x0) to shrink the bracket before the first step
-    BPoint p = point(x0, 0, kNaN);
-    if (!std::isfinite(p.f))
-      throw std::invalid_argument("'f' is not finite at the starting value 'x0' = " + detail::num(x0));
-    if (p.f == 0) return finish(p, true, "f(x0) is exactly zero", 0.0);
-    if (detail::same_sign(p.f, a.f)) c = b; else { c = a; a = b; }
-    b = p;
-  }
-  auto probe = [&](double x) {  // f at a point of the jump/pole check
-    const ScalarEval e = eval(x, 0);
-    res.trace.push_back({res.iter, x, e.f, kNaN, kNaN});
-    return e.f;
-  };
-  detail::BracketState st;
-  st.width_ref = std::fabs(c.x - b.x);
-  for (int k = 1; k <= opt.maxiter; ++k) {
-    intr.tick();
-    // the last step: interpolation and Newton steps must halve it
-    const double prev = b.x - a.x;
-    if (std::fabs(c.f) < std::fabs(b.f)) {  // b is the best point
-      a = b;
-      b = c;
-      c = a;
-    }
-    const double tol_act = 2 * kEps * std::fabs(b.x) + opt.tol;
-    const double m = c.x / 2 - b.x / 2;  // no overflow on huge intervals
-    if (b.f == 0)
-      return finish(b, true, detail::exact_zero_message(b.x, tol_act, opt.lower, opt.upper, res.trace, probe), 0.0);
-    if (std::fabs(m) <= tol_act) {
-      std::string msg;
-      const bool ok = detail::final_bracket_is_root(b, c, fmax_ends, opt, res.trace, probe, msg);
-      return finish(b, ok, msg, std::fabs(c.x - b.x));
-    }
-    if (opt.criterion != RootCriterion::Step && std::fabs(b.f) <= opt.tol)
-      return finish(b, true, "|f(root)| <= tol", std::fabs(c.x - b.x));
-    // safeguard: bisect when the bracket has not halved for a while
-    const bool bisect = st.bisection_due(std::fabs(c.x - b.x), opt.halving_patience);
-    double step = detail::bisection_point(b.x, c.x, tol_act) - b.x;
-    if (!bisect) {
-      double s = kNaN;
-      auto interp = [&]() {
-        if (std::fabs(prev) >= tol_act && std::fabs(a.f) > std::fabs(b.f))
-          s = detail::brent_interp(a.x, a.f, b.x, b.f, c.x, c.f, prev, tol_act);
-      };
-      auto derivative = [&]() {
-        if (deriv)
-          s = detail::bracket_derivative_step(a, b, c, prev, tol_act, halley, opt.derivative_patience,
-                                              st, res, eval);
-      };
-      // the derivative first where Newton is asked to go first, or where b
-      // is on a flat part (interpolation through equal values is no guide)
-      const bool first = opt.newton_first || (!st.from_c_used && detail::is_flat(b, a, b, c));
-      if (first) derivative();
-      if (!std::isfinite(s)) interp();
-      if (!first && !std::isfinite(s)) derivative();
-      if (std::isfinite(s)) step = s;
-    }
-    // a step below tol (including a proposal that rounds to b itself) is
-    // lengthened to tol towards c: it confirms the sign change
-    if (std::fabs(step) < tol_act) step = m > 0 ? tol_act : -tol_act;
-    double xn = b.x + step;
-    if (!(std::fabs(xn - b.x) > 0 && std::fabs(xn - b.x) < std::fabs(c.x - b.x) &&
-          (xn - b.x) * (c.x - b.x) > 0))
-      xn = b.x + m;  // never outside the bracket, never a zero-length step
-    BPoint n = point(xn, k, xn - b.x);
-    if (!std::isfinite(n.f) && xn != b.x + m) n = point(b.x + m, k, m);
-    if (!std::isfinite(n.f))
-      return finish(b, false, "'f' is not finite at x = " + detail::num(n.x) +
-                    " inside 'interval': the bracket cannot be narrowed", std::fabs(c.x - b.x));
-    res.iter = k;
-    a = b;
-    b = n;
-    if (detail::same_sign(b.f, c.f)) c = a;
-  }
-  return finish(b, false, "the maximum number of iterations (" + std::to_string(opt.maxiter) +
-                ") was reached; f changes sign over [" + detail::num(std::min(b.x, c.x)) + ", " +
-                detail::num(std::max(b.x, c.x)) + "]", std::fabs(c.x - b.x));
-}
-
 namespace detail {
 // The update x_new = x - step proposed by the method at x (NaN, with the
 // reason in `why`, when undefined).
@@ -613,6 +523,354 @@ void secant_start(double x0, Eval&& eval, double& xprev, double& fprev) {
 
 }  // namespace detail
 
+// Derivatives for an evaluator that only gives f: central differences for
+// f' and second differences for f'' (fd.hpp: h ~ eps^(1/3) (kCentralRoot) and eps^(1/4),
+// relative). Counts its calls of f.
+inline RootFn numeric_scalar_derivs(std::function<double(double)> f) {
+  return [f](double x, int order) {
+    ScalarEval e;
+    e.nf = 0;
+    e.nfp = 0;
+    e.nfpp = 0;
+    const int k = order < 0 ? -order : order;
+    if (order >= 0) {
+      e.f = f(x);
+      ++e.nf;
+    }
+    if (k >= 1) {
+      e.d1 = fd::derivative_central(f, x, fd::kCentralRoot);
+      e.nf += 2;
+      if (k >= 2) {
+        const double fx = order >= 0 ? e.f : f(x);
+        if (order < 0) ++e.nf;
+        e.d2 = fd::second_derivative(f, x, fx);
+        e.nf += 2;
+      }
+    }
+    return e;
+  };
+}
+
+namespace detail {
+
+// Counts a run's calls, keeps its trace and sets its result: shared by the
+// bracketed and the open driver.
+struct RunBase {
+  const RootFn& fn;
+  const RootOptions& opt;
+  RootResult res;
+  bool done = false;
+
+  RunBase(const RootFn& f, const RootOptions& o) : fn(f), opt(o) {}
+  ScalarEval eval(double x, int order) {
+    ScalarEval e = fn(x, order);
+    count_eval(res, e, order);
+    return e;
+  }
+  // f at a point of the jump/pole check (an extra row of the trace)
+  double probe(double x) {
+    const ScalarEval e = eval(x, 0);
+    res.trace.push_back({res.iter, x, e.f, kNaN, kNaN});
+    return e.f;
+  }
+  auto prober() {
+    return [this](double x) { return probe(x); };
+  }
+  void finish(double x, double f, RootStatus s, const std::string& msg, double prec) {
+    res.root = x;
+    res.froot = f;
+    res.status = s;
+    res.converged = s == RootStatus::Converged;
+    res.message = msg;
+    res.estim_prec = prec;
+    done = true;
+  }
+};
+
+// One bracketed run: b the best point, c the contrapoint (f(b) f(c) < 0),
+// a the previous b. run() is Brent's loop; each step is a method below.
+struct BracketRun : RunBase {
+  const bool deriv, halley;
+  BPoint a, b, c;
+  BracketState st;
+  double fmax_ends = kNaN;
+
+  BracketRun(const RootFn& f, const RootOptions& o)
+      : RunBase(f, o), deriv(o.bracket_derivative && o.method != RootMethod::Secant),
+        halley(o.method == RootMethod::Halley) {}
+
+  BPoint point(double x, int iter, double step) {
+    BPoint p;
+    p.x = x;
+    const ScalarEval e = eval(x, 0);
+    p.f = e.f;
+    if (deriv && std::isfinite(e.d1)) {  // an evaluator that always gives f'
+      p.d1 = e.d1;
+      p.d2 = e.d2;
+      p.has_d = true;
+    }
+    p.row = static_cast<int>(res.trace.size());
+    res.trace.push_back({iter, x, p.f, p.d1, step});
+    return p;
+  }
+  void finish_at(const BPoint& p, RootStatus s, const std::string& msg, double prec) {
+    finish(p.x, p.f, s, msg, prec);
+  }
+
+  // The end points, then x0 (NaN: none) inside the bracket, evaluated first
+  // to shrink it.
+  void start(double x0) {
+    a = point(*opt.lower, 0, kNaN);
+    b = point(*opt.upper, 0, kNaN);
+    check_bracket_ends(a.f, b.f);
+    if (a.f == 0) return finish_at(a, RootStatus::Converged, "f is exactly zero at the lower end of 'interval'", 0.0);
+    if (b.f == 0) return finish_at(b, RootStatus::Converged, "f is exactly zero at the upper end of 'interval'", 0.0);
+    fmax_ends = std::max(std::fabs(a.f), std::fabs(b.f));
+    c = a;
+    if (std::isfinite(x0) && x0 > *opt.lower && x0 < *opt.upper) {
+      BPoint p = point(x0, 0, kNaN);
+      if (!std::isfinite(p.f))
+        throw std::invalid_argument("'f' is not finite at the starting value 'x0' = " + num(x0));
+      if (p.f == 0) return finish_at(p, RootStatus::Converged, "f(x0) is exactly zero", 0.0);
+      if (same_sign(p.f, a.f)) c = b; else { c = a; a = b; }
+      b = p;
+    }
+    st.width_ref = std::fabs(c.x - b.x);
+  }
+
+  // The stopping tests at the best point b (m: half the bracket).
+  void test_stop(double tol_act, double m) {
+    if (b.f == 0)
+      return finish_at(b, RootStatus::Converged,
+                       exact_zero_message(b.x, tol_act, *opt.lower, *opt.upper, res.trace, prober()), 0.0);
+    if (std::fabs(m) <= tol_act) {
+      std::string msg;
+      const bool ok = final_bracket_is_root(b, c, fmax_ends, *opt.lower, *opt.upper, res.trace, prober(), msg);
+      return finish_at(b, ok ? RootStatus::Converged : RootStatus::NotARoot, msg, std::fabs(c.x - b.x));
+    }
+    if (opt.criterion != RootCriterion::Step && std::fabs(b.f) <= opt.tol)
+      finish_at(b, RootStatus::Converged, "|f(root)| <= tol", std::fabs(c.x - b.x));
+  }
+
+  // The step from b: bisection when the bracket has not halved for a while,
+  // else the interpolation or the derivative step (the derivative first
+  // where Newton is asked to go first, or where b is on a flat part:
+  // interpolation through equal values is no guide), bisection where both
+  // are refused. prev: the last step, which these must halve.
+  double propose(double prev, double tol_act) {
+    const bool bisect = st.bisection_due(std::fabs(c.x - b.x), opt.halving_patience);
+    const double bisection = bisection_point(b.x, c.x, tol_act) - b.x;
+    if (bisect) return bisection;
+    double s = kNaN;
+    auto interp = [&]() {
+      if (std::fabs(prev) >= tol_act && std::fabs(a.f) > std::fabs(b.f))
+        s = brent_interp(a.x, a.f, b.x, b.f, c.x, c.f, prev, tol_act);
+    };
+    auto derivative = [&]() {
+      if (deriv)
+        s = bracket_derivative_step(a, b, c, prev, tol_act, halley, opt.derivative_patience, st, res,
+                                    [this](double x, int order) { return eval(x, order); });
+    };
+    const bool first = opt.newton_first || (!st.from_c_used && is_flat(b, a, b, c));
+    if (first) derivative();
+    if (!std::isfinite(s)) interp();
+    if (!first && !std::isfinite(s)) derivative();
+    return std::isfinite(s) ? s : bisection;
+  }
+
+  // Evaluates the new point b + step, a step below tol (including one that
+  // rounds to b itself) lengthened to tol towards c (it confirms the sign
+  // change), never outside the bracket; the midpoint where f is not finite.
+  void advance(double step, double m, double tol_act, int k) {
+    if (std::fabs(step) < tol_act) step = m > 0 ? tol_act : -tol_act;
+    double xn = b.x + step;
+    if (!(std::fabs(xn - b.x) > 0 && std::fabs(xn - b.x) < std::fabs(c.x - b.x) &&
+          (xn - b.x) * (c.x - b.x) > 0))
+      xn = b.x + m;  // never outside the bracket, never a zero-length step
+    BPoint n = point(xn, k, xn - b.x);
+    if (!std::isfinite(n.f) && xn != b.x + m) n = point(b.x + m, k, m);
+    if (!std::isfinite(n.f))
+      return finish_at(b, RootStatus::NotFinite, "'f' is not finite at x = " + num(n.x) +
+                       " inside 'interval': the bracket cannot be narrowed", std::fabs(c.x - b.x));
+    res.iter = k;
+    a = b;
+    b = n;
+    if (same_sign(b.f, c.f)) c = a;
+  }
+
+  RootResult run(double x0, Interrupter& intr) {
+    start(x0);
+    for (int k = 1; !done && k <= opt.maxiter; ++k) {
+      intr.tick();
+      const double prev = b.x - a.x;  // the last step
+      if (std::fabs(c.f) < std::fabs(b.f)) {  // b is the best point
+        a = b;
+        b = c;
+        c = a;
+      }
+      const double tol_act = 2 * kEps * std::fabs(b.x) + opt.tol;
+      const double m = c.x / 2 - b.x / 2;  // no overflow on huge intervals
+      test_stop(tol_act, m);
+      if (!done) advance(propose(prev, tol_act), m, tol_act, k);
+    }
+    if (!done)
+      finish_at(b, RootStatus::MaxIter, "the maximum number of iterations (" + std::to_string(opt.maxiter) +
+                ") was reached; f changes sign over [" + num(std::min(b.x, c.x)) + ", " +
+                num(std::max(b.x, c.x)) + "]", std::fabs(c.x - b.x));
+    return res;
+  }
+};
+
+
+// One run without a bracket: Newton, Halley or secant from x0. run() is the
+// loop; each step is a method below.
+struct OpenRun : RunBase {
+  const int order;  // derivatives asked of the evaluator
+  double x = kNaN, xprev = kNaN, fprev = kNaN;  // (xprev, fprev): the secant's other point
+  ScalarEval e;                                  // at x
+  int growing = 0;  // consecutive updates that increased |f|
+
+  OpenRun(const RootFn& f, const RootOptions& o)
+      : RunBase(f, o),
+        order(o.method == RootMethod::Halley ? 2 : (o.method == RootMethod::Newton ? 1 : 0)) {}
+
+  void start(double x0) {
+    x = x0;
+    e = eval(x, order);
+    if (!std::isfinite(e.f))
+      throw std::invalid_argument("'f' is not finite at the starting value 'x0' = " + num(x0));
+    res.trace.push_back({0, x, e.f, e.d1, kNaN});
+    if (opt.method == RootMethod::Secant)
+      secant_start(x0, [this](double z, int ord) { return eval(z, ord); }, xprev, fprev);
+    if (e.f == 0) return finish(x, e.f, RootStatus::Converged, "f(x0) is exactly zero", 0.0);
+    if (opt.criterion != RootCriterion::Step && std::fabs(e.f) <= opt.tol)
+      finish(x, e.f, RootStatus::Converged, "|f(x0)| <= tol", 0.0);
+  }
+
+  // The update rounds to x itself: look for the sign change a few units in
+  // the last place away, on the side the update points to.
+  void stuck(double step) {
+    std::string why;
+    const double h = std::max(4 * kEps * std::fabs(x), 1e-300);
+    const double xp = step > 0 ? x - h : x + h;
+    const double fp = eval(xp, 0).f;
+    if (fp == 0) return finish(xp, fp, RootStatus::Converged, "f(root) is exactly zero", 0.0);
+    if (std::isfinite(fp) && !same_sign(fp, e.f)) {
+      if (!sign_change_is_root(res.trace, x, e.f, xp, fp, -kInf, kInf, prober(), why))
+        return finish(x, e.f, RootStatus::NotARoot, why, kNaN);
+      return finish(x, e.f, RootStatus::Converged, "the update rounds to x itself and f changes sign within " +
+                    num(h) + " of it", h);
+    }
+    finish(x, e.f, RootStatus::NoSignChange, "the update rounds to x = " + num(x) +
+           " itself but f does not change sign next to it (f = " + num(e.f) +
+           "): not a root, or f is too noisy here", kNaN);
+  }
+
+  // x <- x - step, the step halved (up to 60 times) towards x where f is not
+  // finite; stops the run where it stays not finite or |f| grew 20 times.
+  void update(double step, int k) {
+    double xnew = x - step;
+    ScalarEval enew = eval(xnew, order);
+    for (int backoff = 0; !std::isfinite(enew.f) && backoff < 60; ++backoff) {
+      step *= 0.5;
+      xnew = x - step;
+      enew = eval(xnew, order);
+    }
+    if (!std::isfinite(enew.f))
+      return finish(x, e.f, RootStatus::NotFinite, "'f' is not finite near x = " + num(x), kNaN);
+    if (opt.method == RootMethod::Secant) {
+      xprev = x;
+      fprev = e.f;
+    }
+    growing = std::fabs(enew.f) > std::fabs(e.f) ? growing + 1 : 0;
+    if (growing >= 20)
+      return finish(xnew, enew.f, RootStatus::Diverged, "the iterates diverge: |f| grew over the last 20 "
+                    "updates (start closer to a root, or give an 'interval')", kNaN);
+    const double xold = x;
+    x = xnew;
+    e = enew;
+    res.iter = k;
+    res.trace.push_back({k, x, e.f, e.d1, xnew - xold});
+  }
+
+  // Criterion Step: f changes sign between the last two iterates, at most
+  // tol apart: a root is certified there (after polishing where the better
+  // point is still far from it relative to its own size: tiny roots),
+  // unless f jumps or has a pole there.
+  void certify(double xold, double fold, double moved) {
+    std::string why;
+    double xb[2] = {xold, x}, fb[2] = {fold, e.f};
+    if (polish_sign_change(xb, fb, [this](double xq) { return eval(xq, 0).f; }))
+      return finish(xb[0], fb[0], RootStatus::Converged, "f(root) is exactly zero", 0.0);
+    const int best = std::fabs(fb[0]) < std::fabs(fb[1]) ? 0 : 1;
+    if (!sign_change_is_root(res.trace, xb[0], fb[0], xb[1], fb[1], -kInf, kInf, prober(), why))
+      return finish(xb[best], fb[best], RootStatus::NotARoot, why, kNaN);
+    finish(xb[best], fb[best], RootStatus::Converged,
+           "f changes sign between the last two iterates, at most tol apart", moved);
+  }
+
+  // The stopping tests after update k from (xold, fold).
+  void test_stop(double xold, double fold, int k) {
+    const double moved = std::fabs(x - xold);
+    if (e.f == 0) {
+      const std::string msg = opt.criterion != RootCriterion::Step ? "f(root) is exactly zero"
+                              : exact_zero_message(x, opt.tol, -kInf, kInf, res.trace, prober());
+      return finish(x, e.f, RootStatus::Converged, msg, 0.0);
+    }
+    switch (opt.criterion) {
+      case RootCriterion::Step:
+        if (moved <= opt.tol && !same_sign(fold, e.f)) certify(xold, fold, moved);
+        break;
+      case RootCriterion::FValue:
+        if (std::fabs(e.f) <= opt.tol) finish(x, e.f, RootStatus::Converged, "|f(root)| <= tol", moved);
+        break;
+      case RootCriterion::Previous:  // |f| at the iterate before the update
+        if (k >= 2 && std::fabs(fold) <= opt.tol)
+          finish(x, e.f, RootStatus::Converged, "|f| at the previous iterate <= tol", moved);
+        break;
+    }
+  }
+
+  void run_out() {
+    const double last = res.trace.size() > 1 ? std::fabs(res.trace.back().step) : kNaN;
+    std::string msg = "the maximum number of iterations (" + std::to_string(opt.maxiter) +
+                      ") was reached without convergence";
+    if (opt.criterion == RootCriterion::Step && last <= opt.tol && growing == 0)
+      msg += ": the updates are below tol but f does not change sign between iterates "
+             "(a root of even multiplicity, or a minimum of |f| above 0?)";
+    finish(x, e.f, RootStatus::MaxIter, msg, last);
+  }
+
+  RootResult run(double x0, Interrupter& intr) {
+    start(x0);
+    for (int k = 1; !done && k <= opt.maxiter; ++k) {
+      intr.tick();
+      std::string why;
+      const double step = open_step(opt.method, x, e, xprev, fprev, why);
+      if (!std::isfinite(step)) {
+        finish(x, e.f, RootStatus::NoStep, why + ": the iteration cannot continue", kNaN);
+      } else if (x - step == x) {
+        stuck(step);
+      } else {
+        const double xold = x, fold = e.f;
+        update(step, k);
+        if (!done) test_stop(xold, fold, k);
+      }
+    }
+    if (!done) run_out();
+    return res;
+  }
+};
+
+}  // namespace detail
+
+// Bracketed: Brent's method with derivative steps (see the file comment).
+// x0 (NaN: none) inside the bracket is evaluated first and shrinks it.
+inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptions& opt,
+                                    Interrupter& intr) {
+  return detail::BracketRun(fn, opt).run(x0, intr);
+}
+
 // Without a bracket: Newton, Halley or secant from x0. With criterion Step
 // the run converges only on f == 0, or when f changes sign between two
 // iterates at most tol apart (also when the update rounds to x itself: f
@@ -620,129 +878,18 @@ void secant_start(double x0, Eval&& eval, double& xprev, double& fprev) {
 // update points to).
 inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions& opt,
                                  Interrupter& intr) {
-  RootResult res;
-  const int order = opt.method == RootMethod::Halley ? 2 : (opt.method == RootMethod::Newton ? 1 : 0);
-  auto eval = [&](double x, int ord) {
-    ScalarEval e = fn(x, ord);
-    detail::count_eval(res, e, ord);
-    return e;
-  };
-  double x = x0;
-  ScalarEval e = eval(x, order);
-  if (!std::isfinite(e.f))
-    throw std::invalid_argument("'f' is not finite at the starting value 'x0' = " + detail::num(x0));
-  res.trace.push_back({0, x, e.f, e.d1, kNaN});
-  // secant: a second point close to x0 (as scipy.optimize.newton does)
-  double xprev = kNaN, fprev = kNaN;
-  if (opt.method == RootMethod::Secant) detail::secant_start(x0, eval, xprev, fprev);
-  auto finish = [&](double xr, double fr, bool ok, const std::string& msg, double prec) {
-    res.root = xr;
-    res.froot = fr;
-    res.converged = ok;
-    res.message = msg;
-    res.estim_prec = prec;
-    return res;
-  };
-  if (e.f == 0) return finish(x, e.f, true, "f(x0) is exactly zero", 0.0);
-  if (opt.criterion != RootCriterion::Step && std::fabs(e.f) <= opt.tol)
-    return finish(x, e.f, true, "|f(x0)| <= tol", 0.0);
-  // f at a point of the jump/pole check (an extra row of the trace)
-  auto probe = [&](double xq) {
-    const double fq = eval(xq, 0).f;
-    res.trace.push_back({res.iter, xq, fq, kNaN, kNaN});
-    return fq;
-  };
-  double f_before = e.f;  // f at the previous iterate (Documents rule)
-  int growing = 0;        // consecutive updates that increased |f|
-  for (int k = 1; k <= opt.maxiter; ++k) {
-    intr.tick();
-    std::string why;
-    double step = detail::open_step(opt.method, x, e, xprev, fprev, why);
-    if (!std::isfinite(step))
-      return finish(x, e.f, false, why + ": the iteration cannot continue", kNaN);
-    if (x - step == x) {
-      // the update rounds to x itself: look for the sign change next to x
-      const double h = std::max(4 * kEps * std::fabs(x), 1e-300);
-      const double xp = step > 0 ? x - h : x + h;
-      const double fp = eval(xp, 0).f;
-      if (fp == 0) return finish(xp, fp, true, "f(root) is exactly zero", 0.0);
-      if (std::isfinite(fp) && !detail::same_sign(fp, e.f)) {
-        if (!detail::sign_change_is_root(res.trace, x, e.f, xp, fp, -kInf, kInf, probe, why))
-          return finish(x, e.f, false, why, kNaN);
-        return finish(x, e.f, true, "the update rounds to x itself and f changes sign within " +
-                      detail::num(h) + " of it", h);
-      }
-      return finish(x, e.f, false, "the update rounds to x = " + detail::num(x) +
-                    " itself but f does not change sign next to it (f = " + detail::num(e.f) +
-                    "): not a root, or f is too noisy here", kNaN);
-    }
-    double xnew = x - step;
-    ScalarEval enew = eval(xnew, order);
-    for (int backoff = 0; !std::isfinite(enew.f) && backoff < 60; ++backoff) {
-      step *= 0.5;  // back off towards x where f is not finite
-      xnew = x - step;
-      enew = eval(xnew, order);
-    }
-    if (!std::isfinite(enew.f))
-      return finish(x, e.f, false, "'f' is not finite near x = " + detail::num(x), kNaN);
-    if (opt.method == RootMethod::Secant) {
-      xprev = x;
-      fprev = e.f;
-    }
-    growing = std::fabs(enew.f) > std::fabs(e.f) ? growing + 1 : 0;
-    if (growing >= 20)
-      return finish(xnew, enew.f, false, "the iterates diverge: |f| grew over the last 20 updates "
-                    "(start closer to a root, or give an 'interval')", kNaN);
-    const double xold = x, fold = e.f, moved = std::fabs(xnew - x);
-    f_before = e.f;
-    x = xnew;
-    e = enew;
-    res.iter = k;
-    res.trace.push_back({k, x, e.f, e.d1, xnew - xold});
-    if (e.f == 0) {
-      const std::string msg = opt.criterion != RootCriterion::Step ? "f(root) is exactly zero"
-                              : detail::exact_zero_message(x, opt.tol, -kInf, kInf, res.trace, probe);
-      return finish(x, e.f, true, msg, 0.0);
-    }
-    switch (opt.criterion) {
-      case RootCriterion::Step:
-        if (moved <= opt.tol && !detail::same_sign(fold, e.f)) {
-          // a root is certified within tol; polish where the better point
-          // is still far from it relative to its own size (tiny roots)
-          double xb[2] = {xold, x}, fb[2] = {fold, e.f};
-          if (detail::polish_sign_change(xb, fb, [&](double xq) { return eval(xq, 0).f; }))
-            return finish(xb[0], fb[0], true, "f(root) is exactly zero", 0.0);
-          const int best = std::fabs(fb[0]) < std::fabs(fb[1]) ? 0 : 1;
-          if (!detail::sign_change_is_root(res.trace, xb[0], fb[0], xb[1], fb[1], -kInf, kInf, probe, why))
-            return finish(xb[best], fb[best], false, why, kNaN);
-          return finish(xb[best], fb[best], true,
-                        "f changes sign between the last two iterates, at most tol apart", moved);
-        }
-        break;
-      case RootCriterion::FValue:
-        if (std::fabs(e.f) <= opt.tol) return finish(x, e.f, true, "|f(root)| <= tol", moved);
-        break;
-      case RootCriterion::Documents:
-        if (k >= 2 && std::fabs(f_before) <= opt.tol)
-          return finish(x, e.f, true, "|f| at the previous iterate <= tol (the documents' rule)", moved);
-        break;
-    }
-  }
-  const double last = res.trace.size() > 1 ? std::fabs(res.trace.back().step) : kNaN;
-  std::string msg = "the maximum number of iterations (" + std::to_string(opt.maxiter) +
-                    ") was reached without convergence";
-  if (opt.criterion == RootCriterion::Step && last <= opt.tol && growing == 0)
-    msg += ": the updates are below tol but f does not change sign between iterates "
-           "(a root of even multiplicity, or a minimum of |f| above 0?)";
-  return finish(x, e.f, false, msg, last);
+  return detail::OpenRun(fn, opt).run(x0, intr);
 }
 
 // Solve f(x) = 0 from x0 (without a bracket), or inside [lower, upper]
-// (bracketed; x0 NaN means no starting value).
+// (bracketed; x0 NaN means no starting value, x0 at an end is not used).
 inline RootResult find_root(const RootFn& fn, double x0, const RootOptions& opt, Interrupter& intr) {
-  if (!(opt.tol > 0)) throw std::invalid_argument("'tol' must be positive");
-  if (opt.maxiter < 1) throw std::invalid_argument("'maxiter' must be at least 1");
-  if (opt.bracketed) return find_root_bracket(fn, x0, opt, intr);
+  opt.validate();
+  if (opt.bracketed()) {
+    if (!std::isnan(x0) && !(x0 >= *opt.lower && x0 <= *opt.upper))
+      throw std::invalid_argument("'x0' must lie inside 'interval'");
+    return find_root_bracket(fn, x0, opt, intr);
+  }
   if (!std::isfinite(x0)) throw std::invalid_argument("'x0' must be finite");
   return find_root_open(fn, x0, opt, intr);
 }

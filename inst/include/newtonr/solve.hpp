@@ -28,11 +28,16 @@
 #pragma once
 
 #include <newtonr/common.hpp>
+#include <newtonr/fd.hpp>
+#include <newtonr/status.hpp>
 
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,36 +46,67 @@ namespace newtonr {
 using VecFn = std::function<Vec(const Vec&)>;
 using MatFn = std::function<Mat(const Vec&)>;
 
+// Where the first trust radius comes from when SolveOptions::delta is unset:
+// the length of the first Newton step (nleqslv's delta = -2, "newton") or
+// of the Cauchy step (-1, "cauchy").
+enum class RadiusStart { Newton, Cauchy };
+inline RadiusStart radius_start_from(const std::string& s) {
+  if (s == "newton") return RadiusStart::Newton;
+  if (s == "cauchy") return RadiusStart::Cauchy;
+  throw std::invalid_argument("'delta_start' must be \"newton\" or \"cauchy\", not \"" + s + "\"");
+}
+
+// Every setting of a run, declared once. validate() is the core's check for
+// C++ callers (R's newton_solve_control() checks and words the user's).
 struct SolveOptions {
   double ftol = 1e-10;    // converged when max |F_i| <= ftol
   double xtol = 1e-12;    // stagnation: max_i |p_i| / |x_i| <= xtol
   double gtol = 1e-6;     // a stagnation where |J'F| <= gtol |J| |F| is a local minimum of ||F||
   double cndtol = 1e-12;  // Levenberg-Marquardt step when rcond(J) < cndtol
-  double delta = -2;      // initial radius: -1 Cauchy step, -2 Newton step, > 0 itself
+  std::optional<double> delta;                   // initial radius; unset: from delta_start
+  RadiusStart delta_start = RadiusStart::Newton;
   int maxit = 200;        // Jacobian evaluations (iterations)
   int stall = 20;         // no progress: ||F||^2 down by < 10% in this many iterations (0: off)
   bool want_jac = false;  // return the Jacobian at the final x
   bool scaling = false;   // hybrj's adaptive column scaling (false: D = I)
+
+  void validate() const {
+    if (maxit < 1) throw std::invalid_argument("'maxit' must be at least 1");
+    if (!(ftol > 0) || !(xtol >= 0)) throw std::invalid_argument("'ftol' and 'xtol' must be positive");
+    if (!(gtol >= 0)) throw std::invalid_argument("'gtol' must be >= 0");
+    if (!(cndtol >= 0 && cndtol <= 1)) throw std::invalid_argument("'cndtol' must lie in [0, 1]");
+    if (delta && !(*delta > 0)) throw std::invalid_argument("'delta' must be positive (or unset)");
+    if (stall < 0) throw std::invalid_argument("'stall' must be >= 0");
+  }
 };
 
-// Termination codes (documented in ?newton_solve):
-//  1 converged: max |F_i| <= ftol
-//  2 stagnation: x stopped changing (no step of relative size above xtol
-//    reduces ||F||) while max |F_i| > ftol
-//  3 a stationary point of ||F|| (typically a local minimum) that is not a
-//    root: J'F vanishes relative to |J| |F|, F does not
-//  4 the iteration limit was reached
-//  5 F is not finite at the starting value
-//  6 the Jacobian is not finite (or gives no finite Newton/LM step)
-//  7 no progress: ||F||^2 fell by less than 10% over the last `stall`
-//    iterations (as hybrj's "not making good progress")
-enum class SolveCode {
+// Statuses: nleqslv's termination codes where they overlap (1 converged,
+// 2 x stopped changing, 4 iteration limit, 5 and 6 bad values); R's
+// newton_solve()$termcode, listed in ?newton_solve from this table.
+// (Code 1 means "converged" here as in nleqslv, not optim's "iteration
+// limit": kept because users compare termcode with nleqslv's termcd.)
+enum class SolveStatus : int {
   Converged = 1, Stagnated = 2, LocalMin = 3, MaxIter = 4, BadStart = 5, BadJacobian = 6, NoProgress = 7
 };
+inline constexpr std::array<StatusInfo, 7> kSolveStatusTable = {{
+    {1, "converged", "max |F(x)| <= ftol: converged"},
+    {2, "stagnated",
+     "stagnation: no step that changes x by more than xtol reduces ||F|| (or F is not finite at "
+     "the trial points next to x) while max |F(x)| > ftol"},
+    {3, "local_min",
+     "the gradient J'F of ||F||^2/2 vanishes (relative to |J| |F|) while F does not: a stationary "
+     "point of ||F||, typically a local minimum, that is not a root (try another start)"},
+    {4, "maxit", "the iteration limit (maxit) was reached without convergence"},
+    {5, "bad_start", "F is not finite at the starting value"},
+    {6, "bad_jacobian", "the Jacobian is not finite (fn or jac is not finite near x, or overflows)"},
+    {7, "no_progress",
+     "no progress: ||F||^2 fell by less than 10% over the last 'stall' iterations (a valley or a "
+     "nearly flat region of ||F||; try another start, or a larger control$stall)"},
+}};
 
 struct SolveTraceRow {
   int iter;
-  double fnorm, step, lambda, delta;
+  double fnorm, step, mu, delta;  // max |F|, step / Newton step, LM shift (0: Newton), radius
   Vec x;
 };
 
@@ -78,7 +114,7 @@ struct SolveResult {
   Vec x, fvec;
   Mat jac;  // at x, only when SolveOptions::want_jac
   int iter = 0, fevals = 0, jevals = 0;
-  SolveCode code = SolveCode::MaxIter;
+  SolveStatus code = SolveStatus::MaxIter;
   std::string message;
   std::vector<SolveTraceRow> trace;
 };
@@ -94,36 +130,12 @@ inline Vec eval_checked(const VecFn& F, const Vec& x, const char* where, int& fe
   return v;
 }
 
-// Forward-difference Jacobian (n evaluations of F); a column whose forward
-// point is not finite is tried backwards (n more at most). A column that is
-// still not finite is left non-finite: the caller reports it. A column that
-// is exactly 0 while F is not (F(x + h e_j) == F(x) in every digit: a change
-// below the rounding of F, as x2^2 - 1e12 at x2 = 1) is tried once more with
-// a step 1e4 times longer (one more evaluation).
+// Forward-difference Jacobian (fd::jacobian_forward_guarded: n evaluations
+// of F, more where a column is not finite or exactly 0), each value of F
+// checked for its length.
 inline Mat fd_jacobian(const VecFn& F, const Vec& x, const Vec& fx, int& fevals) {
-  const Eigen::Index n = x.size();
-  Mat J(n, n);
-  Vec xh = x;
-  const bool fzero = fx.isZero(0.0);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    double h = 1.4901161193847656e-08 * std::max(1.0, std::fabs(x[j]));
-    for (int sgn = 1, tries = 0; tries < 3; ++tries) {
-      xh[j] = x[j] + sgn * h;
-      const double hh = xh[j] - x[j];  // the step actually taken
-      const Vec fh = eval_checked(F, xh, "at a finite-difference point", fevals);
-      J.col(j) = (fh - fx) / hh;
-      if (!J.col(j).allFinite()) {
-        if (sgn < 0) break;
-        sgn = -1;  // backwards
-      } else if (J.col(j).isZero(0.0) && !fzero && h < 1e-6 * std::max(1.0, std::fabs(x[j]))) {
-        h *= 1e4;  // longer
-      } else {
-        break;
-      }
-    }
-    xh[j] = x[j];
-  }
-  return J;
+  return fd::jacobian_forward_guarded(
+      [&](const Vec& z) { return eval_checked(F, z, "at a finite-difference point", fevals); }, x, fx);
 }
 
 // The fixed part of one iteration: scaled Jacobian, gradient, Cauchy and
@@ -252,10 +264,11 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
   const Vec dinv = st.dscale.cwiseInverse();
   const Mat Js = J * dinv.asDiagonal();
   parts = dogleg_parts(Js, st.f, opt.cndtol);
-  if (!parts.sn.allFinite()) return static_cast<int>(SolveCode::BadJacobian);
-  if (parts.g.isZero(0.0)) return static_cast<int>(SolveCode::LocalMin);
+  if (!parts.sn.allFinite()) return static_cast<int>(SolveStatus::BadJacobian);
+  if (parts.g.isZero(0.0)) return static_cast<int>(SolveStatus::LocalMin);
   if (st.delta <= 0)
-    st.delta = opt.delta == -1 ? parts.sc.stableNorm() : (opt.delta > 0 ? opt.delta : parts.sn.stableNorm());
+    st.delta = opt.delta ? *opt.delta
+               : opt.delta_start == RadiusStart::Cauchy ? parts.sc.stableNorm() : parts.sn.stableNorm();
   if (!(st.delta > 0)) st.delta = 1.0;
   st.nonfinite_seen = false;
   for (int tries = 0; tries < 200; ++tries) {
@@ -267,7 +280,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
     double rel = 0;
     for (Eigen::Index i = 0; i < n; ++i)
       rel = std::max(rel, std::fabs(p[i]) / std::max(std::fabs(st.x[i]), 1e-300));
-    if (rel <= opt.xtol || xnew == st.x) return static_cast<int>(SolveCode::Stagnated);
+    if (rel <= opt.xtol || xnew == st.x) return static_cast<int>(SolveStatus::Stagnated);
     const Vec fnew = eval_checked(F, xnew, "at a trial point", res.fevals);
     const double snorm = s.stableNorm();
     st.nonfinite = !fnew.allFinite();
@@ -301,7 +314,7 @@ inline int trust_region_steps(const VecFn& F, const Mat& J, SolveState& st, cons
     frac = parts.sn.stableNorm() > 0 ? snorm / parts.sn.stableNorm() : 1.0;
     return 0;
   }
-  return static_cast<int>(SolveCode::Stagnated);
+  return static_cast<int>(SolveStatus::Stagnated);
 }
 
 // |C^-1 J'F| / (|J C^-1|_F |F|), C = diag(column norms of J): the gradient
@@ -322,28 +335,16 @@ inline double gradient_ratio(const Mat& J, const Vec& f) {
   return (Jn.transpose() * f).stableNorm() / (jf * f.stableNorm());
 }
 
-inline std::string solve_message(SolveCode c, bool lm, bool nonfinite) {
-  switch (c) {
-    case SolveCode::Converged: return "max |F(x)| <= ftol: converged";
-    case SolveCode::Stagnated:
-      if (nonfinite)
-        return "stagnation: F is not finite (NA, NaN or Inf) at the trial points next to x, down to steps "
-               "of relative size xtol: x is at the edge of the region where fn is defined";
-      return std::string("stagnation: no step that changes x by more than xtol reduces ||F||") +
-             (lm ? " (the Jacobian is singular or ill-conditioned here)" : "") +
-             "; possibly a local minimum of ||F|| that is not a root, or an inaccurate Jacobian";
-    case SolveCode::LocalMin:
-      return "the gradient J'F of ||F||^2/2 vanishes (relative to |J| |F|) while F does not: a stationary "
-             "point of ||F||, typically a local minimum, that is not a root (try another start)";
-    case SolveCode::MaxIter: return "the iteration limit (maxit) was reached without convergence";
-    case SolveCode::NoProgress:
-      return "no progress: ||F||^2 fell by less than 10% over the last 'stall' iterations (a valley or a "
-             "nearly flat region of ||F||; try another start, or a larger control$stall)";
-    case SolveCode::BadStart: return "F is not finite at the starting value";
-    case SolveCode::BadJacobian:
-      return "the Jacobian is not finite (fn or jac is not finite near x, or overflows)";
-  }
-  return "";
+// The message of a run: the status's row of the table, or for a
+// stagnation the particulars (F not finite next to x; a singular J).
+inline std::string solve_message(SolveStatus c, bool lm, bool nonfinite) {
+  if (c != SolveStatus::Stagnated) return status_info(kSolveStatusTable, c).message;
+  if (nonfinite)
+    return "stagnation: F is not finite (NA, NaN or Inf) at the trial points next to x, down to steps "
+           "of relative size xtol: x is at the edge of the region where fn is defined";
+  return std::string("stagnation: no step that changes x by more than xtol reduces ||F||") +
+         (lm ? " (the Jacobian is singular or ill-conditioned here)" : "") +
+         "; possibly a local minimum of ||F|| that is not a root, or an inaccurate Jacobian";
 }
 
 // F far from 1 since the last scale was chosen (an iterate after x0 where
@@ -365,10 +366,79 @@ inline void rescale_f(SolveState& st, std::vector<double>& phis, double& s, doub
   ftol = ftol_user * s;
 }
 
+// F of size ~1e+-300 over- or underflows ||F||^2 and J'F: newton_system
+// works with s F (s a power of 2 near 1 / max|F(x0)|, so exact). Steps are
+// unchanged; ftol, fvec, jac and the trace stay on the user's scale.
+inline double initial_f_scale(const Vec& f0, double ftol_user) {
+  double s = 1.0;
+  const double fmax0 = f0.allFinite() ? f0.lpNorm<Eigen::Infinity>() : 0.0;
+  if (fmax0 > 1e100 || (fmax0 > 0 && fmax0 < 1e-100))
+    s = std::ldexp(1.0, std::max(-1000, std::min(1000, -std::ilogb(fmax0))));
+  // keep ftol * s a normal number (s F near ftol * s then rounds nowhere, so
+  // the convergence test on s F is exactly the test on F) and finite
+  const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / ftol_user) + 1);
+  if (s < smin && fmax0 * smin < 1e150) s = smin;  // (not at the cost of overflowing s F)
+  if (!std::isfinite(ftol_user * s)) s = 1.0;
+  return s;
+}
+
+// After a failed run with a supplied Jacobian Ja at x (F(x) = fx): does Ja
+// disagree with central differences of F? At up to three step sizes (2n
+// calls of F each): eps^(1/3) max(|x_k|, 1), then eps^(1/3) |x_k| for a
+// variable much smaller than 1 (else an eighth of the first), then an
+// eighth of that. Ja is blamed only when it disagrees with two successive
+// ones (max relative error, column by column relative to the column's
+// scale, above 1e-4) while the two differences agree with each other to a
+// tenth of that: at a stationary point of a fast-varying F, or at
+// x_k = 1e-6 with a step of 6e-6, the differences are no test of Ja.
+// F returns non-finite values where it cannot be evaluated (no blame then).
+struct JacobianCheck {
+  int fevals = 0;
+  bool blame = false;
+  double error = kNaN;  // the max relative error when blamed
+};
+inline JacobianCheck check_jacobian(const VecFn& F, const Mat& Ja, const Vec& x, const Vec& fx) {
+  JacobianCheck out;
+  const Eigen::Index n = x.size();
+  const double fmax = std::max(fx.cwiseAbs().maxCoeff(), 1e-300);
+  // column scale: the larger column, at least 1e-8 of the largest entry and
+  // 100 times the rounding noise of a difference of F over 2h
+  auto rel = [&](const Mat& A, const Mat& B, const Vec& h) {
+    const double big = 1e-8 * std::max({A.cwiseAbs().maxCoeff(), B.cwiseAbs().maxCoeff(), 1e-300});
+    double worst = 0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double scale = std::max({A.col(j).cwiseAbs().maxCoeff(), B.col(j).cwiseAbs().maxCoeff(), big,
+                                     100 * kEps * fmax / h(j)});
+      worst = std::max(worst, (A.col(j) - B.col(j)).cwiseAbs().maxCoeff() / scale);
+    }
+    return worst;
+  };
+  Vec h1(n), h2(n);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    h1(k) = fd::step(fd::kCentral, x(k));
+    h2(k) = std::fabs(x(k)) < 1 && x(k) != 0 ? fd::kCentral * std::fabs(x(k)) : h1(k) / 8;
+  }
+  Mat J1, J2;
+  if (!fd::jacobian_central_steps(F, x, h1, J1, out.fevals) || rel(Ja, J1, h1) <= 1e-4) return out;
+  for (int i = 0; i < 2; ++i) {  // smaller steps until two successive differences agree
+    if (!fd::jacobian_central_steps(F, x, h2, J2, out.fevals)) break;
+    const double err = std::min(rel(Ja, J1, h1), rel(Ja, J2, h2));
+    if (err <= 1e-4) break;
+    if (rel(J1, J2, h2) <= 0.1 * err) {
+      out.blame = true;
+      out.error = err;
+      break;
+    }
+    J1 = J2;
+    h1 = h2;
+    h2 /= 8;
+  }
+  return out;
+}
+
 inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, const Vec& x0,
                                  const SolveOptions& opt, Interrupter& intr, const Vec* f0 = nullptr) {
-  if (opt.maxit < 1) throw std::invalid_argument("'maxit' must be at least 1");
-  if (!(opt.ftol > 0) || !(opt.xtol >= 0)) throw std::invalid_argument("'ftol' and 'xtol' must be positive");
+  opt.validate();
   SolveResult res;
   const Eigen::Index n = x0.size();
   SolveState st;
@@ -384,51 +454,40 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
       throw std::invalid_argument("'fn' must return a vector as long as 'x0' (" + std::to_string(n) +
                                   "), not " + std::to_string(st.f.size()));
   }
-  // F of size ~1e+-300 over- or underflows ||F||^2 and J'F: work with s F
-  // (s a power of 2 near 1 / max|F(x0)|, so exact). Steps are unchanged;
-  // ftol, fvec, jac and the trace stay on the user's scale.
-  double s = 1.0;
-  const double fmax0 = st.f.allFinite() ? st.f.lpNorm<Eigen::Infinity>() : 0.0;
-  if (fmax0 > 1e100 || (fmax0 > 0 && fmax0 < 1e-100))
-    s = std::ldexp(1.0, std::max(-1000, std::min(1000, -std::ilogb(fmax0))));
-  // keep ftol * s a normal number (s F near ftol * s then rounds nowhere, so
-  // the convergence test on s F is exactly the test on F) and finite
-  const double smin = std::ldexp(1.0, std::ilogb(std::numeric_limits<double>::min() / opt.ftol) + 1);
-  if (s < smin && fmax0 * smin < 1e150) s = smin;  // (not at the cost of overflowing s F)
-  if (!std::isfinite(opt.ftol * s)) s = 1.0;
+  double s = initial_f_scale(st.f, opt.ftol);
   const VecFn F = [&F_user, &s](const Vec& z) { return s == 1.0 ? F_user(z) : Vec(F_user(z) * s); };
   const MatFn jac = !jac_user ? jac_user
                               : MatFn([&jac_user, &s](const Vec& z) { return s == 1.0 ? jac_user(z) : Mat(jac_user(z) * s); });
   st.f *= s;
   double ftol = opt.ftol * s;
   bool lm = false, near_stationary = false, fd_zero_col = false;
-  auto done = [&](SolveCode c) {
+  auto done = [&](SolveStatus c) {
     res.x = st.x;
     res.fvec = st.f / s;
     res.code = c;
     res.message = solve_message(c, lm, st.nonfinite);
-    if (fd_zero_col && (c == SolveCode::LocalMin || c == SolveCode::Stagnated))
+    if (fd_zero_col && (c == SolveStatus::LocalMin || c == SolveStatus::Stagnated))
       res.message += "; a column of the finite-difference Jacobian is exactly 0: F may change by less than its "
                      "rounding over a step of 1.5e-8 relative to x (supply 'jac')";
     if (near_stationary)
       res.message += "; here |J'F| <= 1e-3 |J| |F|: probably near a local minimum of ||F|| that is not a root";
-    if (c == SolveCode::NoProgress && st.nonfinite_seen)
+    if (c == SolveStatus::NoProgress && st.nonfinite_seen)
       res.message += "; F was not finite at trial points next to x: x may be at the edge of the region where fn "
                      "is defined";
-    if (opt.want_jac && c != SolveCode::BadStart) res.jac = solve_jacobian(F, jac, st, res) / s;
+    if (opt.want_jac && c != SolveStatus::BadStart) res.jac = solve_jacobian(F, jac, st, res) / s;
     return res;
   };
-  if (!st.f.allFinite()) return done(SolveCode::BadStart);
+  if (!st.f.allFinite()) return done(SolveStatus::BadStart);
   st.phi = 0.5 * st.f.squaredNorm();
   res.trace.push_back({0, st.f.lpNorm<Eigen::Infinity>() / s, kNaN, 0.0, kNaN, st.x});
-  if (st.f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveCode::Converged);
+  if (st.f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveStatus::Converged);
   st.dscale = Vec::Zero(n);
   std::vector<double> phis{st.phi};  // ||F||^2/2 after each iteration
   for (int k = 1; k <= opt.maxit; ++k) {
     intr.tick();
     rescale_f(st, phis, s, ftol, opt.ftol);
     const Mat J = solve_jacobian(F, jac, st, res);
-    if (!J.allFinite()) return done(SolveCode::BadJacobian);
+    if (!J.allFinite()) return done(SolveStatus::BadJacobian);
     fd_zero_col = !jac && (J.colwise().lpNorm<Eigen::Infinity>().array() == 0).any() && st.phi > 0;
     for (Eigen::Index j = 0; j < n; ++j) {  // hybrj's scaling: the largest column norm so far
       const double cn = J.col(j).norm();
@@ -439,20 +498,20 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
     const int rc = trust_region_steps(F, J, st, opt, res, parts, frac);
     lm = parts.mu > 0;
     // stuck where J'F is tiny relative to |J| |F|: a stationary point of ||F||
-    if (rc == static_cast<int>(SolveCode::Stagnated) && !st.nonfinite && gradient_ratio(J, st.f) <= opt.gtol)
-      return done(SolveCode::LocalMin);
-    if (rc != 0) return done(static_cast<SolveCode>(rc));
+    if (rc == static_cast<int>(SolveStatus::Stagnated) && !st.nonfinite && gradient_ratio(J, st.f) <= opt.gtol)
+      return done(SolveStatus::LocalMin);
+    if (rc != 0) return done(static_cast<SolveStatus>(rc));
     res.iter = k;
     res.trace.push_back({k, st.f.lpNorm<Eigen::Infinity>() / s, frac, parts.mu, st.delta, st.x});
     phis.push_back(st.phi);
     if (st.f.lpNorm<Eigen::Infinity>() > ftol && opt.stall > 0 && k >= opt.stall &&
         st.phi > 0.9 * phis[k - opt.stall]) {
       near_stationary = gradient_ratio(J, st.f) <= 1e-3;
-      return done(SolveCode::NoProgress);
+      return done(SolveStatus::NoProgress);
     }
-    if (st.f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveCode::Converged);
+    if (st.f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveStatus::Converged);
   }
-  return done(SolveCode::MaxIter);
+  return done(SolveStatus::MaxIter);
 }
 
 }  // namespace newtonr
