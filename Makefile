@@ -57,7 +57,15 @@ $(SAN_DIR)/%.o: cpptests/%.cpp $(SAN_HDRS)
 	@mkdir -p $(SAN_DIR)
 	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -isystem "$(EIGEN_INC)" -c $< -o $@
 
-$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o
+# The AVX2/FMA kernels, compiled exactly as the package compiles them: their
+# functions carry target("avx2,fma") attributes, so no -mavx2/-mfma here (the
+# flags would let the compiler put AVX into the CPU test that guards them).
+# glm_tests.cpp calls them only when the CPU has AVX2 and FMA.
+$(SAN_DIR)/glm_avx2.o: src/glm_avx2.cpp inst/include/newtonr/glm_simd.hpp
+	@mkdir -p $(SAN_DIR)
+	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -c $< -o $@
+
+$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_avx2.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
 sanitize: deps
