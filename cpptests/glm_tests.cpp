@@ -143,10 +143,7 @@ void glm_irls_tests() {
   // fitted means are the inverse link of the final eta
   CHECK_NEAR(po.mu[7], std::exp(po.res.eta[7]), 1e-12);
 
-  // bit-identical for 1, 2 and 4 threads (coefficients, deviance, trace)
-  IrlsOut l2 = run_irls(X, yb, "binomial", "logit", 2), l4 = run_irls(X, yb, "binomial", "logit", 4);
-  CHECK(l2.res.coef == lo.res.coef && l4.res.coef == lo.res.coef);
-  CHECK(l2.res.dev == lo.res.dev && l4.res.t_dev == lo.res.t_dev);
+  // bit-identical for 1, 2 and 4 threads on forced chunks (and AVX2)
   irls_chunk_tests(X, yb, lo);
 
   // Column equilibration (GlmData::scale): exact, so scaling X's columns by
@@ -481,11 +478,7 @@ void glm_tests() {
   CHECK((A - Aref).cwiseAbs().maxCoeff() <= 1e-10 * Aref.cwiseAbs().maxCoeff());
   CHECK((b - bref).cwiseAbs().maxCoeff() <= 1e-10 * std::fmax(1.0, bref.cwiseAbs().maxCoeff()));
   CHECK((A - A.transpose()).cwiseAbs().maxCoeff() == 0.0);
-  // the same answer, bit for bit, whatever the thread count
-  Mat A4;
-  Vec b4;
-  newtonr::glm_xtwx(X.data(), n, p, w.data(), r.data(), A4, b4, 4);
-  CHECK(A4 == A && b4 == b);
+  // thread-count determinism: chunk_tests (below), on forced 2/4/7 chunks
 
   Vec beta(p), off = Vec::Constant(n, 0.25), eta(n);
   for (Eigen::Index j = 0; j < p; ++j) beta(j) = 0.1 * static_cast<double>(j + 1);

@@ -8,7 +8,7 @@ set -euo pipefail
 RPKGS="Rcpp RcppEigen knitr rmarkdown testthat"
 # Peers the tests and benchmarks compare with (Suggests): installed when
 # possible, never fatal; the tests that need them skip when absent.
-OPTPKGS="nleqslv trust"
+OPTPKGS="nleqslv numDeriv trust"
 
 missing_r() {
   Rscript --vanilla -e 'p <- commandArgs(TRUE); cat(p[!vapply(p, function(x) nzchar(system.file(package = x)), NA)])' ${1:-$RPKGS}
