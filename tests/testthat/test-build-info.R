@@ -9,7 +9,10 @@ test_that("build info reports OpenMP, Eigen's version and no Eigen threads", {
   expect_true(info$max_threads >= 1L)
   expect_true(info$thread_limit >= 1L)
   expect_true(info$glm_threads >= 1L && info$glm_threads <= info$thread_limit)
-  # the version RcppEigen's headers declare (read from Macros.h directly)
+  # src/Makevars defines EIGEN_DONT_PARALLELIZE: Eigen starts no teams of its own
+  expect_false(info$eigen_parallel)
+  # the version RcppEigen's headers declare (read from Macros.h directly; not
+  # visible under R CMD check --as-cran, which sees only declared dependencies)
   macros <- system.file("include", "Eigen", "src", "Core", "util", "Macros.h",
                         package = "RcppEigen")
   skip_if(!nzchar(macros), "RcppEigen's Macros.h not found")
@@ -19,8 +22,6 @@ test_that("build info reports OpenMP, Eigen's version and no Eigen threads", {
         grep(paste0("#define EIGEN_", k, "_VERSION"), m, value = TRUE)[1])
   }, "")
   expect_identical(info$eigen_version, paste(ver, collapse = "."))
-  # src/Makevars defines EIGEN_DONT_PARALLELIZE: Eigen starts no teams of its own
-  expect_false(info$eigen_parallel)
 })
 
 test_that("the AVX2 kernel is used exactly when the CPU reports AVX2 and FMA", {
@@ -35,7 +36,9 @@ test_that("OMP_NUM_THREADS and OMP_THREAD_LIMIT size the GLM kernels' team", {
   skip_on_cran()
   skip_if_not(newtonr_build_info()$openmp, "built without OpenMP")
   skip_if(.Platform$OS.type != "unix", "env= of system2 needs a Unix shell")
-  lib <- dirname(getNamespaceInfo("newtonr", "path"))
+  # the child sees this process's libraries (R CMD check narrows the site ones)
+  lib <- paste(unique(c(dirname(getNamespaceInfo("newtonr", "path")), .libPaths())),
+               collapse = .Platform$path.sep)
   code <- "cat(newtonr::newtonr_build_info()$glm_threads)"
   team <- function(env) {
     out <- system2(file.path(R.home("bin"), "Rscript"), c("--vanilla", "-e", shQuote(code)),
