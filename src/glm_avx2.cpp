@@ -4,13 +4,18 @@
 // functions here are compiled for AVX2+FMA through target attributes (GCC and
 // clang both honour them) and use raw pointers and intrinsics only (no Eigen,
 // no R headers), so no inline function is ever compiled twice with different
-// ISAs (ODR).  The glue calls them only when the CPU reports both features
-// (__builtin_cpu_supports), so the package still runs on any x86-64.
+// ISAs (ODR).  They are declared in newtonr/glm_simd.hpp (no Eigen either),
+// which also holds the CPU test (cpuid + xgetbv); the glue calls them only
+// when newtonr_glm_have_avx2() is true, so the package runs on any CPU.  Do
+// not compile this file with -mavx2: the attributes are all it needs, and
+// the flag would let the compiler use AVX in newtonr_glm_have_avx2 itself.
+#include <newtonr/glm_simd.hpp>
+
 #include <cstddef>
 
 using idx = std::ptrdiff_t;
 
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#if NEWTONR_X86_GNUC
 #include <immintrin.h>
 #define NEWTONR_AVX2 __attribute__((target("avx2,fma")))
 
@@ -221,9 +226,10 @@ NEWTONR_AVX2 void newtonr_glm_pack_avx2(const double* X, idx ldx, idx m, idx p,
 }
 
 bool newtonr_glm_have_avx2() {
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  static const bool ok = newtonr::cpu_has_avx2_fma();  // thread-safe, once
+  return ok;
 }
-#else
+#else  // not x86 or not GCC/clang: stubs, never called (no AVX2 reported)
 void newtonr_glm_panel_avx2(const double*, idx, idx, idx, const double*, const double*,
                             double*, idx, double*) {}
 void newtonr_glm_pack_avx2(const double*, idx, idx, idx, const double*, const double*,

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Install whatever newtonr needs that this machine does not have yet:
-# R packages Rcpp, RcppEigen, knitr, rmarkdown, testthat and the pandoc binary.
+# R packages Rcpp, RcppEigen, knitr, rmarkdown, testthat and the pandoc binary
+# (and, optionally, the suggested peers and qpdf).
 # On Debian as root they come prebuilt from apt (fast); otherwise R packages
 # are installed from CRAN (the repository configured in R's own profile).
 set -euo pipefail
 
 RPKGS="Rcpp RcppEigen knitr rmarkdown testthat"
 # Peers the tests and benchmarks compare with (Suggests): installed when
-# possible, never fatal; the tests that need them skip when absent.
-OPTPKGS="nleqslv trust"
+# possible, never fatal; the tests that need them skip when absent.  MASS:
+# confint() of a GLM profiles through it.
+OPTPKGS="MASS nleqslv numDeriv trust"
 
 missing_r() {
   Rscript --vanilla -e 'p <- commandArgs(TRUE); cat(p[!vapply(p, function(x) nzchar(system.file(package = x)), NA)])' ${1:-$RPKGS}
@@ -32,6 +34,15 @@ install_optional() {
   [ -z "$miss" ] || echo "install-deps: suggested peers not installed (their tests skip): $miss"
 }
 install_optional
+
+# qpdf: R CMD check --as-cran warns without it (PDF size checks).  Optional,
+# from apt only.
+if ! command -v qpdf >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "install-deps: installing qpdf (for R CMD check --as-cran)"
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qpdf >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qpdf >/dev/null 2>&1; }; } ||
+    echo "install-deps: qpdf not installed (R CMD check --as-cran will warn)"
+fi
 
 miss=$(missing_r)
 need_pandoc=0

@@ -11,17 +11,20 @@
 // copy T = [diag(w) X_panel, r] is formed once and T' X_panel accumulated
 // into a (p+1) x p buffer whose lower p x p triangle is X'WX and whose last
 // row is (X'r)'.  The panel kernel may be the AVX2/FMA one of
-// src/glm_avx2.cpp (chosen by the glue at run time) or the portable Eigen
-// one below.
+// src/glm_avx2.cpp (declared in glm_simd.hpp; glm_simd_kernels() picks it at
+// run time) or the portable Eigen one below.  The blocking can be forced
+// (GlmKernels::chunk_rows) so that tests run small problems on many chunks.
 #pragma once
 
 #include <newtonr/common.hpp>
+#include <newtonr/glm_simd.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 #ifdef _OPENMP
 #include <omp.h>
@@ -77,25 +80,36 @@ struct GlmKernels {
   GlmPackKernel pack = &glm_pack_portable;
   // Rows per chunk; 0 = automatic (GlmBlocking's rule).  A test hook: forcing
   // small chunks makes a small problem run on several chunks, so that
-  // "bit-identical for 1, 2 and 4 threads" tests can fail.
+  // "bit-identical for 1, 2 and 4 threads" tests can fail.  Every user of
+  // GlmBlocking passes it on (glm_xtwx, glm_xb, GlmEngine).
   Eigen::Index chunk_rows = 0;
 };
 
+// The AVX2/FMA kernels (glm_simd.hpp) when `simd` is asked for and this CPU
+// runs them, else the portable ones.  Referencing this function links
+// src/glm_avx2.cpp in.
+inline GlmKernels glm_simd_kernels(bool simd, Eigen::Index chunk_rows = 0) {
+  GlmKernels k;
+  if (simd && newtonr_glm_have_avx2()) {
+    k.panel = &newtonr_glm_panel_avx2;
+    k.pack = &newtonr_glm_pack_avx2;
+  }
+  k.chunk_rows = chunk_rows;
+  return k;
+}
+
 // The fixed partition: nc chunks of `per` rows, panels of `panel` rows.
+// chunk_rows = 0: the automatic rule below, which depends on n and p only.
+// chunk_rows > 0: chunks of exactly that many rows (the last one shorter),
+// nc = ceil(n / chunk_rows) with no cap (a test hook: the caller keeps nc
+// sensible).  Either way the partition never depends on the thread count.
 struct GlmBlocking {
   Eigen::Index n = 0, p = 0, nc = 1, per = 0, panel = 64;
-  GlmBlocking(Eigen::Index n_, Eigen::Index p_) : n(n_), p(p_) {
-    // A chunk holds at least ~2^18 entries of X: below that, waking a thread
-    // costs more than the chunk's arithmetic (and far more on a loaded
-    // machine), so small problems run on one thread.
-    const Eigen::Index min_rows =
-        std::max<Eigen::Index>(4096, (Eigen::Index(1) << 18) / std::max<Eigen::Index>(p_, 1));
-    nc = std::max<Eigen::Index>(1, std::min<Eigen::Index>((n + min_rows - 1) / min_rows, 64));
-    // each chunk keeps a (p+1) x p partial sum: at most ~64 MB of them
-    const double part_bytes = 8.0 * static_cast<double>(p + 1) * static_cast<double>(p);
-    const auto cap = static_cast<Eigen::Index>(64.0 * 1024 * 1024 / part_bytes);
-    nc = std::max<Eigen::Index>(1, std::min(nc, cap));
-    per = (n + nc - 1) / nc;
+  GlmBlocking(Eigen::Index n_, Eigen::Index p_, Eigen::Index chunk_rows = 0) : n(n_), p(p_) {
+    if (chunk_rows < 0) throw std::invalid_argument("GlmBlocking: chunk_rows must be >= 0");
+    nc = chunk_rows > 0 ? std::max<Eigen::Index>(1, (n + chunk_rows - 1) / chunk_rows)
+                        : auto_chunks(n, p);
+    per = chunk_rows > 0 ? chunk_rows : (n + nc - 1) / nc;
     // T and the X panel (~16 KiB x 2 x 16) stay in a 1 MiB L2.
     panel = std::max<Eigen::Index>(64, std::min<Eigen::Index>(1024, (32768 / (p + 1)) / 8 * 8));
     // a leading dimension that is not a multiple of a large power of two
@@ -103,6 +117,20 @@ struct GlmBlocking {
   }
   Eigen::Index row0(Eigen::Index c) const { return std::min(n, c * per); }
   Eigen::Index row1(Eigen::Index c) const { return std::min(n, (c + 1) * per); }
+
+  static Eigen::Index auto_chunks(Eigen::Index n, Eigen::Index p) {
+    // A chunk holds at least ~2^18 entries of X: below that, waking a thread
+    // costs more than the chunk's arithmetic (and far more on a loaded
+    // machine), so small problems run on one thread.
+    const Eigen::Index min_rows =
+        std::max<Eigen::Index>(4096, (Eigen::Index(1) << 18) / std::max<Eigen::Index>(p, 1));
+    Eigen::Index nc =
+        std::max<Eigen::Index>(1, std::min<Eigen::Index>((n + min_rows - 1) / min_rows, 64));
+    // each chunk keeps a (p+1) x p partial sum: at most ~64 MB of them
+    const double part_bytes = 8.0 * static_cast<double>(p + 1) * static_cast<double>(p);
+    const auto cap = static_cast<Eigen::Index>(64.0 * 1024 * 1024 / part_bytes);
+    return std::max<Eigen::Index>(1, std::min(nc, cap));
+  }
 };
 
 // Hard ceiling on a team's size, whatever is asked: a request of 1e5
@@ -151,15 +179,18 @@ struct GlmColScan {
 // One pass over X: whether all entries are finite and, if so, the column
 // scales (see above).  Blocks of rows of each column are scanned in parallel;
 // max and the finiteness flag are order-free, so the result does not depend
-// on the thread count.
-inline GlmColScan glm_col_scan(const double* X, Eigen::Index n, Eigen::Index p, int threads) {
+// on the thread count.  block_rows: rows per block (0 = 2^16; a test hook).
+inline GlmColScan glm_col_scan(const double* X, Eigen::Index n, Eigen::Index p, int threads,
+                               Eigen::Index block_rows = 0) {
   using Eigen::Index;
-  const Index blk = 1 << 16, nb = std::max<Index>(1, (n + blk - 1) / blk);
+  const Index blk = block_rows > 0 ? block_rows : Index(1) << 16;
+  const Index nb = std::max<Index>(1, (n + blk - 1) / blk);
   const Index ntask = nb * p;
   std::vector<double> mx(static_cast<size_t>(ntask), 0.0);
   std::vector<int> bad(static_cast<size_t>(ntask), 0);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(glm_threads(threads, ntask)) if (n * p >= (1 << 20))
+#pragma omp parallel for schedule(static) num_threads(glm_threads(threads, ntask)) \
+    if (n * p >= (1 << 20) || block_rows > 0)
 #endif
   for (Index t = 0; t < ntask; ++t) {
     const Index j = t / nb, b = t % nb;
@@ -253,7 +284,7 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const doub
                      const double* r, Mat& A, Vec& b, int threads,
                      const GlmKernels& k = GlmKernels(), const double* scale = nullptr) {
   using Eigen::Index;
-  const GlmBlocking bl(n, p);
+  const GlmBlocking bl(n, p, k.chunk_rows);
   // all buffers allocated outside the parallel region (see glm_irls.hpp)
   const int nt = glm_threads(threads, bl.nc);
   std::vector<std::vector<double>> parts(static_cast<size_t>(bl.nc));
@@ -289,7 +320,7 @@ inline void glm_xb(const double* X, Eigen::Index n, Eigen::Index p, const double
                    const double* offset, double* eta, int threads,
                    const GlmKernels& k = GlmKernels()) {
   using Eigen::Index;
-  const GlmBlocking bl(n, p);
+  const GlmBlocking bl(n, p, k.chunk_rows);
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(glm_threads(threads, bl.nc))
 #endif
