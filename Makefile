@@ -52,7 +52,7 @@ SAN_CXX   ?= g++
 SAN_DIR   := cpptests/build
 SAN_FLAGS := -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=all -fopenmp -Wall -Wextra -Wno-ignored-attributes
-SAN_HDRS  := $(wildcard inst/include/newtonr/*.hpp) cpptests/check.hpp
+SAN_HDRS  := $(wildcard inst/include/newtonr/*.hpp inst/include/newtonr/optim/*.hpp) cpptests/check.hpp
 EIGEN_INC  = $(shell $(RSCRIPT) -e 'cat(system.file("include", package = "RcppEigen"))')
 
 $(SAN_DIR)/%.o: cpptests/%.cpp $(SAN_HDRS)
@@ -70,10 +70,16 @@ $(SAN_DIR)/glm_avx2.o: src/glm_avx2.cpp inst/include/newtonr/glm_simd.hpp
 $(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_avx2.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
+# bounds.hpp's building blocks (box constraints) have a test program of their own.
+$(SAN_DIR)/bounds_tests: $(SAN_DIR)/bounds_tests.o
+	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
+
 sanitize: deps
-	$(MAKE) $(SAN_DIR)/core_tests
+	$(MAKE) $(SAN_DIR)/core_tests $(SAN_DIR)/bounds_tests
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(SAN_DIR)/core_tests
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(SAN_DIR)/bounds_tests
 
 VG_FILTER ?= bad-input|determinism|root|solve|optim|derivatives|problems
 VG_LIB    := $(SAN_DIR)/valgrind-lib

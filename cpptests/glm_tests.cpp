@@ -396,7 +396,7 @@ void cpu_tests() {
 // Set to true once GlmEngine (glm_irls.hpp) builds its GlmBlocking with the
 // kernels' chunk_rows: then the IRLS determinism test below runs on 6
 // chunks and fails if the engine ignores the hook.
-constexpr bool kEngineHonoursChunkRows = false;
+constexpr bool kEngineHonoursChunkRows = true;
 
 // The whole IRLS loop on 6 forced chunks: bit-identical coefficients,
 // deviance and trace for 1, 2 and 4 threads; with the AVX2 kernels, the

@@ -12,25 +12,6 @@
 
 #include <string>
 
-void newtonr_glm_panel_avx2(const double*, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
-                            const double*, const double*, double*, std::ptrdiff_t, double*);
-void newtonr_glm_pack_avx2(const double*, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
-                           const double*, const double*, double*, double*, std::ptrdiff_t);
-bool newtonr_glm_have_avx2();
-
-// The AVX2/FMA kernels when the CPU has them (checked once) and `simd`,
-// else the portable Eigen ones.
-static newtonr::GlmKernels glm_kernels(bool simd, int chunk_rows = 0) {
-  static const bool avx2 = newtonr_glm_have_avx2();
-  newtonr::GlmKernels k;
-  if (simd && avx2) {
-    k.panel = &newtonr_glm_panel_avx2;
-    k.pack = &newtonr_glm_pack_avx2;
-  }
-  k.chunk_rows = chunk_rows > 0 ? chunk_rows : 0;
-  return k;
-}
-
 // [[Rcpp::export]]
 bool glm_simd_cpp() { return newtonr_glm_have_avx2(); }
 
@@ -246,7 +227,7 @@ Rcpp::List glm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::Numer
   // the loop's n-vectors are R vectors, written in place
   Rcpp::NumericVector eta_a(Rcpp::no_init(n)), eta_b(Rcpp::no_init(n)), mu(Rcpp::no_init(n)),
       wts(Rcpp::no_init(n)), res(Rcpp::no_init(n));
-  const newtonr::GlmKernels k = glm_kernels(simd, chunk_rows);
+  const newtonr::GlmKernels k = newtonr::glm_simd_kernels(simd, chunk_rows > 0 ? chunk_rows : 0);
   if (Rf_isNull(eta0)) {
     newtonr::glm_xb(d.X, n, p, st.begin(), d.off, eta_a.begin(), s.nthreads(), k);
   } else {

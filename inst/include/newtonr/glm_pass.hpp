@@ -78,17 +78,11 @@ struct GlmPass {
   Vec b;  // X'r
 };
 
-// The fixed partition of the rows for kernels `k`.  k.chunk_rows > 0 (a test
-// hook: options(newtonr.chunk_rows)) forces chunks of that many rows, so that
-// a small problem runs on several chunks.  (When GlmBlocking itself honours
-// chunk_rows, this reduces to its constructor.)
+// The fixed partition of the rows for kernels `k` (k.chunk_rows > 0, a test
+// hook set by options(newtonr.chunk_rows), forces chunks of that many rows so
+// that a small problem runs on several chunks; see GlmBlocking).
 inline GlmBlocking glm_blocking(Eigen::Index n, Eigen::Index p, const GlmKernels& k) {
-  GlmBlocking bl(n, p);
-  if (k.chunk_rows > 0 && n > 0) {
-    bl.per = k.chunk_rows;
-    bl.nc = (n + bl.per - 1) / bl.per;
-  }
-  return bl;
+  return GlmBlocking(n, p, k.chunk_rows);
 }
 
 class GlmEvaluator {
