@@ -9,7 +9,7 @@
 optim_methods <- c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd", "auto")
 # The trace's fixed columns (one per meaning), before one column per parameter.
 optim_trace_cols <- c("iter", "value", "grad_norm", "step", "shift", "curvature", "radius",
-                      "cg_iter")
+                      "cg_iter", "active")
 optim_cache <- new.env(parent = emptyenv())
 
 #' Control settings for newton_optim()
@@ -313,16 +313,20 @@ optim_shift_arg <- function(shift, lambda) {
 #' r$trace$x1
 #' @export
 newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
-                         method = optim_methods, control = list(), hessian = FALSE) {
+                         method = optim_methods, lower = -Inf, upper = Inf,
+                         control = list(), hessian = FALSE) {
   check_numeric(par, "par")
   par <- as.double(par) |> stats::setNames(names(par))
   method <- optim_method_arg(method)
+  box <- optim_bounds_arg(lower, upper, par)
+  par <- optim_start_in_box(par, box)
   ctrl <- optim_control_arg(control)
   check_flag(hessian, "hessian")
   cb <- optim_callbacks(par, fn, gr, hess, ctrl$hessp, ...)
   used <- optim_auto_method(method, length(par), cb, ctrl)
   optim_check_dense(used, length(par), hessian, cb, ctrl)
-  r <- newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian)
+  r <- newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian,
+                        box$lower, box$upper)
   out <- new_newton_optim(r, par, used, hessian, ctrl)
   if (ctrl$trace > 0) print(out$trace)
   if (ctrl$warn && out$convergence != 0L) {
@@ -340,6 +344,53 @@ optim_method_arg <- function(method) {
            error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
                                         paste0("\"", optim_methods, "\"", collapse = ", "),
                                         paste(method, collapse = " ")))
+}
+
+# `lower`, `upper`: numeric, no NA, length 1 (recycled, as optim) or
+# length(par); or named by (some of) the names of par, the rest unbounded.
+# lower <= upper; lower == upper fixes a parameter.
+optim_bounds_arg <- function(lower, upper, par) {
+  p <- length(par)
+  one <- function(b, arg, default) {
+    if (!is.numeric(b) || is.object(b)) stop_arg(arg, "must be numeric, not %s", describe(b))
+    if (anyNA(b)) stop_arg(arg, "must not contain NA or NaN")
+    if (!is.null(names(b)) && length(b) > 0L) {
+      bad <- setdiff(names(b), names(par))
+      if (is.null(names(par)) || length(bad) || anyDuplicated(names(b))) {
+        stop_arg(arg, "has names (%s) that are not the names of 'par' (%s)",
+                 paste(names(b), collapse = ", "),
+                 if (is.null(names(par))) "none" else paste(names(par), collapse = ", "))
+      }
+      out <- rep(default, p)
+      out[match(names(b), names(par))] <- as.double(b)
+      return(out)
+    }
+    if (length(b) != 1L && length(b) != p) {
+      stop_arg(arg, "must have length 1 or length(par) = %d, not %d", p, length(b))
+    }
+    rep_len(as.double(b), p)
+  }
+  lower <- one(lower, "lower", -Inf)
+  upper <- one(upper, "upper", Inf)
+  if (any(lower == Inf)) stop_arg("lower", "must be below Inf")
+  if (any(upper == -Inf)) stop_arg("upper", "must be above -Inf")
+  if (any(lower > upper)) {
+    i <- which(lower > upper)[1L]
+    stop_arg("lower", "must be <= 'upper': lower[%d] = %s > upper[%d] = %s", i, format(lower[i]),
+             i, format(upper[i]))
+  }
+  list(lower = lower, upper = upper)
+}
+
+# A `par` outside the box is moved onto it with a warning (as optim's
+# L-BFGS-B does).
+optim_start_in_box <- function(par, box) {
+  inside <- pmin(pmax(par, box$lower), box$upper)
+  if (any(inside != par)) {
+    warning(sprintf("newton_optim: 'par' is outside the box [lower, upper] in %d component%s: moved onto the nearest bound",
+                    sum(inside != par), if (sum(inside != par) == 1L) "" else "s"), call. = FALSE)
+  }
+  stats::setNames(inside, names(par))
 }
 
 # `control`: a newton_optim_control object, or a list of its arguments.
@@ -430,7 +481,8 @@ new_newton_optim <- function(r, par, used, hessian, ctrl) {
     counts = c(`function` = r$counts[1L], gradient = r$counts[2L], hessian = r$counts[3L]),
     convergence = r$convergence, message = r$message,
     hessian = if (hessian) h else NULL,
-    iterations = r$iterations, gradient = r$gradient, method = used,
+    iterations = r$iterations, gradient = r$gradient,
+    active = stats::setNames(as.integer(r$active), nm), method = used,
     stationary = r$stationary, trace = new_trace(cols)
   ), class = "newton_optim")
 }
