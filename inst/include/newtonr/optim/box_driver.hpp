@@ -48,7 +48,28 @@ class BoxDriver {
       s_.interrupt.tick();
       s_.it = it;
       s_.gmax = bounds::projected_gradient_norm(s_.x, s_.g, opt_.lower, opt_.upper);
-      if (s_.gmax <= opt_.gtol) return end(OptimStatus::Converged, "projected gradient below gtol", want_hessian);
+      if (s_.gmax <= opt_.gtol) {
+        double len = kNaN;
+        if (it <= opt_.maxit && escape(len)) {
+          res_.iterations = it;
+          record(it, len);
+          continue;
+        }
+        return end(OptimStatus::Converged, "projected gradient below gtol", want_hessian);
+      }
+      // five steps in a row below reltol with the projected gradient above
+      // gtol: first a negative-curvature step if H on the free variables
+      // has one (a quasi-Newton method crawling past a saddle: Wood's
+      // f = 7.877), else stop honestly
+      if (quiet >= 5 && it <= opt_.maxit) {
+        double len = kNaN;
+        if (escape(len)) {
+          quiet = 0;
+          res_.iterations = it;
+          record(it, len);
+          continue;
+        }
+      }
       if (quiet >= 5 || s_.f <= opt_.abstol)
         return end(OptimStatus::NoProgress, no_progress_message(quiet >= 5, s_.gmax, opt_.gtol), want_hessian);
       if (it > opt_.maxit) return end(OptimStatus::Maxit, "iteration limit 'maxit' reached", want_hessian);
@@ -83,21 +104,70 @@ class BoxDriver {
     record(0, kNaN);
   }
 
+  // H reduced to the variables not held by their bound (F: their indices);
+  // false when H is not to be formed (p above classify_max_p, or p > 50
+  // without derivatives).
+  bool reduced_hessian(std::vector<Eigen::Index>& F, Mat& HF) {
+    const Eigen::Index n = s_.n();
+    if (n > opt_.classify_max_p || !(s_.ev.has_hess() || s_.ev.has_gr() || n <= 50)) return false;
+    s_.hess_now();
+    F = bounds::free_indices(bounds::binding_mask(s_.x, s_.g, opt_.lower, opt_.upper));
+    const Eigen::Index nf = static_cast<Eigen::Index>(F.size());
+    HF.resize(nf, nf);
+    for (Eigen::Index a = 0; a < nf; ++a)
+      for (Eigen::Index b = 0; b < nf; ++b) HF(a, b) = s_.H(F[a], F[b]);
+    return true;
+  }
+  double classify_tol() const { return s_.ev.has_hess() ? 1e-8 : (s_.ev.has_gr() ? 1e-6 : 1e-4); }
+
+  // The projected gradient test holds where H on the free variables has a
+  // clearly negative eigenvalue (a saddle on a face; HS 25's start): a step
+  // along its eigenvector q on the projected path P(x + a q), a halved until
+  // f falls by 1e-4 of the quadratic model's decrease (as the unbounded
+  // driver's negative_curvature_step, N&W sec. 3.4).  At most 20 per run.
+  bool escape(double& len) {
+    std::vector<Eigen::Index> F;
+    Mat HF;
+    if (escapes_ >= 20 || !reduced_hessian(F, HF) || F.empty()) return false;
+    Eigen::SelfAdjointEigenSolver<Mat> es(HF);
+    const double lmin = es.eigenvalues()(0);
+    // (relative to the largest |eigenvalue|, as classify(): HS 25's start
+    // has curvatures ~1e-6; at a minimum a noise-level negative eigenvalue
+    // of a difference Hessian finds no decrease, so no step is taken)
+    if (!(lmin < -classify_tol() * es.eigenvalues().cwiseAbs().maxCoeff())) return false;
+    Vec q = Vec::Zero(s_.n());
+    for (std::size_t k = 0; k < F.size(); ++k) q(F[k]) = es.eigenvectors()(k, 0);
+    if (s_.g.dot(q) > 0) q = -q;
+    q *= std::max(1.0, 0.1 * s_.x.norm());
+    for (int sign = 0; sign < 2; ++sign, q = -q) {
+      for (double a = 1.0; a > 1e-12; a *= 0.5) {
+        const Vec xt = bounds::project(s_.x + a * q, opt_.lower, opt_.upper);
+        const Vec st = xt - s_.x;
+        const double m = s_.g.dot(st) + 0.5 * st.dot(s_.H * st);
+        if (!(m < 0)) continue;
+        const double ft = s_.ev.f(xt);
+        if (ft <= s_.f + 1e-4 * m) {
+          ++escapes_;
+          len = st.norm();
+          s_.accept(xt, ft, Vec());
+          unit_->extras = OptimTraceExtras();
+          unit_->extras.curvature = lmin;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   // The verdict; a converged point is classified on the free variables.
   void end(OptimStatus status, std::string message, bool want_hessian) {
     const Vec &l = opt_.lower, &u = opt_.upper;
     const Eigen::Index n = s_.n();
     std::string stationary;
-    if (status == OptimStatus::Converged && n <= opt_.classify_max_p &&
-        (s_.ev.has_hess() || s_.ev.has_gr() || n <= 50)) {
-      s_.hess_now();
-      const std::vector<Eigen::Index> F = bounds::free_indices(bounds::binding_mask(s_.x, s_.g, l, u));
-      const Eigen::Index nf = static_cast<Eigen::Index>(F.size());
-      Mat HF(nf, nf);
-      for (Eigen::Index a = 0; a < nf; ++a)
-        for (Eigen::Index b = 0; b < nf; ++b) HF(a, b) = s_.H(F[a], F[b]);
-      const double tol = s_.ev.has_hess() ? 1e-8 : (s_.ev.has_gr() ? 1e-6 : 1e-4);
-      stationary = nf == 0 ? "minimum" : classify(HF, tol);
+    std::vector<Eigen::Index> F;
+    Mat HF;
+    if (status == OptimStatus::Converged && reduced_hessian(F, HF)) {
+      stationary = F.empty() ? "minimum" : classify(HF, classify_tol());
       if (stationary == "saddle" || stationary == "maximum") {
         status = OptimStatus::NotMinimum;
         message = "the projected gradient is below gtol, but the Hessian on the free variables is "
@@ -132,6 +202,7 @@ class BoxDriver {
   const OptimOptions& opt_;
   OptimResult& res_;
   double fbig_ = kInf;
+  int escapes_ = 0;  // negative-curvature steps taken
 };
 
 }  // namespace detail

@@ -6,9 +6,10 @@
 // subspace minimisation of the model over the variables free there (BLNZ
 // sec. 5.1, the direct primal method: Sherman-Morrison-Woodbury on the
 // compact L-BFGS matrix, a Cholesky solve of the dense BFGS matrix),
-// truncated to the box; then a backtracking Armijo search (linesearch.hpp)
-// along d = x-bar - x for alpha in (0, 1], which keeps x + alpha d in the box
-// (the box is convex and x, x-bar are in it).  B is updated with (s, y)
+// truncated to the box; then the strong-Wolfe search of linesearch.hpp
+// (Armijo backtracking without gr) along d = x-bar - x, with alpha at most
+// the largest step that keeps x + alpha d in the box (>= 1: the box is
+// convex and x, x-bar are in it).  B is updated with (s, y)
 // unless s'y <= eps y'y (as L-BFGS-B).  "bfgs" keeps the dense B (N&W eq.
 // 6.19), "lbfgs" the compact form B = theta I - W M W' (BLNZ eq. 3.2).
 #pragma once
@@ -41,13 +42,11 @@ class BoxQuasiNewtonStepper : public OptimStepper {
     }
     if (!(slope < 0) || ((s.x + d).array() == s.x.array()).all())
       return StepResult::stop(OptimStatus::Stalled, "no descent direction inside the box");
-    // first iteration (B = I): a step of length at most 1, as L-BFGS-B
-    const double alpha0 = pairs() == 0 ? std::min(1.0, 1.0 / std::max(d.norm(), 1e-300)) : 1.0;
-    const LineSearchResult ls = armijo_backtrack(
-        [&](double a) { return s.ev.f(bounds::project(s.x + a * d, l, u)); }, s.f, slope, alpha0);
+    Vec gnew;
+    const LineSearchResult ls = search(s, d, slope, gnew);
     if (!ls.ok) return StepResult::stop(OptimStatus::Stalled, "the line search found no decrease");
     const Vec xold = s.x, gold = s.g;
-    s.accept(bounds::project(s.x + ls.alpha * d, l, u), ls.f, Vec());
+    s.accept(bounds::project(s.x + ls.alpha * d, l, u), ls.f, gnew);
     update(s.x - xold, s.g - gold);
     StepResult r;
     r.step = (s.x - xold).norm();
@@ -56,6 +55,35 @@ class BoxQuasiNewtonStepper : public OptimStepper {
 
  private:
   int pairs() const { return dense_ ? updates_ : static_cast<int>(S_.size()); }
+
+  // The step length along d (x + d = x-bar): with gr, the strong-Wolfe
+  // search of linesearch.hpp with alpha at most the largest feasible step
+  // (L-BFGS-B's stpmax; its first step, B = I, has length at most 1);
+  // without gr, Armijo backtracking on f alone from alpha = 1.  Every trial
+  // point is in the box (projected against rounding).  `gnew` receives g at
+  // the accepted point when the search computed it.
+  LineSearchResult search(OptimState& s, const Vec& d, double slope, Vec& gnew) {
+    const Vec &l = s.opt.lower, &u = s.opt.upper;
+    const double alpha0 = pairs() == 0 ? std::min(1.0, 1.0 / std::max(d.norm(), 1e-300)) : 1.0;
+    auto at = [&](double a) { return Vec(bounds::project(s.x + a * d, l, u)); };
+    if (!s.ev.has_gr())
+      return armijo_backtrack([&](double a) { return s.ev.f(at(a)); }, s.f, slope, alpha0);
+    double last_a = kNaN;
+    Vec last_g;
+    auto phid = [&](double a, double* dphi) {
+      const Vec xt = at(a);
+      const double fa = s.ev.f(xt);
+      if (!std::isfinite(fa)) return fa;
+      last_g = s.ev.g(xt);
+      last_a = a;
+      *dphi = last_g.dot(d);
+      return fa;
+    };
+    const double amax = std::max(1.0, std::min(1e10, fd::max_feasible_step(s.x, d, l, u)));
+    LineSearchResult ls = wolfe_search(phid, s.f, slope, alpha0, 1e-4, 0.9, 40, amax);
+    if (ls.ok && last_a == ls.alpha) gnew = last_g;
+    return ls;
+  }
 
   Vec product(const Vec& v) const {
     if (dense_) return B_ * v;
