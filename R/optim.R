@@ -482,7 +482,7 @@ new_newton_optim <- function(r, par, used, hessian, ctrl) {
     convergence = r$convergence, message = r$message,
     hessian = if (hessian) h else NULL,
     iterations = r$iterations, gradient = r$gradient,
-    active = stats::setNames(as.integer(r$active), nm), method = used,
+    active = stats::setNames(as.integer(r$active), names(par)), method = used,
     stationary = r$stationary, trace = new_trace(cols)
   ), class = "newton_optim")
 }
