@@ -168,7 +168,8 @@ optim_shift_arg <- function(shift, lambda) {
 
 #' Minimise a function by Newton's method and its relatives
 #'
-#' A drop-in relative of [stats::optim()] for smooth unconstrained problems:
+#' A drop-in relative of [stats::optim()] for smooth problems, unconstrained
+#' or with box constraints `lower <= par <= upper`:
 #' damped Newton (default), trust-region Newton, truncated Newton-CG, BFGS,
 #' L-BFGS and gradient descent, all in C++. Missing derivatives are computed
 #' by finite differences in C++ (and counted in `counts`); a one-sided formula
@@ -199,6 +200,39 @@ optim_shift_arg <- function(shift, lambda) {
 #'   and the Hessian is exact (`hess` given, or `fn` a formula), or when
 #'   `length(par) <= control$auto_threshold_fd` (20) and it must come from
 #'   finite differences; else `"lbfgs"`. `method` in the result says which.
+#'
+#' @section Bounds:
+#' `lower` and `upper` are recycled as in [stats::optim()] (length 1 or
+#' `length(par)`), or named by some of the names of `par` (the others are
+#' unbounded; useful with a formula objective); `-Inf`/`Inf` mean no bound and
+#' `lower == upper` fixes a parameter. A `par` outside the box is moved onto
+#' its nearest bound with a warning (as optim's `"L-BFGS-B"` does). With some
+#' bound finite every method runs an algorithm made for bounds, never
+#' clamping:
+#' * `"trust"`, `"newton"`, `"newton-cg"`: TRON (Lin & Moré 1999): a projected
+#'   Cauchy step, then truncated CG (Steihaug) on the variables free there
+#'   with a projected search, in a trust region (`"newton-cg"` uses only
+#'   Hessian-vector products).
+#' * `"bfgs"`, `"lbfgs"`: L-BFGS-B (Byrd, Lu, Nocedal & Zhu 1995): the
+#'   generalized Cauchy point, subspace minimisation over the free variables,
+#'   and a strong-Wolfe line search kept inside the box (Armijo without `gr`);
+#'   `"bfgs"` keeps a dense matrix, `"lbfgs"` the last `control$memory` pairs.
+#' * `"gd"`: projected gradient with a projected Armijo search (or
+#'   `x <- P(x - lr g)` with `control$lr`).
+#'
+#' `fn`, `gr` and `hess` are never evaluated outside the box: finite
+#' differences are central where both sides fit and one-sided at a bound.
+#' The gradient test is on the projected gradient, `max|P(par - g) - par| <=
+#' gtol` (`P` the projection onto the box), which ignores the components
+#' pushing against an active bound; the point is classified from the Hessian
+#' reduced to the free variables (a minimum on a face is a `"minimum"`), and a
+#' negative eigenvalue there is followed by a step of negative curvature
+#' along the box. `active` in the result says which bounds hold at `par`; the
+#' trace's `active` column counts the bounds holding (those a projected step
+#' leaves alone) at each iterate. `control$criterion = "previous"`,
+#' `control$shift` and pure Newton (`line_search = FALSE`) do not apply with
+#' bounds. With all bounds infinite the unbounded methods run, with identical
+#' results.
 #'
 #' A trial point where `fn` is `NaN` or infinite makes the line search (or
 #' trust region) back off. An objective larger than 1e100 in size at `par` is
@@ -285,13 +319,18 @@ optim_shift_arg <- function(shift, lambda) {
 #' @param ... Further arguments passed to `fn`, `gr`, `hess` and `hessp`.
 #' @param method One of `"newton"`, `"trust"`, `"newton-cg"`, `"bfgs"`,
 #'   `"lbfgs"`, `"gd"`, `"auto"`.
+#' @param lower,upper Bounds on the parameters (see the section Bounds):
+#'   numeric, length 1 or `length(par)`, or named by names of `par`.
+#'   Default: none.
 #' @param control A list of settings, see [newton_optim_control()].
 #' @param hessian Logical: return the Hessian at the solution?
 #' @return An object of class `"newton_optim"`: a list with `par`, `value`,
 #'   `counts` (named `function`, `gradient`, `hessian`; finite-difference
 #'   evaluations included, Hessian-vector products counted as `hessian`),
 #'   `convergence` (see the section), `message`, `hessian` (if asked, else
-#'   `NULL`), `iterations`, `gradient` (at `par`), `method` (the one used),
+#'   `NULL`), `iterations`, `gradient` (at `par`), `active` (integer per
+#'   parameter: `-1` on its lower bound, also for a fixed one, `1` on its upper
+#'   bound, `0` otherwise; all 0 without bounds), `method` (the one used),
 #'   `stationary` (`"minimum"`, `"maximum"`, `"saddle"`, `"degenerate"` or `NA`
 #'   when not classified), and `trace`: a data frame with one row per
 #'   iteration (row 1 is the start) and one column per meaning: `iter`,
@@ -299,8 +338,10 @@ optim_shift_arg <- function(shift, lambda) {
 #'   `tau` added to `H` by `"newton"`, 0 when `H` was positive definite),
 #'   `curvature` (the negative eigenvalue followed by a step away from a
 #'   saddle point, `"newton"` and `"trust"`), `radius` (the trust radius after
-#'   the step, `"trust"`) and `cg_iter` (CG iterations, `"newton-cg"`), each
-#'   `NA` where it does not apply; then one column per parameter (see
+#'   the step, `"trust"`), `cg_iter` (CG iterations, `"newton-cg"`), each
+#'   `NA` where it does not apply, and `active` (number of bounds holding:
+#'   fixed parameters, and those on a bound that the gradient pushes against;
+#'   0 without bounds); then one column per parameter (see
 #'   `control$trace_par_max`).
 #' @examples
 #' fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
@@ -311,6 +352,8 @@ optim_shift_arg <- function(shift, lambda) {
 #'                   control = list(line_search = FALSE, criterion = "previous",
 #'                                  gtol = 1e-4))
 #' r$trace$x1
+#' # bounds: Rosenbrock with x1 <= 0.5
+#' newton_optim(c(-1.2, 1), fr, lower = c(-2, -2), upper = c(0.5, 2))$par
 #' @export
 newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
                          method = optim_methods, lower = -Inf, upper = Inf,
