@@ -330,7 +330,8 @@ optim_shift_arg <- function(shift, lambda) {
 #'   `convergence` (see the section), `message`, `hessian` (if asked, else
 #'   `NULL`), `iterations`, `gradient` (at `par`), `active` (integer per
 #'   parameter: `-1` on its lower bound, also for a fixed one, `1` on its upper
-#'   bound, `0` otherwise; all 0 without bounds), `method` (the one used),
+#'   bound, `0` otherwise; all 0 without bounds), `lower`, `upper` (the
+#'   bounds, recycled), `method` (the one used),
 #'   `stationary` (`"minimum"`, `"maximum"`, `"saddle"`, `"degenerate"` or `NA`
 #'   when not classified), and `trace`: a data frame with one row per
 #'   iteration (row 1 is the start) and one column per meaning: `iter`,
@@ -371,6 +372,8 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   r <- newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian,
                         box$lower, box$upper)
   out <- new_newton_optim(r, par, used, hessian, ctrl)
+  out$lower <- stats::setNames(box$lower, names(par))
+  out$upper <- stats::setNames(box$upper, names(par))
   if (ctrl$trace > 0) print(out$trace)
   if (ctrl$warn && out$convergence != 0L) {
     warning(sprintf("newton_optim(method = \"%s\"): convergence code %d: %s",

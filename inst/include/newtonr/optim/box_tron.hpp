@@ -95,7 +95,7 @@ class BoxTronStepper : public OptimStepper {
         for (Eigen::Index k = 0; k < nf; ++k) out(k) = hvv(F[k]);
         return out;
       };
-      const TrustStep ts = trust_steihaug(hvF, rF, radius_, cg_iterations(s.opt, nf) * 4);
+      const TrustStep ts = subproblem(s, F, hvF, rF);
       const Vec w = embed(ts.p);
       cg_total += 1;
       auto merit = [&](const Vec& sw) { return r.dot(sw) + 0.5 * sw.dot(hv(sw)); };
@@ -107,6 +107,24 @@ class BoxTronStepper : public OptimStepper {
       if (sr.alpha >= 1.0) break;  // no new bound: the subspace step is complete
     }
     return cg_total;
+  }
+
+  // The trust-region subproblem on the free variables F from the model
+  // gradient rF: exactly (trust.hpp's eigen solver, as the unbounded trust
+  // unit) for trust and newton and |F| <= min(200, exact_max_p); else Steihaug's
+  // CG to TRON's relative tolerance 0.1 (a looser forcing term gives
+  // steepest-descent-like steps in curved valleys: HS 1 took 800 calls).
+  template <class HVF>
+  TrustStep subproblem(const OptimState& s, const std::vector<Eigen::Index>& F, HVF&& hvF,
+                       const Vec& rF) const {
+    const Eigen::Index nf = static_cast<Eigen::Index>(F.size());
+    if (!hessian_free_ && s.have_H && nf <= std::min(s.opt.exact_max_p, 200)) {
+      Mat HF(nf, nf);
+      for (Eigen::Index a = 0; a < nf; ++a)
+        for (Eigen::Index b = 0; b < nf; ++b) HF(a, b) = s.H(F[a], F[b]);
+      return trust_exact(HF, rF, radius_);
+    }
+    return trust_steihaug(hvF, rF, radius_, cg_iterations(s.opt, nf) * 4, 0.1);
   }
 
   bool hessian_free_;
