@@ -542,10 +542,22 @@ print.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ..
   cat("  ", x$message, "\n", sep = "")
   cat("par:\n")
   print(x$par, digits = digits)
-  cat(sprintf("value: %s   max|gradient|: %s   stationary point: %s\n",
-              format(x$value, digits = digits),
-              format(max(abs(x$gradient)), digits = digits),
+  boxed <- any(is.finite(c(x$lower, x$upper)))
+  gm <- if (boxed) {
+    max(abs(pmin(pmax(x$par - x$gradient, x$lower), x$upper) - x$par))
+  } else {
+    max(abs(x$gradient))
+  }
+  cat(sprintf("value: %s   max|%sgradient|: %s   stationary point: %s\n",
+              format(x$value, digits = digits), if (boxed) "projected " else "",
+              format(gm, digits = digits),
               if (is.na(x$stationary)) "not classified" else x$stationary))
+  if (boxed) {
+    nm <- if (is.null(names(x$par))) paste0("x", seq_along(x$par)) else names(x$par)
+    on <- x$active != 0L
+    cat("active bounds: ", if (any(on)) paste0(nm[on], ifelse(x$active[on] < 0, " (lower)", " (upper)"),
+                                               collapse = ", ") else "none", "\n", sep = "")
+  }
   cat(sprintf("evaluations: function %d, gradient %d, hessian %d\n",
               as.integer(x$counts[1L]), as.integer(x$counts[2L]), as.integer(x$counts[3L])))
   invisible(x)
