@@ -231,7 +231,7 @@ optim_shift_arg <- function(shift, lambda) {
 #' trace's `active` column counts the bounds holding (those a projected step
 #' leaves alone) at each iterate. `control$criterion = "previous"`,
 #' `control$shift` and pure Newton (`line_search = FALSE`) do not apply with
-#' bounds. With all bounds infinite the unbounded methods run, with identical
+#' bounds (an error). With all bounds infinite the unbounded methods run, with identical
 #' results.
 #'
 #' A trial point where `fn` is `NaN` or infinite makes the line search (or
@@ -365,6 +365,7 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   box <- optim_bounds_arg(lower, upper, par)
   par <- optim_start_in_box(par, box)
   ctrl <- optim_control_arg(control)
+  optim_check_box_control(box, ctrl)
   check_flag(hessian, "hessian")
   cb <- optim_callbacks(par, fn, gr, hess, ctrl$hessp, ...)
   used <- optim_auto_method(method, length(par), cb, ctrl)
@@ -426,6 +427,16 @@ optim_bounds_arg <- function(lower, upper, par) {
              i, format(upper[i]))
   }
   list(lower = lower, upper = upper)
+}
+
+# The teaching variants of the unbounded units have no bounded version:
+# an error rather than a silently ignored setting.
+optim_check_box_control <- function(box, ctrl) {
+  if (!any(is.finite(c(box$lower, box$upper)))) return(invisible(TRUE))
+  if (!ctrl$line_search) stop_arg("control$line_search", "= FALSE (pure Newton) does not apply with bounds ('lower', 'upper')")
+  if (ctrl$criterion == "previous") stop_arg("control$criterion", "= \"previous\" does not apply with bounds ('lower', 'upper')")
+  if (!is.null(ctrl$shift)) stop_arg("control$shift", "does not apply with bounds ('lower', 'upper'): TRON uses a trust region")
+  invisible(TRUE)
 }
 
 # A `par` outside the box is moved onto it with a warning (as optim's

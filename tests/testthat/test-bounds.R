@@ -146,3 +146,21 @@ test_that("projected gradient is the stopping measure; gtol honoured", {
     expect_gt(max(abs(r$gradient)), 0.1)  # the plain gradient is not small
   }
 })
+
+test_that("teaching settings without a bounded version are errors with bounds", {
+  f <- function(x) sum(x^2)
+  expect_error(newton_optim(c(1, 1), f, lower = 0, control = list(line_search = FALSE)),
+               "'control\\$line_search' = FALSE \\(pure Newton\\) does not apply with bounds")
+  expect_error(newton_optim(c(1, 1), f, upper = 2, control = list(criterion = "previous")),
+               "'control\\$criterion' = \"previous\" does not apply with bounds")
+  expect_error(newton_optim(c(1, 1), f, lower = -1, control = list(shift = 1)),
+               "'control\\$shift' does not apply with bounds")
+  # infinite bounds are no bounds: the settings work as before
+  r <- newton_optim(c(1, 1), f, lower = -Inf, control = list(line_search = FALSE))
+  expect_equal(r$par, c(0, 0), tolerance = 1e-8)
+  # a fixed learning rate is projected gradient descent in the box
+  g <- newton_optim(c(1, 1), function(x) sum((x + 1)^2), method = "gd", lower = 0,
+                    control = list(lr = 0.1))
+  expect_identical(g$par, c(0, 0))
+  expect_identical(g$active, c(-1L, -1L))
+})
