@@ -363,6 +363,7 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   par <- as.double(par) |> stats::setNames(names(par))
   method <- optim_method_arg(method)
   box <- optim_bounds_arg(lower, upper, par)
+  par0 <- par
   par <- optim_start_in_box(par, box)
   ctrl <- optim_control_arg(control)
   optim_check_box_control(box, ctrl)
@@ -370,8 +371,17 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   cb <- optim_callbacks(par, fn, gr, hess, ctrl$hessp, ...)
   used <- optim_auto_method(method, length(par), cb, ctrl)
   optim_check_dense(used, length(par), hessian, cb, ctrl)
-  r <- newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian,
-                        box$lower, box$upper)
+  r <- if (identical(par, par0)) {
+    newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian, box$lower, box$upper)
+  } else {
+    # the start was moved onto the box: an error there names the bounds too
+    withCallingHandlers(
+      newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian, box$lower, box$upper),
+      error = function(e) {
+        if (!grepl("initial 'par'", conditionMessage(e), fixed = TRUE)) return()
+        stop(paste0(conditionMessage(e), " (moved onto the box given by 'lower' and 'upper')"), call. = FALSE)
+      })
+  }
   out <- new_newton_optim(r, par, used, hessian, ctrl)
   out$lower <- stats::setNames(box$lower, names(par))
   out$upper <- stats::setNames(box$upper, names(par))

@@ -164,3 +164,8 @@ test_that("teaching settings without a bounded version are errors with bounds", 
   expect_identical(g$par, c(0, 0))
   expect_identical(g$active, c(-1L, -1L))
 })
+
+test_that("an error at a start moved onto the box names the bounds", {
+  expect_error(suppressWarnings(newton_optim(c(1, 1), function(x) sum(x^2), upper = -1e308)),
+               "'fn' is not finite at the initial 'par' \\(moved onto the box given by 'lower' and 'upper'\\)")
+})
