@@ -45,8 +45,8 @@ optim_status_cpp <- function() {
     .Call(`_newtonr_optim_status_cpp`)
 }
 
-newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian) {
-    .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian)
+newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian, lower, upper) {
+    .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian, lower, upper)
 }
 
 newton_root_cpp <- function(f, fprime, fprime2, joint, x0, control) {

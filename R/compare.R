@@ -16,6 +16,8 @@
 #' @param ... Further arguments passed to `fn`, `gr` and `hess`.
 #' @param methods Character vector of methods of [newton_optim()] (no
 #'   duplicates).
+#' @param lower,upper Bounds on the parameters, passed to every run (see
+#'   [newton_optim()]; default none).
 #' @param control A list of settings passed to every run (see
 #'   [newton_optim_control()]); warnings about non-convergence are turned off,
 #'   since the table reports convergence.
@@ -35,7 +37,7 @@
 #' @export
 compare_methods <- function(par, fn, gr = NULL, hess = NULL, ...,
                             methods = c("newton", "trust", "bfgs", "gd"),
-                            control = list()) {
+                            lower = -Inf, upper = Inf, control = list()) {
   check_numeric(par, "par")
   if (!inherits(fn, "formula")) check_function(fn, "fn")
   if (!is.null(gr)) check_function(gr, "gr")
@@ -60,7 +62,8 @@ compare_methods <- function(par, fn, gr = NULL, hess = NULL, ...,
   secs <- numeric(length(methods))
   for (i in seq_along(methods)) {
     t0 <- proc.time()[["elapsed"]]
-    res[[i]] <- newton_optim(par, fn, gr, hess, ..., method = methods[i], control = control)
+    res[[i]] <- newton_optim(par, fn, gr, hess, ..., method = methods[i], lower = lower,
+                             upper = upper, control = control)
     secs[i] <- proc.time()[["elapsed"]] - t0
   }
   cnt <- function(k) vapply(res, function(r) as.integer(r$counts[[k]]), 0L, USE.NAMES = FALSE)

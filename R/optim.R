@@ -9,7 +9,7 @@
 optim_methods <- c("newton", "trust", "newton-cg", "bfgs", "lbfgs", "gd", "auto")
 # The trace's fixed columns (one per meaning), before one column per parameter.
 optim_trace_cols <- c("iter", "value", "grad_norm", "step", "shift", "curvature", "radius",
-                      "cg_iter")
+                      "cg_iter", "active")
 optim_cache <- new.env(parent = emptyenv())
 
 #' Control settings for newton_optim()
@@ -168,7 +168,8 @@ optim_shift_arg <- function(shift, lambda) {
 
 #' Minimise a function by Newton's method and its relatives
 #'
-#' A drop-in relative of [stats::optim()] for smooth unconstrained problems:
+#' A drop-in relative of [stats::optim()] for smooth problems, unconstrained
+#' or with box constraints `lower <= par <= upper`:
 #' damped Newton (default), trust-region Newton, truncated Newton-CG, BFGS,
 #' L-BFGS and gradient descent, all in C++. Missing derivatives are computed
 #' by finite differences in C++ (and counted in `counts`); a one-sided formula
@@ -199,6 +200,39 @@ optim_shift_arg <- function(shift, lambda) {
 #'   and the Hessian is exact (`hess` given, or `fn` a formula), or when
 #'   `length(par) <= control$auto_threshold_fd` (20) and it must come from
 #'   finite differences; else `"lbfgs"`. `method` in the result says which.
+#'
+#' @section Bounds:
+#' `lower` and `upper` are recycled as in [stats::optim()] (length 1 or
+#' `length(par)`), or named by some of the names of `par` (the others are
+#' unbounded; useful with a formula objective); `-Inf`/`Inf` mean no bound and
+#' `lower == upper` fixes a parameter. A `par` outside the box is moved onto
+#' its nearest bound with a warning (as optim's `"L-BFGS-B"` does). With some
+#' bound finite every method runs an algorithm made for bounds, never
+#' clamping:
+#' * `"trust"`, `"newton"`, `"newton-cg"`: TRON (Lin & Moré 1999): a projected
+#'   Cauchy step, then truncated CG (Steihaug) on the variables free there
+#'   with a projected search, in a trust region (`"newton-cg"` uses only
+#'   Hessian-vector products).
+#' * `"bfgs"`, `"lbfgs"`: L-BFGS-B (Byrd, Lu, Nocedal & Zhu 1995): the
+#'   generalized Cauchy point, subspace minimisation over the free variables,
+#'   and a strong-Wolfe line search kept inside the box (Armijo without `gr`);
+#'   `"bfgs"` keeps a dense matrix, `"lbfgs"` the last `control$memory` pairs.
+#' * `"gd"`: projected gradient with a projected Armijo search (or
+#'   `x <- P(x - lr g)` with `control$lr`).
+#'
+#' `fn`, `gr` and `hess` are never evaluated outside the box: finite
+#' differences are central where both sides fit and one-sided at a bound.
+#' The gradient test is on the projected gradient, `max|P(par - g) - par| <=
+#' gtol` (`P` the projection onto the box), which ignores the components
+#' pushing against an active bound; the point is classified from the Hessian
+#' reduced to the free variables (a minimum on a face is a `"minimum"`), and a
+#' negative eigenvalue there is followed by a step of negative curvature
+#' along the box. `active` in the result says which bounds hold at `par`; the
+#' trace's `active` column counts the bounds holding (those a projected step
+#' leaves alone) at each iterate. `control$criterion = "previous"`,
+#' `control$shift` and pure Newton (`line_search = FALSE`) do not apply with
+#' bounds (an error). With all bounds infinite the unbounded methods run, with identical
+#' results.
 #'
 #' A trial point where `fn` is `NaN` or infinite makes the line search (or
 #' trust region) back off. An objective larger than 1e100 in size at `par` is
@@ -285,13 +319,19 @@ optim_shift_arg <- function(shift, lambda) {
 #' @param ... Further arguments passed to `fn`, `gr`, `hess` and `hessp`.
 #' @param method One of `"newton"`, `"trust"`, `"newton-cg"`, `"bfgs"`,
 #'   `"lbfgs"`, `"gd"`, `"auto"`.
+#' @param lower,upper Bounds on the parameters (see the section Bounds):
+#'   numeric, length 1 or `length(par)`, or named by names of `par`.
+#'   Default: none.
 #' @param control A list of settings, see [newton_optim_control()].
 #' @param hessian Logical: return the Hessian at the solution?
 #' @return An object of class `"newton_optim"`: a list with `par`, `value`,
 #'   `counts` (named `function`, `gradient`, `hessian`; finite-difference
 #'   evaluations included, Hessian-vector products counted as `hessian`),
 #'   `convergence` (see the section), `message`, `hessian` (if asked, else
-#'   `NULL`), `iterations`, `gradient` (at `par`), `method` (the one used),
+#'   `NULL`), `iterations`, `gradient` (at `par`), `active` (integer per
+#'   parameter: `-1` on its lower bound, also for a fixed one, `1` on its upper
+#'   bound, `0` otherwise; all 0 without bounds), `lower`, `upper` (the
+#'   bounds, recycled), `method` (the one used),
 #'   `stationary` (`"minimum"`, `"maximum"`, `"saddle"`, `"degenerate"` or `NA`
 #'   when not classified), and `trace`: a data frame with one row per
 #'   iteration (row 1 is the start) and one column per meaning: `iter`,
@@ -299,8 +339,10 @@ optim_shift_arg <- function(shift, lambda) {
 #'   `tau` added to `H` by `"newton"`, 0 when `H` was positive definite),
 #'   `curvature` (the negative eigenvalue followed by a step away from a
 #'   saddle point, `"newton"` and `"trust"`), `radius` (the trust radius after
-#'   the step, `"trust"`) and `cg_iter` (CG iterations, `"newton-cg"`), each
-#'   `NA` where it does not apply; then one column per parameter (see
+#'   the step, `"trust"`), `cg_iter` (CG iterations, `"newton-cg"`), each
+#'   `NA` where it does not apply, and `active` (number of bounds holding:
+#'   fixed parameters, and those on a bound that the gradient pushes against;
+#'   0 without bounds); then one column per parameter (see
 #'   `control$trace_par_max`).
 #' @examples
 #' fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
@@ -311,19 +353,38 @@ optim_shift_arg <- function(shift, lambda) {
 #'                   control = list(line_search = FALSE, criterion = "previous",
 #'                                  gtol = 1e-4))
 #' r$trace$x1
+#' # bounds: Rosenbrock with x1 <= 0.5
+#' newton_optim(c(-1.2, 1), fr, lower = c(-2, -2), upper = c(0.5, 2))$par
 #' @export
 newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
-                         method = optim_methods, control = list(), hessian = FALSE) {
+                         method = optim_methods, lower = -Inf, upper = Inf,
+                         control = list(), hessian = FALSE) {
   check_numeric(par, "par")
   par <- as.double(par) |> stats::setNames(names(par))
   method <- optim_method_arg(method)
+  box <- optim_bounds_arg(lower, upper, par)
+  par0 <- par
+  par <- optim_start_in_box(par, box)
   ctrl <- optim_control_arg(control)
+  optim_check_box_control(box, ctrl)
   check_flag(hessian, "hessian")
   cb <- optim_callbacks(par, fn, gr, hess, ctrl$hessp, ...)
   used <- optim_auto_method(method, length(par), cb, ctrl)
   optim_check_dense(used, length(par), hessian, cb, ctrl)
-  r <- newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian)
+  r <- if (identical(par, par0)) {
+    newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian, box$lower, box$upper)
+  } else {
+    # the start was moved onto the box: an error there names the bounds too
+    withCallingHandlers(
+      newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian, box$lower, box$upper),
+      error = function(e) {
+        if (!grepl("initial 'par'", conditionMessage(e), fixed = TRUE)) return()
+        stop(paste0(conditionMessage(e), " (moved onto the box given by 'lower' and 'upper')"), call. = FALSE)
+      })
+  }
   out <- new_newton_optim(r, par, used, hessian, ctrl)
+  out$lower <- stats::setNames(box$lower, names(par))
+  out$upper <- stats::setNames(box$upper, names(par))
   if (ctrl$trace > 0) print(out$trace)
   if (ctrl$warn && out$convergence != 0L) {
     warning(sprintf("newton_optim(method = \"%s\"): convergence code %d: %s",
@@ -340,6 +401,63 @@ optim_method_arg <- function(method) {
            error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
                                         paste0("\"", optim_methods, "\"", collapse = ", "),
                                         paste(method, collapse = " ")))
+}
+
+# `lower`, `upper`: numeric, no NA, length 1 (recycled, as optim) or
+# length(par); or named by (some of) the names of par, the rest unbounded.
+# lower <= upper; lower == upper fixes a parameter.
+optim_bounds_arg <- function(lower, upper, par) {
+  p <- length(par)
+  one <- function(b, arg, default) {
+    if (!is.numeric(b) || is.object(b)) stop_arg(arg, "must be numeric, not %s", describe(b))
+    if (anyNA(b)) stop_arg(arg, "must not contain NA or NaN")
+    if (!is.null(names(b)) && length(b) > 0L) {
+      bad <- setdiff(names(b), names(par))
+      if (is.null(names(par)) || length(bad) || anyDuplicated(names(b))) {
+        stop_arg(arg, "has names (%s) that are not the names of 'par' (%s)",
+                 paste(names(b), collapse = ", "),
+                 if (is.null(names(par))) "none" else paste(names(par), collapse = ", "))
+      }
+      out <- rep(default, p)
+      out[match(names(b), names(par))] <- as.double(b)
+      return(out)
+    }
+    if (length(b) != 1L && length(b) != p) {
+      stop_arg(arg, "must have length 1 or length(par) = %d, not %d", p, length(b))
+    }
+    rep_len(as.double(b), p)
+  }
+  lower <- one(lower, "lower", -Inf)
+  upper <- one(upper, "upper", Inf)
+  if (any(lower == Inf)) stop_arg("lower", "must be below Inf")
+  if (any(upper == -Inf)) stop_arg("upper", "must be above -Inf")
+  if (any(lower > upper)) {
+    i <- which(lower > upper)[1L]
+    stop_arg("lower", "must be <= 'upper': lower[%d] = %s > upper[%d] = %s", i, format(lower[i]),
+             i, format(upper[i]))
+  }
+  list(lower = lower, upper = upper)
+}
+
+# The teaching variants of the unbounded units have no bounded version:
+# an error rather than a silently ignored setting.
+optim_check_box_control <- function(box, ctrl) {
+  if (!any(is.finite(c(box$lower, box$upper)))) return(invisible(TRUE))
+  if (!ctrl$line_search) stop_arg("control$line_search", "= FALSE (pure Newton) does not apply with bounds ('lower', 'upper')")
+  if (ctrl$criterion == "previous") stop_arg("control$criterion", "= \"previous\" does not apply with bounds ('lower', 'upper')")
+  if (!is.null(ctrl$shift)) stop_arg("control$shift", "does not apply with bounds ('lower', 'upper'): TRON uses a trust region")
+  invisible(TRUE)
+}
+
+# A `par` outside the box is moved onto it with a warning (as optim's
+# L-BFGS-B does).
+optim_start_in_box <- function(par, box) {
+  inside <- pmin(pmax(par, box$lower), box$upper)
+  if (any(inside != par)) {
+    warning(sprintf("newton_optim: 'par' is outside the box [lower, upper] in %d component%s: moved onto the nearest bound",
+                    sum(inside != par), if (sum(inside != par) == 1L) "" else "s"), call. = FALSE)
+  }
+  stats::setNames(inside, names(par))
 }
 
 # `control`: a newton_optim_control object, or a list of its arguments.
@@ -430,7 +548,8 @@ new_newton_optim <- function(r, par, used, hessian, ctrl) {
     counts = c(`function` = r$counts[1L], gradient = r$counts[2L], hessian = r$counts[3L]),
     convergence = r$convergence, message = r$message,
     hessian = if (hessian) h else NULL,
-    iterations = r$iterations, gradient = r$gradient, method = used,
+    iterations = r$iterations, gradient = r$gradient,
+    active = stats::setNames(as.integer(r$active), names(par)), method = used,
     stationary = r$stationary, trace = new_trace(cols)
   ), class = "newton_optim")
 }
@@ -444,10 +563,22 @@ print.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ..
   cat("  ", x$message, "\n", sep = "")
   cat("par:\n")
   print(x$par, digits = digits)
-  cat(sprintf("value: %s   max|gradient|: %s   stationary point: %s\n",
-              format(x$value, digits = digits),
-              format(max(abs(x$gradient)), digits = digits),
+  boxed <- any(is.finite(c(x$lower, x$upper)))
+  gm <- if (boxed) {
+    max(abs(pmin(pmax(x$par - x$gradient, x$lower), x$upper) - x$par))
+  } else {
+    max(abs(x$gradient))
+  }
+  cat(sprintf("value: %s   max|%sgradient|: %s   stationary point: %s\n",
+              format(x$value, digits = digits), if (boxed) "projected " else "",
+              format(gm, digits = digits),
               if (is.na(x$stationary)) "not classified" else x$stationary))
+  if (boxed) {
+    nm <- if (is.null(names(x$par))) paste0("x", seq_along(x$par)) else names(x$par)
+    on <- x$active != 0L
+    cat("active bounds: ", if (any(on)) paste0(nm[on], ifelse(x$active[on] < 0, " (lower)", " (upper)"),
+                                               collapse = ", ") else "none", "\n", sep = "")
+  }
   cat(sprintf("evaluations: function %d, gradient %d, hessian %d\n",
               as.integer(x$counts[1L]), as.integer(x$counts[2L]), as.integer(x$counts[3L])))
   invisible(x)

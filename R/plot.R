@@ -67,7 +67,8 @@ plot.newton_root <- function(x, f, problem = 1L, xlim = NULL, ...) {
 #' plot, to compare methods.
 #'
 #' @param x A `"newton_optim"` result.
-#' @param which `"convergence"` (default) or `"contour"`.
+#' @param which `"convergence"` (default) or `"contour"` (a run with bounds:
+#'   the box is drawn dashed, and `fn` is evaluated only inside it).
 #' @param fn For `"contour"`: the objective (a function of the parameter
 #'   vector, or the one-sided formula that was minimised).
 #' @param ... For `"contour"`, further arguments passed to `fn`; for
@@ -86,6 +87,8 @@ plot.newton_root <- function(x, f, problem = 1L, xlim = NULL, ...) {
 #' plot(r, "contour", fn = fr)
 #' g <- newton_optim(c(-1.2, 1), fr, method = "bfgs")
 #' plot(g, "contour", fn = fr, add = TRUE, col = "steelblue")
+#' b <- newton_optim(c(-1.2, 1), fr, lower = c(-2, -2), upper = c(0.5, 2))
+#' plot(b, "contour", fn = fr)
 #' @export
 plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL, ...,
                               fstar = NULL, xlim = NULL, ylim = NULL, nlevels = 20L,
@@ -142,13 +145,29 @@ plot_optim_contour <- function(x, fn, xlim, ylim, nlevels, add, col, ...) {
   } else {
     graphics::lines(path, col = col, lwd = 2)
   }
+  if (!add) plot_optim_box(x)
   graphics::points(path, col = col, pch = 19, cex = if (nrow(path) > 60L) 0.3 else 0.7)
   graphics::points(path[nrow(path), , drop = FALSE], pch = 4, cex = 1.5, lwd = 2)
   invisible(x)
 }
 
+# The box of a bounded run (its finite sides, clipped to the plot), dashed.
+plot_optim_box <- function(x) {
+  lo <- x$lower
+  up <- x$upper
+  if (is.null(lo) || !any(is.finite(c(lo, up)))) return(invisible(NULL))
+  usr <- graphics::par("usr")
+  clip <- function(v, a, b) pmin(pmax(v, a), b)
+  graphics::rect(clip(lo[1L], usr[1L], usr[2L]), clip(lo[2L], usr[3L], usr[4L]),
+                 clip(up[1L], usr[1L], usr[2L]), clip(up[2L], usr[3L], usr[4L]),
+                 border = "grey20", lty = 2, lwd = 1.5)
+  invisible(NULL)
+}
+
 # The contours of fn on a grid around the path (levels spaced geometrically
-# above the grid minimum, so that narrow valleys show).
+# above the grid minimum, so that narrow valleys show).  With bounds, fn is
+# evaluated only inside the box (it may be undefined outside) and the grid
+# covers the box's edges near the path.
 plot_optim_contours <- function(x, fn, path, pn, xlim, ylim, nlevels, ...) {
   f2 <- if (inherits(fn, "formula")) {
     vars <- names(x$par)
@@ -169,8 +188,13 @@ plot_optim_contours <- function(x, fn, path, pn, xlim, ylim, nlevels, ...) {
   if (is.null(ylim)) ylim <- pad(range(path[, 2L], finite = TRUE))
   gx <- seq(xlim[1L], xlim[2L], length.out = 101L)
   gy <- seq(ylim[1L], ylim[2L], length.out = 101L)
+  lo <- if (is.null(x$lower)) c(-Inf, -Inf) else x$lower
+  up <- if (is.null(x$upper)) c(Inf, Inf) else x$upper
   z <- matrix(NA_real_, length(gx), length(gy))
-  for (i in seq_along(gx)) for (j in seq_along(gy)) z[i, j] <- f2(c(gx[i], gy[j]))
+  for (i in seq_along(gx)) for (j in seq_along(gy)) {
+    v <- c(gx[i], gy[j])
+    if (all(v >= lo & v <= up)) z[i, j] <- f2(v)
+  }
   z[!is.finite(z)] <- NA
   if (all(is.na(z))) stop_arg("fn", "is not finite anywhere on the plotting grid")
   zmin <- min(z, na.rm = TRUE)

@@ -212,11 +212,12 @@ bounds_hs110 <- function() {
 # ---- bounded variants of Moré, Garbow & Hillstrom (1981) problems ---------
 # Bounds of our own choice, each cutting off the unconstrained minimiser.
 
-mgh_bounded <- function(p, name, lower, upper, x0 = p$par, fstar, xstar, note) {
+mgh_bounded <- function(p, name, lower, upper, x0 = p$par, fstar, xstar, note,
+                        local_minima = NULL) {
   src <- sprintf(paste("Moré, Garbow & Hillstrom (1981), problem %d (%s), with",
                        "bounds chosen for newtonr"), p$mgh, p$name)
   bounds_problem(name, p$fn, p$gr, p$hess, lower, upper, x0, fstar, xstar,
-                 source = src, note = note)
+                 source = src, note = note, local_minima = local_minima)
 }
 
 # The x* below without a closed form were computed by Newton's method on the
@@ -230,6 +231,12 @@ sol_box3d_box <- list(f = 0.000451475528307029,
                   x = c(1.08139228205868, 9, 0.941135437862201))
 sol_powell_singular_box <- list(f = 0.000187819630058303,
                x = c(0.1, -0.00998223415732043, 0.0430731078209048, 0.0437837415280878))
+# wood_box's second local minimum, the mirror image of x* (x1 <= 0.8 active
+# instead of x3): found by newton_optim's TRON from x0, confirmed by nlminb
+# (rel.tol 1e-15) started there; exact projected gradient < 1e-11, Hessian
+# on the free variables positive definite (eigenvalues 1073, 222, 14.9).
+sol_wood_box_local <- list(f = 4.66202299021318,
+                           x = c(0.8, 0.65068944817090, -1.11258445631036, 1.24839310670545))
 sol_wood_box <- list(f = 4.66175546120454,
                  x = c(-1.11253658619453, 1.24723188984437, 0.8, 0.651872170734673))
 
@@ -263,7 +270,9 @@ bounds_mgh_problems <- function() {
                 fstar = sol_wood_box$f, xstar = sol_wood_box$x,
                 note = paste("x3 <= 0.8 active, x1 <= 0.8 not (x* = 1 is cut off);",
                              "other choices (x2, x4 <= 0.8) have local minima where",
-                             "nlminb and L-BFGS-B part"))
+                             "nlminb and L-BFGS-B part; a second local minimum,",
+                             "x1 <= 0.8 active, f = 4.66202 (sol_wood_box_local)"),
+                local_minima = sol_wood_box_local$f)
   )
 }
 

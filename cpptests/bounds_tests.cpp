@@ -3,13 +3,17 @@
 // cases whose answers are computed by hand in the comments; then a tiny
 // projected trust-region Newton loop built only from those blocks reaches the
 // published solutions of Hock-Schittkowski problems 4, 5, 45, 110 and of a
-// bounded Rosenbrock (so the pieces fit together).
+// bounded Rosenbrock (so the pieces fit together). Last, the box-aware
+// differences of fd.hpp and newton_optim's core with bounds (optimize():
+// every method on bounded Rosenbrock and HS 4, no evaluation outside the
+// box, lower == upper fixing a variable, infinite bounds = no bounds).
 //
 // Standalone (its own main(); not in the Makefile). Build and run (one line):
 //   g++ -std=c++17 -O1 -g -fsanitize=address,undefined -Iinst/include
 //     -isystem $(Rscript -e 'cat(system.file("include", package = "RcppEigen"))')
 //     cpptests/bounds_tests.cpp -o /tmp/bounds_tests && /tmp/bounds_tests
 #include <newtonr/bounds.hpp>
+#include <newtonr/optim.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -381,6 +385,106 @@ void test_projected_newton_2() {
   check_solve("bounded Rosenbrock", rb, vec({-1.2, 1}), vec({0.5, 0.25}), 0.25, 1e-12);
 }
 
+
+// ---- fd.hpp inside a box, and optimize() with bounds (issue 16) ----------
+
+void test_fd_box() {
+  // f = x1^3 + 2 x1 x2 + x2^2 on [0, 1] x [-1, 1]; g = (3 x1^2 + 2 x2, 2 x1 + 2 x2)
+  const Vec l = vec({0, -1}), u = vec({1, 1});
+  int outside = 0;
+  auto f = [&](const Vec& x) {
+    if ((x.array() < l.array()).any() || (x.array() > u.array()).any()) ++outside;
+    return x(0) * x(0) * x(0) + 2 * x(0) * x(1) + x(1) * x(1);
+  };
+  auto g = [&](const Vec& x) {
+    if ((x.array() < l.array()).any() || (x.array() > u.array()).any()) ++outside;
+    return vec({3 * x(0) * x(0) + 2 * x(1), 2 * x(0) + 2 * x(1)});
+  };
+  for (const Vec& x : {vec({0, 1}), vec({1, -1}), vec({0.5, 0}), vec({1, 1})}) {
+    const Vec ex = vec({3 * x(0) * x(0) + 2 * x(1), 2 * x(0) + 2 * x(1)});
+    CHECK(maxdiff(newtonr::fd::gradient_box(f, x, f(x), l, u), ex) < 1e-8);
+    CHECK(maxdiff(newtonr::fd::gradient_box(f, x, newtonr::kNaN, l, u), ex) < 1e-8);
+    Mat H = newtonr::fd::hessian_from_gradient_box(g, x, g(x), l, u, newtonr::fd::kForward, false);
+    CHECK(std::fabs(H(0, 0) - 6 * x(0)) < 1e-6 && std::fabs(H(0, 1) - 2) < 1e-6 &&
+          std::fabs(H(1, 1) - 2) < 1e-6);
+    const Vec v = vec({1, -1});
+    const Vec hv = newtonr::fd::hessian_vector_box(g, x, g(x), v, false, l, u);
+    // (at the corner (1, 1) neither x + t v nor x - t v is in the box: empty)
+    const bool blocked = x(0) == 1 && x(1) == 1;
+    CHECK(blocked ? hv.size() == 0 : (hv.size() == 2 && maxdiff(hv, vec({6 * x(0) - 2, 0})) < 1e-5));
+  }
+  CHECK(outside == 0);
+  // a fixed variable has derivative 0 and is never moved
+  CHECK(newtonr::fd::gradient_box(f, vec({0.5, 0}), kInf, vec({0.5, -1}), vec({0.5, 1}))(0) == 0);
+}
+
+void test_optimize_box() {
+  using newtonr::OptimMethod;
+  const Vec l = vec({-2, -2}), u = vec({0.5, 2});
+  int outside = 0;
+  auto out = [&](const Vec& x) {
+    if ((x.array() < l.array()).any() || (x.array() > u.array()).any()) ++outside;
+  };
+  newtonr::OptimFunctions fns;
+  fns.fn = [&](const Vec& x) {
+    out(x);
+    return 100 * std::pow(x(1) - x(0) * x(0), 2) + std::pow(1 - x(0), 2);
+  };
+  fns.gr = [&](const Vec& x) {
+    out(x);
+    return vec({-400 * x(0) * (x(1) - x(0) * x(0)) - 2 * (1 - x(0)), 200 * (x(1) - x(0) * x(0))});
+  };
+  for (OptimMethod m : {OptimMethod::Newton, OptimMethod::Trust, OptimMethod::NewtonCG,
+                        OptimMethod::BFGS, OptimMethod::LBFGS, OptimMethod::GD}) {
+    for (bool with_gr : {true, false}) {
+      newtonr::OptimFunctions f2 = fns;
+      if (!with_gr) f2.gr = nullptr;
+      newtonr::OptimOptions o;
+      o.method = m;
+      o.maxit = m == OptimMethod::GD ? 20000 : 500;
+      o.lower = l;
+      o.upper = u;
+      const newtonr::OptimResult r = newtonr::optimize(f2, vec({-1.2, 1}), o, false);
+      CHECK(r.status == newtonr::OptimStatus::Converged);
+      CHECK(maxdiff(r.par, vec({0.5, 0.25})) < 1e-5);
+      CHECK(r.active.size() == 2 && r.active[0] == 1 && r.active[1] == 0);
+      CHECK(r.trace.active.back() == 1);
+    }
+  }
+  CHECK(outside == 0);
+  // lower == upper fixes x2 (no call with another x2); infinite bounds are no bounds
+  newtonr::OptimOptions o;
+  o.method = OptimMethod::Trust;
+  o.lower = vec({-kInf, 0.5});
+  o.upper = vec({kInf, 0.5});
+  bool moved = false;
+  newtonr::OptimFunctions fx = fns;
+  fx.fn = [&](const Vec& x) {
+    moved = moved || x(1) != 0.5;
+    return fns.fn(x);
+  };
+  const newtonr::OptimResult r = newtonr::optimize(fx, vec({0, 0.5}), o, false);
+  // x2 = 0.5: f'(x1) = 400 x1^3 - 198 x1 - 2 = 0 at x1 = 0.70857 (by hand)
+  CHECK(!moved && std::fabs(r.par(0) - 0.70857) < 1e-4 && std::fabs(r.gradient(0)) < 1e-6 &&
+        r.active[1] == -1);
+  newtonr::OptimOptions oi;
+  oi.lower = vec({-kInf, -kInf});
+  oi.upper = vec({kInf, kInf});
+  const newtonr::OptimResult a = newtonr::optimize(fns, vec({-1.2, 1}), newtonr::OptimOptions(), false);
+  const newtonr::OptimResult b = newtonr::optimize(fns, vec({-1.2, 1}), oi, false);
+  CHECK(a.iterations == b.iterations && maxdiff(a.par, b.par) == 0 && a.value == b.value);
+  // a start outside the box is the caller's error (R moves it with a warning)
+  o.lower = l;
+  o.upper = u;
+  bool threw = false;
+  try {
+    newtonr::optimize(fns, vec({1, 1}), o, false);
+  } catch (const std::invalid_argument&) {
+    threw = true;
+  }
+  CHECK(threw);
+}
+
 }  // namespace
 
 int main() {
@@ -394,6 +498,8 @@ int main() {
   test_fd_step();
   test_projected_newton();
   test_projected_newton_2();
+  test_fd_box();
+  test_optimize_box();
   std::printf("bounds_tests: %d checks, %d failures\n", ::cpptests::checks(),
               ::cpptests::failures());
   return ::cpptests::failures() == 0 ? 0 : 1;

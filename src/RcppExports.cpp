@@ -155,8 +155,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // newton_optim_cpp
-Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess, SEXP hessp, std::string method, Rcpp::List control, bool hessian);
-RcppExport SEXP _newtonr_newton_optim_cpp(SEXP parSEXP, SEXP fnSEXP, SEXP grSEXP, SEXP hessSEXP, SEXP hesspSEXP, SEXP methodSEXP, SEXP controlSEXP, SEXP hessianSEXP) {
+Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess, SEXP hessp, std::string method, Rcpp::List control, bool hessian, Rcpp::NumericVector lower, Rcpp::NumericVector upper);
+RcppExport SEXP _newtonr_newton_optim_cpp(SEXP parSEXP, SEXP fnSEXP, SEXP grSEXP, SEXP hessSEXP, SEXP hesspSEXP, SEXP methodSEXP, SEXP controlSEXP, SEXP hessianSEXP, SEXP lowerSEXP, SEXP upperSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -168,7 +168,9 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< bool >::type hessian(hessianSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_optim_cpp(par, fn, gr, hess, hessp, method, control, hessian));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type lower(lowerSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type upper(upperSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_optim_cpp(par, fn, gr, hess, hessp, method, control, hessian, lower, upper));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -250,7 +252,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
     {"_newtonr_optim_status_cpp", (DL_FUNC) &_newtonr_optim_status_cpp, 0},
-    {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 8},
+    {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 10},
     {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 6},
     {"_newtonr_root_status_cpp", (DL_FUNC) &_newtonr_root_status_cpp, 0},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 5},

@@ -167,7 +167,7 @@ Rcpp::List trace_list(const newtonr::OptimTrace& t, Eigen::Index n) {
       Rcpp::Named("grad_norm") = to_r(t.gnorm), Rcpp::Named("step") = to_r(t.step),
       Rcpp::Named("shift") = to_r(t.shift), Rcpp::Named("curvature") = to_r(t.curvature),
       Rcpp::Named("radius") = to_r(t.radius), Rcpp::Named("cg_iter") = cg,
-      Rcpp::Named("par") = tpar);
+      Rcpp::Named("active") = to_r(t.active), Rcpp::Named("par") = tpar);
 }
 
 }  // namespace
@@ -179,7 +179,8 @@ Rcpp::DataFrame optim_status_cpp() {
 
 // [[Rcpp::export]]
 Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess, SEXP hessp,
-                            std::string method, Rcpp::List control, bool hessian) {
+                            std::string method, Rcpp::List control, bool hessian,
+                            Rcpp::NumericVector lower, Rcpp::NumericVector upper) {
   const Eigen::Index n = par.size();
   SEXP names = Rf_getAttrib(par, R_NamesSymbol);
   Vec x0 = newtonr_glue::to_vec(par);
@@ -202,7 +203,11 @@ Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess
       return as_vec(chp->eval(x, v), n, "hessp");
     };
   }
-  const newtonr::OptimOptions opt = read_options(method, control);
+  newtonr::OptimOptions opt = read_options(method, control);
+  // the box, recycled and checked in R (newton_optim's optim_bounds_arg)
+  opt.lower = newtonr_glue::to_vec(lower);
+  opt.upper = newtonr_glue::to_vec(upper);
+  opt.validate();
   newtonr::OptimResult r =
       newtonr::optimize(fns, x0, opt, hessian, newtonr::Interrupter(newtonr_glue::r_interrupt_check()));
 
@@ -221,7 +226,7 @@ Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess
                                                           static_cast<double>(r.counts.hess)),
       Rcpp::Named("convergence") = static_cast<int>(r.status), Rcpp::Named("message") = r.message,
       Rcpp::Named("hessian") = hess_out, Rcpp::Named("iterations") = r.iterations,
-      Rcpp::Named("gradient") = grad_out,
+      Rcpp::Named("gradient") = grad_out, Rcpp::Named("active") = newtonr_glue::to_r(r.active),
       Rcpp::Named("stationary") = r.stationary.empty() ? Rcpp::CharacterVector::create(NA_STRING)
                                                        : Rcpp::CharacterVector::create(r.stationary),
       Rcpp::Named("trace") = trace_list(r.trace, n));

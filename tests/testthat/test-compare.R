@@ -74,3 +74,14 @@ test_that("bad input errors name the argument", {
   expect_error(compare_methods(c(1, 1), fr, control = 3), "control")
   expect_error(compare_methods(c(1, 1), fr, control = list(bogus = 1)), "bogus")
 })
+
+test_that("bounds are passed to every run", {
+  cmp <- compare_methods(c(-1.2, 1), fr, grr, methods = c("trust", "lbfgs", "gd"),
+                         lower = c(-2, -2), upper = c(0.5, 2), control = list(maxit = 5000))
+  for (m in c("trust", "lbfgs", "gd")) {
+    r <- attr(cmp, "results")[[m]]
+    expect_equal(r$par, c(0.5, 0.25), tolerance = 1e-5, info = m)
+    expect_identical(r$active, c(1L, 0L), info = m)
+  }
+  expect_error(compare_methods(c(1, 1), fr, lower = c(2, 2), upper = 1), "'lower' must be <= 'upper'")
+})

@@ -134,11 +134,12 @@ test_that("names are kept, counts and fields are optim-like, trace is a data fra
   expect_named(r$gradient, c("a", "b"))
   expect_named(r$counts, c("function", "gradient", "hessian"))
   expect_true(all(c("par", "value", "counts", "convergence", "message", "hessian",
-                    "iterations", "gradient", "method", "stationary", "trace") %in% names(r)))
+                    "iterations", "gradient", "active", "method", "stationary", "trace") %in% names(r)))
+  expect_identical(r$active, c(a = 0L, b = 0L))  # no bounds: none active
   expect_s3_class(r, "newton_optim")
   expect_s3_class(r$trace, "data.frame")
   expect_named(r$trace, c("iter", "value", "grad_norm", "step", "shift", "curvature", "radius",
-                          "cg_iter", "a", "b"))
+                          "cg_iter", "active", "a", "b"))
   expect_equal(nrow(r$trace), r$iterations + 1L)
   expect_equal(r$hessian, hrr(c(1, 1)), tolerance = 1e-3, ignore_attr = TRUE)
   expect_equal(r$value, fr(r$par), ignore_attr = TRUE)

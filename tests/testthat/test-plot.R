@@ -39,3 +39,30 @@ test_that("plot.newton_root still draws the tangent steps", {
   expect_invisible(plot(r, f))
   expect_error(plot(r), "f")
 })
+
+test_that("the contour plot of a bounded run draws the box and evaluates fn only inside it", {
+  lo <- c(-2, -2)
+  up <- c(0.5, 2)
+  outside <- 0L
+  f <- function(x) {
+    if (any(x < lo | x > up)) outside <<- outside + 1L
+    fr(x)
+  }
+  b <- newton_optim(c(-1.2, 1), f, lower = lo, upper = up)
+  expect_identical(outside, 0L)
+  expect_identical(b$lower, lo)
+  expect_identical(b$upper, up)
+  rects <- 0L
+  pdf(NULL)
+  on.exit(dev.off())
+  # the grid reaches beyond x1 = 0.5 (xlim), but fn is not called there
+  trace(graphics::rect, function(...) rects <<- rects + 1L, print = FALSE)
+  on.exit(untrace(graphics::rect), add = TRUE)
+  expect_invisible(plot(b, "contour", fn = f, xlim = c(-1.5, 1.5), ylim = c(-0.5, 2.5)))
+  expect_identical(outside, 0L)
+  expect_identical(rects, 1L)
+  # no box for an unbounded run
+  rects <- 0L
+  plot(newton_optim(c(-1.2, 1), fr), "contour", fn = fr)
+  expect_identical(rects, 0L)
+})

@@ -105,3 +105,13 @@ test_that("optim L-BFGS-B and nlminb reach f* from the (projected) start", {
     if (p$name == "hs2") expect_equal(unname(f), rep(p$local_minima, 2), tolerance = 1e-6)
   }
 })
+
+test_that("wood_box's second local minimum is a first-order point with a positive definite reduced Hessian", {
+  p <- problems$wood_box
+  x <- newtonr:::sol_wood_box_local$x
+  expect_true(all(x >= p$lower & x <= p$upper))
+  expect_equal(p$fn(x), p$local_minima, tolerance = 1e-12)
+  expect_lt(proj_grad_norm(p, x), 1e-9)
+  expect_gt(min(eigen(p$hess(x)[2:4, 2:4], only.values = TRUE)$values), 1)
+  expect_gt(p$local_minima - p$fstar, 1e-4)  # a different minimum, not x*
+})

@@ -17,6 +17,7 @@
 // scaling or checking evaluator; no formula here evaluates anything twice.
 #pragma once
 
+#include "bounds.hpp"
 #include "common.hpp"
 
 #include <algorithm>
@@ -289,6 +290,111 @@ bool jacobian_central_steps(F&& fun, const Vec& x, const Vec& h, Mat& J, int& ca
     xm(k) = x(k);
   }
   return true;
+
+// ---- inside a box lower <= x <= upper (issue 16) --------------------------
+// Variants that never evaluate outside the box: central where both x +- h
+// fit, else one-sided towards the inside (bounds::feasible_fd_step); a fixed
+// variable (lower == upper) gets derivative 0 (it never moves).  With all
+// bounds infinite they are not used (the unbounded formulas above are).
+
+// Gradient: central differences (step kCentral) where they fit; at a bound
+// the second-order one-sided formula (-3 f0 + 4 f(x+h) - f(x+2h)) / (2h)
+// when x + 2h fits, else a forward difference with the feasible step.
+// f0 = f(x), or NaN: then f(x) is evaluated if a one-sided formula needs it.
+template <class F>
+Vec gradient_box(F&& f, const Vec& x, double f0, const Vec& lo, const Vec& up) {
+  const Eigen::Index n = x.size();
+  auto fx = [&]() {
+    if (std::isnan(f0)) f0 = f(x);
+    return f0;
+  };
+  Vec out(n), xt = x;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double h = step(kCentral, x(i));
+    if (lo(i) == up(i)) {
+      out(i) = 0.0;
+    } else if (bounds::central_fits(x(i), h, lo(i), up(i))) {
+      xt(i) = x(i) + h;
+      const double fp = f(xt);
+      xt(i) = x(i) - h;
+      const double fm = f(xt);
+      out(i) = (fp - fm) / ((x(i) + h) - (x(i) - h));
+    } else {
+      const double s = bounds::feasible_fd_step(x(i), 2 * h, lo(i), up(i));
+      if (std::fabs(s) == 2 * h) {
+        xt(i) = x(i) + s / 2;
+        const double f1 = f(xt);
+        xt(i) = x(i) + s;
+        const double f2 = f(xt);
+        out(i) = (-3 * fx() + 4 * f1 - f2) / s;
+      } else {
+        xt(i) = x(i) + s;
+        out(i) = (f(xt) - fx()) / (xt(i) - x(i));
+      }
+    }
+    xt(i) = x(i);
+  }
+  return out;
+}
+
+// Hessian from differences of the gradient g(x) = gx: central (step c) where
+// it fits and `central` is asked for (a numerical gradient), else one-sided
+// with the feasible step; symmetrised.  Fixed variables get zero rows and
+// columns.
+template <class G>
+Mat hessian_from_gradient_box(G&& g, const Vec& x, const Vec& gx, const Vec& lo, const Vec& up,
+                              double c, bool central) {
+  const Eigen::Index n = x.size();
+  Mat H = Mat::Zero(n, n);
+  Vec xt = x;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    if (lo(j) == up(j)) continue;
+    const double h = step(c, x(j));
+    if (central && bounds::central_fits(x(j), h, lo(j), up(j))) {
+      xt(j) = x(j) + h;
+      const Vec gp = g(xt);
+      xt(j) = x(j) - h;
+      const Vec gm = g(xt);
+      H.col(j) = (gp - gm) / ((x(j) + h) - (x(j) - h));
+    } else {
+      xt(j) = x(j) + bounds::feasible_fd_step(x(j), h, lo(j), up(j));
+      H.col(j) = (g(xt) - gx) / (xt(j) - x(j));
+    }
+    xt(j) = x(j);
+  }
+  return 0.5 * (H + H.transpose());
+}
+
+// Largest t >= 0 with x + t v in the box (Inf if v never leaves it).
+inline double max_feasible_step(const Vec& x, const Vec& v, const Vec& lo, const Vec& up) {
+  double t = kInf;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    if (v(i) > 0) t = std::min(t, (up(i) - x(i)) / v(i));
+    if (v(i) < 0) t = std::min(t, (lo(i) - x(i)) / v(i));
+  }
+  return std::max(t, 0.0);
+}
+
+// Hessian-vector product from the gradient along v, inside the box: as
+// hessian_vector where x + t v (and x - t v for central) fit; else the
+// one-sided difference towards the side that fits, with a shorter step if
+// neither full step does.  Returns an empty vector when no step along +-v
+// stays in the box (the caller forms H instead).
+template <class G>
+Vec hessian_vector_box(G&& g, const Vec& x, const Vec& gx, const Vec& v, bool central,
+                       const Vec& lo, const Vec& up) {
+  const double vn = v.norm();
+  if (vn == 0) return Vec::Zero(x.size());
+  const double t = (central ? kSecond : kForward) * std::max(1.0, x.norm()) / vn;
+  const double tp = max_feasible_step(x, v, lo, up), tm = max_feasible_step(x, -v, lo, up);
+  // (points projected against the rounding of x + t v at t = tp)
+  auto at = [&](double a) { return g(Vec(bounds::project(x + a * v, lo, up))); };
+  if (central && t <= tp && t <= tm) return (at(t) - at(-t)) / (2.0 * t);
+  if (t <= tp) return (at(t) - gx) / t;
+  if (t <= tm) return (gx - at(-t)) / t;
+  const double tt = std::max(tp, tm);
+  if (!(tt > 0)) return Vec();
+  return tp >= tm ? Vec((at(tt) - gx) / tt) : Vec((gx - at(-tt)) / tt);
 }
 
 }  // namespace fd

@@ -1,5 +1,5 @@
-// newtonr/optim.hpp -- unconstrained minimisation by Newton's method and its
-// relatives; the core of newton_optim().  This umbrella header includes the
+// newtonr/optim.hpp -- minimisation by Newton's method and its relatives,
+// unconstrained or in a box; the core of newton_optim().  This umbrella header includes the
 // pieces in optim/:
 //   options.hpp      OptimOptions (validate()), OptimStatus and its table,
 //                    OptimFunctions, OptimResult and its trace
@@ -23,6 +23,15 @@
 //   lbfgs.hpp        "lbfgs": two-loop recursion (N&W Alg. 7.4/7.5)
 //   gd.hpp           "gd": backtracking, or a fixed learning rate
 //   methods.hpp      OptimMethod -> its unit
+// With bounds (issue 16; OptimOptions::lower/upper, some entry finite):
+//   box_driver.hpp   the loop inside the box: projected-gradient test,
+//                    active-bound trace, reduced-Hessian verdict, escape
+//                    from a saddle on a face; make_box_stepper
+//   box_tron.hpp     "trust", "newton", "newton-cg": TRON (Lin & More 1999)
+//   box_lbfgsb.hpp   "bfgs", "lbfgs": L-BFGS-B (Byrd, Lu, Nocedal & Zhu 1995)
+//   box_gd.hpp       "gd": projected gradient, projected Armijo search
+//   (../bounds.hpp holds the building blocks, ../fd.hpp the differences
+//   that stay in the box)
 //
 // Saddle points: Newton and Trust never stop where H has a clearly negative
 // eigenvalue; they step along the eigenvector of the most negative one.

@@ -198,15 +198,17 @@ inline TrustStep trust_more_sorensen(const Mat& H, const Vec& g, double radius, 
 // CG loop is truncated_cg() (optim/cg.hpp, shared with Newton-CG); here the
 // exits at negative curvature and at the boundary go to the boundary along
 // the last direction.
+// `rtol` > 0 fixes the CG tolerance at rtol |g| (TRON's 0.1) instead of
+// the forcing term min(0.5, sqrt|g|) |g|.
 inline TrustStep trust_steihaug(const std::function<Vec(const Vec&)>& hv, const Vec& g,
-                                double radius, int max_iter) {
+                                double radius, int max_iter, double rtol = 0.0) {
   TrustStep out;
   const double gnorm = g.norm();
   if (gnorm == 0) {
     out.p = Vec::Zero(g.size());
     return out;
   }
-  const double eps = std::min(0.5, std::sqrt(gnorm)) * gnorm;
+  const double eps = rtol > 0 ? rtol * gnorm : std::min(0.5, std::sqrt(gnorm)) * gnorm;
   const TruncatedCG cg = truncated_cg(hv, g, eps, max_iter, 0.0, radius);
   if (cg.exit == TruncatedCG::NegativeCurvature || cg.exit == TruncatedCG::Boundary) {
     out.p = cg.z + to_boundary(cg.z, cg.d, radius) * cg.d;

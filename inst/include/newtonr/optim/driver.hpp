@@ -6,6 +6,7 @@
 // differences) and whether it can escape a saddle point.
 #pragma once
 
+#include "box_driver.hpp"
 #include "endpoint.hpp"
 #include "methods.hpp"
 
@@ -185,8 +186,18 @@ class OptimDriver {
 inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const OptimOptions& opt,
                             bool want_hessian, Interrupter interrupt = Interrupter()) {
   opt.validate();
+  if (opt.lower.size() && opt.lower.size() != x0.size())
+    throw std::invalid_argument("OptimOptions::lower and upper must have the length of x0");
   OptimResult res;
+  if (opt.boxed()) {
+    // (a branch on the box, not on the method: the box loop, box_driver.hpp)
+    if (!(bounds::project(x0, opt.lower, opt.upper).array() == x0.array()).all())
+      throw std::invalid_argument("x0 is outside the box [lower, upper]");
+    detail::BoxDriver(fns, opt, interrupt, res).run(x0, want_hessian);
+    return res;
+  }
   detail::OptimDriver(fns, opt, interrupt, res).run(x0, want_hessian);
+  res.active.assign(static_cast<std::size_t>(x0.size()), 0);
   return res;
 }
 

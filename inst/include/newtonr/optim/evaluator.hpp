@@ -40,13 +40,28 @@ class OptimEvaluator {
     ++c_.fn;
     return f_.fn(x) * scale_;
   }
+  // Inside a box (issue 16): every difference below stays in it (fd.hpp's
+  // *_box variants); unset, the unbounded formulas run unchanged.
+  void set_box(const Vec& lower, const Vec& upper) {
+    lo_ = &lower;
+    up_ = &upper;
+  }
+  bool boxed() const { return lo_ != nullptr; }
+
   // Gradient; central differences of f when no gr (step ~ eps^(1/3)).
   Vec g(const Vec& x) {
     if (f_.gr) {
       ++c_.gr;
       return f_.gr(x) * scale_;
     }
+    if (lo_) return fd::gradient_box(fcall(), x, kNaN, *lo_, *up_);
     return fd::gradient_central(fcall(), x);
+  }
+  // Gradient at x with f(x) = fx known, inside the box (no gr: the box
+  // differences, which use fx at a bound).
+  Vec g_box(const Vec& x, double fx) {
+    if (f_.gr) return g(x);
+    return fd::gradient_box(fcall(), x, fx, *lo_, *up_);
   }
   // Gradient at x with f(x) = fx known (internal scale): forward differences
   // when switched on and there is no gr (step ~ sqrt(eps), p calls), else g(x).
@@ -67,6 +82,12 @@ class OptimEvaluator {
       ++c_.hess;
       return f_.hess(x) * scale_;
     }
+    if (lo_) {
+      // without gr the gradient is itself a difference: central differences
+      // of it with the longer step eps^(1/4) where they fit
+      return fd::hessian_from_gradient_box(gcall(), x, gx, *lo_, *up_,
+                                           f_.gr ? fd::kForward : fd::kSecond, !f_.gr);
+    }
     if (f_.gr) return fd::hessian_from_gradient(gcall(), x, gx);
     const double f0 = f(x);
     return fd::hessian_second(fcall(), x, f0);
@@ -82,6 +103,10 @@ class OptimEvaluator {
       ++c_.hess;
       return f_.hessp(x, v) * scale_;
     }
+    if (lo_) {
+      Vec hv = fd::hessian_vector_box(gcall(), x, gx, v, !f_.gr, *lo_, *up_);
+      return hv.size() ? hv : Vec(h(x, gx) * v);
+    }
     return fd::hessian_vector(gcall(), x, gx, v, !f_.gr);
   }
 
@@ -90,6 +115,8 @@ class OptimEvaluator {
   double scale_;
   OptimCounts& c_;
   bool forward_ = false;
+  const Vec* lo_ = nullptr;  // the box, when set_box was called
+  const Vec* up_ = nullptr;
 };
 
 }  // namespace newtonr

@@ -4,6 +4,7 @@
 // with its trace (one column per meaning).
 #pragma once
 
+#include "../bounds.hpp"
 #include "../common.hpp"
 #include "../status.hpp"
 
@@ -42,6 +43,14 @@ struct OptimOptions {
   std::optional<int> cg_maxit;  // unset: min(max(20, p), 250)
   int classify_max_p = 500;     // classify the end point up to this p
   bool neg_curvature = true;    // newton, trust: escape saddle points
+  // The box lower <= x <= upper (issue 16): empty, or one entry per
+  // parameter (+-Inf allowed; lower == upper fixes a parameter).  With no
+  // finite entry the unbounded path runs, unchanged.
+  Vec lower, upper;
+
+  bool boxed() const {
+    return lower.size() > 0 && (lower.array().isFinite().any() || upper.array().isFinite().any());
+  }
 
   // The core's defensive check for C++ callers (R's newton_optim_control()
   // words the user-facing errors): throws std::invalid_argument naming the
@@ -58,6 +67,8 @@ struct OptimOptions {
     if (shift && !(*shift >= 0 && std::isfinite(*shift))) bad("shift", "must be finite and >= 0");
     if (lr && !(*lr > 0 && std::isfinite(*lr))) bad("lr", "must be finite and > 0");
     if (memory < 1) bad("memory", "must be >= 1");
+    if (lower.size() != upper.size()) bad("lower", "and upper must have one length");
+    if (lower.size()) bounds::check_box(lower, upper);
     if (!(radius > 0) || !(max_radius >= radius) || !std::isfinite(max_radius))
       bad("radius", "must satisfy 0 < radius <= max_radius < Inf");
     if (exact_max_p < 0) bad("exact_max_p", "must be >= 0");
@@ -110,11 +121,12 @@ struct OptimTraceExtras {
   double curvature = kNaN;  // newton, trust: the negative eigenvalue of a saddle escape
   double radius = kNaN;     // trust: the trust radius after the step
   int cg_iter = -1;         // newton-cg: CG iterations of the step
+  int active = 0;           // bounded path: bounds active at the iterate
 };
 
 // The trace: one entry per iteration (entry 0 is the start), user's scale.
 struct OptimTrace {
-  std::vector<int> iter, cg_iter;
+  std::vector<int> iter, cg_iter, active;
   std::vector<double> value, gnorm, step, shift, curvature, radius;
   std::vector<Vec> par;
 
@@ -127,6 +139,7 @@ struct OptimTrace {
     curvature.push_back(e.curvature);
     radius.push_back(e.radius);
     cg_iter.push_back(e.cg_iter);
+    active.push_back(e.active);
     par.push_back(x);
   }
 };
@@ -140,6 +153,7 @@ struct OptimResult {
   OptimStatus status = OptimStatus::Converged;
   std::string message;
   std::string stationary;  // "minimum", "maximum", "saddle", "degenerate", "" (unknown)
+  std::vector<int> active;  // per parameter: -1 at lower (or fixed), 1 at upper, 0 free
   OptimCounts counts;
   OptimTrace trace;
 };

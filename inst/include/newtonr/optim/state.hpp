@@ -34,6 +34,7 @@ struct OptimState {
   Eigen::Index n() const { return x.size(); }
   // Gradient at xx with f(xx) = fx; also H when both come from f alone.
   Vec grad_at(const Vec& xx, double fx) {
+    if (ev.boxed()) return ev.g_box(xx, fx);
     if (!joint_fd) return ev.g(xx, fx);
     Vec gg = ev.gh(xx, fx, H);
     have_H = true;
