@@ -30,7 +30,7 @@
 #'   `epsilon * (|dev| + 0.1)`: a small change of the deviance alone says
 #'   little under linear convergence). Gradient descent converges linearly,
 #'   at a rate set by the condition number of X'WX: on unscaled covariates
-#'   (`am ~ wt + hp` on mtcars, condition number about 1e6) it does not
+#'   (`am ~ wt + hp` on mtcars, condition number about 3e5) it does not
 #'   converge in 5000 iterations, and its warning says so with the condition
 #'   number; standardise the covariates or use `"irls"`.
 #' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The

@@ -79,6 +79,10 @@ print.newton_glm <- function(x, ...) {
     cat(sprintf("%s: %d iteration%s, %s\n", glm_algorithm_label(x), nrow(tr),
                 if (nrow(tr) == 1L) "" else "s",
                 if (isTRUE(x$converged)) "converged" else "NOT converged"))
+    if (!isTRUE(x$converged) && identical(x$algorithm, "gd")) {
+      cat("(gradient descent converges linearly, slowly on ill-conditioned X'WX: use",
+          "algorithm = \"irls\", a larger maxit, or standardised covariates)\n")
+    }
   }
   invisible(x)
 }
