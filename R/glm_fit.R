@@ -39,8 +39,7 @@
 #' @return A list of class `"newton_glm_control"` (printed with one line per
 #'   setting). A fit keeps it as `fit$newton_control`; `fit$control` holds
 #'   glm's three keys (`epsilon`, `maxit`, `trace`).
-#'
-#' Settings of other solvers are errors that say what newton_glm does
+#' @details Settings of other solvers are errors that say what newton_glm does
 #' instead: `lr` (the gradient-descent step is chosen by the fit),
 #' `line_search`, `method` (the algorithm is `algorithm`), `tol`/`reltol`
 #' (the tolerance is `epsilon`). `type = "newton"` with `algorithm = "gd"`
