@@ -21,6 +21,19 @@
 #' or [plot_trace()]; its `qr` component holds the p x p R factor only, and
 #' [qr()] on the fit rebuilds glm's full n x p QR when needed.
 #'
+#' Settings: `fit$control` holds glm's three keys only (`epsilon`, `maxit`,
+#' `trace`), as [stats::glm.control()] returns them, so that the tools that
+#' pass it on to glm.fit work: `car::Anova(fit)`, `MASS::stepAIC(fit)`,
+#' `MASS::dropterm(fit)`, `glm(..., control = fit$control)`. All the settings
+#' (`type`, `lambda`, `algorithm`, `threads` too) are in `fit$newton_control`
+#' (pass it as `control =` to refit the same way).
+#'
+#' `method` is the fitting function, as in glm, not the algorithm:
+#' `method = "gd"` or `"BFGS"` is an error that says so; gradient descent is
+#' `control = list(algorithm = "gd")`. A fit that did not converge says so in
+#' its warning, its print, above the coefficient table of `summary()` and in
+#' the title of its plots.
+#'
 #' Before the model matrix is built, its size is computed from the terms
 #' (columns of each variable, levels of each factor); a model matrix or an
 #' X'WX that would not fit in memory (the memory available now, MemAvailable
@@ -51,8 +64,11 @@
 #'   `null.deviance`, `iter`, `weights`, `prior.weights`, `df.residual`,
 #'   `df.null`, `y`, `converged`, `boundary`, `model`, `na.action`, `call`,
 #'   `formula`, `terms`, `data`, `offset`, `control`, `method`, `contrasts`,
-#'   `xlevels`) plus `trace` and `algorithm`.
-#' @seealso [newton_glm_fit()], [newton_glm_control()], [plot_trace()].
+#'   `xlevels`; `control` with glm's three keys) plus `trace`, `algorithm`
+#'   and `newton_control` (every setting, a [newton_glm_control()] object).
+#' @seealso [newton_glm_fit()], [newton_glm_control()], [plot_trace()];
+#'   the vignette \code{vignette("glm", package = "newtonr")} (IRLS as
+#'   Newton's method, step by step).
 #' @examples
 #' fit <- newton_glm(am ~ wt + hp, family = binomial, data = mtcars)
 #' summary(fit)
@@ -91,6 +107,13 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
   if (model) fit$model <- mf
   fit$na.action <- attr(mf, "na.action")
   if (!y) fit$y <- NULL
+  if (inherits(control, "newton_glm_control")) {
+    # glm's three keys in $control (glm's tools pass them on to glm.fit);
+    # the full settings in $newton_control
+    fit$newton_control <- control
+    control <- glm_control_keys(control)
+  }
+  fit$control <- NULL
   structure(c(fit, list(call = cal, formula = formula, terms = parts$mt, data = data,
                         offset = parts$off, control = control, method = method,
                         contrasts = parts$contr, xlevels = parts$xlevels)),
@@ -146,6 +169,15 @@ glm_method_control <- function(method, control) {
   if (!(is.character(method) && length(method) == 1L && !is.na(method)) && !is.function(method)) {
     stop_arg("method", "must be a fitting function or its name, not %s", describe(method))
   }
+  if (is.character(method) && method %in% glm_algorithm_names) {
+    stop_arg("method", paste0(
+      "is the fitting function (default \"newton_glm_fit\"; \"glm.fit\" also works), not the ",
+      "algorithm: \"%s\" is not a fitting function. newton_glm's algorithms are set by ",
+      "control = list(algorithm = \"irls\") (Newton/Fisher scoring, the default) or ",
+      "control = list(algorithm = \"gd\") (gradient descent)%s"), method,
+      if (!method %in% c("irls", "gd", "newton", "fisher"))
+        "; for BFGS or L-BFGS, minimise the deviance with newton_optim()" else "")
+  }
   if (is.character(method) && is.null(get0(method, mode = "function"))) {
     stop_arg("method", "names no fitting function: \"%s\"", method)
   }
@@ -156,6 +188,12 @@ glm_method_control <- function(method, control) {
   }
   control
 }
+
+# Algorithm names typed as newton_glm(method =) by optim's and
+# newton_optim's users (the method of glm is the fitting function).
+glm_algorithm_names <- c("irls", "gd", "newton", "fisher", "BFGS", "bfgs", "L-BFGS-B",
+                         "lbfgs", "L-BFGS", "CG", "Nelder-Mead", "SANN", "Brent", "auto",
+                         "trust", "newton-cg")
 
 # What the fitter needs from the model frame: terms, response, model
 # matrix, weights, offset, mustart, etastart, xlevels, contrasts.

@@ -76,12 +76,46 @@ print.newton_glm <- function(x, ...) {
   utils::getS3method("print", "glm")(x, ...)
   tr <- x$trace
   if (!is.null(tr)) {
-    cat(sprintf("Newton (%s, %s): %d iteration%s, %s\n",
-                x$algorithm %or% "irls", x$control$type %or% "fisher",
-                nrow(tr), if (nrow(tr) == 1L) "" else "s",
+    cat(sprintf("%s: %d iteration%s, %s\n", glm_algorithm_label(x), nrow(tr),
+                if (nrow(tr) == 1L) "" else "s",
                 if (isTRUE(x$converged)) "converged" else "NOT converged"))
+    if (!isTRUE(x$converged) && identical(x$algorithm, "gd")) {
+      cat("(gradient descent converges linearly, slowly on ill-conditioned X'WX: use",
+          "algorithm = \"irls\", a larger maxit, or standardised covariates)\n")
+    }
   }
   invisible(x)
+}
+
+# The fit's settings: `newton_control` (fits since 0.2.0), else `control`.
+glm_settings <- function(x) x$newton_control %or% x$control
+
+# "gradient descent", "IRLS (Fisher scoring)" or "IRLS (Newton, observed
+# information)": the algorithm of a fit in words.
+glm_algorithm_label <- function(x) {
+  if (identical(x$algorithm, "gd")) return("gradient descent")
+  if (identical(glm_settings(x)$type, "newton")) "IRLS (Newton, observed information)"
+  else "IRLS (Fisher scoring)"
+}
+
+#' @rdname newton_glm-methods
+#' @export
+summary.newton_glm <- function(object, ...) {
+  s <- utils::getS3method("summary", "glm")(object, ...)
+  if (!isTRUE(object$converged)) {
+    # (a converged fit's summary is glm's own, class and all)
+    s$not_converged <- sprintf("%s, %d iterations", glm_algorithm_label(object), object$iter)
+    class(s) <- c("summary.newton_glm", class(s))
+  }
+  s
+}
+
+#' @export
+print.summary.newton_glm <- function(x, ...) {
+  cat(sprintf(paste0("\nNOTE: the fit did NOT converge (%s): the estimates, standard errors and ",
+                     "p-values below are not those of the maximum-likelihood fit.\n"),
+              x$not_converged))
+  NextMethod()
 }
 
 #' @rdname newton_glm-methods
@@ -119,13 +153,15 @@ anova.newton_glm <- function(object, ..., dispersion = NULL, test = NULL) {
   # anova.glm refits with object$method; give it our fitter as a function so
   # that it is found whether or not newtonr is attached.
   if (identical(object$method, "newton_glm_fit")) object$method <- newton_glm_fit
+  # anova.glm refits with object$control: the full settings (algorithm, lambda)
+  if (!is.null(object$newton_control)) object$control <- object$newton_control
   utils::getS3method("anova", "glm")(object, ..., dispersion = dispersion, test = test)
 }
 
 #' @rdname newton_glm-methods
 #' @export
 confint.newton_glm <- function(object, parm, level = 0.95, ...) {
-  if (isTRUE(object$control$lambda > 0)) {
+  if (isTRUE(glm_settings(object)$lambda > 0)) {
     cf <- stats::coef(object)
     ses <- sqrt(diag(stats::vcov(object)))
     if (missing(parm)) parm <- names(cf) else if (is.numeric(parm)) parm <- names(cf)[parm]
@@ -167,24 +203,41 @@ plot.newton_glm <- function(x, which = c(1L, 2L, 3L, 5L), ...) {
     stop_arg("which", "must be plot.lm panel numbers (1 to 6) or \"trace\", not %s",
              describe(which))
   }
-  utils::getS3method("plot", "lm")(x, which = which, ...)
+  args <- list(x, which = which, ...)
+  if (!isTRUE(x$converged) && is.null(args$main)) {
+    args$main <- sprintf("NOT converged (%s)", glm_algorithm_label(x))
+  }
+  do.call(utils::getS3method("plot", "lm"), args)
 }
 
 #' Plot the deviance by iteration of a GLM fit
 #'
 #' Shows how fast Newton/IRLS converges: the deviance at each iteration, and
-#' (when `log = TRUE`, the default) its excess over the final deviance on a
-#' log scale, where Newton's quadratic convergence shows as a steepening drop
-#' and gradient descent's linear convergence as a straight line.
+#' (when `log = TRUE`, the default) its excess over the best known deviance
+#' on a log scale, where Newton's quadratic convergence shows as a steepening
+#' drop and gradient descent's linear convergence as a straight line.
+#'
+#' The best known deviance is the final one of a converged IRLS fit. For a
+#' gradient-descent fit or one that did not converge, the model is refitted
+#' by IRLS (cheap: a few iterations) when the fit holds its model (a
+#' [newton_glm()] fit), and the excess is measured against that deviance;
+#' otherwise against the last iterate, and the axis says so (a curve
+#' measured against its own last value always dives at its end, converged or
+#' not). The title says "NOT converged" when the fit did not converge.
 #'
 #' @param fit a fit from [newton_glm()] or [newton_glm_fit()] (anything with
 #'   a `trace` data.frame holding `iter` and `deviance`).
-#' @param log logical: plot `deviance - min(deviance)` on a log scale.
+#' @param log logical: plot the deviance minus the best known deviance on a
+#'   log scale.
 #' @param ... further arguments to [graphics::plot()].
 #' @return The trace, invisibly.
+#' @seealso \code{vignette("glm", package = "newtonr")}.
 #' @examples
 #' fit <- newton_glm(am ~ wt + hp, family = binomial, data = mtcars)
 #' plot_trace(fit)
+#' gd <- newton_glm(am ~ wt + hp, family = binomial, data = mtcars,
+#'                  control = list(algorithm = "gd"))
+#' plot_trace(gd)  # measured against the IRLS deviance; NOT converged
 #' @export
 plot_trace <- function(fit, log = TRUE, ...) {
   tr <- if (is.list(fit)) fit$trace
@@ -194,18 +247,51 @@ plot_trace <- function(fit, log = TRUE, ...) {
   check_flag(log, "log")
   n <- nrow(tr)
   type <- if (n > 50L) "l" else "b"
-  lab <- sprintf("%s: %d iterations", fit$algorithm %or% "irls", n)
+  lab <- sprintf("%s: %d iterations%s", glm_algorithm_label(fit), n,
+                 if (isFALSE(fit$converged)) ", NOT converged" else "")
   if (log && n > 1L) {
-    ex <- tr$deviance - min(tr$deviance)
+    ref <- glm_trace_reference(fit, tr)
+    ex <- tr$deviance - ref$value
     keep <- ex > 0
     if (any(keep)) {
       graphics::plot(tr$iter[keep], ex[keep], log = "y", type = type,
-                     xlab = "iteration", ylab = "deviance - final deviance",
-                     main = lab, ...)
+                     xlab = "iteration", ylab = ref$label, main = lab, ...)
       return(invisible(tr))
     }
   }
   graphics::plot(tr$iter, tr$deviance, type = type, xlab = "iteration",
                  ylab = "deviance", main = lab, ...)
   invisible(tr)
+}
+
+# What plot_trace() measures the deviance against: a converged IRLS fit's
+# final deviance; else an IRLS refit's deviance when the fit holds its model;
+# else the smallest deviance of the run ("relative to the last iterate").
+glm_trace_reference <- function(fit, tr) {
+  own <- list(value = min(tr$deviance),
+              label = "deviance - final deviance (relative to the last iterate)")
+  if (!identical(fit$algorithm, "gd") && isTRUE(fit$converged)) {
+    return(list(value = min(tr$deviance), label = "deviance - final deviance"))
+  }
+  best <- glm_irls_deviance(fit)
+  if (is.null(best) || !is.finite(best)) return(own)
+  list(value = min(best, tr$deviance),
+       label = "deviance - IRLS deviance (converged refit)")
+}
+
+# The deviance (penalised, as in the trace) of an IRLS refit of a
+# newton_glm() fit, or NULL when the fit does not hold its model or the
+# refit does not converge.
+glm_irls_deviance <- function(fit) {
+  if (!inherits(fit, "newton_glm") || is.null(fit$terms)) return(NULL)
+  ctrl <- unclass(glm_settings(fit))
+  ctrl$algorithm <- "irls"
+  ctrl$maxit <- 100L
+  ctrl$trace <- FALSE
+  refit <- tryCatch(suppressWarnings(newton_glm_fit(
+    stats::model.matrix(fit), fit$y, weights = fit$prior.weights, offset = fit$offset,
+    family = fit$family, control = ctrl, intercept = "(Intercept)" %in% names(fit$coefficients))),
+    error = function(e) NULL)
+  if (is.null(refit) || !isTRUE(refit$converged) || !nrow(refit$trace)) return(NULL)
+  utils::tail(refit$trace$deviance, 1L)
 }

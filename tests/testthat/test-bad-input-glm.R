@@ -338,7 +338,7 @@ test_that("bad control objects and settings: named errors, never a crash", {
   expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(lambda = -1)), "'lambda' must lie in")
   expect_error(newton_glm_fit(X, yb, family = binomial(), control = list(epsilon = 1e308)), "'epsilon' must lie in")
   expect_error(newton_glm_control(type = "foo"), "'type' should be one of")
-  expect_error(newton_glm_control(algorithm = NA), "'algorithm' should be one of")
+  expect_error(newton_glm_control(algorithm = NA), "'algorithm' must be")
   expect_error(newton_glm_control(trace = function() 1), "'trace' must be TRUE or FALSE")
   expect_error(newton_glm_control(threads = 1e5), "'threads' must lie in \\[1, 1024\\]")
   expect_error(newton_glm_control(threads = .Machine$integer.max), "'threads' must lie in")
