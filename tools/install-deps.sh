@@ -35,6 +35,18 @@ install_optional() {
 }
 install_optional
 
+# Peers taken from Debian's prebuilt packages only (from CRAN they would build
+# many large dependencies from source, e.g. lme4 for car): car (Anova() on a
+# newton_glm fit).  Never fatal; the tests that need them skip when absent.
+APTONLY="car"
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  for p in $(missing_r "$APTONLY"); do
+    echo "install-deps: installing r-cran-$p (Debian)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "r-cran-$p" >/dev/null 2>&1 ||
+      echo "install-deps: r-cran-$p not installed (its tests skip)"
+  done
+fi
+
 # qpdf: R CMD check --as-cran warns without it (PDF size checks).  Optional,
 # from apt only.
 if ! command -v qpdf >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
