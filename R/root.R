@@ -140,23 +140,132 @@
 newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
                         method = c("newton", "halley", "secant"), fprime2 = NULL,
                         tol = .Machine$double.eps^0.5, maxiter = 1000, trace = FALSE,
-                        criterion = c("step", "f", "previous")) {
+                        criterion = c("step", "f", "previous"), lower = NULL, upper = NULL,
+                        f.lower = NULL, f.upper = NULL, extendInt = c("no", "yes", "downX", "upX"),
+                        check.conv = FALSE) {
+  pair_habit <- missing(interval) && is.null(lower) && is.null(upper)
+  interval <- root_interval(interval, lower, upper)
   ctrl <- root_control(method, criterion, tol, maxiter, interval)
-  if (!isTRUE(trace) && !isFALSE(trace)) check_flag(trace, "trace")
-  x0 <- if (missing(x0)) root_x0(, ctrl) else root_x0(x0, ctrl)
+  trace <- root_trace_level(trace)
+  check_flag(check.conv, "check.conv")
   cb <- root_callbacks(f, fprime, fprime2, ctrl$method, ...)
+  if (missing(x0) && is.null(ctrl$lower)) stop_arg("x0", "is missing; give a starting value or an 'interval'")
+  if (!missing(x0) && pair_habit) {
+    ctrl <- root_pair_as_bracket(x0, ctrl, cb$f)  # newton_root(f, c(a, b)): the uniroot habit
+    if (!is.null(ctrl$lower)) x0 <- NA_real_
+  }
+  ext <- root_extend(ctrl, cb$f, extendInt, f.lower, f.upper)
+  ctrl <- ext$ctrl
+  x0 <- if (missing(x0)) NA_real_ else root_x0(x0, ctrl)
   ctrl$bracket_derivative <- cb$joint || !is.null(cb$fp)
-  r <- newton_root_cpp(cb$f, cb$fp, cb$fpp, cb$joint, x0, ctrl)
-  out <- root_result(r, ctrl, cb$derivative)
+  r <- newton_root_cpp(cb$f, cb$fp, cb$fpp, cb$joint, x0, ctrl, trace > 0)
+  out <- root_result(r, ctrl, cb$derivative, ext$init.it, root_plot_fun(cb$f))
+  out$evals[1L] <- out$evals[1L] + ext$evals + if (is.null(attr(ctrl, "pair_evals"))) 0L else 2L
   if (cb$derivative == "analytic") out <- root_check_fprime(out, cb$f, cb$fp)
-  if (trace) print(out$trace)
   if (!all(out$converged)) {
     bad <- which(!out$converged)
-    warning(sprintf("newton_root did not converge%s: %s",
-                    if (length(x0) > 1L) sprintf(" for problem(s) %s", paste(bad, collapse = ", ")) else "",
-                    out$message[bad[1L]]), call. = FALSE)
+    msg <- sprintf("newton_root did not converge%s: %s",
+                   if (length(x0) > 1L) sprintf(" for problem(s) %s", paste(bad, collapse = ", ")) else "",
+                   out$message[bad[1L]])
+    if (check.conv) stop(msg, call. = FALSE) else warning(msg, call. = FALSE)
   }
   out
+}
+
+# interval, or uniroot's lower = / upper = (either may complete the other
+# from interval, as in uniroot(f, interval, lower = min(interval), ...)).
+root_interval <- function(interval, lower, upper) {
+  if (is.null(lower) && is.null(upper)) return(interval)
+  if (!is.null(interval)) check_numeric(interval, "interval", len = 2L)
+  if (is.null(lower)) lower <- if (is.null(interval)) stop_arg("lower", "is missing: give both 'lower' and 'upper' (or 'interval')") else min(interval)
+  if (is.null(upper)) upper <- if (is.null(interval)) stop_arg("upper", "is missing: give both 'lower' and 'upper' (or 'interval')") else max(interval)
+  check_number(lower, "lower", upper = .Machine$double.xmax)
+  check_number(upper, "upper", lower = -.Machine$double.xmax)
+  if (!(lower < upper)) stop_arg("lower", "must be below 'upper', not %s >= %s", format(lower), format(upper))
+  c(lower, upper)
+}
+
+# trace: FALSE/TRUE or a non-negative whole number (optim's habit); any
+# level above 0 prints one line per evaluated point while the run goes on.
+root_trace_level <- function(trace, arg = "trace") {
+  if (is.logical(trace) && length(trace) == 1L && !is.na(trace)) return(as.integer(trace))
+  if (!(is.numeric(trace) && length(trace) == 1L && !is.na(trace) && trace >= 0 && trace == round(trace))) {
+    stop_arg(arg, "must be TRUE, FALSE or a non-negative whole number, not %s", describe(trace))
+  }
+  as.integer(min(trace, 1e6))
+}
+
+# newton_root(f, c(a, b)) as a uniroot user types it: where f changes sign
+# between the two values they are the bracket (with a message); where it
+# does not, they stay two starting values, with a message saying so (an
+# explicit `interval = NULL` silences both: two starting values).
+root_pair_as_bracket <- function(x0, ctrl, fcall) {
+  if (!(is.numeric(x0) && length(x0) == 2L && all(is.finite(x0)) && x0[1L] != x0[2L])) return(ctrl)
+  fv <- vapply(x0, function(x) tryCatch(as.double(fcall(x)[1L]), error = function(e) NA_real_), 0)
+  shown <- paste(signif(x0, 7), collapse = ", ")
+  attr(ctrl, "pair_evals") <- 2L  # the two calls of f spent here
+  if (all(is.finite(fv)) && prod(sign(fv)) < 0) {
+    message(sprintf(paste0("newton_root(f, c(%s)): f changes sign between the two values, so they are ",
+                           "taken as the bracket 'interval' = c(%s), as in uniroot(); for two separate ",
+                           "starting values write interval = NULL"), shown, shown))
+    ctrl$lower <- min(x0)
+    ctrl$upper <- max(x0)
+  } else {
+    message(sprintf(paste0("newton_root(f, c(%s)) solves two problems, one from each starting value ",
+                           "(f does not change sign between them, so they are no bracket); for a root ",
+                           "inside [a, b] give interval = c(a, b) (or lower =, upper =); write ",
+                           "interval = NULL to silence this"), shown))
+  }
+  ctrl
+}
+
+# uniroot's extendInt: widen a bracket over which f does not change sign,
+# as uniroot does (steps of 1% of |end| (at least 1e-6), doubling), "yes"
+# on both sides, "upX" ("downX") for an f known to increase (decrease).
+# f.lower, f.upper: f at the ends when known (as uniroot). init.it: the
+# number of widenings (NA: none needed).
+root_extend <- function(ctrl, fcall, extendInt, f.lower, f.upper) {
+  extendInt <- match_arg1(if (identical(extendInt, c("no", "yes", "downX", "upX"))) "no" else extendInt,
+                          c("no", "yes", "downX", "upX"), "extendInt")
+  if (!is.null(f.lower)) check_number(f.lower, "f.lower")
+  if (!is.null(f.upper)) check_number(f.upper, "f.upper")
+  if (is.null(ctrl$lower)) {
+    if (extendInt != "no" || !is.null(f.lower) || !is.null(f.upper)) {
+      arg <- if (extendInt != "no") "extendInt" else if (!is.null(f.lower)) "f.lower" else "f.upper"
+      stop_arg(arg, "applies to a bracket: give 'interval' (or 'lower' and 'upper')")
+    }
+    return(list(ctrl = ctrl, init.it = NA_integer_, evals = 0L))
+  }
+  if (extendInt == "no") return(list(ctrl = ctrl, init.it = NA_integer_, evals = 0L))
+  evals <- 0L
+  fv <- function(x) {
+    evals <<- evals + 1L
+    as.double(fcall(x)[1L])
+  }
+  lo <- ctrl$lower; hi <- ctrl$upper
+  flo <- if (is.null(f.lower)) fv(lo) else f.lower
+  fhi <- if (is.null(f.upper)) fv(hi) else f.upper
+  sig <- switch(extendInt, yes = NA, downX = -1, upX = 1)
+  widen_lo <- function() if (is.na(sig)) flo * fhi > 0 else sig * flo > 0
+  widen_hi <- function() if (is.na(sig)) flo * fhi > 0 else sig * fhi < 0
+  if (!isTRUE(widen_lo() || widen_hi())) return(list(ctrl = ctrl, init.it = NA_integer_, evals = evals))
+  delta <- 0.01 * pmax(1e-4, abs(c(lo, hi)))
+  it <- 0L
+  while (isTRUE(widen_lo() || widen_hi())) {
+    if ((it <- it + 1L) > ctrl$maxiter) {
+      stop_arg("extendInt", "widened the interval %d times without a sign change of f (now [%s, %s])",
+               ctrl$maxiter, format(lo), format(hi))
+    }
+    if (isTRUE(widen_lo())) { lo <- lo - delta[1L]; flo <- fv(lo) }
+    if (isTRUE(widen_hi())) { hi <- hi + delta[2L]; fhi <- fv(hi) }
+    if (!is.finite(lo) || !is.finite(hi) || is.na(flo) || is.na(fhi)) {
+      stop_arg("extendInt", "reached [%s, %s] without a sign change of f", format(lo), format(hi))
+    }
+    delta <- 2 * delta
+  }
+  ctrl$lower <- lo
+  ctrl$upper <- hi
+  list(ctrl = ctrl, init.it = it, evals = evals)
 }
 
 # The settings of newton_root(), built in this one place: every field of
@@ -196,10 +305,7 @@ root_control <- function(method = "newton", criterion = "step", tol = .Machine$d
 # The starting values: x0 (finite; inside the bracket when there is one),
 # or NA (none) when only an interval is given.
 root_x0 <- function(x0, ctrl) {
-  if (missing(x0)) {
-    if (is.null(ctrl$lower)) stop_arg("x0", "is missing; give a starting value or an 'interval'")
-    return(NA_real_)  # the bracketed method starts from the end points
-  }
+  if (is.double(x0) && length(x0) == 1L && is.na(x0) && !is.null(ctrl$lower)) return(x0)
   if (!(is.double(x0) && length(x0) >= 1L && all(is.finite(x0)))) {
     check_numeric(x0, "x0")
     x0 <- as.double(x0)
@@ -243,24 +349,44 @@ root_callbacks <- function(f, fprime, fprime2, method, ...) {
 
 # The "newton_root" object from the glue's columns: uniroot's fields first,
 # then newtonr's; the trace as a data frame.
-root_result <- function(r, ctrl, derivative) {
+root_result <- function(r, ctrl, derivative, init.it = NA_integer_, fun = NULL) {
   k <- length(r$root)
-  structure(list(root = r$root, f.root = r$f.root, iter = r$iter, init.it = rep(NA_integer_, k),
+  tr <- r$trace
+  tr$kind <- root_step_names(tr$kind, ctrl$method)
+  structure(list(root = r$root, f.root = r$f.root, iter = r$iter, init.it = rep(init.it, k),
                  estim.prec = r$estim.prec, converged = r$converged, status = r$status,
                  message = r$message, method = ctrl$method, criterion = ctrl$criterion,
                  derivative = derivative, evals = r$evals, evals_fprime = r$evals_fprime,
-                 evals_fprime2 = r$evals_fprime2, trace = new_trace(r$trace)),
+                 evals_fprime2 = r$evals_fprime2, trace = new_trace(tr),
+                 interval = if (is.null(ctrl$lower)) NULL else c(ctrl$lower, ctrl$upper), f = fun),
             class = "newton_root")
 }
 
+# The trace's `kind` column: what produced each point (RootStep in
+# root.hpp; an open update is named by its method).
+root_step_names <- function(code, method) {
+  c("start", method, "interpolation", "derivative", "bisection", "check")[code + 1L]
+}
+
+# f as a function of x alone, vectorised, for plot(): the formula's value
+# without its derivatives, the function with its `...` bound.
+root_plot_fun <- function(fcall) {
+  force(fcall)
+  function(x) vapply(x, function(xi) {
+    v <- tryCatch(fcall(xi), error = function(e) NA_real_)
+    if (is.numeric(v) && length(v) >= 1L) as.double(v[1L]) else NA_real_
+  }, 0)
+}
+
 #' @export
-print.newton_root <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+print.newton_root <- function(x, digits = max(7L, getOption("digits")), ...) {
   cat(sprintf("Root finding by %s's method (%s derivative)\n",
               c(newton = "Newton", halley = "Halley", secant = "the secant")[[x$method]],
               x$derivative))
-  tab <- data.frame(root = x$root, f.root = x$f.root, iter = x$iter,
-                    estim.prec = x$estim.prec, converged = x$converged)
-  print(tab, digits = digits, row.names = length(x$root) > 1L)
+  tab <- data.frame(root = format(x$root, digits = digits), f.root = format(x$f.root, digits = 4L),
+                    iter = x$iter, estim.prec = format(x$estim.prec, digits = 3L),
+                    converged = x$converged)
+  print(tab, row.names = length(x$root) > 1L)
   msgs <- unique(x$message)
   cat(paste0("Message: ", msgs, collapse = "\n"), "\n", sep = "")
   invisible(x)

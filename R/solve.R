@@ -41,7 +41,11 @@
 #'   starts), though it needs fewer evaluations on badly scaled problems.
 #' @param jacobian Return the Jacobian at the final `x` (one more Jacobian
 #'   evaluation unless it is at hand). Default `FALSE`.
-#' @param trace Print the trace at the end.
+#' @param trace `TRUE` (or a positive whole number, as optim's `trace`)
+#'   prints one line per iteration while the run goes on: the iteration,
+#'   max |F_i|, the step relative to the Newton step, the
+#'   Levenberg-Marquardt shift mu and the trust radius. The same columns
+#'   are in the result's `trace`.
 #' @param warn Warn when the run does not converge (default `TRUE`).
 #' @return A list of class `"newton_solve_control"` with every setting;
 #'   `delta` is `NULL` unless a positive radius was given, and `delta_start`
@@ -64,7 +68,7 @@ newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol
   check_number(stall, "control$stall", lower = 0, upper = .Machine$integer.max - 1, integer = TRUE)
   check_flag(scaling, "control$scaling")
   check_flag(jacobian, "control$jacobian")
-  check_flag(trace, "control$trace")
+  trace <- root_trace_level(trace, "control$trace")
   check_flag(warn, "control$warn")
   structure(list(ftol = ftol, xtol = xtol, gtol = gtol, cndtol = cndtol,
                  delta = if (is.null(delta)) NULL else as.double(delta),
@@ -172,7 +176,6 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
     out$counts[["fn"]] <- out$counts[["fn"]] + chk$fevals
     if (!is.null(chk$message)) out$message <- paste0(out$message, "; ", chk$message)
   }
-  if (ctrl$trace) print(out$trace)
   if (!out$converged && ctrl$warn) warning("newton_solve did not converge: ", out$message, call. = FALSE)
   out
 }
