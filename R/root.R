@@ -3,7 +3,7 @@
 
 #' Find a root of a function of one variable by Newton's method
 #'
-#' Solves \eqn{f(x) = 0} by Newton's method (\eqn{x \leftarrow x - f/f'}),
+#' Solves \eqn{f(x) = 0}{f(x) = 0} by Newton's method (\eqn{x \leftarrow x - f/f'}{x <- x - f/f'}),
 #' Halley's method or the secant method, or, with `interval`, by a
 #' bracketing method that never loses the root.
 #'
@@ -15,14 +15,14 @@
 #' constant), bisection last. A step is accepted only if it stays inside
 #' the bracket and is less than half the last step (the rule of uniroot's
 #' zeroin); a bracket that has not halved in 4 steps is bisected. On a
-#' bracket wider than \eqn{2^{52}} `tol` spanning more than 3 orders of
+#' bracket wider than \eqn{2^{52}}{2^52} `tol` spanning more than 3 orders of
 #' magnitude, bisection is in the exponent (0 if the bracket contains it,
 #' else the geometric mean of the ends), so that even `c(-1e308, 1e308)`
 #' takes a few steps, not over 1000. `x0`, if given, is evaluated first and
 #' shrinks the bracket. The run converges only when f changes sign over a
-#' bracket of width at most `2 * tol` (plus rounding, \eqn{4 \epsilon |x|})
-#' or f is exactly 0 (with `criterion = "f"`, also when \eqn{|f| \le}
-#' `tol`); a sign change where \eqn{|f|} exceeds its values at both ends
+#' bracket of width at most `2 * tol` (plus rounding, \eqn{4 \epsilon |x|}{4 eps |x|})
+#' or f is exactly 0 (with `criterion = "f"`, also when \eqn{|f| \le}{|f| <=}
+#' `tol`); a sign change where \eqn{|f|}{|f|} exceeds its values at both ends
 #' of `interval` is reported as a pole or jump, not a root. Why Newton is
 #' not tried first: an interpolation step costs one
 #' call of f and converges with order 1.84, a Newton step two calls (f and
@@ -35,21 +35,21 @@
 #' evaluated take the derivative's place.
 #'
 #' **Poles, jumps and flat zeros.** A sign change is a root of a continuous
-#' f only if \eqn{|f|} grows away from it. Where the points already
+#' f only if \eqn{|f|}{|f|} grows away from it. Where the points already
 #' evaluated do not show this (the slope across the final bracket, or
 #' across the last two iterates, is more than 10 times the slopes out to
 #' the nearest points beyond), f is evaluated 64 bracket widths beyond
-#' each side; unless \eqn{|f|} there exceeds twice the smaller \eqn{|f|}
+#' each side; unless \eqn{|f|}{|f|} there exceeds twice the smaller \eqn{|f|}{|f|}
 #' at the sign change on every side, the run does not converge and the
 #' message names a jump or pole (sign(), floor(), a branch switch,
 #' 1/x, tan; or noise larger than f's change over that distance). This
 #' costs 2 calls of f only where the screen fails (never on the
 #' Alefeld-Potra-Shi collection). Where f is exactly 0, the run converges
 #' (a root of f as computed), but if f is also exactly 0 at
-#' \eqn{2\,}`tol` from the returned point (one more call at most), the
+#' \eqn{2\,}{2*}`tol` from the returned point (one more call at most), the
 #' message adds that f is zero to rounding over a region wider than
-#' \eqn{2\,}`tol` (a root of high multiplicity, or underflow, as
-#' \eqn{x e^{-1/x^2}} near 0): the root is then located only to within
+#' \eqn{2\,}{2*}`tol` (a root of high multiplicity, or underflow, as
+#' \eqn{x e^{-1/x^2}}{x exp(-1/x^2)} near 0): the root is then located only to within
 #' that region.
 #'
 #' **Without `interval`** (criterion `"step"`) an update of at most `tol`
@@ -69,8 +69,8 @@
 #' disagree.
 #'
 #' @param f The function: an R function whose first argument is `x`, or a
-#'   one-sided formula such as `~ x^2 - a`. For a formula, \eqn{f'} and
-#'   \eqn{f''} are exact, from [stats::deriv()], and values given in `...`
+#'   one-sided formula such as `~ x^2 - a`. For a formula, \eqn{f'}{f'} and
+#'   \eqn{f''}{f''} are exact, from [stats::deriv()], and values given in `...`
 #'   are constants of the formula (other names are looked up in the
 #'   formula's environment). The variable solved for is `x` if the formula
 #'   uses it and `...` does not give it, else the formula's only variable
@@ -78,7 +78,14 @@
 #'   formula's environment; anything else is an error.
 #' @param x0 Starting value(s). A vector of length k solves k independent
 #'   problems in one call. May be omitted when `interval` is given (the
-#'   bracketed method then starts from the end points).
+#'   bracketed method then starts from the end points). **Two values
+#'   without `interval`** (`newton_root(f, c(a, b))`, as one types
+#'   `uniroot(f, c(a, b))`): where f changes sign between them they are
+#'   taken as the bracket `interval = c(a, b)`, with a message (uniroot's
+#'   meaning, and one root, certified); where it does not, they stay two
+#'   starting values (two problems), with a message saying so. Writing
+#'   `interval = NULL` explicitly means "two starting values" and silences
+#'   both.
 #' @param fprime,fprime2 Optional first and second derivatives of `f` (R
 #'   functions). Without them (and for a function `f`), central differences
 #'   are used without `interval` (2 more calls of f per iterate), and the
@@ -87,25 +94,56 @@
 #'   constants of a formula `f`.
 #' @param interval Optional bracket `c(lower, upper)` over which `f` changes
 #'   sign; selects the bracketing method.
-#' @param method `"newton"` (default), `"halley"` (uses \eqn{f''}) or
+#' @param lower,upper The bracket's ends, as in [stats::uniroot()]: an
+#'   alternative to `interval` (either may replace one end of `interval`).
+#' @param f.lower,f.upper f at `lower` and `upper` when known, as in
+#'   uniroot: they spare the calls of `extendInt`'s first sign test (the
+#'   bracketed run itself evaluates f at the ends again).
+#' @param extendInt As in uniroot: `"no"` (default) requires a sign change
+#'   over the interval; `"yes"` widens it on both sides (steps of 1% of
+#'   the end's size, doubling) until f changes sign; `"upX"` (`"downX"`)
+#'   says f increases (decreases) through its root, and widens only on the
+#'   side that needs it. The number of widenings is returned in `init.it`.
+#' @param check.conv As in uniroot: `TRUE` makes non-convergence an error
+#'   instead of a warning.
+#' @param method `"newton"` (default), `"halley"` (uses \eqn{f''}{f''}) or
 #'   `"secant"` (uses no derivative).
 #' @param tol Convergence tolerance on x, absolute (default
 #'   `sqrt(.Machine$double.eps)`); with `criterion = "f"` or `"previous"`,
-#'   on \eqn{|f|}.
+#'   on \eqn{|f|}{|f|}.
 #' @param maxiter Maximum number of iterations (new points), 1000 by
 #'   default as in [stats::uniroot()].
-#' @param trace Logical; if `TRUE`, print the iterates as they are found.
+#' @param trace `TRUE` (or a positive whole number, as optim's and
+#'   uniroot's `trace`) prints one line per evaluated point while the run
+#'   goes on: the iteration, x, f(x), f'(x) when computed, and what made
+#'   the point (`start`, the method's update, `interpolation`,
+#'   `derivative`, `bisection`, or `check` for the jump/pole check). The
+#'   same rows are in the result's `trace`.
 #' @param criterion When to stop. `"step"` (default): see Details.
-#'   `"f"`: when \eqn{|f(x_k)| \le} `tol`. `"previous"`: when \eqn{|f|}
-#'   at the iterate *before* the last update is \eqn{\le} `tol`, i.e. the
+#'   `"f"`: when \eqn{|f(x_k)| \le}{|f(x_k)| <=} `tol`. `"previous"`: when \eqn{|f|}{|f|}
+#'   at the iterate *before* the last update is \eqn{\le}{<=} `tol`, i.e. the
 #'   loop `while |f(x)| > tol: x <- x - f/f'` run to its end; it makes one
 #'   update more than `"f"`, which is how textbook loops of that form count
 #'   their iterates. `"documents"`, the former name of `"previous"`, still
-#'   works for this release, with a deprecation warning.
+#'   works for this release, with a deprecation warning. See "Reproducing a
+#'   hand-written loop".
+#'
+#' @section Reproducing a hand-written loop:
+#' The loop taught first,
+#' \preformatted{while (abs(f(x)) > tol) x <- x - f(x) / fp(x)}
+#' is `criterion = "f"`: it stops at the first iterate with
+#' \eqn{|f(x_k)| \le}{|f(x_k)| <=} `tol`, after the same updates, with the
+#' same iterates and the same `iter` (a run stops earlier only where the
+#' loop would fail: f' = 0, f not finite, |f| growing for 20 updates). The
+#' variant that tests f at the point *before* the update,
+#' \preformatted{repeat { fx <- f(x); x <- x - fx / fp(x); if (abs(fx) <= tol) break }}
+#' is `criterion = "previous"` (one update more). Both stop on |f|, which
+#' says nothing about how far x is from the root; the default `"step"`
+#' certifies that distance.
 #'
 #' @return An object of class `"newton_root"`, a list with uniroot's fields
 #'   `root`, `f.root`, `iter` (number of updates, or of new points in a
-#'   bracket), `init.it` (always `NA`: the interval is never extended) and
+#'   bracket), `init.it` and
 #'   `estim.prec` (the width of the final bracket, or of the interval
 #'   certified to hold a root; `NA` when not converged), plus `converged`,
 #'   `status` (a code, below), `message` (the status with the particulars), `method`, `criterion`, `derivative` (`"analytic"`,
@@ -115,9 +153,12 @@
 #'   f' (and, for Halley, f'') at every call, so each call counts once in
 #'   `evals` and once in `evals_fprime`) and `trace`, a data frame with one
 #'   row per evaluated point (`problem`, `iter`, `x`, `f`, `fprime`,
-#'   `step`; rows with `iter` 0 are the start, or the end points and `x0`
-#'   of a bracket). For k starting values, the fields are vectors of length
-#'   k. A run that does not converge is flagged in `converged`, `status`
+#'   `step`, `kind`: what made the point, as printed by `trace`; rows with
+#'   `iter` 0 are the start, or the end points and `x0` of a bracket),
+#'   `interval` (the bracket used, after `extendInt`; `NULL` without one)
+#'   and `f` (the function solved, of x alone, for `plot()`). `init.it` is
+#'   the number of widenings by `extendInt` (`NA`: none). For k starting
+#'   values, the fields are vectors of length k. A run that does not converge is flagged in `converged`, `status`
 #'   and `message`, with a warning.
 #'
 #'   Status codes (`status`):
@@ -125,7 +166,18 @@
 #' @seealso [stats::uniroot()], [newton_solve()] for systems.
 #' @examples
 #' newton_root(~ x^2 - 4*x - 7, x0 = 5)$root          # 2 + sqrt(11)
-#' # the loop `while |f(x)| > tol: x <- x - f/f'`, iterate by iterate
+#' plot(newton_root(~ x^2 - 4*x - 7, 5))
+#' # uniroot's habits: an interval as x0 (a bracket where f changes sign)
+#' newton_root(atan, c(-5, 5))
+#' newton_root(function(x) x^2 - 2, lower = 0, upper = 1, extendInt = "yes")$root
+#' # a student's loop, and the option that reproduces it
+#' f <- function(x) x^3 - 2*x - 5
+#' fp <- function(x) 3*x^2 - 2
+#' x <- 2; n <- 0
+#' while (abs(f(x)) > 1e-10) { x <- x - f(x) / fp(x); n <- n + 1 }
+#' c(x = x, iterations = n)
+#' newton_root(f, 2, fprime = fp, tol = 1e-10, criterion = "f")[c("root", "iter")]
+#' # the documents' variant, testing |f| before the update
 #' r <- newton_root(function(x) 6*x^5 - 5*x^4 - 4*x^3 + 3*x^2, x0 = 0.7,
 #'                  fprime = function(x) 30*x^4 - 20*x^3 - 12*x^2 + 6*x,
 #'                  tol = 1e-6, criterion = "previous")
