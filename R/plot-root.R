@@ -40,9 +40,7 @@ plot.newton_root <- function(x, f = NULL, problem = 1L, xlim = NULL, ...) {
   fg <- fun(grid)
   if (!any(is.finite(fg))) stop_arg("f", "is not finite anywhere on the plotting range")
   conv <- x$converged[problem]
-  how <- if (is.null(x$interval)) x$method else sprintf("bracketed (%s)", x$method)
-  title <- sprintf("%s: %d update(s)%s", how, x$iter[problem],
-                   if (isTRUE(conv)) "" else " -- NOT converged")
+  title <- root_plot_title(x, problem)
   yl <- range(c(fg, tr$f[ok & tr$x >= xlim[1L] & tr$x <= xlim[2L]]), finite = TRUE)
   if ("ylim" %in% names(list(...))) {
     graphics::plot(grid, fg, type = "l", lwd = 2, xlab = "x", ylab = "f(x)", main = title, ...)
@@ -53,6 +51,13 @@ plot.newton_root <- function(x, f = NULL, problem = 1L, xlim = NULL, ...) {
   root_plot_steps(tr[ok, , drop = FALSE])
   root_plot_labels(tr[ok, , drop = FALSE], xlim, conv)
   invisible(x)
+}
+
+# The title: the method (bracketed or not), the updates, NOT converged.
+root_plot_title <- function(x, problem) {
+  how <- if (is.null(x$interval)) x$method else sprintf("bracketed (%s)", x$method)
+  sprintf("%s: %d update(s)%s", how, x$iter[problem],
+          if (isTRUE(x$converged[problem])) "" else " -- NOT converged")
 }
 
 # The function to draw: `f` if given (a function or a formula), else the
@@ -102,21 +107,25 @@ root_plot_steps <- function(tr) {
 
 # Labels x0, x1, ... but none within 3% of the x range of one already
 # placed (they would pile up near the root); the last point of a run that
-# did not converge is labelled with its value (where it went).
+# did not converge is labelled with its value (where it went). Returns the
+# rows labelled x0, x1, ..., invisibly.
 root_plot_labels <- function(tr, xlim, converged) {
   gap <- 0.03 * diff(xlim)
   placed <- numeric(0)
+  idx <- integer(0)
   last <- if (!isTRUE(converged)) nrow(tr) else 0L
   for (k in seq_len(nrow(tr))) {
     if (k == last || any(abs(tr$x[k] - placed) < gap)) next
     graphics::text(tr$x[k], tr$f[k], labels = paste0("x", tr$iter[k]), pos = 3, cex = 0.7)
     placed <- c(placed, tr$x[k])
+    idx <- c(idx, k)
   }
   if (!isTRUE(converged) && nrow(tr)) {
     k <- nrow(tr)
     graphics::text(tr$x[k], tr$f[k], labels = sprintf("x%d = %.4g (last)", tr$iter[k], tr$x[k]),
                    pos = if (tr$f[k] < 0) 3 else 1, cex = 0.8, col = "firebrick", xpd = TRUE)
   }
+  invisible(idx)
 }
 
 #' Plot a newton_solve run: convergence, or the path of the iterates

@@ -308,8 +308,9 @@ root_extend <- function(ctrl, fcall, extendInt, f.lower, f.upper) {
       stop_arg("extendInt", "widened the interval %d times without a sign change of f (now [%s, %s])",
                ctrl$maxiter, format(lo), format(hi))
     }
-    if (isTRUE(widen_lo())) { lo <- lo - delta[1L]; flo <- fv(lo) }
-    if (isTRUE(widen_hi())) { hi <- hi + delta[2L]; fhi <- fv(hi) }
+    w <- c(isTRUE(widen_lo()), isTRUE(widen_hi()))  # both tested before either moves, as uniroot
+    if (w[1L]) { lo <- lo - delta[1L]; flo <- fv(lo) }
+    if (w[2L]) { hi <- hi + delta[2L]; fhi <- fv(hi) }
     if (!is.finite(lo) || !is.finite(hi) || is.na(flo) || is.na(fhi)) {
       stop_arg("extendInt", "reached [%s, %s] without a sign change of f", format(lo), format(hi))
     }

@@ -101,7 +101,7 @@ inline constexpr std::array<StatusInfo, 7> kSolveStatusTable = {{
     {5, "bad_start", "F is not finite at the starting value"},
     {6, "bad_jacobian", "the Jacobian is not finite (fn or jac is not finite near x, or overflows)"},
     {7, "no_progress",
-     "no progress: ||F||^2 fell by less than 10% over the last 'stall' iterations (a valley or a "
+     "no progress: ||F||^2 fell by less than 10 percent over the last 'stall' iterations (a valley or a "
      "nearly flat region of ||F||; try another start, or a larger control$stall)"},
 }};
 
