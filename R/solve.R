@@ -258,7 +258,7 @@ solve_check_jac <- function(f, j, x, fx) {
 }
 
 #' @export
-print.newton_solve <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+print.newton_solve <- function(x, digits = max(7L, getOption("digits")), ...) {
   cat("Newton's method for a system of", length(x$x), "equations\n")
   cat("Solution:\n")
   print(x$x, digits = digits)

@@ -72,6 +72,8 @@ test_that("trace = TRUE and trace = 1 print one line per point while the run goe
 test_that("a printed root shows at least 7 significant digits", {
   out <- capture.output(print(newton_root(~ x^2 - 4*x - 7, 5)))
   expect_true(any(grepl("5.316625", out, fixed = TRUE)))   # 2 + sqrt(11) = 5.31662479
+  out <- capture.output(print(newton_solve(function(x) c(x[1]^2 - 2, x[2] - 1), c(1, 1))))
+  expect_true(any(grepl("1.414214", out, fixed = TRUE)))   # sqrt(2)
 })
 
 test_that("the student's loop while (abs(f(x)) > tol) is criterion = \"f\"", {
