@@ -49,8 +49,8 @@ newton_optim_cpp <- function(par, fn, gr, hess, hessp, method, control, hessian,
     .Call(`_newtonr_newton_optim_cpp`, par, fn, gr, hess, hessp, method, control, hessian, lower, upper)
 }
 
-newton_root_cpp <- function(f, fprime, fprime2, joint, x0, control) {
-    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, control)
+newton_root_cpp <- function(f, fprime, fprime2, joint, x0, control, trace = FALSE) {
+    .Call(`_newtonr_newton_root_cpp`, f, fprime, fprime2, joint, x0, control, trace)
 }
 
 root_status_cpp <- function() {

@@ -93,15 +93,15 @@ with_fn_errors <- function(expr) {
 #' Numerical derivatives by Richardson extrapolation
 #'
 #' `num_gradient()` and `num_jacobian()` use central differences at four step
-#' sizes \eqn{h, h/2, h/4, h/8} and Richardson extrapolation, exactly as
+#' sizes \eqn{h, h/2, h/4, h/8}{h, h/2, h/4, h/8} and Richardson extrapolation, exactly as
 #' `numDeriv::grad(method = "Richardson")` and `numDeriv::jacobian()`.
 #' `num_hessian()` uses the second-order scheme of `numDeriv::genD()` /
 #' `numDeriv::hessian()`. The loops run in C++; `fn` is called from there.
-#' The gradient needs \eqn{2rn} evaluations of `fn` and the Hessian
-#' \eqn{1 + rn(n+1)}, with \eqn{r = 4} by default.
+#' The gradient needs \eqn{2rn}{2rn} evaluations of `fn` and the Hessian
+#' \eqn{1 + rn(n+1)}{1 + rn(n+1)}, with \eqn{r = 4}{r = 4} by default.
 #'
-#' The base step for component \eqn{i} is \eqn{|d x_i|}, or \eqn{eps} when
-#' \eqn{|x_i|} is below `zero_tol`. Typical accuracy is 10 significant digits
+#' The base step for component \eqn{i}{i} is \eqn{|d x_i|}{|d x_i|}, or \eqn{eps}{eps} when
+#' \eqn{|x_i|}{|x_i|} is below `zero_tol`. Typical accuracy is 10 significant digits
 #' for the gradient and 7--9 for the Hessian on smooth functions.
 #'
 #' @param fn The function: `fn(x, ...)` returns a single number (for
@@ -170,8 +170,8 @@ worst_mismatch <- function(user, num) {
 #'
 #' Compares `gr(x, ...)` with [num_gradient()] and `hess(x, ...)` with
 #' [num_hessian()], and reports the worst mismatch. The error of each entry is
-#' \eqn{|u - n| / \max(|n|, 1)} for a user value \eqn{u} and a numerical
-#' value \eqn{n}: relative for entries larger than 1, absolute otherwise.
+#' \eqn{|u - n| / \max(|n|, 1)}{|u - n| / max(|n|, 1)} for a user value \eqn{u}{u} and a numerical
+#' value \eqn{n}{n}: relative for entries larger than 1, absolute otherwise.
 #'
 #' @inheritParams num_gradient
 #' @param gr,hess The user's gradient and Hessian functions (each optional;

@@ -5,14 +5,14 @@
 #' Names follow [nleqslv::nleqslv()]'s control list where they mean the
 #' same.
 #'
-#' @param ftol Converged when \eqn{\max_i |F_i(x)| \le} `ftol` (default
+#' @param ftol Converged when \eqn{\max_i |F_i(x)| \le}{max_i |F_i(x)| <=} `ftol` (default
 #'   1e-10). This is the only way `newton_solve()` reports convergence.
 #' @param xtol Stagnation: the run stops, unconverged, when no step that
-#'   changes some \eqn{x_i} by more than `xtol` relative to \eqn{|x_i|}
-#'   reduces \eqn{\|F\|} (default 1e-12).
-#' @param gtol A stagnation at a point where \eqn{\|J'F\| \le} `gtol`
-#'   \eqn{\|J\| \|F\|} is reported as a stationary point (typically a local
-#'   minimum) of \eqn{\|F\|} that is not a root (termination code 3;
+#'   changes some \eqn{x_i}{x_i} by more than `xtol` relative to \eqn{|x_i|}{|x_i|}
+#'   reduces \eqn{\|F\|}{||F||} (default 1e-12).
+#' @param gtol A stagnation at a point where \eqn{\|J'F\| \le}{||J'F|| <=} `gtol`
+#'   \eqn{\|J\| \|F\|}{||J|| ||F||} is reported as a stationary point (typically a local
+#'   minimum) of \eqn{\|F\|}{||F||} that is not a root (termination code 3;
 #'   default 1e-6); measured with the variables rescaled to unit columns of
 #'   J, so that a variable of size 1e6 does not pass for a stationary one.
 #' @param cndtol A Levenberg-Marquardt step replaces the Newton step when the
@@ -27,7 +27,7 @@
 #' @param maxit Largest number of iterations, i.e. of Jacobian evaluations
 #'   (default 200).
 #' @param stall No progress: the run stops, unconverged, when
-#'   \eqn{\|F\|^2} fell by less than 10\% over the last `stall` iterations
+#'   \eqn{\|F\|^2}{||F||^2} fell by less than 10\% over the last `stall` iterations
 #'   (default 20; 0 never stops for this). Measured on MINPACK's schedule
 #'   (bench/solve.R), 20 loses no solved case, solves Watson n = 9 from 10x
 #'   its start with differences where 10 did not (and Bratu's problem from
@@ -41,7 +41,11 @@
 #'   starts), though it needs fewer evaluations on badly scaled problems.
 #' @param jacobian Return the Jacobian at the final `x` (one more Jacobian
 #'   evaluation unless it is at hand). Default `FALSE`.
-#' @param trace Print the trace at the end.
+#' @param trace `TRUE` (or a positive whole number, as optim's `trace`)
+#'   prints one line per iteration while the run goes on: the iteration,
+#'   max |F_i|, the step relative to the Newton step, the
+#'   Levenberg-Marquardt shift mu and the trust radius. The same columns
+#'   are in the result's `trace`.
 #' @param warn Warn when the run does not converge (default `TRUE`).
 #' @return A list of class `"newton_solve_control"` with every setting;
 #'   `delta` is `NULL` unless a positive radius was given, and `delta_start`
@@ -64,7 +68,7 @@ newton_solve_control <- function(ftol = 1e-10, xtol = 1e-12, gtol = 1e-6, cndtol
   check_number(stall, "control$stall", lower = 0, upper = .Machine$integer.max - 1, integer = TRUE)
   check_flag(scaling, "control$scaling")
   check_flag(jacobian, "control$jacobian")
-  check_flag(trace, "control$trace")
+  trace <- root_trace_level(trace, "control$trace")
   check_flag(warn, "control$warn")
   structure(list(ftol = ftol, xtol = xtol, gtol = gtol, cndtol = cndtol,
                  delta = if (is.null(delta)) NULL else as.double(delta),
@@ -92,23 +96,23 @@ solve_delta_start <- function(delta) {
 
 #' Solve a system of nonlinear equations by Newton's method
 #'
-#' Finds x with \eqn{F(x) = 0} for \eqn{F: R^n \to R^n}, by Newton's method
+#' Finds x with \eqn{F(x) = 0}{F(x) = 0} for \eqn{F: R^n \to R^n}{F: R^n -> R^n}, by Newton's method
 #' globalised with a trust region, as MINPACK's hybrj and nleqslv do. Each
 #' iteration forms the Jacobian J (supplied, or by forward differences,
 #' which cost n calls of `fn`; a column where `fn` does not change in any
 #' digit is retried once with a 1e4 times longer step) and takes a double-dogleg step (Dennis &
 #' Schnabel 1983) between the steepest-descent (Cauchy) step and the Newton
-#' step \eqn{J d = -F} (optionally in variables scaled by the column norms
+#' step \eqn{J d = -F}{J d = -F} (optionally in variables scaled by the column norms
 #' of J, as hybrj: `control$scaling`). Near a regular root the Newton step lies inside the trust region
 #' and is taken in full, so convergence is quadratic. Only when J is
 #' numerically singular (reciprocal condition number below `cndtol`, also
 #' after rescaling the variables to unit columns of J) is the
 #' Newton step replaced by a Levenberg-Marquardt step
-#' \eqn{(J'J + \mu D^2) d = -J'F}. A rejected step shrinks the trust region
+#' \eqn{(J'J + \mu D^2) d = -J'F}{(J'J + mu D^2) d = -J'F}. A rejected step shrinks the trust region
 #' and costs one call of `fn`, not a new Jacobian. Points where `fn` is not
 #' finite are backed away from.
 #'
-#' Convergence means \eqn{\max_i |F_i(x)| \le} `ftol`, and nothing else.
+#' Convergence means \eqn{\max_i |F_i(x)| \le}{max_i |F_i(x)| <=} `ftol`, and nothing else.
 #' Every other outcome is a failure, with a message saying why.
 #'
 #' @param fn A function of the parameter vector returning a numeric vector
@@ -126,9 +130,9 @@ solve_delta_start <- function(delta) {
 #'   (the Jacobian at `x` when `control$jacobian = TRUE`, else `NULL`),
 #'   `counts` (calls of `fn`, including those of finite differences, and
 #'   Jacobian evaluations) and `trace`, a data frame with a row per
-#'   iteration: `iter`, `fnorm` (\eqn{\max |F_i|}), `step` (length of the
+#'   iteration: `iter`, `fnorm` (\eqn{\max |F_i|}{max |F_i|}), `step` (length of the
 #'   step taken relative to the Newton step: 1 is a full Newton step),
-#'   `mu` (the Levenberg-Marquardt shift \eqn{\mu}: 0 for a Newton
+#'   `mu` (the Levenberg-Marquardt shift \eqn{\mu}{mu}: 0 for a Newton
 #'   direction; called `lambda` in newtonr 0.1.0, renamed because `lambda` is the
 #'   ridge penalty in [newton_glm()]), `delta` (the trust radius after the
 #'   step) and the components of x.
@@ -172,7 +176,6 @@ newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
     out$counts[["fn"]] <- out$counts[["fn"]] + chk$fevals
     if (!is.null(chk$message)) out$message <- paste0(out$message, "; ", chk$message)
   }
-  if (ctrl$trace) print(out$trace)
   if (!out$converged && ctrl$warn) warning("newton_solve did not converge: ", out$message, call. = FALSE)
   out
 }
@@ -255,7 +258,7 @@ solve_check_jac <- function(f, j, x, fx) {
 }
 
 #' @export
-print.newton_solve <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+print.newton_solve <- function(x, digits = max(7L, getOption("digits")), ...) {
   cat("Newton's method for a system of", length(x$x), "equations\n")
   cat("Solution:\n")
   print(x$x, digits = digits)

@@ -24,7 +24,8 @@ status_message <- function(solver, code) {
 # the compiled code uses.
 status_rd <- function(solver) {
   tab <- status_table(solver)
-  items <- sprintf("\\item{\\code{%d} (\\code{\"%s\"})}{%s}", tab$code, tab$name, tab$message)
+  esc <- function(x) gsub("([%{}\\\\])", "\\\\\\1", x)
+  items <- sprintf("\\item{\\code{%d} (\\code{\"%s\"})}{%s}", tab$code, esc(tab$name), esc(tab$message))
   paste0("\\describe{\n", paste(items, collapse = "\n"), "\n}")
 }
 

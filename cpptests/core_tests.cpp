@@ -172,6 +172,25 @@ void root_tests() {
   r = find_root(at, kNaN, br, intr);
   CHECK(!r.converged && r.status == RootStatus::MaxIter);
   CHECK(r.estim_prec > 2e-12);
+  // the observer sees every trace row, in order, as it is made; a bracketed
+  // run names its steps (the first from the ends of [0, 2] for x^2 - 2,
+  // with equal |f| there, is the bisection to 1)
+  {
+    std::vector<RootTraceRow> seen;
+    RootOptions b2;
+    b2.lower = 0;
+    b2.upper = 2;
+    auto sq2 = numeric_scalar_derivs([](double x) { return x * x - 2; });
+    b2.bracket_derivative = false;
+    r = find_root(sq2, kNaN, b2, intr, [&seen](const RootTraceRow& row) { seen.push_back(row); });
+    CHECK(r.converged && seen.size() == r.trace.size());
+    for (size_t i = 0; i < seen.size(); ++i) CHECK(seen[i].x == r.trace[i].x && seen[i].kind == r.trace[i].kind);
+    CHECK(r.trace[0].kind == RootStep::Start && r.trace[1].kind == RootStep::Start);
+    CHECK(r.trace[2].kind == RootStep::Bisection && r.trace[2].x == 1.0);
+    seen.clear();
+    r = find_root(sq2, 1.0, RootOptions(), intr, [&seen](const RootTraceRow& row) { seen.push_back(row); });
+    CHECK(seen.size() == r.trace.size() && seen.back().kind == RootStep::Update);
+  }
   // unbracketed: the absolute tolerance does not claim x * 1e300 - 1 = 0 at
   // a huge |f| (a numerical derivative, as in the issue)
   auto lin = numeric_scalar_derivs([](double x) { return x * 1e300 - 1; });
@@ -212,6 +231,11 @@ void solve_tests() {
   CHECK(r.code == SolveStatus::Converged);
   CHECK_NEAR(r.x(0), std::sqrt(2.0), 1e-10);
   CHECK_NEAR(r.x(1), std::sqrt(2.0), 1e-10);
+  {  // the observer sees each iteration's row as it is made
+    int rows = 0;
+    r = newton_system(F, J, vec({1, 0.5}), o, intr, nullptr, [&rows](const SolveTraceRow&) { ++rows; });
+    CHECK(rows == static_cast<int>(r.trace.size()) && rows == r.iter + 1);
+  }
   r = newton_system(F, MatFn(), vec({1, 0.5}), o, intr);  // forward-difference J
   CHECK(r.code == SolveStatus::Converged);
   CHECK_NEAR(r.x(0), std::sqrt(2.0), 1e-9);

@@ -175,8 +175,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // newton_root_cpp
-Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, Rcpp::List control);
-RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP controlSEXP) {
+Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint, Rcpp::NumericVector x0, Rcpp::List control, bool trace);
+RcppExport SEXP _newtonr_newton_root_cpp(SEXP fSEXP, SEXP fprimeSEXP, SEXP fprime2SEXP, SEXP jointSEXP, SEXP x0SEXP, SEXP controlSEXP, SEXP traceSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -186,7 +186,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< bool >::type joint(jointSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x0(x0SEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
-    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, control));
+    Rcpp::traits::input_parameter< bool >::type trace(traceSEXP);
+    rcpp_result_gen = Rcpp::wrap(newton_root_cpp(f, fprime, fprime2, joint, x0, control, trace));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -253,7 +254,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},
     {"_newtonr_optim_status_cpp", (DL_FUNC) &_newtonr_optim_status_cpp, 0},
     {"_newtonr_newton_optim_cpp", (DL_FUNC) &_newtonr_newton_optim_cpp, 10},
-    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 6},
+    {"_newtonr_newton_root_cpp", (DL_FUNC) &_newtonr_newton_root_cpp, 7},
     {"_newtonr_root_status_cpp", (DL_FUNC) &_newtonr_root_status_cpp, 0},
     {"_newtonr_newton_solve_cpp", (DL_FUNC) &_newtonr_newton_solve_cpp, 5},
     {"_newtonr_solve_check_jac_cpp", (DL_FUNC) &_newtonr_solve_check_jac_cpp, 4},

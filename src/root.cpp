@@ -94,7 +94,7 @@ struct RootColumns {
   std::vector<double> root, froot, prec;
   std::vector<int> iter, evals, evals_fp, evals_fpp, tried, rejected, status, conv;
   std::vector<std::string> message;
-  std::vector<int> t_prob, t_iter;
+  std::vector<int> t_prob, t_iter, t_kind;
   std::vector<double> t_x, t_f, t_fp, t_step;
 
   void add(const newtonr::RootResult& r, int problem) {
@@ -106,6 +106,7 @@ struct RootColumns {
     for (const auto& row : r.trace) {
       t_prob.push_back(problem); t_iter.push_back(row.iter); t_x.push_back(row.x);
       t_f.push_back(row.f); t_fp.push_back(row.fprime); t_step.push_back(row.step);
+      t_kind.push_back(static_cast<int>(row.kind));
     }
   }
   Rcpp::List to_list() const {
@@ -113,7 +114,8 @@ struct RootColumns {
     using Rcpp::Named;
     Rcpp::List trace = Rcpp::List::create(Named("problem") = to_r(t_prob), Named("iter") = to_r(t_iter),
                                           Named("x") = to_r(t_x), Named("f") = to_r(t_f),
-                                          Named("fprime") = to_r(t_fp), Named("step") = to_r(t_step));
+                                          Named("fprime") = to_r(t_fp), Named("step") = to_r(t_step),
+                                          Named("kind") = to_r(t_kind));
     return Rcpp::List::create(
         Named("root") = to_r(root), Named("f.root") = to_r(froot), Named("iter") = to_r(iter),
         Named("estim.prec") = to_r(prec), Named("converged") = Rcpp::LogicalVector(conv.begin(), conv.end()),
@@ -124,21 +126,38 @@ struct RootColumns {
   }
 };
 
+// trace = TRUE: one line per trace row, printed as the run goes on
+// (problem: shown when there are several starting values).
+newtonr::RootObserver line_printer(int problem, bool several) {
+  static const char* kinds[] = {"start", "update", "interpolation", "derivative", "bisection", "check"};
+  return [problem, several](const newtonr::RootTraceRow& r) {
+    if (several) Rprintf("problem %d ", problem);
+    Rprintf("iter %4d  x = %-17.10g f(x) = %-12.5g", r.iter, r.x, r.f);
+    if (std::isfinite(r.fprime)) Rprintf(" f'(x) = %-12.5g", r.fprime);
+    Rprintf(" %s\n", kinds[static_cast<int>(r.kind)]);
+    R_FlushConsole();
+  };
+}
+
 }  // namespace
 
 // f, fprime, fprime2: R functions of x (NULL when absent). `joint` = TRUE
 // means f returns c(f, f') or c(f, f', f'') in one call (from a formula).
 // x0: starting values (NA: none, bracketed). control: root_control()'s list.
+// trace: print a line per evaluated point as the run goes on.
 // [[Rcpp::export]]
 Rcpp::List newton_root_cpp(Rcpp::Function f, SEXP fprime, SEXP fprime2, bool joint,
-                           Rcpp::NumericVector x0, Rcpp::List control) {
+                           Rcpp::NumericVector x0, Rcpp::List control, bool trace = false) {
   const newtonr::RootOptions opt = read_root_options(control);
   const RootFn fn = joint ? joint_fn(f, opt.method == newtonr::RootMethod::Halley ? 3 : 2)
                           : separate_fn(f, fprime, fprime2);
   newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 16);
   RootColumns out;
   for (R_xlen_t i = 0; i < x0.size(); ++i)
-    out.add(newtonr::find_root(fn, x0[i], opt, intr), static_cast<int>(i + 1));
+    out.add(newtonr::find_root(fn, x0[i], opt, intr,
+                               trace ? line_printer(static_cast<int>(i + 1), x0.size() > 1)
+                                     : newtonr::RootObserver()),
+            static_cast<int>(i + 1));
   return out.to_list();
 }
 

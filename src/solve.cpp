@@ -74,6 +74,16 @@ Rcpp::List trace_list(const std::vector<newtonr::SolveTraceRow>& tr, Eigen::Inde
                             Rcpp::Named("delta") = delta, Rcpp::Named("x") = xs);
 }
 
+// control$trace: one line per iteration, printed as the run goes on.
+newtonr::SolveObserver line_printer() {
+  return [](const newtonr::SolveTraceRow& r) {
+    Rprintf("iter %4d  max|F| = %-12.5g", r.iter, r.fnorm);
+    if (r.iter > 0) Rprintf(" step = %-10.4g mu = %-10.4g delta = %-10.4g", r.step, r.mu, r.delta);
+    Rprintf("\n");
+    R_FlushConsole();
+  };
+}
+
 }  // namespace
 
 // fn, jac: R functions (jac NULL: forward differences); f0 = fn(x0);
@@ -83,7 +93,10 @@ Rcpp::List newton_solve_cpp(Rcpp::Function fn, SEXP jac, SEXP x0s, SEXP f0s, Rcp
   const newtonr::SolveOptions opt = read_solve_options(control);
   const Vec x0 = newtonr_glue::to_vec(x0s), f0 = newtonr_glue::to_vec(f0s);
   newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 4);
-  const newtonr::SolveResult r = newtonr::newton_system(vector_fn(fn), matrix_fn(jac), x0, opt, intr, &f0);
+  int trace = 0;
+  newtonr_glue::read_opt(control, "trace", trace);
+  const newtonr::SolveResult r = newtonr::newton_system(vector_fn(fn), matrix_fn(jac), x0, opt, intr, &f0,
+                                                        trace > 0 ? line_printer() : newtonr::SolveObserver());
   using Rcpp::Named;
   return Rcpp::List::create(
       Named("x") = newtonr_glue::to_r(r.x), Named("fvec") = newtonr_glue::to_r(r.fvec), Named("iter") = r.iter,

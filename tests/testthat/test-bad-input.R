@@ -63,7 +63,7 @@ test_that("newton_root: NA/NaN/Inf and bad values in tol, maxiter, interval, opt
   expect_error(newton_root(sq2, 5, interval = c(0, 2)), "'x0' must lie inside 'interval'")
   expect_error(newton_root(sq2, 1, method = "foo"), "'method' should be one of")
   expect_error(newton_root(sq2, 1, criterion = 1), "'criterion' should be one of")
-  expect_error(newton_root(sq2, 1, trace = NA), "'trace' must be TRUE or FALSE")
+  expect_error(newton_root(sq2, 1, trace = NA), "'trace' must be TRUE, FALSE or a non-negative whole number")
 })
 
 test_that("newton_root: no root, zero derivative, NaN region are flagged, not silent", {
@@ -76,8 +76,8 @@ test_that("newton_root: no root, zero derivative, NaN region are flagged, not si
   expect_warning(r <- newton_root(function(x) if (x > 1.2) NaN else sq2(x), 1), "did not converge")
   expect_false(r$converged)
   expect_true(nzchar(r$message))
-  # several starting values: only the bad one is flagged
-  expect_warning(r <- newton_root(function(x) x^2 - 1, c(2, 0)), "problem\\(s\\) 2")
+  # several starting values (interval = NULL: not a bracket): only the bad one is flagged
+  expect_warning(r <- newton_root(function(x) x^2 - 1, c(2, 0), interval = NULL), "problem\\(s\\) 2")
   expect_equal(r$converged, c(TRUE, FALSE))
 })
 

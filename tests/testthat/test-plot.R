@@ -1,4 +1,4 @@
-# plot methods of newton_optim (and newton_root): draw to a null device,
+# plot methods of newton_optim (newton_root's: test-plot-root.R): draw to a null device,
 # return the object invisibly, reject bad `which`.
 
 test_that("plot.newton_optim draws convergence and contour plots", {
@@ -29,15 +29,6 @@ test_that("plot.newton_optim rejects bad arguments, naming them", {
   expect_error(plot(r, "contour", fn = 3), "fn")
   r3 <- newton_optim(c(1, 2, 3), function(x) sum(x^2))
   expect_error(plot(r3, "contour", fn = function(x) sum(x^2)), "two parameters")
-})
-
-test_that("plot.newton_root still draws the tangent steps", {
-  f <- function(x) x^2 - 2
-  r <- newton_root(f, 3)
-  pdf(NULL)
-  on.exit(dev.off())
-  expect_invisible(plot(r, f))
-  expect_error(plot(r), "f")
 })
 
 test_that("the contour plot of a bounded run draws the box and evaluates fn only inside it", {

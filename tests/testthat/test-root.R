@@ -103,7 +103,7 @@ test_that("vectorised x0 solves independent problems", {
   expect_length(r$iter, 3L)
   expect_setequal(unique(r$trace$problem), 1:3)
   expect_s3_class(r$trace, "data.frame")
-  expect_named(r$trace, c("problem", "iter", "x", "f", "fprime", "step"))
+  expect_named(r$trace, c("problem", "iter", "x", "f", "fprime", "step", "kind"))
 })
 
 test_that("a NaN trial point is backed away from", {
@@ -112,16 +112,6 @@ test_that("a NaN trial point is backed away from", {
   expect_true(r$converged)
   expect_equal(r$root, uniroot(function(x) log(x) + x - 2, c(0.1, 3), tol = 1e-12)$root,
                tolerance = 1e-9)
-})
-
-test_that("plot method draws without error and needs f", {
-  f <- function(x) x^2 - 2
-  r <- newton_root(f, 3, fprime = function(x) 2 * x)
-  pdf(NULL)
-  on.exit(dev.off())
-  expect_invisible(plot(r, f))
-  expect_invisible(plot(newton_root(~ x^2 - 2, 3), ~ x^2 - 2))
-  expect_error(plot(r), "'f' is needed")
 })
 
 test_that("status codes come from the core's table, which the help page prints", {

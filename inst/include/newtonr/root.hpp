@@ -37,6 +37,7 @@
 
 #include <array>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -145,12 +146,24 @@ inline RootCriterion root_criterion_from(const std::string& s) {
   throw std::invalid_argument("'criterion' must be \"step\", \"f\" or \"previous\", not \"" + s + "\"");
 }
 
+// What produced a point of the trace: a start point (an end of the bracket,
+// x0), an open update (Newton, Halley or secant), a bracketed step
+// (Brent's interpolation, a derivative step, a bisection), or a probe of the
+// jump/pole check. Plots draw each kind as what it is (a bisection is not a
+// tangent).
+enum class RootStep : int { Start = 0, Update = 1, Interpolation = 2, Derivative = 3, Bisection = 4, Probe = 5 };
+
 // One row per evaluated point: x, f(x), f'(x) (NaN when not computed) and
 // the update that reached x (NaN for start points and probes).
 struct RootTraceRow {
   int iter;
   double x, f, fprime, step;
+  RootStep kind = RootStep::Start;
 };
+
+// Called with each trace row as it is made (the glue prints a line per
+// iteration while the run goes on: newton_root(trace = TRUE)).
+using RootObserver = std::function<void(const RootTraceRow&)>;
 
 struct RootResult {
   double root = kNaN, froot = kNaN, estim_prec = kNaN;
@@ -560,8 +573,13 @@ struct RunBase {
   const RootOptions& opt;
   RootResult res;
   bool done = false;
+  RootObserver observer;
 
   RunBase(const RootFn& f, const RootOptions& o) : fn(f), opt(o) {}
+  void add_row(const RootTraceRow& r) {
+    res.trace.push_back(r);
+    if (observer) observer(r);
+  }
   ScalarEval eval(double x, int order) {
     ScalarEval e = fn(x, order);
     count_eval(res, e, order);
@@ -570,7 +588,7 @@ struct RunBase {
   // f at a point of the jump/pole check (an extra row of the trace)
   double probe(double x) {
     const ScalarEval e = eval(x, 0);
-    res.trace.push_back({res.iter, x, e.f, kNaN, kNaN});
+    add_row({res.iter, x, e.f, kNaN, kNaN, RootStep::Probe});
     return e.f;
   }
   auto prober() {
@@ -594,12 +612,13 @@ struct BracketRun : RunBase {
   BPoint a, b, c;
   BracketState st;
   double fmax_ends = kNaN;
+  RootStep kind = RootStep::Bisection;  // of the step propose() returned
 
   BracketRun(const RootFn& f, const RootOptions& o)
       : RunBase(f, o), deriv(o.bracket_derivative && o.method != RootMethod::Secant),
         halley(o.method == RootMethod::Halley) {}
 
-  BPoint point(double x, int iter, double step) {
+  BPoint point(double x, int iter, double step, RootStep how = RootStep::Start) {
     BPoint p;
     p.x = x;
     const ScalarEval e = eval(x, 0);
@@ -610,7 +629,7 @@ struct BracketRun : RunBase {
       p.has_d = true;
     }
     p.row = static_cast<int>(res.trace.size());
-    res.trace.push_back({iter, x, p.f, p.d1, step});
+    add_row({iter, x, p.f, p.d1, step, how});
     return p;
   }
   void finish_at(const BPoint& p, RootStatus s, const std::string& msg, double prec) {
@@ -660,16 +679,19 @@ struct BracketRun : RunBase {
   double propose(double prev, double tol_act) {
     const bool bisect = st.bisection_due(std::fabs(c.x - b.x), opt.halving_patience);
     const double bisection = bisection_point(b.x, c.x, tol_act) - b.x;
+    kind = RootStep::Bisection;
     if (bisect) return bisection;
     double s = kNaN;
     auto interp = [&]() {
       if (std::fabs(prev) >= tol_act && std::fabs(a.f) > std::fabs(b.f))
         s = brent_interp(a.x, a.f, b.x, b.f, c.x, c.f, prev, tol_act);
+      if (std::isfinite(s)) kind = RootStep::Interpolation;
     };
     auto derivative = [&]() {
       if (deriv)
         s = bracket_derivative_step(a, b, c, prev, tol_act, halley, opt.derivative_patience, st, res,
                                     [this](double x, int order) { return eval(x, order); });
+      if (std::isfinite(s)) kind = RootStep::Derivative;
     };
     const bool first = opt.newton_first || (!st.from_c_used && is_flat(b, a, b, c));
     if (first) derivative();
@@ -685,10 +707,12 @@ struct BracketRun : RunBase {
     if (std::fabs(step) < tol_act) step = m > 0 ? tol_act : -tol_act;
     double xn = b.x + step;
     if (!(std::fabs(xn - b.x) > 0 && std::fabs(xn - b.x) < std::fabs(c.x - b.x) &&
-          (xn - b.x) * (c.x - b.x) > 0))
+          (xn - b.x) * (c.x - b.x) > 0)) {
       xn = b.x + m;  // never outside the bracket, never a zero-length step
-    BPoint n = point(xn, k, xn - b.x);
-    if (!std::isfinite(n.f) && xn != b.x + m) n = point(b.x + m, k, m);
+      kind = RootStep::Bisection;
+    }
+    BPoint n = point(xn, k, xn - b.x, kind);
+    if (!std::isfinite(n.f) && xn != b.x + m) n = point(b.x + m, k, m, RootStep::Bisection);
     if (!std::isfinite(n.f))
       return finish_at(b, RootStatus::NotFinite, "'f' is not finite at x = " + num(n.x) +
                        " inside 'interval': the bracket cannot be narrowed", std::fabs(c.x - b.x));
@@ -739,7 +763,7 @@ struct OpenRun : RunBase {
     e = eval(x, order);
     if (!std::isfinite(e.f))
       throw std::invalid_argument("'f' is not finite at the starting value 'x0' = " + num(x0));
-    res.trace.push_back({0, x, e.f, e.d1, kNaN});
+    add_row({0, x, e.f, e.d1, kNaN, RootStep::Start});
     if (opt.method == RootMethod::Secant)
       secant_start(x0, [this](double z, int ord) { return eval(z, ord); }, xprev, fprev);
     if (e.f == 0) return finish(x, e.f, RootStatus::Converged, "f(x0) is exactly zero", 0.0);
@@ -790,7 +814,7 @@ struct OpenRun : RunBase {
     x = xnew;
     e = enew;
     res.iter = k;
-    res.trace.push_back({k, x, e.f, e.d1, xnew - xold});
+    add_row({k, x, e.f, e.d1, xnew - xold, RootStep::Update});
   }
 
   // Criterion Step: f changes sign between the last two iterates, at most
@@ -867,8 +891,10 @@ struct OpenRun : RunBase {
 // Bracketed: Brent's method with derivative steps (see the file comment).
 // x0 (NaN: none) inside the bracket is evaluated first and shrinks it.
 inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptions& opt,
-                                    Interrupter& intr) {
-  return detail::BracketRun(fn, opt).run(x0, intr);
+                                    Interrupter& intr, const RootObserver& observer = {}) {
+  detail::BracketRun run(fn, opt);
+  run.observer = observer;
+  return run.run(x0, intr);
 }
 
 // Without a bracket: Newton, Halley or secant from x0. With criterion Step
@@ -877,21 +903,25 @@ inline RootResult find_root_bracket(const RootFn& fn, double x0, const RootOptio
 // is then evaluated a few units in the last place away, on the side the
 // update points to).
 inline RootResult find_root_open(const RootFn& fn, double x0, const RootOptions& opt,
-                                 Interrupter& intr) {
-  return detail::OpenRun(fn, opt).run(x0, intr);
+                                 Interrupter& intr, const RootObserver& observer = {}) {
+  detail::OpenRun run(fn, opt);
+  run.observer = observer;
+  return run.run(x0, intr);
 }
 
 // Solve f(x) = 0 from x0 (without a bracket), or inside [lower, upper]
 // (bracketed; x0 NaN means no starting value, x0 at an end is not used).
-inline RootResult find_root(const RootFn& fn, double x0, const RootOptions& opt, Interrupter& intr) {
+// observer (optional) sees each trace row as it is made.
+inline RootResult find_root(const RootFn& fn, double x0, const RootOptions& opt, Interrupter& intr,
+                            const RootObserver& observer = {}) {
   opt.validate();
   if (opt.bracketed()) {
     if (!std::isnan(x0) && !(x0 >= *opt.lower && x0 <= *opt.upper))
       throw std::invalid_argument("'x0' must lie inside 'interval'");
-    return find_root_bracket(fn, x0, opt, intr);
+    return find_root_bracket(fn, x0, opt, intr, observer);
   }
   if (!std::isfinite(x0)) throw std::invalid_argument("'x0' must be finite");
-  return find_root_open(fn, x0, opt, intr);
+  return find_root_open(fn, x0, opt, intr, observer);
 }
 
 }  // namespace newtonr

@@ -35,6 +35,7 @@
 #include <Eigen/QR>
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <optional>
 #include <cmath>
 #include <stdexcept>
@@ -100,7 +101,7 @@ inline constexpr std::array<StatusInfo, 7> kSolveStatusTable = {{
     {5, "bad_start", "F is not finite at the starting value"},
     {6, "bad_jacobian", "the Jacobian is not finite (fn or jac is not finite near x, or overflows)"},
     {7, "no_progress",
-     "no progress: ||F||^2 fell by less than 10% over the last 'stall' iterations (a valley or a "
+     "no progress: ||F||^2 fell by less than 10 percent over the last 'stall' iterations (a valley or a "
      "nearly flat region of ||F||; try another start, or a larger control$stall)"},
 }};
 
@@ -109,6 +110,10 @@ struct SolveTraceRow {
   double fnorm, step, mu, delta;  // max |F|, step / Newton step, LM shift (0: Newton), radius
   Vec x;
 };
+
+// Called with each trace row as it is made (the glue prints a line per
+// iteration while the run goes on: control$trace).
+using SolveObserver = std::function<void(const SolveTraceRow&)>;
 
 struct SolveResult {
   Vec x, fvec;
@@ -437,7 +442,8 @@ inline JacobianCheck check_jacobian(const VecFn& F, const Mat& Ja, const Vec& x,
 }
 
 inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, const Vec& x0,
-                                 const SolveOptions& opt, Interrupter& intr, const Vec* f0 = nullptr) {
+                                 const SolveOptions& opt, Interrupter& intr, const Vec* f0 = nullptr,
+                                 const SolveObserver& observer = {}) {
   opt.validate();
   SolveResult res;
   const Eigen::Index n = x0.size();
@@ -479,7 +485,11 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
   };
   if (!st.f.allFinite()) return done(SolveStatus::BadStart);
   st.phi = 0.5 * st.f.squaredNorm();
-  res.trace.push_back({0, st.f.lpNorm<Eigen::Infinity>() / s, kNaN, 0.0, kNaN, st.x});
+  auto add_row = [&](const SolveTraceRow& row) {
+    res.trace.push_back(row);
+    if (observer) observer(row);
+  };
+  add_row({0, st.f.lpNorm<Eigen::Infinity>() / s, kNaN, 0.0, kNaN, st.x});
   if (st.f.lpNorm<Eigen::Infinity>() <= ftol) return done(SolveStatus::Converged);
   st.dscale = Vec::Zero(n);
   std::vector<double> phis{st.phi};  // ||F||^2/2 after each iteration
@@ -502,7 +512,7 @@ inline SolveResult newton_system(const VecFn& F_user, const MatFn& jac_user, con
       return done(SolveStatus::LocalMin);
     if (rc != 0) return done(static_cast<SolveStatus>(rc));
     res.iter = k;
-    res.trace.push_back({k, st.f.lpNorm<Eigen::Infinity>() / s, frac, parts.mu, st.delta, st.x});
+    add_row({k, st.f.lpNorm<Eigen::Infinity>() / s, frac, parts.mu, st.delta, st.x});
     phis.push_back(st.phi);
     if (st.f.lpNorm<Eigen::Infinity>() > ftol && opt.stall > 0 && k >= opt.stall &&
         st.phi > 0.9 * phis[k - opt.stall]) {
