@@ -22,7 +22,7 @@ demo: install
 
 build: deps
 	rm -f $(TARBALL)
-	$(R) CMD build .
+	$(R) CMD build --no-manual .
 
 check: build
 	rm -rf $(PKG).Rcheck
