@@ -290,6 +290,7 @@ bool jacobian_central_steps(F&& fun, const Vec& x, const Vec& h, Mat& J, int& ca
     xm(k) = x(k);
   }
   return true;
+}
 
 // ---- inside a box lower <= x <= upper (issue 16) --------------------------
 // Variants that never evaluate outside the box: central where both x +- h
