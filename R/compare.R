@@ -112,7 +112,7 @@ print.newton_comparison <- function(x, digits = max(7L, getOption("digits")), ..
 #' @param which `"gradient"` (default) or `"value"`.
 #' @param fstar Optional known minimum value, used by `which = "value"`.
 #' @param log_iter Logical: log scale for the iteration axis. Default
-#'   `NULL`: log scale when the longest run has at least 100 times the
+#'   `NULL`: log scale when the longest run has at least 50 times the
 #'   iterations of the shortest (say, gradient descent beside Newton).
 #' @param main Title; default says how many methods and which problem size.
 #' @param col Colours, one per method.
@@ -137,7 +137,7 @@ plot.newton_comparison <- function(x, which = c("gradient", "value"), fstar = NU
   traces <- attr(x, "traces")
   if (is.null(traces)) stop_arg("x", "has no traces (not made by compare_methods()?)")
   n_it <- vapply(traces, nrow, 0L)
-  if (is.null(log_iter)) log_iter <- max(n_it) >= 100 * max(min(n_it), 1L)
+  if (is.null(log_iter)) log_iter <- max(n_it - 1L) >= 50 * max(min(n_it - 1L), 1L)
   check_flag(log_iter, "log_iter")
   meths <- names(traces)
   if (is.null(col)) col <- compare_palette(length(meths))

@@ -90,13 +90,16 @@ optim_cache <- new.env(parent = emptyenv())
 #'   [stats::glm()] does with `trace = TRUE`.
 #' @param REPORT With `trace`: print every `REPORT`-th iteration (default 1),
 #'   as in [stats::optim()].
+#'   [newton_optim()] with the default `method` uses `"newton"` then.
 #' @param textbook `NULL` (default), or a number `eps`: reproduce the
-#'   hand-written loop `while (abs(f'(x)) > eps) x <- x - f'(x) / f''(x)` (for
-#'   several parameters, `max(abs(gradient)) > eps` and the Newton step).
-#'   It is shorthand for `line_search = FALSE` (full Newton steps),
-#'   `criterion = "previous"` (the loop tests the gradient before its update,
-#'   so it makes one more update once the gradient is small) and
-#'   `gtol = eps`; `method = "newton"` only.
+#'   hand-written loop
+#'   `while (abs(d) > eps) { d <- f'(x); x <- x - d / f''(x) }` (for several
+#'   parameters, `max(abs(gradient))` and the Newton step), with its iterates
+#'   and iteration count (see the example in [newton_optim()]). It is
+#'   shorthand for `line_search = FALSE` (full Newton steps, no safeguard),
+#'   `criterion = "previous"` (the loop tests the gradient of the point its
+#'   last update started from, so it makes one more update once the gradient
+#'   is small) and `gtol = eps`; for `method = "newton"`.
 #' @param warn Warn when `convergence != 0` (default `TRUE`).
 #' @return A list of class `"newton_optim_control"` with every setting (`NULL`
 #'   for those left unset: `shift`, `lr`, `cg_maxit`, `hessp`).
@@ -385,10 +388,12 @@ optim_shift_arg <- function(shift, lambda) {
 #' fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
 #' newton_optim(c(-1.2, 1), fr)
 #' newton_optim(c(x = -1.2, y = 1), ~ (1 - x)^2 + 100 * (y - x^2)^2, method = "trust")
-#' # a student's loop on f(x) = x^3 - 3x^2 - 45x + 40 from 42:
-#' x <- 42; n <- 0
-#' while (abs(3 * x^2 - 6 * x - 45) > 1e-4) {
-#'   x <- x - (3 * x^2 - 6 * x - 45) / (6 * x - 6); n <- n + 1
+#' # a student's loop on f(x) = x^3 - 3x^2 - 45x + 40 from 42 (d is f'(x) at
+#' # the point the last update started from):
+#' x <- 42; n <- 0; d <- Inf
+#' while (abs(d) > 1e-4) {
+#'   d <- 3 * x^2 - 6 * x - 45
+#'   x <- x - d / (6 * x - 6); n <- n + 1
 #' }
 #' c(x = x, updates = n)
 #' # the same iterates and count: control$textbook = eps
@@ -416,6 +421,8 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   check_flag(hessian, "hessian")
   cb <- optim_callbacks(par, fn, gr, hess, ctrl$hessp, ...)
   used <- optim_auto_method(method, length(par), cb, ctrl)
+  reason <- attr(used, "reason")
+  used <- as.vector(used)
   optim_warn_ignored(used, ctrl)
   optim_check_dense(used, length(par), hessian, cb, ctrl)
   r <- if (identical(par, par0)) {
@@ -432,7 +439,7 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   out <- new_newton_optim(r, par, used, hessian, ctrl)
   out$lower <- stats::setNames(box$lower, names(par))
   out$upper <- stats::setNames(box$upper, names(par))
-  out$method_reason <- if (method == "auto") attr(used, "reason")
+  out$method_reason <- reason
   out$derivatives <- c(gradient = if (inherits(fn, "formula")) "formula" else if (is.null(gr)) "differences" else "gr",
                        hessian = if (inherits(fn, "formula")) "formula" else if (is.null(hess)) "differences" else "hess")
   # kept for plot(result) of a one-parameter run (the curve with its iterates)
