@@ -187,9 +187,11 @@ static std::function<void(int, double, double, double)> report_fn(const Rcpp::Li
   Rcpp::Function fmt("format");
   return [cat, fmt, every](int it, double f, double gn, double step) {
     if (it % every != 0) return;
+    // (row 0, the start, has no step)
     cat("iter ", it, ": value ", fmt(f, Rcpp::Named("digits") = 10), "  |gradient| ",
-        fmt(gn, Rcpp::Named("digits") = 4), "  step ", fmt(step, Rcpp::Named("digits") = 4), "\n",
-        Rcpp::Named("sep") = "");
+        fmt(gn, Rcpp::Named("digits") = 4),
+        std::isnan(step) ? std::string() : "  step " + Rcpp::as<std::string>(fmt(step, Rcpp::Named("digits") = 4)),
+        "\n", Rcpp::Named("sep") = "");
   };
 }
 
