@@ -85,7 +85,21 @@ optim_cache <- new.env(parent = emptyenv())
 #'   times behind L-BFGS.
 #' @param trace_par_max The trace keeps one column per parameter when there
 #'   are at most this many parameters (default 100).
-#' @param trace Integer; > 0 prints the trace after the run.
+#' @param trace `TRUE`/`FALSE` or an integer: `TRUE` or > 0 prints one line per
+#'   iteration (value, gradient norm, step length) while the solver runs, as
+#'   [stats::glm()] does with `trace = TRUE`.
+#' @param REPORT With `trace`: print every `REPORT`-th iteration (default 1),
+#'   as in [stats::optim()].
+#'   [newton_optim()] with the default `method` uses `"newton"` then.
+#' @param textbook `NULL` (default), or a number `eps`: reproduce the
+#'   hand-written loop
+#'   `while (abs(d) > eps) { d <- f'(x); x <- x - d / f''(x) }` (for several
+#'   parameters, `max(abs(gradient))` and the Newton step), with its iterates
+#'   and iteration count (see the example in [newton_optim()]). It is
+#'   shorthand for `line_search = FALSE` (full Newton steps, no safeguard),
+#'   `criterion = "previous"` (the loop tests the gradient of the point its
+#'   last update started from, so it makes one more update once the gradient
+#'   is small) and `gtol = eps`; for `method = "newton"`.
 #' @param warn Warn when `convergence != 0` (default `TRUE`).
 #' @return A list of class `"newton_optim_control"` with every setting (`NULL`
 #'   for those left unset: `shift`, `lr`, `cg_maxit`, `hessp`).
@@ -100,7 +114,14 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                                  exact_max_p = 1000L, cg_maxit = NULL, hessp = NULL,
                                  classify_max_p = 500L, auto_threshold = 200L,
                                  auto_threshold_fd = 20L,
-                                 trace_par_max = 100L, trace = 0L, warn = TRUE, lambda = NULL) {
+                                 trace_par_max = 100L, trace = 0L, warn = TRUE, lambda = NULL,
+                                 REPORT = 1L, textbook = NULL) {
+  if (!is.null(textbook)) {
+    check_number(textbook, "control$textbook", lower = 0, upper = .Machine$double.xmax)
+    line_search <- FALSE
+    criterion <- "previous"
+    gtol <- textbook
+  }
   # the C++ loop counts in int; finite tolerances (gtol = Inf would
   # "converge" at any starting point)
   check_number(maxit, "control$maxit", lower = 1, upper = .Machine$integer.max - 1, integer = TRUE)
@@ -130,7 +151,9 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
   check_number(auto_threshold, "control$auto_threshold", lower = 0, integer = TRUE)
   check_number(auto_threshold_fd, "control$auto_threshold_fd", lower = 0, integer = TRUE)
   check_number(trace_par_max, "control$trace_par_max", lower = 0, integer = TRUE)
-  check_number(trace, "control$trace", lower = 0, integer = TRUE)
+  if (is.logical(trace) && length(trace) == 1L && !is.na(trace)) trace <- as.integer(trace)
+  check_number(trace, "control$trace", lower = 0, upper = .Machine$integer.max, integer = TRUE)
+  check_number(REPORT, "control$REPORT", lower = 1, upper = .Machine$integer.max, integer = TRUE)
   check_flag(warn, "control$warn")
   structure(list(maxit = as.integer(maxit), reltol = as.double(reltol), abstol = as.double(abstol),
                  gtol = as.double(gtol), fnscale = as.double(fnscale), criterion = criterion,
@@ -141,7 +164,8 @@ newton_optim_control <- function(maxit = 100L, reltol = sqrt(.Machine$double.eps
                  cg_maxit = if (is.null(cg_maxit)) NULL else as.integer(cg_maxit),
                  hessp = hessp, classify_max_p = as.integer(classify_max_p),
                  auto_threshold = auto_threshold, auto_threshold_fd = auto_threshold_fd,
-                 trace_par_max = trace_par_max, trace = trace, warn = warn),
+                 trace_par_max = trace_par_max, trace = as.integer(trace), warn = warn,
+                 REPORT = as.integer(REPORT), textbook = if (is.null(textbook)) NULL else as.double(textbook)),
             class = "newton_optim_control")
 }
 
@@ -170,7 +194,7 @@ optim_shift_arg <- function(shift, lambda) {
 #'
 #' A drop-in relative of [stats::optim()] for smooth problems, unconstrained
 #' or with box constraints `lower <= par <= upper`:
-#' damped Newton (default), trust-region Newton, truncated Newton-CG, BFGS,
+#' damped Newton, trust-region Newton, truncated Newton-CG, BFGS,
 #' L-BFGS and gradient descent, all in C++. Missing derivatives are computed
 #' by finite differences in C++ (and counted in `counts`); a one-sided formula
 #' gives exact symbolic derivatives. Without `gr`, the gradient is a central
@@ -200,6 +224,19 @@ optim_shift_arg <- function(shift, lambda) {
 #'   and the Hessian is exact (`hess` given, or `fn` a formula), or when
 #'   `length(par) <= control$auto_threshold_fd` (20) and it must come from
 #'   finite differences; else `"lbfgs"`. `method` in the result says which.
+#'   This is the default: Newton for few parameters, quasi-Newton for many
+#'   (a finite-difference Hessian of 100 parameters costs about 20,000 calls
+#'   of `fn` per iteration); the printed result gives the reason
+#'   (`method_reason`). Give `method = "newton"` to force Newton.
+#'
+#' @section Habits from optim():
+#' `tol =` is not an argument: the tolerance is `control$gtol` (on the
+#' gradient; see also `control$reltol`); optim's `control$parscale` and
+#' `control$ndeps` are not supported (errors say what to do instead);
+#' `control$REPORT` is, with `control$trace` (`TRUE` or an integer: one line
+#' per iteration while the solver runs). A setting given to a method that
+#' ignores it (`lr` to other methods than `"gd"`, `line_search` or `shift`
+#' to other methods than `"newton"`) gives a warning naming it.
 #'
 #' @section Bounds:
 #' `lower` and `upper` are recycled as in [stats::optim()] (length 1 or
@@ -318,7 +355,7 @@ optim_shift_arg <- function(shift, lambda) {
 #' @param hess Optional Hessian `function(par, ...)` returning a `p x p` matrix.
 #' @param ... Further arguments passed to `fn`, `gr`, `hess` and `hessp`.
 #' @param method One of `"newton"`, `"trust"`, `"newton-cg"`, `"bfgs"`,
-#'   `"lbfgs"`, `"gd"`, `"auto"`.
+#'   `"lbfgs"`, `"gd"`, `"auto"`. Default: `"auto"` (see Methods).
 #' @param lower,upper Bounds on the parameters (see the section Bounds):
 #'   numeric, length 1 or `length(par)`, or named by names of `par`.
 #'   Default: none.
@@ -331,7 +368,10 @@ optim_shift_arg <- function(shift, lambda) {
 #'   `NULL`), `iterations`, `gradient` (at `par`), `active` (integer per
 #'   parameter: `-1` on its lower bound, also for a fixed one, `1` on its upper
 #'   bound, `0` otherwise; all 0 without bounds), `lower`, `upper` (the
-#'   bounds, recycled), `method` (the one used),
+#'   bounds, recycled), `method` (the one used), `method_reason` (why, when
+#'   `"auto"` chose it), `derivatives` (how the gradient and Hessian were
+#'   obtained: `"gr"`/`"hess"`, `"formula"` or `"differences"`), `fn` (one
+#'   parameter only, for [plot.newton_optim()]),
 #'   `stationary` (`"minimum"`, `"maximum"`, `"saddle"`, `"degenerate"` or `NA`
 #'   when not classified), and `trace`: a data frame with one row per
 #'   iteration (row 1 is the start) and one column per meaning: `iter`,
@@ -348,11 +388,20 @@ optim_shift_arg <- function(shift, lambda) {
 #' fr <- function(x) 100 * (x[2] - x[1]^2)^2 + (1 - x[1])^2
 #' newton_optim(c(-1.2, 1), fr)
 #' newton_optim(c(x = -1.2, y = 1), ~ (1 - x)^2 + 100 * (y - x^2)^2, method = "trust")
-#' # pure Newton on x^3 - 3x^2 - 45x + 40 from 42, stopping by the textbook rule
+#' # a student's loop on f(x) = x^3 - 3x^2 - 45x + 40 from 42 (d is f'(x) at
+#' # the point the last update started from):
+#' x <- 42; n <- 0; d <- Inf
+#' while (abs(d) > 1e-4) {
+#'   d <- 3 * x^2 - 6 * x - 45
+#'   x <- x - d / (6 * x - 6); n <- n + 1
+#' }
+#' c(x = x, updates = n)
+#' # the same iterates and count: control$textbook = eps
 #' r <- newton_optim(42, function(x) x^3 - 3 * x^2 - 45 * x + 40,
-#'                   control = list(line_search = FALSE, criterion = "previous",
-#'                                  gtol = 1e-4))
+#'                   control = list(textbook = 1e-4))
 #' r$trace$x1
+#' r$iterations
+#' plot(r)
 #' # bounds: Rosenbrock with x1 <= 0.5
 #' newton_optim(c(-1.2, 1), fr, lower = c(-2, -2), upper = c(0.5, 2))$par
 #' @export
@@ -361,6 +410,8 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
                          control = list(), hessian = FALSE) {
   check_numeric(par, "par")
   par <- as.double(par) |> stats::setNames(names(par))
+  optim_check_habits(fn, ...)
+  default_method <- identical(method, optim_methods)
   method <- optim_method_arg(method)
   box <- optim_bounds_arg(lower, upper, par)
   par0 <- par
@@ -370,6 +421,9 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   check_flag(hessian, "hessian")
   cb <- optim_callbacks(par, fn, gr, hess, ctrl$hessp, ...)
   used <- optim_auto_method(method, length(par), cb, ctrl)
+  reason <- attr(used, "reason")
+  used <- as.vector(used)
+  optim_warn_ignored(used, ctrl)
   optim_check_dense(used, length(par), hessian, cb, ctrl)
   r <- if (identical(par, par0)) {
     newton_optim_cpp(par, cb$fn, cb$gr, cb$hess, cb$hessp, used, ctrl, hessian, box$lower, box$upper)
@@ -385,7 +439,11 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   out <- new_newton_optim(r, par, used, hessian, ctrl)
   out$lower <- stats::setNames(box$lower, names(par))
   out$upper <- stats::setNames(box$upper, names(par))
-  if (ctrl$trace > 0) print(out$trace)
+  out$method_reason <- reason
+  out$derivatives <- c(gradient = if (inherits(fn, "formula")) "formula" else if (is.null(gr)) "differences" else "gr",
+                       hessian = if (inherits(fn, "formula")) "formula" else if (is.null(hess)) "differences" else "hess")
+  # kept for plot(result) of a one-parameter run (the curve with its iterates)
+  if (length(par) == 1L) out$fn <- if (inherits(fn, "formula")) fn else cb$fn
   if (ctrl$warn && out$convergence != 0L) {
     warning(sprintf("newton_optim(method = \"%s\"): convergence code %d: %s",
                     used, out$convergence, out$message), call. = FALSE)
@@ -393,10 +451,11 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
   out
 }
 
-# `method`: one of optim_methods (the default vector means "newton").
+# `method`: one of optim_methods (the default vector means "auto": Newton for
+# few parameters, L-BFGS for many, the rule of the course documents).
 optim_method_arg <- function(method) {
   if (!is.character(method)) stop_arg("method", "must be a string, not %s", describe(method))
-  if (identical(method, optim_methods)) return("newton")
+  if (identical(method, optim_methods)) return("auto")
   tryCatch(match.arg(method, optim_methods),
            error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
                                         paste0("\"", optim_methods, "\"", collapse = ", "),
@@ -470,8 +529,24 @@ optim_control_arg <- function(control) {
   }
   # merge_control() rejects unknown names; newton_optim_control() checks values
   if (is.null(control)) control <- list()
+  optim_control_habits(control)
   merge_control(control, as.list(formals(newton_optim_control)))
   do.call(newton_optim_control, control)
+}
+
+# optim()'s control entries that newtonr does not have: named, with the
+# equivalent (rather than "unknown component").
+optim_control_habits <- function(control) {
+  if (!is.list(control)) return(invisible(TRUE))
+  nms <- names(control)
+  if ("parscale" %in% nms) {
+    stop_arg("control$parscale", "is not supported by newton_optim: rescale 'par' inside 'fn' (fn(par * scale)); Newton's method is itself invariant to a linear rescaling of the parameters")
+  }
+  if ("ndeps" %in% nms) {
+    stop_arg("control$ndeps", "is not supported by newton_optim: its finite-difference steps are chosen per parameter (see ?newton_optim); give 'gr' (or a formula 'fn') for exact derivatives")
+  }
+  if ("tol" %in% nms) stop_arg("control$tol", "is not a setting of newton_optim: its tolerance is control$gtol (see also control$reltol)")
+  invisible(TRUE)
 }
 
 # The callbacks the core calls with one argument (x; hessp: x, v): `...`
@@ -486,6 +561,7 @@ optim_callbacks <- function(par, fn, gr, hess, hessp, ...) {
     if (!is.null(gr) || !is.null(hess)) {
       stop_arg("gr", "must be NULL when 'fn' is a formula (derivatives are symbolic)")
     }
+    optim_formula_vars(fn, names(par), ...)
     fd <- formula_derivatives(fn, vars = names(par), arg = "fn", constants = list(...))
     cache_x <- NULL
     cache <- NULL
@@ -508,12 +584,60 @@ optim_callbacks <- function(par, fn, gr, hess, hessp, ...) {
        hess = if (is.null(hess)) NULL else function(x) hess(x, ...), hessp = hp)
 }
 
+# A formula's variables are the names of par, values in ..., or objects of
+# the formula's environment: name the missing ones (not "object 'z' not found").
+optim_formula_vars <- function(fn, pn, ...) {
+  v <- setdiff(all.vars(fn), c(pn, ...names()))
+  env <- environment(fn)
+  miss <- v[!vapply(v, exists, NA, envir = if (is.null(env)) globalenv() else env)]
+  if (length(miss)) {
+    stop_arg("par", "has no element named %s, a variable of the formula 'fn': add it to 'par' (e.g. par = c(%s)) or pass its value in '...'",
+             paste0("'", miss, "'", collapse = ", "),
+             paste0(c(pn, miss), " = 0", collapse = ", "))
+  }
+  invisible(TRUE)
+}
+
 # method = "auto": an exact Hessian costs one call, a difference Hessian p
 # gradient calls (p^2 function calls without gr), so Newton stops paying off
 # sooner without one.
 optim_auto_method <- function(method, p, cb, ctrl) {
   if (method != "auto") return(method)
-  if (p <= if (is.null(cb$hess)) ctrl$auto_threshold_fd else ctrl$auto_threshold) "newton" else "lbfgs"
+  if (!is.null(ctrl$textbook)) {
+    return(structure("newton", reason = "control$textbook: the textbook Newton loop"))
+  }
+  exact <- !is.null(cb$hess)
+  lim <- if (exact) ctrl$auto_threshold else ctrl$auto_threshold_fd
+  used <- if (p <= lim) "newton" else "lbfgs"
+  why <- sprintf("%d parameter%s %s %d (control$%s) with %s Hessian", p, if (p == 1L) "" else "s",
+                 if (p <= lim) "<=" else ">", lim,
+                 if (exact) "auto_threshold" else "auto_threshold_fd",
+                 if (exact) "an exact" else "a finite-difference")
+  structure(used, reason = why)
+}
+
+# Habits from optim(): `tol =` (not an argument of newton_optim) would reach
+# fn through `...` and fail there as "unused argument".
+optim_check_habits <- function(fn, ...) {
+  nms <- ...names()
+  takes <- if (is.function(fn)) names(formals(fn)) else character()
+  if ("tol" %in% nms && !("tol" %in% takes) && !("..." %in% takes)) {
+    stop_arg("tol", "is not an argument of newton_optim: the tolerance of newton_optim is control$gtol (on the gradient; see also control$reltol), e.g. control = list(gtol = 1e-8)")
+  }
+  invisible(TRUE)
+}
+
+# Settings given to a method that ignores them: a warning naming them.
+optim_warn_ignored <- function(used, ctrl) {
+  bad <- c(if (!is.null(ctrl$lr) && used != "gd") "lr (\"gd\" only)",
+           if (!isTRUE(ctrl$line_search) && is.null(ctrl$textbook) && used != "newton") "line_search (\"newton\" only)",
+           if (!is.null(ctrl$shift) && used != "newton") "shift (\"newton\" only)")
+  if (length(bad)) {
+    warning(structure(class = c("newtonr_ignored_setting", "warning", "condition"), list(
+      message = sprintf("newton_optim(method = \"%s\") ignores control$%s", used,
+                        paste(bad, collapse = ", control$")), call = NULL)))
+  }
+  invisible(TRUE)
 }
 
 # Methods that hold a dense p x p matrix (H, or BFGS's inverse Hessian):
@@ -554,13 +678,26 @@ new_newton_optim <- function(r, par, used, hessian, ctrl) {
   ), class = "newton_optim")
 }
 
+# The counts line: with finite differences, say so and what they cost.
+optim_counts_text <- function(x) {
+  d <- x$derivatives
+  fd <- if (is.null(d)) character() else names(d)[d == "differences"]
+  base <- sprintf("evaluations: function %d, gradient %d, hessian %d",
+                  as.integer(x$counts[1L]), as.integer(x$counts[2L]), as.integer(x$counts[3L]))
+  if (!length(fd)) return(base)
+  paste0(base, sprintf("\n  (%s by finite differences: their calls of %s are in the counts above)",
+                       paste(fd, collapse = " and "),
+                       if (identical(d[["gradient"]], "differences")) "fn" else "gr"))
+}
+
 #' @export
-print.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+print.newton_optim <- function(x, digits = max(7L, getOption("digits")), ...) {
   cat(sprintf("newton_optim (method \"%s\"): %s after %d iteration%s\n", x$method,
               if (x$convergence == 0L) "converged" else sprintf("NOT converged (code %d: %s)", x$convergence,
                                                                   status_table("optim")$name[match(x$convergence, status_table("optim")$code)]),
               x$iterations, if (x$iterations == 1L) "" else "s"))
   cat("  ", x$message, "\n", sep = "")
+  if (!is.null(x$method_reason)) cat("  method chosen by the default rule: ", x$method_reason, "\n", sep = "")
   cat("par:\n")
   print(x$par, digits = digits)
   boxed <- any(is.finite(c(x$lower, x$upper)))
@@ -579,8 +716,7 @@ print.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ..
     cat("active bounds: ", if (any(on)) paste0(nm[on], ifelse(x$active[on] < 0, " (lower)", " (upper)"),
                                                collapse = ", ") else "none", "\n", sep = "")
   }
-  cat(sprintf("evaluations: function %d, gradient %d, hessian %d\n",
-              as.integer(x$counts[1L]), as.integer(x$counts[2L]), as.integer(x$counts[3L])))
+  cat(optim_counts_text(x), "\n", sep = "")
   invisible(x)
 }
 
@@ -592,7 +728,7 @@ summary.newton_optim <- function(object, ...) {
     tab <- cbind(tab, `sqrt(diag(H^-1))` = sqrt(pmax(v, 0)))
   }
   rownames(tab) <- if (is.null(names(object$par))) paste0("x", seq_along(object$par)) else names(object$par)
-  structure(list(method = object$method, convergence = object$convergence,
+  structure(list(method = object$method, convergence = object$convergence, derivatives = object$derivatives,
                  message = object$message, value = object$value, iterations = object$iterations,
                  counts = object$counts, stationary = object$stationary, coefficients = tab,
                  trace = object$trace),
@@ -600,20 +736,41 @@ summary.newton_optim <- function(object, ...) {
 }
 
 #' @export
-print.summary.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+print.summary.newton_optim <- function(x, digits = max(3L, getOption("digits") - 3L), max_rows = 20L, ...) {
   cat(sprintf("newton_optim, method \"%s\"\n", x$method))
+  if (x$convergence != 0L) cat("NOT converged: the estimates below are not a minimum to the stated tolerance\n")
   cat(sprintf("convergence %d: %s\n", x$convergence, x$message))
-  cat(sprintf("value %s after %d iterations; stationary point: %s\n",
-              format(x$value, digits = digits), x$iterations,
+  cat(sprintf("value %s after %d iteration%s; stationary point: %s\n",
+              format(x$value, digits = max(7L, digits)), x$iterations, if (x$iterations == 1L) "" else "s",
               if (is.na(x$stationary)) "not classified" else x$stationary))
-  cat(sprintf("evaluations: function %d, gradient %d, hessian %d\n\n",
-              as.integer(x$counts[1L]), as.integer(x$counts[2L]), as.integer(x$counts[3L])))
-  print(x$coefficients, digits = digits)
+  cat(optim_counts_text(x), "\n\n", sep = "")
+  tab <- x$coefficients
+  if (nrow(tab) > max_rows) {
+    print(tab[seq_len(10L), , drop = FALSE], digits = digits)
+    cat(sprintf("... %d more parameters (the %d largest |gradient| among them first):\n",
+                nrow(tab) - 10L, min(5L, nrow(tab) - 10L)))
+    rest <- tab[-seq_len(10L), , drop = FALSE]
+    print(rest[utils::head(order(-abs(rest[, "gradient"])), 5L), , drop = FALSE], digits = digits)
+    cat("(all of them: summary(fit)$coefficients)\n")
+  } else {
+    print(tab, digits = digits)
+  }
   tr <- x$trace
   cat("\nIterations (first and last):\n")
   keep <- if (nrow(tr) > 10L) c(1:5, (nrow(tr) - 4L):nrow(tr)) else seq_len(nrow(tr))
   # the columns that apply to this method (an all-NA column does not)
   cols <- Filter(function(nm) !all(is.na(tr[[nm]])), intersect(names(tr), optim_trace_cols))
   print(tr[keep, cols, drop = FALSE], digits = digits, row.names = FALSE)
+  invisible(x)
+}
+
+#' @export
+print.newton_optim_control <- function(x, ...) {
+  cat("newton_optim_control: settings of newton_optim()\n")
+  show <- vapply(x, function(v) {
+    if (is.null(v)) "NULL (unset)" else if (is.function(v)) "<function>" else paste(format(v), collapse = " ")
+  }, "")
+  w <- max(nchar(names(show)))
+  cat(sprintf("  %s  %s\n", formatC(names(show), width = -w), show), sep = "")
   invisible(x)
 }

@@ -3,17 +3,24 @@
 #' Plot a minimisation run: convergence, or the path on a contour plot
 #'
 #' `which = "convergence"` draws two panels against the iteration number: the
-#' log10 of the gradient norm, and the log10 of \eqn{f - f^*}, where
-#' \eqn{f^*} is `fstar` if given, else the final value (the last point is then
-#' left out, as it is zero). `which = "contour"` (two parameters only) draws
+#' log10 of the gradient norm, and the log10 of \eqn{f - f^*}{f - f*}, where
+#' \eqn{f^*}{f*} is `fstar` if given, else the best value of the run (its
+#' points at that value are left out, as the difference is zero); for a run
+#' that did not converge the axis says the values are relative to the best
+#' iterate, and every title of a non-converged run says "NOT converged".
+#' `which = "curve"` (one parameter; the default for a one-parameter result,
+#' which keeps `fn`) draws `fn` with the iterates on it.
+#' `which = "contour"` (two parameters only) draws
 #' contours of `fn` over a box around the iterates and the path of the
 #' iterates on top; `add = TRUE` draws only the path on an existing contour
 #' plot, to compare methods.
 #'
 #' @param x A `"newton_optim"` result.
-#' @param which `"convergence"` (default) or `"contour"` (a run with bounds:
-#'   the box is drawn dashed, and `fn` is evaluated only inside it).
-#' @param fn For `"contour"`: the objective (a function of the parameter
+#' @param which `"convergence"` (default), `"contour"` (a run with bounds:
+#'   the box is drawn dashed, and `fn` is evaluated only inside it) or
+#'   `"curve"` (one parameter).
+#' @param fn For `"contour"` and `"curve"` (where it defaults to the one the
+#'   result keeps): the objective (a function of the parameter
 #'   vector, or the one-sided formula that was minimised).
 #' @param ... For `"contour"`, further arguments passed to `fn`; for
 #'   `"convergence"`, passed to [graphics::plot()].
@@ -33,13 +40,16 @@
 #' plot(g, "contour", fn = fr, add = TRUE, col = "steelblue")
 #' b <- newton_optim(c(-1.2, 1), fr, lower = c(-2, -2), upper = c(0.5, 2))
 #' plot(b, "contour", fn = fr)
+#' # one parameter: the curve with the iterates (the documents' example)
+#' plot(newton_optim(42, function(x) x^3 - 3 * x^2 - 45 * x + 40))
 #' @export
-plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL, ...,
+plot.newton_optim <- function(x, which = c("convergence", "contour", "curve"), fn = NULL, ...,
                               fstar = NULL, xlim = NULL, ylim = NULL, nlevels = 20L,
                               add = FALSE, col = "firebrick") {
   if (!is.character(which)) stop_arg("which", "must be a string, not %s", describe(which))
+  if (missing(which) && length(x$par) == 1L && !is.null(x$fn %or% fn)) which <- "curve"
   which <- tryCatch(match.arg(which), error = function(e)
-    stop_arg("which", "must be \"convergence\" or \"contour\", not \"%s\"",
+    stop_arg("which", "must be \"convergence\", \"contour\" or \"curve\", not \"%s\"",
              paste(which, collapse = " ")))
   if (!is.null(fstar)) check_number(fstar, "fstar")
   check_flag(add, "add")
@@ -49,6 +59,7 @@ plot.newton_optim <- function(x, which = c("convergence", "contour"), fn = NULL,
   check_plot_lim(ylim, "ylim")
   check_plot_col(col, "col")
   if (which == "convergence") return(plot_optim_convergence(x, fstar, col, ...))
+  if (which == "curve") return(plot_optim_curve(x, fn, xlim, col, ...))
   plot_optim_contour(x, fn, xlim, ylim, nlevels, add, col, ...)
 }
 
@@ -59,16 +70,60 @@ plot_optim_convergence <- function(x, fstar, col, ...) {
   op <- graphics::par(mfrow = c(1L, 2L))
   on.exit(graphics::par(op))
   g <- log10(pmax(tr$grad_norm, 1e-300))
-  graphics::plot(tr$iter, g, type = "o", pch = 19, cex = 0.6, col = col,
+  ty <- if (nrow(tr) > 60L) "l" else "o"
+  graphics::plot(tr$iter, g, type = ty, pch = 19, cex = 0.6, col = col,
                  xlab = "iteration", ylab = "log10 gradient norm",
-                 main = sprintf("%s: %d iterations", x$method, x$iterations), ...)
-  fs <- if (is.null(fstar)) x$value else fstar
+                 main = plot_optim_title(x), ...)
+  # without fstar: the best value seen (the last, for a descent method); the
+  # axis says so, since for a run that did not converge it is no minimum
+  fs <- if (is.null(fstar)) min(tr$value, na.rm = TRUE) else fstar
   d <- tr$value - fs
-  keep <- if (is.null(fstar)) seq_len(max(nrow(tr) - 1L, 1L)) else seq_len(nrow(tr))
-  yl <- if (is.null(fstar)) "log10 (f - f_final)" else "log10 (f - f*)"
-  graphics::plot(tr$iter[keep], log10(pmax(d[keep], 1e-300)), type = "o", pch = 19,
+  keep <- if (is.null(fstar)) which(d > 0) else seq_len(nrow(tr))
+  if (!length(keep)) keep <- seq_len(nrow(tr))
+  yl <- if (!is.null(fstar)) "log10 (f - f*)" else
+    if (x$convergence == 0L) "log10 (f - f_final)" else "log10 (f - f_best), relative to the best iterate"
+  graphics::plot(tr$iter[keep], log10(pmax(d[keep], 1e-300)), type = ty, pch = 19,
                  cex = 0.6, col = col, xlab = "iteration", ylab = yl,
-                 main = "objective", ...)
+                 main = if (x$convergence == 0L) "objective" else "objective (NOT converged)", ...)
+  invisible(x)
+}
+
+# "<method>: n iteration(s)", and "NOT converged" when it did not.
+plot_optim_title <- function(x) {
+  sprintf("%s: %d iteration%s%s", x$method, x$iterations, if (x$iterations == 1L) "" else "s",
+          if (x$convergence == 0L) "" else sprintf(" -- NOT converged (code %d)", x$convergence))
+}
+
+# plot.newton_optim(which = "curve"), one parameter: fn over a range covering
+# the iterates, with the iterates x0, x1, ... on it (the documents' picture
+# of Newton's method minimising x^3 - 3x^2 - 45x + 40 from 42).
+plot_optim_curve <- function(x, fn, xlim, col, ...) {
+  if (length(x$par) != 1L) stop_arg("which", "= \"curve\" needs one parameter, not %d", length(x$par))
+  if (is.null(fn)) fn <- x$fn
+  if (is.null(fn)) stop_arg("fn", "is needed to draw the curve: plot(result, \"curve\", fn)")
+  f1 <- if (inherits(fn, "formula")) {
+    nm <- if (is.null(names(x$par))) all.vars(fn)[1L] else names(x$par)
+    fd <- formula_derivatives(fn, vars = nm, arg = "fn", hessian = FALSE)
+    function(v) fd$fun(v)$value
+  } else {
+    check_function(fn, "fn")
+    function(v) plot_value(fn(stats::setNames(v, names(x$par))), "fn")
+  }
+  xs <- x$trace[[ncol(x$trace)]]
+  if (is.null(xlim)) {
+    r <- range(xs, finite = TRUE)
+    xlim <- r + c(-0.15, 0.15) * max(diff(r), 1e-3)
+  }
+  grid <- seq(xlim[1L], xlim[2L], length.out = 400L)
+  fg <- vapply(grid, f1, 0)
+  if (!any(is.finite(fg))) stop_arg("fn", "is not finite anywhere on the plotting range")
+  graphics::plot(grid, fg, type = "l", lwd = 2, xlab = names(x$trace)[ncol(x$trace)], ylab = "f(x)",
+                 main = plot_optim_title(x), ...)
+  graphics::lines(xs, x$trace$value, col = col, lty = 2)
+  graphics::points(xs, x$trace$value, pch = 19, col = col, cex = 0.8)
+  # label the first iterates and the last, not the pile-up near the minimum
+  lab <- unique(c(utils::head(seq_along(xs), 4L), length(xs)))
+  graphics::text(xs[lab], x$trace$value[lab], labels = paste0("x", x$trace$iter[lab]), pos = 3, cex = 0.7)
   invisible(x)
 }
 
@@ -148,7 +203,7 @@ plot_optim_contours <- function(x, fn, path, pn, xlim, ylim, nlevels, ...) {
   lev <- zmin + (max(z, na.rm = TRUE) - zmin) * 10^seq(-4, 0, length.out = nlevels)
   graphics::contour(gx, gy, z, levels = lev, drawlabels = FALSE, col = "grey60",
                     xlab = pn[1L], ylab = pn[2L],
-                    main = sprintf("%s: %d iterations", x$method, x$iterations))
+                    main = plot_optim_title(x))
 }
 
 # NULL, or a finite increasing range c(lo, hi) for a plot axis.

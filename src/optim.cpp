@@ -177,6 +177,24 @@ Rcpp::DataFrame optim_status_cpp() {
   return newtonr_glue::status_frame(newtonr::kOptimStatusTable);
 }
 
+// control$trace > 0: one line per iteration (every control$REPORT-th, and
+// the start), printed by R's cat() while the solver runs.
+static std::function<void(int, double, double, double)> report_fn(const Rcpp::List& control) {
+  if (!control.containsElementNamed("trace") || Rcpp::as<int>(control["trace"]) <= 0) return {};
+  int every = control.containsElementNamed("REPORT") ? Rcpp::as<int>(control["REPORT"]) : 1;
+  if (every < 1) every = 1;
+  Rcpp::Function cat("cat");
+  Rcpp::Function fmt("format");
+  return [cat, fmt, every](int it, double f, double gn, double step) {
+    if (it % every != 0) return;
+    // (row 0, the start, has no step)
+    cat("iter ", it, ": value ", fmt(f, Rcpp::Named("digits") = 10), "  |gradient| ",
+        fmt(gn, Rcpp::Named("digits") = 4),
+        std::isnan(step) ? std::string() : "  step " + Rcpp::as<std::string>(fmt(step, Rcpp::Named("digits") = 4)),
+        "\n", Rcpp::Named("sep") = "");
+  };
+}
+
 // [[Rcpp::export]]
 Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess, SEXP hessp,
                             std::string method, Rcpp::List control, bool hessian,
@@ -204,6 +222,7 @@ Rcpp::List newton_optim_cpp(Rcpp::NumericVector par, SEXP fn, SEXP gr, SEXP hess
     };
   }
   newtonr::OptimOptions opt = read_options(method, control);
+  fns.report = report_fn(control);
   // the box, recycled and checked in R (newton_optim's optim_bounds_arg)
   opt.lower = newtonr_glue::to_vec(lower);
   opt.upper = newtonr_glue::to_vec(upper);

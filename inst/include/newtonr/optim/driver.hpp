@@ -189,6 +189,7 @@ inline OptimResult optimize(const OptimFunctions& fns, const Vec& x0, const Opti
   if (opt.lower.size() && opt.lower.size() != x0.size())
     throw std::invalid_argument("OptimOptions::lower and upper must have the length of x0");
   OptimResult res;
+  res.trace.report = fns.report;
   if (opt.boxed()) {
     // (a branch on the box, not on the method: the box loop, box_driver.hpp)
     if (!(bounds::project(x0, opt.lower, opt.upper).array() == x0.array()).all())

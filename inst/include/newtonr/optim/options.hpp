@@ -108,6 +108,10 @@ struct OptimFunctions {
   std::function<Vec(const Vec&)> gr;                  // empty: finite differences
   std::function<Mat(const Vec&)> hess;                // empty: finite differences
   std::function<Vec(const Vec&, const Vec&)> hessp;   // empty: from hess or FD
+  // Called with each trace row as it is recorded (iteration, value, gradient
+  // norm, step length), while the solver runs; empty: silent.  The glue uses
+  // it for trace = TRUE (one line per iteration, or every REPORT).
+  std::function<void(int, double, double, double)> report;
 };
 
 struct OptimCounts {
@@ -129,6 +133,7 @@ struct OptimTrace {
   std::vector<int> iter, cg_iter, active;
   std::vector<double> value, gnorm, step, shift, curvature, radius;
   std::vector<Vec> par;
+  std::function<void(int, double, double, double)> report;  // OptimFunctions::report
 
   void add(int it, double f, double gn, double len, const OptimTraceExtras& e, const Vec& x) {
     iter.push_back(it);
@@ -141,6 +146,7 @@ struct OptimTrace {
     cg_iter.push_back(e.cg_iter);
     active.push_back(e.active);
     par.push_back(x);
+    if (report) report(it, f, gn, len);
   }
 };
 
