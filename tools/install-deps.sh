@@ -38,7 +38,7 @@ install_optional
 # Peers taken from Debian's prebuilt packages only (from CRAN they would build
 # many large dependencies from source, e.g. lme4 for car): car (Anova() on a
 # newton_glm fit).  Never fatal; the tests that need them skip when absent.
-APTONLY="car"
+APTONLY="car generics"
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   for p in $(missing_r "$APTONLY"); do
     echo "install-deps: installing r-cran-$p (Debian)"
