@@ -34,6 +34,8 @@
 #' cmp <- compare_methods(c(-1.2, 1), fr, control = list(maxit = 5000))
 #' cmp
 #' plot(cmp)
+#' @section Vignette:
+#' `vignette("optimisation", package = "newtonr")`.
 #' @export
 compare_methods <- function(par, fn, gr = NULL, hess = NULL, ...,
                             methods = c("newton", "trust", "bfgs", "gd"),

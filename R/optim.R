@@ -404,6 +404,10 @@ optim_shift_arg <- function(shift, lambda) {
 #' plot(r)
 #' # bounds: Rosenbrock with x1 <= 0.5
 #' newton_optim(c(-1.2, 1), fr, lower = c(-2, -2), upper = c(0.5, 2))$par
+#' @section Vignette:
+#' `vignette("optimisation", package = "newtonr")`: Newton against gradient descent,
+#' the pitfalls and their fixes, box constraints; `vignette("uses", package =
+#' "newtonr")` for applications.
 #' @export
 newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
                          method = optim_methods, lower = -Inf, upper = Inf,

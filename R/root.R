@@ -188,6 +188,9 @@
 #' p <- test_problem("aps.12.03", set = "roots")
 #' newton_root(p$fn, fprime = p$fprime, interval = p$interval, tol = 1e-12)$root
 #' newton_root(~ x^3 - 2, x0 = 1, method = "halley")
+#' @section Vignette:
+#' `vignette("roots", package = "newtonr")`: the documents' examples, bracketing,
+#' Halley and secant, systems.
 #' @export
 newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
                         method = c("newton", "halley", "secant"), fprime2 = NULL,

@@ -154,6 +154,8 @@ solve_delta_start <- function(delta) {
 #' # MINPACK's test schedule ships with the package
 #' p <- test_problem("powell_badly_scaled_x1", set = "systems")
 #' newton_solve(p$fn, p$x0, p$jac)
+#' @section Vignette:
+#' `vignette("roots", package = "newtonr")` (systems of equations).
 #' @export
 newton_solve <- function(fn, x0, jac = NULL, ..., control = list()) {
   check_function(fn, "fn")
