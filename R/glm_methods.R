@@ -115,7 +115,12 @@ print.summary.newton_glm <- function(x, ...) {
   cat(sprintf(paste0("\nNOTE: the fit did NOT converge (%s): the estimates, standard errors and ",
                      "p-values below are not those of the maximum-likelihood fit.\n"),
               x$not_converged))
-  NextMethod()
+  out <- utils::capture.output(NextMethod())
+  if (startsWith(x$not_converged, "gradient descent")) {
+    out <- sub("^Number of Fisher Scoring iterations:", "Number of gradient-descent iterations:", out)
+  }
+  writeLines(out)
+  invisible(x)
 }
 
 #' @rdname newton_glm-methods

@@ -460,6 +460,9 @@ newton_optim <- function(par, fn, gr = NULL, hess = NULL, ...,
 optim_method_arg <- function(method) {
   if (!is.character(method)) stop_arg("method", "must be a string, not %s", describe(method))
   if (identical(method, optim_methods)) return("auto")
+  # optim()'s spellings of the methods newtonr has
+  optim_spelling <- c("BFGS" = "bfgs", "L-BFGS-B" = "lbfgs", "L-BFGS" = "lbfgs")
+  if (length(method) == 1L && method %in% names(optim_spelling)) return(optim_spelling[[method]])
   tryCatch(match.arg(method, optim_methods),
            error = function(e) stop_arg("method", "must be one of %s, not \"%s\"",
                                         paste0("\"", optim_methods, "\"", collapse = ", "),
@@ -613,10 +616,11 @@ optim_auto_method <- function(method, p, cb, ctrl) {
   exact <- !is.null(cb$hess)
   lim <- if (exact) ctrl$auto_threshold else ctrl$auto_threshold_fd
   used <- if (p <= lim) "newton" else "lbfgs"
-  why <- sprintf("%d parameter%s %s %d (control$%s) with %s Hessian", p, if (p == 1L) "" else "s",
-                 if (p <= lim) "<=" else ">", lim,
+  why <- sprintf("%d parameter%s %s %d (control$%s, the limit for Newton when %s): %s",
+                 p, if (p == 1L) "" else "s", if (p <= lim) "<=" else ">", lim,
                  if (exact) "auto_threshold" else "auto_threshold_fd",
-                 if (exact) "an exact" else "a finite-difference")
+                 if (exact) "'hess' is given" else "the Hessian would come from finite differences",
+                 if (p <= lim) "Newton" else "L-BFGS (no Hessian)")
   structure(used, reason = why)
 }
 
@@ -627,6 +631,14 @@ optim_check_habits <- function(fn, ...) {
   takes <- if (is.function(fn)) names(formals(fn)) else character()
   if ("tol" %in% nms && !("tol" %in% takes) && !("..." %in% takes)) {
     stop_arg("tol", "is not an argument of newton_optim: the tolerance of newton_optim is control$gtol (on the gradient; see also control$reltol), e.g. control = list(gtol = 1e-8)")
+  }
+  # a setting typed as an argument (optim's habit too): name control
+  settings <- union(names(formals(newton_optim_control)),
+                    c("maxit", "trace", "REPORT", "ndeps", "parscale", "fnscale", "reltol", "abstol"))
+  if (is.function(fn) && !("..." %in% takes)) {
+    for (nm in setdiff(intersect(nms, settings), takes)) {
+      stop_arg(nm, "is not an argument of newton_optim (nor of 'fn'): it is a setting; give it as control = list(%s = ...)", nm)
+    }
   }
   invisible(TRUE)
 }

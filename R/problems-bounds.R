@@ -214,7 +214,7 @@ bounds_hs110 <- function() {
 
 mgh_bounded <- function(p, name, lower, upper, x0 = p$par, fstar, xstar, note,
                         local_minima = NULL) {
-  src <- sprintf(paste("Moré, Garbow & Hillstrom (1981), problem %d (%s), with",
+  src <- sprintf(paste("Mor\u00e9, Garbow & Hillstrom (1981), problem %d (%s), with",
                        "bounds chosen for newtonr"), p$mgh, p$name)
   bounds_problem(name, p$fn, p$gr, p$hess, lower, upper, x0, fstar, xstar,
                  source = src, note = note, local_minima = local_minima)

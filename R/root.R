@@ -199,19 +199,29 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
                         f.lower = NULL, f.upper = NULL, extendInt = c("no", "yes", "downX", "upX"),
                         check.conv = FALSE) {
   pair_habit <- missing(interval) && is.null(lower) && is.null(upper)
+  root_check_dots(f, ...)
+  # newton_root(f, c(a, b), extendInt = / f.lower = / f.upper =): settings
+  # that only apply to a bracket say that the pair is uniroot's interval
+  bracket_only <- !missing(extendInt) || !is.null(f.lower) || !is.null(f.upper)
+  if (pair_habit && bracket_only && !missing(x0) && is.numeric(x0) && length(x0) == 2L) {
+    interval <- x0
+    pair_habit <- FALSE
+    x0 <- NULL
+  }
   interval <- root_interval(interval, lower, upper)
   ctrl <- root_control(method, criterion, tol, maxiter, interval)
   trace <- root_trace_level(trace)
   check_flag(check.conv, "check.conv")
   cb <- root_callbacks(f, fprime, fprime2, ctrl$method, ...)
-  if (missing(x0) && is.null(ctrl$lower)) stop_arg("x0", "is missing; give a starting value or an 'interval'")
-  if (!missing(x0) && pair_habit) {
+  if (missing(x0)) x0 <- NULL
+  if (is.null(x0) && is.null(ctrl$lower)) stop_arg("x0", "is missing; give a starting value or an 'interval'")
+  if (!is.null(x0) && pair_habit) {
     ctrl <- root_pair_as_bracket(x0, ctrl, cb$f)  # newton_root(f, c(a, b)): the uniroot habit
     if (!is.null(ctrl$lower)) x0 <- NA_real_
   }
   ext <- root_extend(ctrl, cb$f, extendInt, f.lower, f.upper)
   ctrl <- ext$ctrl
-  x0 <- if (missing(x0)) NA_real_ else root_x0(x0, ctrl)
+  x0 <- if (is.null(x0)) NA_real_ else root_x0(x0, ctrl)
   ctrl$bracket_derivative <- cb$joint || !is.null(cb$fp)
   r <- newton_root_cpp(cb$f, cb$fp, cb$fpp, cb$joint, x0, ctrl, trace > 0)
   out <- root_result(r, ctrl, cb$derivative, ext$init.it, root_plot_fun(cb$f))
@@ -225,6 +235,23 @@ newton_root <- function(f, x0, fprime = NULL, ..., interval = NULL,
     if (check.conv) stop(msg, call. = FALSE) else warning(msg, call. = FALSE)
   }
   out
+}
+
+# Settings typed where newton_root has none (uniroot's and optim's habits:
+# maxit =, control =) would reach f through `...` and fail there as "unused
+# argument": name the setting newton_root has instead.
+root_check_dots <- function(f, ...) {
+  if (!is.function(f)) return(invisible(TRUE))
+  takes <- names(formals(f))
+  if ("..." %in% takes) return(invisible(TRUE))
+  hints <- c(maxit = "the iteration limit of newton_root is 'maxiter'",
+             control = "newton_root takes its settings as arguments (tol, maxiter, trace, criterion)",
+             gtol = "the tolerance of newton_root is 'tol'", ftol = "the tolerance of newton_root is 'tol'",
+             eps = "the tolerance of newton_root is 'tol'")
+  for (nm in setdiff(intersect(...names(), names(hints)), takes)) {
+    stop_arg(nm, "is not an argument of newton_root (nor of 'f'): %s", hints[[nm]])
+  }
+  invisible(TRUE)
 }
 
 # interval, or uniroot's lower = / upper = (either may complete the other

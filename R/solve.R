@@ -27,7 +27,7 @@
 #' @param maxit Largest number of iterations, i.e. of Jacobian evaluations
 #'   (default 200).
 #' @param stall No progress: the run stops, unconverged, when
-#'   \eqn{\|F\|^2}{||F||^2} fell by less than 10\% over the last `stall` iterations
+#'   \eqn{\|F\|^2}{||F||^2} fell by less than 10 percent over the last `stall` iterations
 #'   (default 20; 0 never stops for this). Measured on MINPACK's schedule
 #'   (bench/solve.R), 20 loses no solved case, solves Watson n = 9 from 10x
 #'   its start with differences where 10 did not (and Bratu's problem from

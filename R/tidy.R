@@ -18,7 +18,7 @@
 #' the generics package's generics (used by broom), registered when that
 #' package is loaded.
 #'
-#' @param x,object A `"newton_optim"`, `"newton_root"` or `"newton_solve"`
+#' @param x A `"newton_optim"`, `"newton_root"` or `"newton_solve"`
 #'   result.
 #' @param row.names,optional Ignored (kept for the generic).
 #' @param ... Ignored.

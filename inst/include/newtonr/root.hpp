@@ -487,8 +487,8 @@ inline void check_bracket_ends(double fa, double fb) {
   if (!std::isfinite(fa) || !std::isfinite(fb))
     throw std::invalid_argument("'f' is not finite at an end point of 'interval'");
   if (same_sign(fa, fb))
-    throw std::invalid_argument("'f' has the same sign at both ends of 'interval' (" + num(fa) +
-                                ", " + num(fb) + ")");
+    throw std::invalid_argument("'f' has the same sign at both ends of 'interval': f(lower) = " +
+                                num(fa) + ", f(upper) = " + num(fb));
 }
 }  // namespace detail
 namespace detail {
