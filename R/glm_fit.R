@@ -207,7 +207,7 @@ print.newton_glm_control <- function(x, ...) {
 #'   `x`, whether the AVX2 kernel ran).
 #'
 #'   The codes of `status`:
-#'   \Sexpr[results=rd,stage=render]{newtonr:::status_rd("glm")}
+#'   \Sexpr[results=rd,stage=build]{newtonr:::status_rd("glm")}
 #' @examples
 #' x <- cbind(1, matrix(rnorm(200), 100))
 #' y <- rbinom(100, 1, plogis(x %*% c(0.5, 1, -1)))

@@ -288,7 +288,7 @@ optim_shift_arg <- function(shift, lambda) {
 #' search or a collapsed trust region never do. The codes (0 and 1 mean what
 #' they mean in [stats::optim()]; none reuses optim's 10, 51 or 52):
 #'
-#' \Sexpr[results=rd,stage=render]{newtonr:::status_rd("optim")}
+#' \Sexpr[results=rd,stage=build]{newtonr:::status_rd("optim")}
 #'
 #' In detail:
 #' * `0`: converged: the largest gradient component (of `fn / fnscale`) is at

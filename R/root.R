@@ -162,7 +162,7 @@
 #'   and `message`, with a warning.
 #'
 #'   Status codes (`status`):
-#'   \Sexpr[results=rd,stage=render]{newtonr:::status_rd("root")}
+#'   \Sexpr[results=rd,stage=build]{newtonr:::status_rd("root")}
 #' @seealso [stats::uniroot()], [newton_solve()] for systems.
 #' @examples
 #' newton_root(~ x^2 - 4*x - 7, x0 = 5)$root          # 2 + sqrt(11)

@@ -139,7 +139,7 @@ solve_delta_start <- function(delta) {
 #'
 #'   Termination codes (`termcode`; 5 is not returned: `fn` not finite at
 #'   `x0` is an error):
-#'   \Sexpr[results=rd,stage=render]{newtonr:::status_rd("solve")}
+#'   \Sexpr[results=rd,stage=build]{newtonr:::status_rd("solve")}
 #' @references Dennis, J. E. and Schnabel, R. B. (1983) *Numerical Methods
 #'   for Unconstrained Optimization and Nonlinear Equations*, sections 6.4
 #'   and 6.5. Moré, J. J., Garbow, B. S. and Hillstrom, K. E. (1980) *User

@@ -19,8 +19,8 @@ status_message <- function(solver, code) {
   tab$message[match(code, tab$code)]
 }
 
-# Rd text for a help page: \Sexpr[results=rd,stage=render]{newtonr:::status_rd("optim")}
-# renders the table at help-display time, so the page always lists the codes
+# Rd text for a help page: \Sexpr[results=rd,stage=build]{newtonr:::status_rd("optim")}
+# runs when the package is built (or installed from its folder), so the page lists the codes
 # the compiled code uses.
 status_rd <- function(solver) {
   tab <- status_table(solver)
