@@ -101,6 +101,33 @@ Mat hessian_from_gradient_central(G&& g, const Vec& x) {
   return (H + H.transpose()) / 2;
 }
 
+namespace detail {
+// The off-diagonal second differences shared by gradient_hessian() and
+// hessian_second(): H_ij from f(x + h_i e_i + h_j e_j) and f(x - h_i e_i -
+// h_j e_j) with the points f(x +- h_i e_i) = fp, fm already computed (a
+// central correction): n(n-1) calls of f.
+template <class F>
+void off_diagonal_second(F& f, const Vec& x, double f0, const Vec& hs, const Vec& fp,
+                         const Vec& fm, Mat& H) {
+  const Eigen::Index n = x.size();
+  Vec xt = x;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = i + 1; j < n; ++j) {
+      xt(i) = x(i) + hs(i);
+      xt(j) = x(j) + hs(j);
+      const double fpp = f(xt);
+      xt(i) = x(i) - hs(i);
+      xt(j) = x(j) - hs(j);
+      const double fmm = f(xt);
+      xt(i) = x(i);
+      xt(j) = x(j);
+      H(i, j) = H(j, i) =
+          (fpp - fp(i) - fp(j) + 2.0 * f0 - fm(i) - fm(j) + fmm) / (2.0 * hs(i) * hs(j));
+    }
+  }
+}
+}  // namespace detail
+
 // Gradient and Hessian together from f alone, f(x) = f0 known, sharing the
 // points x +- h e_i between the central gradient and the diagonal second
 // differences (h ~ eps^(1/4)); the off-diagonal terms use x + hi + hj and
@@ -120,20 +147,7 @@ Vec gradient_hessian(F&& f, const Vec& x, double f0, Mat& H) {
     gout(i) = (fp(i) - fm(i)) / (2.0 * hs(i));
     H(i, i) = (fp(i) - 2.0 * f0 + fm(i)) / (hs(i) * hs(i));
   }
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = i + 1; j < n; ++j) {
-      xt(i) = x(i) + hs(i);
-      xt(j) = x(j) + hs(j);
-      const double fpp = f(xt);
-      xt(i) = x(i) - hs(i);
-      xt(j) = x(j) - hs(j);
-      const double fmm = f(xt);
-      xt(i) = x(i);
-      xt(j) = x(j);
-      H(i, j) = H(j, i) =
-          (fpp - fp(i) - fp(j) + 2.0 * f0 - fm(i) - fm(j) + fmm) / (2.0 * hs(i) * hs(j));
-    }
-  }
+  detail::off_diagonal_second(f, x, f0, hs, fp, fm, H);
   return gout;
 }
 
@@ -158,20 +172,7 @@ Mat hessian_second(F&& f, const Vec& x, double f0) {
     xt(i) = x(i);
     H(i, i) = (fp(i) - 2.0 * f0 + fm(i)) / (hs(i) * hs(i));
   }
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = i + 1; j < n; ++j) {
-      xt(i) = x(i) + hs(i);
-      xt(j) = x(j) + hs(j);
-      const double fpp = f(xt);
-      xt(i) = x(i) - hs(i);
-      xt(j) = x(j) - hs(j);
-      const double fmm = f(xt);
-      xt(i) = x(i);
-      xt(j) = x(j);
-      H(i, j) = H(j, i) =
-          (fpp - fp(i) - fp(j) + 2.0 * f0 - fm(i) - fm(j) + fmm) / (2.0 * hs(i) * hs(j));
-    }
-  }
+  detail::off_diagonal_second(f, x, f0, hs, fp, fm, H);
   return H;
 }
 

@@ -33,7 +33,9 @@ inline double first_step(const Vec& g) {
 
 }  // namespace detail
 
-class BFGSStepper : public LineSearchStepper {
+// What BFGS and L-BFGS share: forward differences at the start, and strong
+// Wolfe steps when the gradient is exact (Armijo on a differenced one).
+class QuasiNewtonStepper : public LineSearchStepper {
  public:
   bool forward_start() const override { return true; }
 
@@ -41,6 +43,10 @@ class BFGSStepper : public LineSearchStepper {
   StepLength policy(const OptimState& s) const override {
     return s.ev.has_gr() ? StepLength::Wolfe : StepLength::Armijo;
   }
+};
+
+class BFGSStepper : public QuasiNewtonStepper {
+ protected:
   bool direction(OptimState& s, Vec& d, double& alpha0, StepResult&) override {
     if (Hinv_.size() == 0) Hinv_ = Mat::Identity(s.n(), s.n());
     d = -Hinv_ * s.g;

@@ -10,14 +10,8 @@
 
 namespace newtonr {
 
-class LBFGSStepper : public LineSearchStepper {
- public:
-  bool forward_start() const override { return true; }
-
+class LBFGSStepper : public QuasiNewtonStepper {
  protected:
-  StepLength policy(const OptimState& s) const override {
-    return s.ev.has_gr() ? StepLength::Wolfe : StepLength::Armijo;
-  }
   bool direction(OptimState& s, Vec& d, double& alpha0, StepResult&) override {
     Vec q = s.g;
     const int m = static_cast<int>(S_.size());
