@@ -10,7 +10,7 @@ RPKGS="Rcpp RcppEigen knitr rmarkdown testthat"
 # Peers the tests and benchmarks compare with (Suggests): installed when
 # possible, never fatal; the tests that need them skip when absent.  MASS:
 # confint() of a GLM profiles through it.
-OPTPKGS="MASS nleqslv numDeriv trust"
+OPTPKGS="MASS nleqslv numDeriv trust glm2"
 
 missing_r() {
   Rscript --vanilla -e 'p <- commandArgs(TRUE); cat(p[!vapply(p, function(x) nzchar(system.file(package = x)), NA)])' ${1:-$RPKGS}
@@ -37,13 +37,16 @@ install_optional
 
 # Peers taken from Debian's prebuilt packages only (from CRAN they would build
 # many large dependencies from source, e.g. lme4 for car): car (Anova() on a
-# newton_glm fit).  Never fatal; the tests that need them skip when absent.
-APTONLY="car generics"
+# newton_glm fit), brglm2 (separation data and checks), DBI, RSQLite,
+# RPostgreSQL and dbplyr (GLMs fitted inside a database engine).  Never fatal;
+# the tests that need them skip when absent.
+APTONLY="car generics brglm2 DBI RSQLite RPostgreSQL dbplyr"
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   for p in $(missing_r "$APTONLY"); do
-    echo "install-deps: installing r-cran-$p (Debian)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "r-cran-$p" >/dev/null 2>&1 ||
-      echo "install-deps: r-cran-$p not installed (its tests skip)"
+    deb="r-cran-$(echo "$p" | tr 'A-Z' 'a-z')"
+    echo "install-deps: installing $deb (Debian)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null 2>&1 ||
+      echo "install-deps: $deb not installed (its tests skip)"
   done
 fi
 
