@@ -57,6 +57,11 @@
 #' @param singular.ok logical; if `FALSE` a rank-deficient model is an error.
 #' @param contrasts an optional list of contrasts, see
 #'   [stats::model.matrix.default()].
+#' @param sparse logical; `TRUE` builds the model matrix with
+#'   [Matrix::sparse.model.matrix()] (a `dgCMatrix`: a factor with thousands
+#'   of levels fits where the dense matrix would not), fitted by IRLS with
+#'   X'WX accumulated from the sparse rows up to 600 columns and by
+#'   `"newton-cg"` beyond (see [newton_glm_control()]).
 #' @param ... settings for [newton_glm_control()] when `control` is not given.
 #' @return An object of class `c("newton_glm", "glm", "lm")` with every field
 #'   of a glm object (`coefficients`, `residuals`, `fitted.values`, `effects`,
@@ -81,8 +86,9 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
                        na.action, start = NULL, etastart, mustart, offset,
                        control = list(...), model = TRUE,
                        method = "newton_glm_fit", x = FALSE, y = TRUE,
-                       singular.ok = TRUE, contrasts = NULL, ...) {
+                       singular.ok = TRUE, contrasts = NULL, sparse = FALSE, ...) {
   cal <- match.call()
+  check_flag(sparse, "sparse")
   if (missing(formula)) stop_arg("formula", "is missing: give a model formula such as y ~ x")
   formula <- glm_formula_arg(formula)
   family <- glm_family(family, parent.frame())
@@ -100,7 +106,7 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
                         if (!missing(na.action)) na.action, parent.frame())
   if (identical(method, "model.frame")) return(mf)
   control <- glm_method_control(method, control)
-  parts <- glm_frame_parts(mf, contrasts)
+  parts <- glm_frame_parts(mf, contrasts, sparse)
   fit <- glm_call_fitter(method, parts, start, family, control, singular.ok)
   if (x) fit$x <- parts$X
   parts$X <- NULL  # the n x p model matrix is not kept unless x = TRUE
@@ -197,7 +203,7 @@ glm_algorithm_names <- c("irls", "gd", "newton", "fisher", "BFGS", "bfgs", "L-BF
 
 # What the fitter needs from the model frame: terms, response, model
 # matrix, weights, offset, mustart, etastart, xlevels, contrasts.
-glm_frame_parts <- function(mf, contrasts) {
+glm_frame_parts <- function(mf, contrasts, sparse = FALSE) {
   mt <- attr(mf, "terms")
   Y <- stats::model.response(mf, "any")
   if (NROW(Y) == 0L) {
@@ -214,9 +220,10 @@ glm_frame_parts <- function(mf, contrasts) {
     if (!is.null(nm)) names(Y) <- nm
   }
   xlevels <- stats::.getXlevels(mt, mf)
-  if (!stats::is.empty.model(mt)) glm_check_frame_size(mt, mf, xlevels, contrasts, NROW(Y))
+  if (!stats::is.empty.model(mt) && !sparse) glm_check_frame_size(mt, mf, xlevels, contrasts, NROW(Y))
   X <- if (!stats::is.empty.model(mt)) {
-    stats::model.matrix(mt, mf, contrasts)
+    # sparse = TRUE: Matrix's sparse model matrix (a dgCMatrix)
+    if (sparse) Matrix::sparse.model.matrix(mt, mf, contrasts) else stats::model.matrix(mt, mf, contrasts)
   } else {
     matrix(NA_real_, NROW(Y), 0L)
   }

@@ -11,8 +11,9 @@
 #' @param epsilon positive convergence tolerance: iterations stop when
 #'   `|dev - dev_old| / (|dev| + 0.1) < epsilon` (glm's criterion; `dev` is the
 #'   penalised deviance when `lambda > 0`).
-#' @param maxit maximal number of iterations (default 25 for `"irls"`, 5000 for
-#'   `"gd"`).
+#' @param maxit maximal number of iterations (default 25 for `"irls"` and
+#'   `"auto"`, 100 for `"newton-cg"`, 1000 for `"lbfgs"`, 5000 for `"gd"`;
+#'   when `"auto"` picks newton-cg it allows at least 100).
 #' @param trace logical; print `Deviance = ... Iterations - k` as glm does.
 #' @param type `"fisher"` (expected information, IRLS as in glm) or `"newton"`
 #'   (observed information; differs from Fisher scoring for non-canonical
@@ -20,8 +21,15 @@
 #'   information is not positive definite).
 #' @param lambda non-negative ridge penalty: the fit minimises
 #'   `deviance + lambda * sum(beta^2)` over the non-intercept coefficients.
-#' @param algorithm `"irls"` (Newton/Fisher scoring) or `"gd"` (gradient
-#'   descent, for teaching: from `start`, else from all coefficients 0 when
+#' @param algorithm `"auto"` (the default: `"irls"` up to 600 columns, then
+#'   `"newton-cg"`; the reason is recorded in `fit$algorithm_reason`; the
+#'   threshold was measured by bench/glm-large.R), `"irls"` (Newton/Fisher
+#'   scoring), `"newton-cg"` (a trust-region Newton-CG in the style of
+#'   LIBLINEAR's TRON, Lin, Weng & Keerthi 2008: the information matrix is
+#'   used only through products X'(W(Xv)), never formed, with a diagonal
+#'   preconditioner), `"lbfgs"` (limited-memory BFGS, 10 pairs, backtracking),
+#'   or `"gd"` (gradient descent, for teaching: from `start`, else from all
+#'   coefficients 0 when
 #'   that is valid for the family; step `1/L` with `L` the largest eigenvalue
 #'   of X'WX at the start, doubled tentatively each iteration and halved until
 #'   the Armijo condition holds on the deviance; it stops when the estimated
@@ -33,6 +41,17 @@
 #'   (`am ~ wt + hp` on mtcars, condition number about 3e5) it does not
 #'   converge in 5000 iterations, and its warning says so with the condition
 #'   number; standardise the covariates or use `"irls"`.
+#'   `"newton-cg"` and `"lbfgs"` (and any fit of a sparse `x`) minimise
+#'   `deviance / 2 + lambda / 2 * sum(beta^2)` and stop when glm's test on
+#'   the penalised deviance holds *and* the gradient norm has fallen below
+#'   `sqrt(epsilon)` times its value at the start (so a converged fit is a
+#'   stationary point). LIBLINEAR (and scikit-learn's `C`) minimise
+#'   `0.5 * sum(w^2) + C * sum(log-loss)`; since the binomial deviance is
+#'   `2 * sum(log-loss)` this is `C` times our objective with
+#'   `lambda = 1 / C` (LIBLINEAR also penalises its bias term: compare with
+#'   `penalize_intercept = TRUE`, or without an intercept).
+#' @param penalize_intercept logical; `FALSE` (the default) leaves a column
+#'   of ones out of the ridge penalty.
 #' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The
 #'   result is bit-identical whatever the thread count.
 #' @param ... further settings: an error names any unknown one.
@@ -53,7 +72,8 @@
 #' @export
 newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                                type = c("fisher", "newton"), lambda = 0,
-                               algorithm = c("irls", "gd"), threads = NULL, ...) {
+                               algorithm = c("auto", "irls", "gd", "newton-cg", "lbfgs"),
+                               threads = NULL, penalize_intercept = FALSE, ...) {
   dots <- list(...)
   extra <- names(dots)
   if (length(dots) && (is.null(extra) || any(!nzchar(extra)))) {
@@ -63,7 +83,8 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
   if (length(extra)) glm_control_unknown(extra)
   type <- match_arg1(type, c("fisher", "newton"), "type")
   algorithm <- glm_algorithm_arg(algorithm)
-  if (missing(maxit) && algorithm == "gd") maxit <- 5000
+  if (missing(maxit)) maxit <- switch(algorithm, gd = 5000, `newton-cg` = 100, lbfgs = 1000, 25)
+  check_flag(penalize_intercept, "penalize_intercept")
   if (algorithm == "gd" && type == "newton") {
     warning("control setting 'type' = \"newton\" is ignored by algorithm = \"gd\" ",
             "(gradient descent uses no information matrix); it applies to algorithm = \"irls\"",
@@ -82,7 +103,8 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
   structure(list(epsilon = epsilon, maxit = as.integer(maxit),
                  trace = as.logical(trace), type = type, lambda = lambda,
                  algorithm = algorithm,
-                 threads = if (is.null(threads)) NULL else as.integer(threads)),
+                 threads = if (is.null(threads)) NULL else as.integer(threads),
+                 penalize_intercept = penalize_intercept),
             class = "newton_glm_control")
 }
 
@@ -94,13 +116,13 @@ glm_control_unknown <- function(extra) {
     lr = "gradient descent here chooses its step itself (1/L, then doubled or halved by an Armijo test): there is no learning rate to set",
     step = "gradient descent here chooses its step itself (1/L, then doubled or halved by an Armijo test)",
     line_search = "IRLS halves rejected steps and gradient descent backtracks always: there is no line-search switch",
-    method = "the algorithm is set by control = list(algorithm = \"irls\") or \"gd\"",
+    method = "the algorithm is set by control = list(algorithm = ...): \"auto\", \"irls\", \"gd\", \"newton-cg\" or \"lbfgs\"",
     reltol = "the tolerance is 'epsilon' (glm's relative change of the deviance)",
     tol = "the tolerance is 'epsilon' (glm's relative change of the deviance)",
     gtol = "the tolerance is 'epsilon' (glm's relative change of the deviance)",
     shift = "the ridge penalty is 'lambda'; IRLS needs no Hessian shift")
   known <- intersect(extra, names(hints))
-  msg <- sprintf("'control' has unknown setting(s): %s; newton_glm_control() takes epsilon, maxit, trace, type, lambda, algorithm, threads",
+  msg <- sprintf("'control' has unknown setting(s): %s; newton_glm_control() takes epsilon, maxit, trace, type, lambda, algorithm, threads, penalize_intercept",
                  paste(extra, collapse = ", "))
   if (length(known)) {
     msg <- paste0(msg, ". ", paste(sprintf("'%s': %s", known, hints[known]), collapse = ". "))
@@ -108,18 +130,20 @@ glm_control_unknown <- function(extra) {
   stop(msg, call. = FALSE)
 }
 
-# The `algorithm` setting: "irls" or "gd"; optim's and newton_optim's method
-# names are refused with what newton_glm offers instead.
+# The `algorithm` setting: "auto", "irls", "gd", "newton-cg" or "lbfgs";
+# optim's and newton_optim's other method names are refused with what
+# newton_glm offers instead.
 glm_algorithm_arg <- function(algorithm) {
-  ok <- c("irls", "gd")
-  if (identical(algorithm, ok)) return("irls")
+  ok <- c("auto", "irls", "gd", "newton-cg", "lbfgs")
+  if (identical(algorithm, ok)) return("auto")
   if (is.character(algorithm) && length(algorithm) == 1L && !is.na(algorithm) &&
       !is.na(pmatch(algorithm, ok))) {
     return(ok[[pmatch(algorithm, ok)]])
   }
-  stop(sprintf(paste0("control setting 'algorithm' must be \"irls\" (Newton/Fisher scoring, the default) ",
-                      "or \"gd\" (gradient descent), not %s; newton_glm has no other algorithm ",
-                      "(for BFGS or L-BFGS, minimise the deviance with newton_optim())"),
+  stop(sprintf(paste0("control setting 'algorithm' must be \"auto\" (the default), \"irls\" ",
+                      "(Newton/Fisher scoring), \"gd\" (gradient descent), \"newton-cg\" or \"lbfgs\", ",
+                      "not %s; newton_glm has no other algorithm ",
+                      "(for other methods, minimise the deviance with newton_optim())"),
                if (is.character(algorithm) && length(algorithm) == 1L) dQuote(algorithm, FALSE)
                else describe(algorithm)), call. = FALSE)
 }
@@ -134,8 +158,9 @@ print.newton_glm_control <- function(x, ...) {
   what <- c(epsilon = "relative change of the deviance that stops the fit",
             maxit = "iteration limit", trace = "print the deviance at each iteration",
             type = "information matrix of IRLS", lambda = "ridge penalty",
-            algorithm = "irls: Newton/Fisher scoring; gd: gradient descent",
-            threads = "OpenMP threads")
+            algorithm = "auto, irls, gd, newton-cg or lbfgs",
+            threads = "OpenMP threads",
+            penalize_intercept = "ridge penalty on a column of ones too")
   cat(sprintf("  %-9s = %-14s # %s\n", names(x), val, what[names(x)]), sep = "")
   invisible(x)
 }
@@ -219,24 +244,43 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
                            mustart = NULL, offset = NULL, family = gaussian(),
                            control = list(), intercept = TRUE, singular.ok = TRUE) {
   control <- glm_control_arg(control)
+  sparse <- glm_is_sparse(x)
+  if (sparse) x <- glm_sparse_arg(x)
+  # the algorithm "auto" picks, and why (R/glm_large.R)
+  choice <- glm_auto_algorithm(control$algorithm, sparse, NCOL(x))
+  if (sparse && choice$algorithm == "gd") {
+    stop_arg("x", "is sparse: algorithm = \"gd\" takes a dense matrix; use \"irls\", \"newton-cg\" or \"lbfgs\"")
+  }
+  large <- sparse || choice$algorithm %in% c("newton-cg", "lbfgs")
   inp <- glm_fit_inputs(x, y, weights, start, etastart, mustart, offset, family,
-                        intercept, singular.ok, control)
+                        intercept, singular.ok, control, xwx = choice$algorithm %in% c("irls", "gd"))
   inp <- glm_fit_start(inp, control)
-  raw <- if (inp$nvars == 0L) glm_fit_empty(inp) else glm_fit_run(inp, control)
-  glm_fit_result(inp, raw, control)
+  out <- if (inp$nvars == 0L) {
+    glm_fit_result(inp, glm_fit_empty(inp), control)
+  } else if (large) {
+    glm_large_result(inp, glm_large_run(inp, control, choice$algorithm), control)
+  } else {
+    glm_fit_result(inp, glm_fit_run(inp, control), control)
+  }
+  out$algorithm <- choice$algorithm
+  out$algorithm_reason <- choice$reason
+  out
 }
 
 # Step 1 of newton_glm_fit(): check and normalise the arguments (errors name
 # the argument).  Returns the inputs as a list.
 glm_fit_inputs <- function(x, y, weights, start, etastart, mustart, offset, family,
-                           intercept, singular.ok, control) {
+                           intercept, singular.ok, control, xwx = TRUE) {
+  threads <- if (is.null(control$threads)) 0L else control$threads
+  if (glm_is_sparse(x)) {
+    colscale <- numeric(0)  # (a dgCMatrix, checked by glm_sparse_arg)
+  } else {
   if (!(is.numeric(x) && !is.object(x)) && !is.data.frame(x)) {
     stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   }
   if (!is.matrix(x)) x <- as.matrix(x)
   if (!is.numeric(x)) stop_arg("x", "must be a numeric matrix, not %s", describe(x))
   if (!is.double(x)) storage.mode(x) <- "double"
-  threads <- if (is.null(control$threads)) 0L else control$threads
   # one pass over x: finiteness, and the power-of-2 column scales that keep
   # X'WX from overflowing or underflowing when x's columns are of extreme
   # size (1e+-300; numeric(0) when none is needed; glm_xtwx.hpp)
@@ -244,6 +288,7 @@ glm_fit_inputs <- function(x, y, weights, start, etastart, mustart, offset, fami
   if (is.null(colscale)) {
     if (anyNA(x)) stop_arg("x", "must not contain NA or NaN")
     stop_arg("x", "must be finite (no Inf)")
+  }
   }
   if (is.character(y)) stop_arg("y", "must be numeric, logical or a factor, not a character vector")
   if (is.function(family)) family <- glm_call_family(family)
@@ -258,7 +303,7 @@ glm_fit_inputs <- function(x, y, weights, start, etastart, mustart, offset, fami
     stop(sprintf("'x' has %d rows but 'y' has %d observations", nrow(x), nobs), call. = FALSE)
   }
   if (nobs == 0L) stop_arg("y", "has zero observations")
-  if (nvars > 1000L) glm_check_size(nobs, nvars, "x", matrix = FALSE)
+  if (nvars > 1000L && xwx) glm_check_size(nobs, nvars, "x", matrix = FALSE)
   glm_check_y(y, threads)
   if (is.null(weights)) weights <- rep.int(1, nobs) else glm_check_vec(weights, "weights", nobs, threads)
   if (any(weights < 0)) stop("negative weights not allowed", call. = FALSE)

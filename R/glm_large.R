@@ -1,0 +1,183 @@
+# glm_large.R -- GLMs with many parameters or a sparse model matrix (issue
+# 17): newton_glm_fit()'s path for algorithm = "newton-cg" / "lbfgs" (the
+# Hessian-free solvers of inst/include/newtonr/glm_hf.hpp) and for a
+# Matrix::dgCMatrix `x` (IRLS with X'WX accumulated from the sparse rows, or
+# the Hessian-free solvers for large p); the "auto" rule that picks the
+# algorithm; the glm-like result (standard errors from X'WX at the end when
+# p allows it, else the reason, which vcov()/summary() report).
+
+# Dense designs: IRLS up to this many columns, newton-cg beyond.  Measured
+# by bench/glm-large.R (section "auto threshold"): at n = 20,000 logistic,
+# IRLS and newton-cg take equal time near p = 600; up to p = 200 IRLS is
+# several times faster (its X'WX kernels run at full FLOP rate, a
+# Hessian-vector product is bound by memory bandwidth).
+glm_auto_dense_p <- 600L
+# Sparse designs: IRLS (X'WX from the rows' non-zeros: sum over rows of
+# nnz_i^2 and a p x p Cholesky) up to this many columns.
+glm_auto_sparse_p <- 600L
+# Standard errors (X'WX, p x p, and its Cholesky) up to this many columns.
+glm_se_max_p <- 5000L
+
+# The algorithm a fit runs and why (recorded in fit$algorithm_reason).
+glm_auto_algorithm <- function(algorithm, sparse, p) {
+  if (algorithm != "auto") {
+    return(list(algorithm = algorithm, reason = sprintf("algorithm = \"%s\" was asked for", algorithm)))
+  }
+  lim <- if (sparse) glm_auto_sparse_p else glm_auto_dense_p
+  if (p <= lim) {
+    list(algorithm = "irls", reason = sprintf(
+      "auto: %d columns <= %d, where forming X'WX (IRLS) costs less than the Hessian-vector passes of newton-cg (bench/glm-large.R)",
+      p, lim))
+  } else {
+    list(algorithm = "newton-cg", reason = sprintf(
+      "auto: %d columns > %d: newton-cg (Hessian-vector products, X'WX never formed) is faster than IRLS beyond (bench/glm-large.R)",
+      p, lim))
+  }
+}
+
+# TRUE for a sparse matrix of package Matrix.
+glm_is_sparse <- function(x) isS4(x) && methods::is(x, "sparseMatrix")
+
+# A Matrix sparse matrix as a dgCMatrix (other classes converted), checked:
+# NA/NaN/Inf in the stored values are errors naming `x`.
+glm_sparse_arg <- function(x) {
+  if (!methods::is(x, "dgCMatrix")) {
+    x <- tryCatch(methods::as(methods::as(methods::as(x, "CsparseMatrix"), "generalMatrix"), "dMatrix"),
+                  error = function(e) stop_arg("x", "is a sparse matrix of class \"%s\" that could not be converted to a \"dgCMatrix\": %s",
+                                               class(x)[1L], conditionMessage(e)))
+    if (!methods::is(x, "dgCMatrix")) {
+      stop_arg("x", "is a sparse matrix of class \"%s\"; newton_glm_fit takes a numeric \"dgCMatrix\" (Matrix)", class(x)[1L])
+    }
+  }
+  if (anyNA(x@x)) stop_arg("x", "must not contain NA or NaN")
+  if (any(is.infinite(x@x))) stop_arg("x", "must be finite (no Inf)")
+  x
+}
+
+# The starting coefficients of the large-p path: `start`, else 0 except an
+# intercept column at linkfun of the weighted mean of glm's starting means
+# (family$initialize's mustart).
+glm_large_start <- function(inp, ones) {
+  if (!is.null(inp$start)) return(as.double(inp$start))
+  b <- numeric(inp$nvars)
+  j <- which(ones)[1L]
+  if (!is.na(j) && !is.null(inp$eta)) {
+    m <- sum(inp$weights * inp$family$linkinv(inp$eta)) / sum(inp$weights)
+    b[j] <- inp$family$linkfun(m)
+  }
+  b
+}
+
+# The fit (the step after glm_fit_start()): one call into C++.
+glm_large_run <- function(inp, control, algorithm) {
+  x <- inp$x
+  sparse <- glm_is_sparse(x)
+  ones <- if (sparse) glm_sparse_ones(x) else apply(x, 2L, function(v) all(v == 1))
+  start <- glm_large_start(inp, ones)
+  fam <- inp$family
+  want_se <- inp$nvars <= glm_se_max_p
+  if (control$algorithm == "auto") control$maxit <- max(control$maxit, 100L)
+  res <- tryCatch(
+    glm_large_cpp(if (!sparse) x, if (sparse) x@i, if (sparse) x@p, if (sparse) x@x,
+                  as.integer(dim(x)), as.double(inp$y), as.double(inp$weights),
+                  as.double(inp$offset), start, fam, glm_is_stock_family(fam),
+                  unclass(control), algorithm, want_se),
+    error = function(e) stop(conditionMessage(e), call. = FALSE))
+  for (msg in res$warnings) warning(msg, call. = FALSE)
+  res
+}
+
+glm_sparse_ones <- function(x) {
+  nnz <- diff(x@p)
+  full <- nnz == nrow(x)
+  vapply(seq_len(ncol(x)), function(j) full[j] && all(x@x[(x@p[j] + 1L):x@p[j + 1L]] == 1), NA)
+}
+
+# The R factor and the reason standard errors are missing (NULL when
+# present): the Cholesky of X'WX + diag(pen) at the end.
+glm_large_se <- function(res, p) {
+  if (is.null(res$xwx)) {
+    return(list(R = NULL, reason = sprintf(
+      "no standard errors: p = %d columns exceeds %d, so X'WX (p x p) was not formed at the end (a Hessian-free fit)",
+      p, glm_se_max_p)))
+  }
+  keep <- !is.na(res$coefficients)
+  R <- tryCatch(chol(res$xwx[keep, keep, drop = FALSE]), error = function(e) NULL)
+  if (is.null(R)) return(list(R = NULL, reason = "no standard errors: X'WX at the end is not positive definite"))
+  list(R = R, reason = NULL)
+}
+
+# glm.fit's result list from the large-p fit (glm_fit_result's fields, the
+# same warnings), plus `se_reason` when X'WX was not formed.
+glm_large_result <- function(inp, raw, control) {
+  fam <- inp$family
+  nobs <- inp$nobs
+  p <- inp$nvars
+  raw$boundary <- FALSE
+  glm_fit_warnings(inp, raw, control)
+  ynames <- inp$ynames
+  y <- inp$y
+  weights <- inp$weights
+  names(y) <- names(weights) <- ynames
+  fitted <- lapply(raw[c("residuals", "mu", "eta", "weights")], function(v) { names(v) <- ynames; v })
+  coef <- raw$coefficients
+  names(coef) <- inp$xnames
+  keep <- !is.na(coef)
+  rank <- sum(keep)
+  piv <- c(which(keep), which(!keep))
+  se <- glm_large_se(raw, p)
+  Rmat <- diag(p)
+  if (is.null(se$R)) Rmat[] <- NA_real_ else Rmat[seq_len(rank), seq_len(rank)] <- se$R
+  dimnames(Rmat) <- list(inp$xnames[piv], inp$xnames[piv])
+  qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(p), pivot = piv,
+                       tol = min(1e-07, control$epsilon / 1000)), class = "qr")
+  null_mu <- if (inp$intercept) sum(weights * y) / sum(weights) else fam$linkinv(inp$offset)
+  null_dev <- sum(fam$dev.resids(y, rep_len(null_mu, nobs), weights))
+  aic <- fam$aic(y, inp$n, fitted$mu, weights, raw$deviance)
+  n.ok <- nobs - sum(weights == 0)
+  tr <- raw$trace
+  list(coefficients = coef, residuals = fitted$residuals, fitted.values = fitted$mu,
+       effects = NULL, R = Rmat, rank = rank, qr = qr, family = fam,
+       linear.predictors = fitted$eta, deviance = raw$deviance, aic = aic + 2 * rank,
+       null.deviance = null_dev, iter = raw$iter, weights = fitted$weights,
+       prior.weights = weights, df.residual = n.ok - rank,
+       df.null = n.ok - as.integer(inp$intercept), y = y, converged = raw$converged,
+       boundary = FALSE, status = raw$status,
+       trace = new_trace(list(iter = tr$iter, deviance = tr$deviance,
+                              halvings = tr$inner, grad_norm = tr$grad_norm)),
+       control = glm_control_keys(control), newton_control = control,
+       penalised_deviance = raw$penalised_deviance, grad_norm = raw$grad_norm,
+       cg_iter = raw$cg_iter, passes = raw$passes, se_reason = se$reason,
+       sparse = glm_is_sparse(inp$x))
+}
+
+# vcov() of a fit without standard errors says why (stats' vcov.glm would
+# return a matrix of NA, or fail).
+#' @export
+vcov.newton_glm <- function(object, ...) {
+  if (!is.null(object$se_reason)) stop(object$se_reason, call. = FALSE)
+  NextMethod()
+}
+
+# predict() of a newton_glm(..., sparse = TRUE) fit with newdata: the model
+# matrix of newdata is built sparse (Matrix::sparse.model.matrix with the
+# fit's levels and contrasts); type "link" or "response" (se.fit through the
+# dense path).
+#' @export
+predict.newton_glm <- function(object, newdata = NULL, type = c("link", "response", "terms"),
+                               se.fit = FALSE, ...) {
+  type <- match.arg(type)
+  if (!isTRUE(object$sparse) || is.null(newdata) || se.fit || type == "terms") {
+    return(stats::predict.glm(object, newdata = newdata, type = type, se.fit = se.fit, ...))
+  }
+  tt <- stats::delete.response(stats::terms(object))
+  mf <- stats::model.frame(tt, newdata, na.action = stats::na.pass, xlev = object$xlevels)
+  X <- Matrix::sparse.model.matrix(tt, mf, contrasts.arg = object$contrasts)
+  b <- stats::coef(object)
+  b[is.na(b)] <- 0
+  eta <- as.vector(X %*% b[colnames(X)])
+  off <- stats::model.offset(mf)
+  if (!is.null(off)) eta <- eta + off
+  names(eta) <- rownames(newdata) %or% as.character(seq_along(eta))
+  if (type == "response") object$family$linkinv(eta) else eta
+}
