@@ -60,7 +60,7 @@
 #' @param sparse logical; `TRUE` builds the model matrix with
 #'   [Matrix::sparse.model.matrix()] (a `dgCMatrix`: a factor with thousands
 #'   of levels fits where the dense matrix would not), fitted by IRLS with
-#'   X'WX accumulated from the sparse rows up to 600 columns and by
+#'   X'WX accumulated from the sparse rows up to 400 columns and by
 #'   `"newton-cg"` beyond (see [newton_glm_control()]).
 #' @param ... settings for [newton_glm_control()] when `control` is not given.
 #' @return An object of class `c("newton_glm", "glm", "lm")` with every field

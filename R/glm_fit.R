@@ -21,7 +21,7 @@
 #'   information is not positive definite).
 #' @param lambda non-negative ridge penalty: the fit minimises
 #'   `deviance + lambda * sum(beta^2)` over the non-intercept coefficients.
-#' @param algorithm `"auto"` (the default: `"irls"` up to 600 columns, then
+#' @param algorithm `"auto"` (the default: `"irls"` up to 400 columns, then
 #'   `"newton-cg"`; the reason is recorded in `fit$algorithm_reason`; the
 #'   threshold was measured by bench/glm-large.R), `"irls"` (Newton/Fisher
 #'   scoring), `"newton-cg"` (a trust-region Newton-CG in the style of

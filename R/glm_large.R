@@ -7,16 +7,20 @@
 # p allows it, else the reason, which vcov()/summary() report).
 
 # Dense designs: IRLS up to this many columns, newton-cg beyond.  Measured
-# by bench/glm-large.R (section "auto threshold"): at n = 20,000 logistic,
-# IRLS and newton-cg take equal time near p = 600; up to p = 200 IRLS is
-# several times faster (its X'WX kernels run at full FLOP rate, a
-# Hessian-vector product is bound by memory bandwidth).
-glm_auto_dense_p <- 600L
+# by bench/glm-large.R (section 1): dense logistic at n = 10,000, IRLS took
+# 0.10 / 0.25 / 1.38 / 6.7 s at p = 100 / 200 / 400 / 800 and newton-cg
+# 0.20 / 0.33 / 1.15 / 3.7 s: the lines cross between p = 200 and 400 (IRLS
+# costs n p^2 per iteration at the X'WX kernels' full FLOP rate; newton-cg
+# costs 2 n p per Hessian-vector product, bound by memory bandwidth, times
+# its CG iterations).  Both scale with n, so the crossing depends on p.
+glm_auto_dense_p <- 400L
 # Sparse designs: IRLS (X'WX from the rows' non-zeros: sum over rows of
 # nnz_i^2 and a p x p Cholesky) up to this many columns.
-glm_auto_sparse_p <- 600L
-# Standard errors (X'WX, p x p, and its Cholesky) up to this many columns.
-glm_se_max_p <- 5000L
+glm_auto_sparse_p <- 400L
+# Standard errors (X'WX, p x p, and its Cholesky, O(p^3)) up to this many
+# columns: at p = 2000 the Cholesky alone took 4x the newton-cg fit of
+# bench/glm-large.R section 2 (scale 0.1).
+glm_se_max_p <- 1000L
 
 # The algorithm a fit runs and why (recorded in fit$algorithm_reason).
 glm_auto_algorithm <- function(algorithm, sparse, p) {
@@ -30,7 +34,7 @@ glm_auto_algorithm <- function(algorithm, sparse, p) {
       p, lim))
   } else {
     list(algorithm = "newton-cg", reason = sprintf(
-      "auto: %d columns > %d: newton-cg (Hessian-vector products, X'WX never formed) is faster than IRLS beyond (bench/glm-large.R)",
+      "auto: %d columns > %d: newton-cg (Hessian-vector products, X'WX never formed) is faster than IRLS there (bench/glm-large.R)",
       p, lim))
   }
 }

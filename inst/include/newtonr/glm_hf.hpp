@@ -180,7 +180,7 @@ inline int trpcg(const GlmHfProblem& P, const GlmHfPoint& pt, const Vec& M, doub
   return it;
 }
 
-inline double gtol(const GlmHfControl& c, double g0) { return std::sqrt(c.epsilon) * std::max(g0, 1.0); }
+inline double gtol(const GlmHfControl& c, double g0) { return std::pow(c.epsilon, 0.75) * std::max(g0, 1.0); }
 
 inline bool dev_test(const GlmHfControl& c, double pdev, double pdevold) {
   return std::fabs(pdev - pdevold) / (std::fabs(pdev) + 0.1) < c.epsilon;
