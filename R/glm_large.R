@@ -87,7 +87,6 @@ glm_large_run <- function(inp, control, algorithm) {
                   as.double(inp$offset), start, fam, glm_is_stock_family(fam),
                   unclass(control), algorithm, want_se),
     error = function(e) stop(conditionMessage(e), call. = FALSE))
-  for (msg in res$warnings) warning(msg, call. = FALSE)
   res
 }
 
@@ -118,7 +117,17 @@ glm_large_result <- function(inp, raw, control) {
   nobs <- inp$nobs
   p <- inp$nvars
   raw$boundary <- FALSE
-  glm_fit_warnings(inp, raw, control)
+  if (!raw$converged && raw$status != 1L) {
+    # stopped before maxit: the core says why (no decrease within rounding,
+    # non-finite coefficients)
+    warning(sprintf("newton_glm_fit: algorithm did not converge: %s after %d iterations",
+                    paste(raw$warnings, collapse = "; "), raw$iter), call. = FALSE)
+    raw$converged <- TRUE  # (glm_fit_warnings' maxit message does not apply)
+    glm_fit_warnings(inp, raw, control)
+    raw$converged <- FALSE
+  } else {
+    glm_fit_warnings(inp, raw, control)
+  }
   ynames <- inp$ynames
   y <- inp$y
   weights <- inp$weights

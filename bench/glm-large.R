@@ -7,8 +7,8 @@
 #     (lambda = 1/C), no intercept: objective 0.5 |w|^2 + C sum log-loss
 #     (computed here, in R, by one function for every solver) and time of
 #     newton_glm_fit newton-cg / lbfgs vs LiblineaR type 0 (TRON) and
-#     scikit-learn 1.2 newton-cg, lbfgs, liblinear (python3 via system(), data
-#     through a Matrix Market file);
+#     scikit-learn 1.2 newton-cg, lbfgs, liblinear (tol = 1e-8, max_iter =
+#     1000; python3 via system(), data through a Matrix Market file);
 #  3. dense logistic n = 20,000, p = 2,000: auto vs IRLS alone vs glm.fit;
 #  4. y ~ x + factor(id), 5,000 levels, n = 1,000,000, sparse = TRUE: peak
 #     memory (VmHWM of a child Rscript) and time.
@@ -59,9 +59,12 @@ if (2 %in% parts) {
     res[[paste("newtonr", a)]] <- list(t = e$t, w = e$v$coefficients, it = e$v$iter)
   }
   # LiblineaR type 0 (primal L2 logistic, TRON); bias = -1: no bias term
-  # (tolerances: epsilon = 1e-6 on its relative gradient norm)
+  # (tolerances: epsilon = 1e-4 and 1e-6 on its relative gradient norm).
+  # Given the dgCMatrix itself, LiblineaR 2.10 builds a dense copy (17 GB
+  # here, killed); a dgRMatrix it takes as is (converted before timing).
+  Xr <- methods::as(X, "RsparseMatrix")
   for (eps in c(1e-4, 1e-6)) {
-    e <- el(LiblineaR::LiblineaR(X, y, type = 0, cost = C, epsilon = eps, bias = -1))
+    e <- el(LiblineaR::LiblineaR(Xr, y, type = 0, cost = C, epsilon = eps, bias = -1))
     w <- as.vector(e$v$W)
     if (!identical(as.character(e$v$ClassNames[1]), "1")) w <- -w  # labels order
     res[[sprintf("LiblineaR eps=%g", eps)]] <- list(t = e$t, w = w, it = NA)
@@ -78,7 +81,7 @@ if (2 %in% parts) {
     "    t = time.time()",
     "    with warnings.catch_warnings():",
     "        warnings.simplefilter('ignore')",
-    "        m = LogisticRegression(C=float(sys.argv[3]), fit_intercept=False, solver=s, tol=1e-10, max_iter=10000).fit(X, y)",
+    "        m = LogisticRegression(C=float(sys.argv[3]), fit_intercept=False, solver=s, tol=1e-8, max_iter=1000).fit(X, y)",
     "    t = time.time() - t",
     "    print(s, t, ' '.join(repr(v) for v in m.coef_.ravel()))"), pyf)
   out <- system2(py, c(pyf, f, yf, C), stdout = TRUE)

@@ -140,7 +140,8 @@ battery_specs <- function() {
       if (!is.finite(err) || err > 1e-3) sprintf("silently wrong derivative (error %.3g)", err) else NULL
     }
   }
-  glm_settings <- c("epsilon", "maxit", "trace", "type", "lambda", "algorithm", "threads")
+  glm_settings <- c("epsilon", "maxit", "trace", "type", "lambda", "algorithm", "threads",
+                    "penalize_intercept")
   optim_settings <- setdiff(names(formals(ns$newton_optim_control)), "...")
   solve_settings <- setdiff(names(formals(ns$newton_solve_control)), "...")
   rich <- c("d", "eps", "zero_tol", "r", "v")
@@ -196,6 +197,13 @@ battery_specs <- function() {
                                 family = stats::gaussian(), control = list(algorithm = "gd")),
          nested = list(control = c("maxit", "epsilon", "lambda")),
          only = c("control$maxit", "control$epsilon", "control$lambda"), check = claim_check),
+    list(name = "newton_glm_fit/newton-cg", fun = ns$newton_glm_fit,
+         args = function() list(x = cbind(1, datasets::mtcars$wt, datasets::mtcars$hp),
+                                y = datasets::mtcars$am, family = stats::binomial(),
+                                control = list(algorithm = "newton-cg")),
+         nested = list(control = c("maxit", "epsilon", "lambda", "penalize_intercept")),
+         only = c("control$maxit", "control$epsilon", "control$lambda", "control$penalize_intercept"),
+         check = claim_check),
     list(name = "newton_glm_control", fun = ns$newton_glm_control, args = function() list()),
     list(name = "num_gradient", fun = ns$num_gradient,
          args = function() list(fn = g3, x = c(1, 2, 3)),

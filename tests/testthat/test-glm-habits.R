@@ -15,7 +15,8 @@ test_that("item 2: fit$control holds glm's three keys; the rest is fit$newton_co
   ref <- glm(am ~ wt + hp, family = binomial, data = mtcars)
   expect_identical(names(fit$control), names(ref$control))
   expect_s3_class(fit$newton_control, "newton_glm_control")
-  expect_identical(fit$newton_control$algorithm, "irls")
+  expect_identical(fit$newton_control$algorithm, "auto")
+  expect_identical(fit$algorithm, "irls")
   # glm(..., control = fit$control)
   g <- glm(am ~ wt + hp, family = binomial, data = mtcars, control = fit$control)
   expect_equal(coef(g), coef(ref))
@@ -129,9 +130,9 @@ test_that("item 10: method = \"gd\" / \"BFGS\" name the setting and the fix", {
   e <- expect_error(newton_glm(am ~ wt + hp, binomial, mtcars, method = "BFGS"), "'method'")
   expect_match(conditionMessage(e), "newton_optim()", fixed = TRUE)
   expect_false(grepl("mode 'function'", conditionMessage(e)))
-  e <- expect_error(newton_glm(am ~ wt + hp, binomial, mtcars, control = list(algorithm = "lbfgs")),
-                    "control setting 'algorithm' must be \"irls\"")
-  expect_match(conditionMessage(e), "not \"lbfgs\"", fixed = TRUE)
+  e <- expect_error(newton_glm(am ~ wt + hp, binomial, mtcars, control = list(algorithm = "bfgs")),
+                    "control setting 'algorithm' must be \"auto\"")
+  expect_match(conditionMessage(e), "not \"bfgs\"", fixed = TRUE)
   e <- expect_error(newton_glm(am ~ wt + hp, binomial, mtcars, algorithm = "gd", lr = 0.1),
                     "unknown setting\\(s\\): lr")
   expect_match(conditionMessage(e), "no learning rate")

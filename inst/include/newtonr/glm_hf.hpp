@@ -67,7 +67,7 @@ struct GlmHfResult {
   GlmHfPoint at;
   int iter = 0, cg_iter = 0, passes = 0;
   bool converged = false;
-  int status = 1;  // GlmStatus codes: 0 converged, 1 iteration limit, 2 non-finite
+  int status = 1;  // GlmStatus codes: 0 converged, 1 iteration limit, 2 non-finite, 4 stalled
   std::vector<int> t_iter, t_inner;
   std::vector<double> t_dev, t_grad;
   std::vector<std::string> warnings;
@@ -224,7 +224,12 @@ inline void glm_hf_tron(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoint
     else if (actred < eta1 * prered) delta = std::max(s1 * delta, std::min(alpha * snorm, s2 * delta));
     else if (actred < eta2 * prered) delta = std::max(s1 * delta, std::min(alpha * snorm, s3 * delta));
     else delta = std::max(delta, std::min(alpha * snorm, s3 * delta));
-    if (actred > eta0 * prered && wn.valid) {
+    // Below the resolution of f (|prered| < 1e-12 |f|) actred / prered is
+    // rounding noise: the step is judged by the gradient norm instead.
+    const bool tiny = std::fabs(prered) <= 1e-12 * std::fabs(w.f);
+    const bool better_g = wn.valid && wn.g.norm() < w.g.norm();
+    if (tiny && better_g) delta = std::max(delta, snorm);
+    if (wn.valid && (actred > eta0 * prered || (tiny && better_g))) {
       const double pold = 2 * w.f;
       res.prev = w.beta;
       std::swap(w, wn);
@@ -241,7 +246,8 @@ inline void glm_hf_tron(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoint
       res.converged = true;
       return;
     }
-    if (!(delta > 0) || (std::fabs(prered) <= 1e-16 * std::fabs(w.f) && std::fabs(actred) <= 1e-16 * std::fabs(w.f))) {
+    if (!(delta > 0) || (tiny && !better_g && std::fabs(actred) <= 1e-12 * std::fabs(w.f))) {
+      res.status = 4;
       res.warnings.push_back("newton-cg: the trust region collapsed (no further decrease within rounding)");
       return;
     }
@@ -284,10 +290,13 @@ inline void glm_hf_lbfgs(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoin
     for (; ls < 60; ++ls) {
       P.eval(w.beta + t * dir, wn, true);
       if (wn.valid && wn.f <= w.f + 1e-4 * t * slope) break;
+      // below the resolution of f: accept a step that lowers the gradient norm
+      if (wn.valid && -t * slope <= 1e-12 * std::fabs(w.f) && wn.g.norm() < w.g.norm()) break;
       t *= 0.5;
     }
     if (ls == 60) {
       record(res, iter, ls, w);
+      res.status = 4;
       res.warnings.push_back("lbfgs: the line search found no decrease");
       return;
     }
@@ -342,6 +351,7 @@ inline void glm_hf_irls(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoint
     }
     if (nh == 30) {
       record(res, iter, nh, w);
+      res.status = 4;
       res.warnings.push_back("irls: no step size decreased the deviance");
       return;
     }

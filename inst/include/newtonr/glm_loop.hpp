@@ -37,13 +37,14 @@
 
 namespace newtonr {
 
-enum class GlmStatus : int { Converged = 0, IterationLimit = 1, NonFinite = 2, NoInformative = 3 };
+enum class GlmStatus : int { Converged = 0, IterationLimit = 1, NonFinite = 2, NoInformative = 3, Stalled = 4 };
 
-inline constexpr std::array<StatusInfo, 4> kGlmStatusTable{{
+inline constexpr std::array<StatusInfo, 5> kGlmStatusTable{{
     {0, "converged", "converged: the stopping test on epsilon held (the relative change of the (penalised) deviance; for \"gd\", the estimated deviance still to gain)"},
     {1, "iteration_limit", "iteration limit 'maxit' reached before convergence"},
     {2, "non_finite", "stopped: a least-squares solve gave non-finite coefficients"},
     {3, "no_informative", "stopped: no observation carries information (all working weights zero)"},
+    {4, "stalled", "stopped: no further decrease of the objective within rounding before the convergence test held (newton-cg, lbfgs, sparse IRLS)"},
 }};
 
 enum class GlmAlgorithm { Irls, Gd };
