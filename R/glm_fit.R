@@ -73,7 +73,7 @@
 newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                                type = c("fisher", "newton"), lambda = 0,
                                algorithm = c("auto", "irls", "gd", "newton-cg", "lbfgs"),
-                               threads = NULL, penalize_intercept = FALSE, ...) {
+                               threads = NULL, ..., penalize_intercept = FALSE) {
   dots <- list(...)
   extra <- names(dots)
   if (length(dots) && (is.null(extra) || any(!nzchar(extra)))) {

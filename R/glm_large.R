@@ -177,12 +177,13 @@ vcov.newton_glm <- function(object, ...) {
 # fit's levels and contrasts); type "link" or "response" (se.fit through the
 # dense path).
 #' @export
-predict.newton_glm <- function(object, newdata = NULL, type = c("link", "response", "terms"),
+predict.newton_glm <- function(object, newdata, type = c("link", "response", "terms"),
                                se.fit = FALSE, ...) {
-  type <- match.arg(type)
-  if (!isTRUE(object$sparse) || is.null(newdata) || se.fit || type == "terms") {
-    return(stats::predict.glm(object, newdata = newdata, type = type, se.fit = se.fit, ...))
+  ty <- match.arg(type)
+  if (!isTRUE(object$sparse) || missing(newdata) || is.null(newdata) || se.fit || ty == "terms") {
+    return(NextMethod())
   }
+  type <- ty
   tt <- stats::delete.response(stats::terms(object))
   mf <- stats::model.frame(tt, newdata, na.action = stats::na.pass, xlev = object$xlevels)
   X <- Matrix::sparse.model.matrix(tt, mf, contrasts.arg = object$contrasts)

@@ -399,7 +399,7 @@ test_that("one loop: a user's family, gradient descent and the status codes", {
   expect_identical(f1$status, 1L)
   expect_false(f1$converged)
   tab <- newtonr:::status_table("glm")
-  expect_identical(tab$code, 0:3)
+  expect_identical(tab$code, 0:4)
   expect_false(any(c(10L, 51L, 52L) %in% tab$code))
   expect_match(newtonr:::status_message("glm", f1$status), "iteration limit")
 })
