@@ -139,11 +139,14 @@ glm_large_result <- function(inp, raw, control) {
   rank <- sum(keep)
   piv <- c(which(keep), which(!keep))
   se <- glm_large_se(raw, p)
-  Rmat <- diag(p)
-  if (is.null(se$R)) Rmat[] <- NA_real_ else Rmat[seq_len(rank), seq_len(rank)] <- se$R
-  dimnames(Rmat) <- list(inp$xnames[piv], inp$xnames[piv])
-  qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(p), pivot = piv,
-                       tol = min(1e-07, control$epsilon / 1000)), class = "qr")
+  Rmat <- qr <- NULL  # no p x p matrix at all without standard errors
+  if (!is.null(se$R)) {
+    Rmat <- diag(p)
+    Rmat[seq_len(rank), seq_len(rank)] <- se$R
+    dimnames(Rmat) <- list(inp$xnames[piv], inp$xnames[piv])
+    qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(p), pivot = piv,
+                         tol = min(1e-07, control$epsilon / 1000)), class = "qr")
+  }
   null_mu <- if (inp$intercept) sum(weights * y) / sum(weights) else fam$linkinv(inp$offset)
   null_dev <- sum(fam$dev.resids(y, rep_len(null_mu, nobs), weights))
   aic <- fam$aic(y, inp$n, fitted$mu, weights, raw$deviance)
@@ -165,7 +168,7 @@ glm_large_result <- function(inp, raw, control) {
 }
 
 # vcov() of a fit without standard errors says why (stats' vcov.glm would
-# return a matrix of NA, or fail).
+# fail on the missing R factor); summary() does too (glm_methods.R).
 #' @export
 vcov.newton_glm <- function(object, ...) {
   if (!is.null(object$se_reason)) stop(object$se_reason, call. = FALSE)

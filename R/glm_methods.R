@@ -101,6 +101,7 @@ glm_algorithm_label <- function(x) {
 #' @rdname newton_glm-methods
 #' @export
 summary.newton_glm <- function(object, ...) {
+  if (!is.null(object$se_reason)) stop(object$se_reason, call. = FALSE)  # (issue 17: p too large)
   s <- utils::getS3method("summary", "glm")(object, ...)
   if (!isTRUE(object$converged)) {
     # (a converged fit's summary is glm's own, class and all)

@@ -102,5 +102,7 @@ test_that("standard errors beyond 1000 columns: vcov() says why", {
   expect_identical(m$algorithm, "newton-cg")
   expect_true(m$converged)
   expect_error(vcov(m), "no standard errors: p = 1001 columns exceeds 1000")
+  expect_error(summary(m), "no standard errors: p = 1001 columns exceeds 1000")
+  expect_null(m$R)
   expect_equal(as.numeric(logLik(m)), sum(dbinom(d$y, 1, fitted(m), log = TRUE)), tolerance = 1e-12)
 })
