@@ -29,8 +29,8 @@ glm_status_cpp <- function() {
     .Call(`_newtonr_glm_status_cpp`)
 }
 
-glm_large_cpp <- function(x, si, sp, sx, dim, y, weights, offset, start, family, stock, control, method, want_xwx) {
-    .Call(`_newtonr_glm_large_cpp`, x, si, sp, sx, dim, y, weights, offset, start, family, stock, control, method, want_xwx)
+glm_large_cpp <- function(x, si, sp, sx, dim, y, weights, offset, start, b0, family, stock, control, method, want_xwx) {
+    .Call(`_newtonr_glm_large_cpp`, x, si, sp, sx, dim, y, weights, offset, start, b0, family, stock, control, method, want_xwx)
 }
 
 newtonr_build_info_cpp <- function() {

@@ -58,56 +58,41 @@ glm_sparse_arg <- function(x) {
   x
 }
 
-# The starting coefficients of the large-p path: `start`, else 0 except an
-# intercept column at linkfun of the weighted mean of glm's starting means
-# (family$initialize's mustart).
-glm_large_start <- function(inp, ones) {
-  if (!is.null(inp$start)) return(as.double(inp$start))
-  b <- numeric(inp$nvars)
-  j <- which(ones)[1L]
-  if (!is.na(j) && !is.null(inp$eta)) {
-    m <- sum(inp$weights * inp$family$linkinv(inp$eta)) / sum(inp$weights)
-    b[j] <- inp$family$linkfun(m)
-  }
-  b
+# The starting value of an intercept column on the large-p path (the other
+# coefficients start at 0, unless `start` is given): linkfun of the weighted
+# mean of glm's starting means (family$initialize's mustart).
+glm_large_b0 <- function(inp) {
+  if (!is.null(inp$start) || is.null(inp$eta)) return(NA_real_)
+  inp$family$linkfun(sum(inp$weights * inp$family$linkinv(inp$eta)) / sum(inp$weights))
 }
 
 # The fit (the step after glm_fit_start()): one call into C++.
 glm_large_run <- function(inp, control, algorithm) {
   x <- inp$x
   sparse <- glm_is_sparse(x)
-  ones <- if (sparse) glm_sparse_ones(x) else apply(x, 2L, function(v) all(v == 1))
-  start <- glm_large_start(inp, ones)
   fam <- inp$family
   want_se <- inp$nvars <= glm_se_max_p
   if (control$algorithm == "auto") control$maxit <- max(control$maxit, 100L)
   res <- tryCatch(
     glm_large_cpp(if (!sparse) x, if (sparse) x@i, if (sparse) x@p, if (sparse) x@x,
                   as.integer(dim(x)), as.double(inp$y), as.double(inp$weights),
-                  as.double(inp$offset), start, fam, glm_is_stock_family(fam),
+                  as.double(inp$offset), if (!is.null(inp$start)) as.double(inp$start),
+                  glm_large_b0(inp), fam, glm_is_stock_family(fam),
                   unclass(control), algorithm, want_se),
     error = function(e) stop(conditionMessage(e), call. = FALSE))
   res
 }
 
-glm_sparse_ones <- function(x) {
-  nnz <- diff(x@p)
-  full <- nnz == nrow(x)
-  vapply(seq_len(ncol(x)), function(j) full[j] && all(x@x[(x@p[j] + 1L):x@p[j + 1L]] == 1), NA)
-}
-
 # The R factor and the reason standard errors are missing (NULL when
 # present): the Cholesky of X'WX + diag(pen) at the end.
 glm_large_se <- function(res, p) {
-  if (is.null(res$xwx)) {
+  if (p > glm_se_max_p) {
     return(list(R = NULL, reason = sprintf(
       "no standard errors: p = %d columns exceeds %d, so X'WX (p x p) was not formed at the end (a Hessian-free fit)",
       p, glm_se_max_p)))
   }
-  keep <- !is.na(res$coefficients)
-  R <- tryCatch(chol(res$xwx[keep, keep, drop = FALSE]), error = function(e) NULL)
-  if (is.null(R)) return(list(R = NULL, reason = "no standard errors: X'WX at the end is not positive definite"))
-  list(R = R, reason = NULL)
+  if (is.null(res$R)) return(list(R = NULL, reason = "no standard errors: X'WX at the end is not positive definite"))
+  list(R = res$R, reason = NULL)
 }
 
 # glm.fit's result list from the large-p fit (glm_fit_result's fields, the

@@ -107,8 +107,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // glm_large_cpp
-Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector dim, Rcpp::NumericVector y, Rcpp::NumericVector weights, Rcpp::NumericVector offset, Rcpp::NumericVector start, Rcpp::List family, bool stock, Rcpp::List control, std::string method, bool want_xwx);
-RcppExport SEXP _newtonr_glm_large_cpp(SEXP xSEXP, SEXP siSEXP, SEXP spSEXP, SEXP sxSEXP, SEXP dimSEXP, SEXP ySEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP startSEXP, SEXP familySEXP, SEXP stockSEXP, SEXP controlSEXP, SEXP methodSEXP, SEXP want_xwxSEXP) {
+Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector dim, Rcpp::NumericVector y, Rcpp::NumericVector weights, Rcpp::NumericVector offset, SEXP start, double b0, Rcpp::List family, bool stock, Rcpp::List control, std::string method, bool want_xwx);
+RcppExport SEXP _newtonr_glm_large_cpp(SEXP xSEXP, SEXP siSEXP, SEXP spSEXP, SEXP sxSEXP, SEXP dimSEXP, SEXP ySEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP startSEXP, SEXP b0SEXP, SEXP familySEXP, SEXP stockSEXP, SEXP controlSEXP, SEXP methodSEXP, SEXP want_xwxSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -120,13 +120,14 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type weights(weightsSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type offset(offsetSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type start(startSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type start(startSEXP);
+    Rcpp::traits::input_parameter< double >::type b0(b0SEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type family(familySEXP);
     Rcpp::traits::input_parameter< bool >::type stock(stockSEXP);
     Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
     Rcpp::traits::input_parameter< bool >::type want_xwx(want_xwxSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_large_cpp(x, si, sp, sx, dim, y, weights, offset, start, family, stock, control, method, want_xwx));
+    rcpp_result_gen = Rcpp::wrap(glm_large_cpp(x, si, sp, sx, dim, y, weights, offset, start, b0, family, stock, control, method, want_xwx));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -273,7 +274,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_fit_cpp", (DL_FUNC) &_newtonr_glm_fit_cpp, 16},
     {"_newtonr_glm_binomial_init_cpp", (DL_FUNC) &_newtonr_glm_binomial_init_cpp, 2},
     {"_newtonr_glm_status_cpp", (DL_FUNC) &_newtonr_glm_status_cpp, 0},
-    {"_newtonr_glm_large_cpp", (DL_FUNC) &_newtonr_glm_large_cpp, 14},
+    {"_newtonr_glm_large_cpp", (DL_FUNC) &_newtonr_glm_large_cpp, 15},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
     {"_newtonr_num_hessian_cpp", (DL_FUNC) &_newtonr_num_hessian_cpp, 4},

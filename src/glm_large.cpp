@@ -26,12 +26,14 @@ static newtonr::GlmHfControl read_hf_control(const Rcpp::List& ctl, const std::s
 }
 
 // The fit.  x: a numeric matrix, or NULL with (si, sp, sx, dim) the slots of
-// a dgCMatrix; start: length p; method: "irls", "newton-cg" or "lbfgs";
-// want_xwx: also return X'WX + diag(pen) at the end (for standard errors).
+// a dgCMatrix; start: length p or NULL (then b0 on the first column of
+// ones, 0 elsewhere); method: "irls", "newton-cg" or "lbfgs"; want_xwx: also
+// return R, the Cholesky factor of X'WX + diag(pen) at the end over the
+// kept columns (standard errors), absent when not positive definite.
 // [[Rcpp::export]]
 Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector dim,
                          Rcpp::NumericVector y, Rcpp::NumericVector weights,
-                         Rcpp::NumericVector offset, Rcpp::NumericVector start,
+                         Rcpp::NumericVector offset, SEXP start, double b0,
                          Rcpp::List family, bool stock, Rcpp::List control, std::string method,
                          bool want_xwx) {
   newtonr::GlmDesign X;
@@ -59,7 +61,8 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
     X.Sx = xv.begin();
   }
   const Eigen::Index n = X.n, p = X.p;
-  if (y.size() != n || weights.size() != n || offset.size() != n || start.size() != p)
+  if (y.size() != n || weights.size() != n || offset.size() != n ||
+      (!Rf_isNull(start) && Rf_xlength(start) != p))
     throw std::invalid_argument("glm_large_cpp: dimension mismatch");
   const newtonr::GlmHfControl c = read_hf_control(control, method);
   std::unique_ptr<newtonr::GlmFamilyFns> fam = native_family(family, stock);
@@ -74,8 +77,19 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
       if (ones[static_cast<size_t>(j)]) pen(j) = 0;
   newtonr::GlmHfProblem P(X, *fam, y.begin(), weights.begin(), offset.begin(), pen);
   newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 1);
-  newtonr::GlmHfResult r =
-      newtonr::glm_hf_fit(P, c, Eigen::Map<const newtonr::Vec>(start.begin(), p), intr);
+  // the start: `start`, else 0 with b0 (glm's starting mean, on the link
+  // scale) on the first column of ones
+  newtonr::Vec beta0 = newtonr::Vec::Zero(p);
+  if (!Rf_isNull(start)) {
+    beta0 = newtonr_glue::to_vec(start);
+  } else if (std::isfinite(b0)) {
+    for (Eigen::Index j = 0; j < p; ++j)
+      if (ones[static_cast<size_t>(j)]) {
+        beta0(j) = b0;
+        break;
+      }
+  }
+  newtonr::GlmHfResult r = newtonr::glm_hf_fit(P, c, beta0, intr);
   const newtonr::GlmHfPoint& w = r.at;
   Rcpp::NumericVector coef = newtonr_glue::to_r(r.coef);
   for (R_xlen_t j = 0; j < coef.size(); ++j)
@@ -102,10 +116,21 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
       Rcpp::Named("deviance") = newtonr_glue::to_r(r.t_dev),
       Rcpp::Named("inner") = newtonr_glue::to_r(r.t_inner),
       Rcpp::Named("grad_norm") = newtonr_glue::to_r(r.t_grad));
-  if (want_xwx) {
+  if (want_xwx) {  // R'R = X'WX + diag(pen) over the kept columns (NULL: not PD)
     newtonr::Mat A = X.xdx(w.D.data());
     A.diagonal() += pen;
-    out["xwx"] = newtonr_glue::to_r(A);
+    std::vector<Eigen::Index> keep;
+    for (Eigen::Index j = 0; j < p; ++j)
+      if (!std::isnan(r.coef(j))) keep.push_back(j);
+    const Eigen::Index k = static_cast<Eigen::Index>(keep.size());
+    newtonr::Mat Ak(k, k);
+    for (Eigen::Index a = 0; a < k; ++a)
+      for (Eigen::Index b = 0; b < k; ++b) Ak(a, b) = A(keep[static_cast<size_t>(a)], keep[static_cast<size_t>(b)]);
+    Eigen::LLT<newtonr::Mat> llt(Ak);
+    if (llt.info() == Eigen::Success) {
+      newtonr::Mat R = llt.matrixU();
+      out["R"] = newtonr_glue::to_r(R);
+    }
   }
   return out;
 }
