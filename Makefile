@@ -67,7 +67,7 @@ $(SAN_DIR)/glm_avx2.o: src/glm_avx2.cpp inst/include/newtonr/glm_simd.hpp
 	@mkdir -p $(SAN_DIR)
 	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -c $< -o $@
 
-$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_avx2.o
+$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_hf_tests.o $(SAN_DIR)/glm_avx2.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
 # bounds.hpp's building blocks (box constraints) have a test program of their own.

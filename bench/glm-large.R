@@ -114,8 +114,9 @@ if (3 %in% parts) {
     list(t = NA, v = list(coefficients = i$v$coefficients))
   cat(sprintf("auto (%s, %d it) %.2fs; irls (%d it) %.2fs; glm.fit %.2fs\n", a$v$algorithm, a$v$iter,
               a$t, i$v$iter, i$t, g$t))
-  cat(sprintf("irls / auto = %.2f; glm.fit / auto = %.2f; max |coef auto - glm.fit| = %.2e, irls - glm.fit = %.2e\n",
-              i$t / a$t, g$t / a$t, max(abs(a$v$coefficients - g$v$coefficients)),
+  ref <- if (is.na(g$t)) "irls (glm.fit skipped)" else "glm.fit"
+  cat(sprintf("irls / auto = %.2f; glm.fit / auto = %.2f; max |coef auto - %s| = %.2e, irls - %s = %.2e\n",
+              i$t / a$t, g$t / a$t, ref, max(abs(a$v$coefficients - g$v$coefficients)), ref,
               max(abs(i$v$coefficients - g$v$coefficients))))
 }
 

@@ -28,6 +28,7 @@ using newtonr::Mat;
 using newtonr::Vec;
 
 void glm_tests();  // glm_tests.cpp
+void glm_hf_tests();  // glm_hf_tests.cpp
 
 namespace {
 
@@ -718,6 +719,7 @@ int main() {
   numderiv_tests();
   linesearch_trust_tests();
   glm_tests();
+  glm_hf_tests();
   std::printf("core_tests: %d checks, %d failed\n", cpptests::checks(), cpptests::failures());
   return cpptests::failures() == 0 ? 0 : 1;
 }
