@@ -377,7 +377,10 @@ glm_check_mustart <- function(x, y, weights, offset, family, mustart, eta) {
   me <- family$mu.eta(eta)[good]
   w <- weights[good] * me^2 / family$variance(mustart)[good]
   z <- eta[good] - offset[good] + (y[good] - mustart[good]) / me
-  xw <- x[good, , drop = FALSE] * sqrt(w)
+  # (columns of extreme size are equilibrated by the fit: so here too)
+  xs <- x[good, , drop = FALSE]
+  cm <- apply(abs(xs), 2L, max)
+  xw <- sweep(xs, 2L, ifelse(cm > 0, cm, 1), "/") * sqrt(w)
   if (!all(is.finite(w)) || !all(is.finite(z)) || !all(is.finite(crossprod(xw))) ||
       !all(is.finite(crossprod(xw, sqrt(w) * z)))) {
     stop_arg("mustart", "gives working weights or responses that are not finite or overflow X'WX at the first iteration: give means nearer the data")
@@ -486,13 +489,15 @@ glm_fit_warnings <- function(inp, raw, control) {
   if (raw$boundary) warning("newton_glm_fit: algorithm stopped at boundary value", call. = FALSE)
   eps <- 10 * .Machine$double.eps
   mu <- raw$mu
-  extreme <- inp$family$family == "binomial" && (any(mu > 1 - eps) || any(mu < eps))
-  if (extreme) {
-    warning("newton_glm_fit: fitted probabilities numerically 0 or 1 occurred", call. = FALSE)
-  }
-  if (inp$family$family == "binomial" &&
-      (!raw$converged || any(inp$weights > 0 & (mu < 1e-6 | mu > 1 - 1e-6)))) {
-    glm_warn_separation(inp, raw, control, extreme)
+  if (inp$family$family == "binomial") {
+    r <- range(mu)  # one pass
+    extreme <- r[2L] > 1 - eps || r[1L] < eps
+    if (extreme) {
+      warning("newton_glm_fit: fitted probabilities numerically 0 or 1 occurred", call. = FALSE)
+    }
+    if (!raw$converged || r[1L] < 1e-6 || r[2L] > 1 - 1e-6) {
+      glm_warn_separation(inp, raw, control, extreme)
+    }
   }
   if (inp$family$family == "poisson" && any(mu < eps)) {
     warning("newton_glm_fit: fitted rates numerically 0 occurred", call. = FALSE)

@@ -77,7 +77,7 @@ test_that("every documented model: converged means at the optimum, separation na
       }
       # glm2 converges on every model: so must we (within maxit = 100)
       expect_true(fit$converged, label = paste(lab, "converged"))
-      named <- grep("diverge", r$warnings, value = TRUE)
+      named <- grep("^newton_glm_fit: coefficients of ", r$warnings, value = TRUE)
       if (nm %in% names(coll_separated)) {
         expect_length(named, 1L)
         expect_match(named, paste0("coefficients of ", coll_separated[[nm]], " diverge"),
@@ -95,8 +95,8 @@ test_that("at glm2's own epsilons heart and crabs converge in about glm2's itera
   for (nm in c("heart", "crabs", "crabs_rep1", "crabs_rep2")) {
     m <- models[[nm]]
     for (eps in c(1e-11, 1e-14)) {
-      ref <- coll_fit(m, glm2::glm2, list(epsilon = eps, maxit = 25))$fit
-      fit <- coll_fit(m, newton_glm, list(epsilon = eps, maxit = 25))$fit
+      ref <- coll_fit(m, glm2::glm2, list(epsilon = eps, maxit = 50))$fit
+      fit <- coll_fit(m, newton_glm, list(epsilon = eps, maxit = 50))$fit
       expect_true(ref$converged)
       expect_true(fit$converged, label = sprintf("%s at epsilon %g converged", nm, eps))
       expect_lte(fit$iter, ref$iter + 5L, label = sprintf("%s at epsilon %g: iterations", nm, eps))

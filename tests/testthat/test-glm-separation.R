@@ -10,7 +10,7 @@ sep_names <- function(expr) {
     w <<- c(w, conditionMessage(x))
     invokeRestart("muffleWarning")
   })
-  m <- grep("diverge", w, value = TRUE)
+  m <- grep("^newton_glm_fit: coefficients of ", w, value = TRUE)
   if (!length(m)) return(character())
   strsplit(sub("^newton_glm_fit: coefficients of (.*) diverge.*$", "\\1", m), ", ")[[1]]
 }
@@ -77,8 +77,7 @@ test_that("no separation, no name: strong effects, binomial counts, a ridge pena
 test_that("proportions with both outcomes in a row constrain the direction", {
   skip_if_not_installed("boot")
   # groups g = 1 (all successes) and g = 2, 3 (mixed): g2 is separated
-  d <- data.frame(g = factor(c(1, 2, 3, 1, 2, 3)), s = c(5, 2, 3, 4, 1, 2),
-                  f = c(0, 3, 2, 0, 4, 3))
-  expect_identical(sep_names(newton_glm(cbind(s, f) ~ relevel(g, "2"), binomial, d)),
-                   "relevel(g, \"2\")1")
+  d <- data.frame(g = factor(c(1, 2, 3, 1, 2, 3), levels = c(2, 1, 3)),
+                  s = c(5, 2, 3, 4, 1, 2), f = c(0, 3, 2, 0, 4, 3))
+  expect_identical(sep_names(newton_glm(cbind(s, f) ~ g, binomial, d)), "g1")
 })

@@ -219,7 +219,9 @@ inline bool glm_irls_halve(GlmLoop& L, int iter, unsigned* why, unsigned* first)
       break;
     }
     if (L.nh == 0) {
-      *first = !L.ev2.valid ? kHalveBounds : !std::isfinite(L.ev2.dev) ? kHalveDiverge : kHalveRise;
+      // glm.fit's order: a non-finite deviance first, then invalid eta/mu
+      // (the evaluator of a closure family leaves the deviance NaN there)
+      *first = !std::isfinite(L.ev2.dev) ? kHalveDiverge : !L.ev2.valid ? kHalveBounds : kHalveRise;
       *why |= *first;
     }
     ++L.nh;
