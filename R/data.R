@@ -23,7 +23,11 @@
 #'   factor(Severity) + factor(Delay) + factor(Region),
 #'   binomial(link = "log"), heart, start = c(log(p0), rep(0, 8)))
 #' fit$converged
-"heart"
+#' @name heart
+#' @docType data
+#' @usage data(heart, package = "newtonr")
+#' @keywords datasets
+NULL
 
 #' Horseshoe crab satellites (identity-link Poisson model)
 #'
@@ -36,7 +40,11 @@
 #'   resamples).
 #' @source Copied from the glm2 package (data set `crabs`; Agresti 2002,
 #'   Categorical Data Analysis, Table 4.3); glm2 is licensed GPL (>= 2).
-"crabs"
+#' @name crabs
+#' @docType data
+#' @usage data(crabs, package = "newtonr")
+#' @keywords datasets
+NULL
 
 #' Oral contraceptives and urinary tract infection (separated by `dia`)
 #'
@@ -52,7 +60,11 @@
 #'   Schemper 2002, "A solution to the problem of separation in logistic
 #'   regression", Statistics in Medicine 21, 2409-2419; Cytel Software,
 #'   LogXact); logistf is licensed GPL (>= 2).
-"sex2"
+#' @name sex2
+#' @docType data
+#' @usage data(sex2, package = "newtonr")
+#' @keywords datasets
+NULL
 
 #' Endometrial cancer grade (separated by `NV`)
 #'
@@ -66,7 +78,11 @@
 #' @source Copied from the brglm2 package (data set `endometrial`; Heinze &
 #'   Schemper 2002; Agresti 2015, Foundations of Linear and Generalized
 #'   Linear Models); brglm2 is licensed GPL-3.
-"endometrial"
+#' @name endometrial
+#' @docType data
+#' @usage data(endometrial, package = "newtonr")
+#' @keywords datasets
+NULL
 
 #' Habitat preferences of lizards (binomial counts)
 #'
@@ -78,7 +94,11 @@
 #' @source Copied from the brglm2 package (data set `lizards`; McCullagh &
 #'   Nelder 1989, Generalized Linear Models, Sec. 4.6); brglm2 is licensed
 #'   GPL-3.
-"lizards"
+#' @name lizards
+#' @docType data
+#' @usage data(lizards, package = "newtonr")
+#' @keywords datasets
+NULL
 
 #' Risk factors of low birth weight
 #'
@@ -92,4 +112,8 @@
 #' @source Copied from the MASS package (data set `birthwt`; Hosmer &
 #'   Lemeshow 1989, Applied Logistic Regression); MASS is licensed GPL-2 |
 #'   GPL-3.
-"birthwt"
+#' @name birthwt
+#' @docType data
+#' @usage data(birthwt, package = "newtonr")
+#' @keywords datasets
+NULL
