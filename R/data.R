@@ -46,20 +46,24 @@ NULL
 #' @keywords datasets
 NULL
 
-#' Oral contraceptives and urinary tract infection (separated by `dia`)
+#' Condom use and first-time urinary tract infection (separated by `dia`)
 #'
-#' A case-control study of urinary tract infection in 239 young women; every
-#' woman using a diaphragm (`dia` = 1) is a case, so the data are
-#' quasi-completely separated and the maximum-likelihood estimate of `dia`'s
-#' coefficient is infinite.
+#' The case-control study of Foxman et al. (1997): 130 college women with a
+#' urinary tract infection and 109 uninfected controls.  Every woman using a
+#' diaphragm (`dia` = 1) is a case, so the data are quasi-completely
+#' separated and the maximum-likelihood estimate of `dia`'s coefficient is
+#' infinite (Heinze & Schemper 2002).
 #'
-#' @format A data frame with 239 rows of 0/1 variables: `case`, `age` (>= 24
-#'   years), `oc` (oral contraceptive), `vic` (vaginal intercourse), `vicl`
-#'   (with lubricated condom), `vis` (with spermicide), `dia` (diaphragm).
-#' @source Transcribed from the logistf package's `data/sex2.txt` (Heinze &
-#'   Schemper 2002, "A solution to the problem of separation in logistic
-#'   regression", Statistics in Medicine 21, 2409-2419; Cytel Software,
-#'   LogXact); logistf is licensed GPL (>= 2).
+#' @format A data frame with 239 rows of 0/1 variables: `case` (infection),
+#'   `age` (age group), `oc` (oral contraceptive use), `vic` (condom use),
+#'   `vicl` (lubricated condom use), `vis` (spermicide use), `dia` (diaphragm
+#'   use).
+#' @source Transcribed from the logistf package's `data/sex2.txt` (Foxman B,
+#'   Marsh J, Gillespie B, Rubin N, Koopman JS, Spear S (1997), "Condom use
+#'   and first-time urinary tract infection", Epidemiology 8, 637-641; Heinze
+#'   & Schemper 2002, "A solution to the problem of separation in logistic
+#'   regression", Statistics in Medicine 21, 2409-2419); logistf is licensed
+#'   GPL (>= 2).
 #' @name sex2
 #' @docType data
 #' @usage data(sex2, package = "newtonr")
