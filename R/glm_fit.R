@@ -10,7 +10,10 @@
 #'
 #' @param epsilon positive convergence tolerance: iterations stop when
 #'   `|dev - dev_old| / (|dev| + 0.1) < epsilon` (glm's criterion; `dev` is the
-#'   penalised deviance when `lambda > 0`).
+#'   penalised deviance when `lambda > 0`). After a halved step (or a rise of
+#'   the deviance) the full step's predicted change of the deviance,
+#'   `delta' X'WX delta`, must pass the same test: a step halved to almost
+#'   nothing does not move the deviance, and that is not convergence.
 #' @param maxit maximal number of iterations (default 25 for `"irls"` and
 #'   `"auto"`, 100 for `"newton-cg"`, 1000 for `"lbfgs"`, 5000 for `"gd"`;
 #'   when `"auto"` picks newton-cg it allows at least 100).
@@ -18,7 +21,8 @@
 #' @param type `"fisher"` (expected information, IRLS as in glm) or `"newton"`
 #'   (observed information; differs from Fisher scoring for non-canonical
 #'   links; falls back to Fisher on an iteration where the observed
-#'   information is not positive definite).
+#'   information is not positive definite; the first iteration of a fit
+#'   without `start` is glm's Fisher step from the family's starting means).
 #' @param lambda non-negative ridge penalty: the fit minimises
 #'   `deviance + lambda * sum(beta^2)` over the non-intercept coefficients.
 #' @param algorithm `"auto"` (the default: `"irls"` up to 400 columns, then
@@ -35,8 +39,10 @@
 #'   the Armijo condition holds on the deviance; it stops when the estimated
 #'   deviance still to gain, `|g|^2 / lambda_min` with `g` the score and
 #'   `lambda_min` the smallest eigenvalue of X'WX at the start, is below
-#'   `epsilon * (|dev| + 0.1)`: a small change of the deviance alone says
-#'   little under linear convergence). Gradient descent converges linearly,
+#'   `epsilon * (|dev| + 0.1)` and the smallest eigenvalue of X'WX at the
+#'   current point confirms it: a small change of the deviance alone says
+#'   little under linear convergence, and on separated data, where the
+#'   curvature vanishes, gradient descent does not report convergence). Gradient descent converges linearly,
 #'   at a rate set by the condition number of X'WX: on unscaled covariates
 #'   (`am ~ wt + hp` on mtcars, condition number about 3e5) it does not
 #'   converge in 5000 iterations, and its warning says so with the condition
@@ -177,10 +183,20 @@ print.newton_glm_control <- function(x, ...) {
 #' text otherwise); `effects` has length n whose first `rank`
 #' entries are Q'z computed from R (the remaining entries are 0); `qr` holds
 #' only the p x p R factor (enough for `summary.glm` and `predict(se.fit =)`).
-#' For binomial fits with fitted probabilities numerically 0 or 1, a second
-#' warning names the covariates whose coefficients diverge (those whose last
-#' step is still large relative to the coefficient and, scaled by the column's
-#' range, at least a tenth of the largest step).
+#' Step halving is reported as glm.fit and glm2 report it: once per fit,
+#' "step size truncated due to divergence" (a non-finite deviance), "step
+#' size truncated: out of bounds" (invalid fitted values) and, for the
+#' halving on a rise of the deviance that glm.fit does not do, glm2's "step
+#' size truncated due to increasing deviance"; the trace prints "Step halved:
+#' new deviance = ...".
+#'
+#' Separation: a binomial fit that shows its signs (a fitted probability
+#' within 1e-6 of 0 or 1, or no convergence) is tested for complete or
+#' quasi-complete separation by the linear programs of Konis (2007; as in
+#' the detectseparation package, solved by `boot::simplex`), and a warning
+#' names the covariates that separate (a smallest set; their
+#' maximum-likelihood estimates are infinite).  glm's "fitted probabilities
+#' numerically 0 or 1" warning is kept.
 #'
 #' Aliasing: a column is aliased when its remaining squared norm in X'WX
 #' falls below `max(tol^2, 64 p eps)` times its original squared norm. Exactly
@@ -376,6 +392,9 @@ glm_fit_start <- function(inp, control) {
   }
   if (!is.null(etastart)) start <- NULL  # (etastart wins, as it always has here)
   eta <- etastart %or% if (is.null(start)) family$linkfun(mustart)
+  if (!is.null(inp$mustart) && is.null(etastart) && is.null(start)) {
+    glm_check_mustart(x, y, weights, offset, family, mustart, eta)
+  }
   if (nvars > 0L && control$algorithm == "gd" && is.null(start) && is.null(etastart)) {
     # Gradient descent starts from beta = 0 when that point is valid for
     # the family (otherwise from glm's starting values through one IRLS step).
@@ -388,6 +407,29 @@ glm_fit_start <- function(inp, control) {
   inp[c("y", "weights", "start", "n")] <- list(y, weights, start, n)
   inp$eta <- if (!is.null(eta)) as.double(eta)
   inp
+}
+
+# A user's mustart that is a valid mean may still give a linear predictor
+# or a first weighted least-squares problem that is not finite (0 under a
+# log link; 1e300 under poisson's): an error naming 'mustart', not the
+# overflow of X'WX that the first iteration would report.
+glm_check_mustart <- function(x, y, weights, offset, family, mustart, eta) {
+  if (!all(is.finite(eta))) {
+    stop_arg("mustart", "gives a non-finite linear predictor under the %s link (e.g. a mean of 0 under log): give means inside the link's domain",
+             family$link)
+  }
+  good <- weights > 0
+  me <- family$mu.eta(eta)[good]
+  w <- weights[good] * me^2 / family$variance(mustart)[good]
+  z <- eta[good] - offset[good] + (y[good] - mustart[good]) / me
+  # (columns of extreme size are equilibrated by the fit: so here too)
+  xs <- x[good, , drop = FALSE]
+  cm <- apply(abs(xs), 2L, max)
+  xw <- sweep(xs, 2L, ifelse(cm > 0, cm, 1), "/") * sqrt(w)
+  if (!all(is.finite(w)) || !all(is.finite(z)) || !all(is.finite(crossprod(xw))) ||
+      !all(is.finite(crossprod(xw, sqrt(w) * z)))) {
+    stop_arg("mustart", "gives working weights or responses that are not finite or overflow X'WX at the first iteration: give means nearer the data")
+  }
 }
 
 # valideta(eta) && validmu(mu) of a family (TRUE for a missing test).
@@ -484,17 +526,23 @@ glm_fit_result <- function(inp, raw, control) {
   out
 }
 
-# glm.fit's warnings after the loop; for binomial fits with fitted
-# probabilities numerically 0 or 1 also the covariates whose coefficients
-# diverge.
+# glm.fit's warnings after the loop; for binomial fits that show signs of
+# separation (a fitted probability within 1e-6 of 0 or 1, or no
+# convergence) also the covariates that separate (R/separation.R).
 glm_fit_warnings <- function(inp, raw, control) {
   if (!raw$converged) warning(glm_nonconv_message(raw, control), call. = FALSE)
   if (raw$boundary) warning("newton_glm_fit: algorithm stopped at boundary value", call. = FALSE)
   eps <- 10 * .Machine$double.eps
   mu <- raw$mu
-  if (inp$family$family == "binomial" && (any(mu > 1 - eps) || any(mu < eps))) {
-    warning("newton_glm_fit: fitted probabilities numerically 0 or 1 occurred", call. = FALSE)
-    glm_warn_separation(inp, raw)
+  if (inp$family$family == "binomial") {
+    r <- range(mu)  # one pass
+    extreme <- r[2L] > 1 - eps || r[1L] < eps
+    if (extreme) {
+      warning("newton_glm_fit: fitted probabilities numerically 0 or 1 occurred", call. = FALSE)
+    }
+    if (!raw$converged || r[1L] < 1e-6 || r[2L] > 1 - 1e-6) {
+      glm_warn_separation(inp, raw, control, extreme)
+    }
   }
   if (inp$family$family == "poisson" && any(mu < eps)) {
     warning("newton_glm_fit: fitted rates numerically 0 occurred", call. = FALSE)
@@ -519,23 +567,38 @@ glm_nonconv_message <- function(raw, control) {
     if (is.finite(kap)) sprintf(" (here its condition number is %.3g)", kap) else ""))
 }
 
-# Under separation the coefficient vector grows along the separating
-# direction; flag the covariates carrying it: a last step still large
-# relative to the coefficient, and (scaled by the column's spread) at least
-# a tenth of the largest such step.
-glm_warn_separation <- function(inp, raw) {
-  if (is.null(raw$coef_prev) || is.null(raw$col_range)) return(invisible())
+# Names the covariates that separate the data (their estimates are
+# infinite): the linear programs of R/separation.R on the non-aliased
+# columns; when they cannot run (no boot package, too many distinct rows),
+# and glm's "fitted probabilities 0 or 1" warning was given, the coefficients
+# still growing (glm_diverging_columns).  Not for a ridge penalty (finite
+# estimates).
+glm_warn_separation <- function(inp, raw, control, extreme) {
+  if (isTRUE(control$lambda > 0)) return(invisible())
+  ok <- which(!is.na(raw$coefficients))
+  cols <- tryCatch(glm_separating_columns(inp$x[, ok, drop = FALSE], as.double(inp$y),
+                                          inp$weights),
+                   error = function(e) NULL)
+  div <- if (!is.null(cols)) ok[cols] else if (extreme) glm_diverging_columns(inp, raw)
+  if (inp$intercept) div <- setdiff(div, which(apply(inp$x == 1, 2L, all)))
+  if (length(div)) {
+    nm <- if (is.null(inp$xnames)) paste0("x", div) else inp$xnames[div]
+    warning(sprintf(paste0("newton_glm_fit: coefficients of %s diverge: the data are separated ",
+                           "(complete or quasi-complete separation), so their maximum-likelihood ",
+                           "estimates are infinite"),
+                    paste(nm, collapse = ", ")), call. = FALSE)
+  }
+}
+
+# The fallback: a last step still large relative to the coefficient, and
+# (scaled by the column's spread) at least a tenth of the largest such step.
+glm_diverging_columns <- function(inp, raw) {
+  if (is.null(raw$coef_prev) || is.null(raw$col_range)) return(integer())
   b0 <- raw$coef_prev
   b1 <- raw$coefficients
   b1[is.na(b1)] <- 0
   sc <- abs(b1 - b0) * raw$col_range
-  div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
-  if (inp$intercept) div <- setdiff(div, which(raw$col_ones))
-  if (length(div)) {
-    nm <- if (is.null(inp$xnames)) paste0("x", div) else inp$xnames[div]
-    warning(sprintf("newton_glm_fit: coefficients of %s diverge (complete or quasi-complete separation)",
-                    paste(nm, collapse = ", ")), call. = FALSE)
-  }
+  which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE))
 }
 
 # TRUE when the family is one of stats' (by family, link and quasi's

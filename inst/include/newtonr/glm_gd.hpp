@@ -9,7 +9,8 @@
 // (Nocedal & Wright 2006, Sec. 3.1; the deviance is -2 log-likelihood, so
 // its gradient is -2 g).  It stops when the estimated deviance still to
 // gain, |g|^2 / lambda_min (lambda_min the smallest eigenvalue at the
-// start), falls below epsilon (|pdev| + 0.1): under linear convergence a
+// start), falls below epsilon (|pdev| + 0.1) and the curvature at the
+// current point confirms it (converged() below): under linear convergence a
 // small change of the deviance says little.  A fit without starting
 // coefficients (the family's mustart) begins with one IRLS step.  After the
 // loop, the weights and R are those of the final point (Fisher's), with
@@ -18,6 +19,7 @@
 
 #include <newtonr/glm_loop.hpp>
 
+#include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 
 namespace newtonr {
@@ -58,12 +60,34 @@ class GlmGdStep : public GlmStepRule {
     L.gnorm = std::sqrt(g2);
     return true;
   }
+  // The estimate |g|^2 / lambda_min with the starting curvature is cheap
+  // but says nothing where the curvature has since vanished (separated
+  // binomial data: the weights of the separated rows tend to 0 while the
+  // deviance keeps falling towards its infimum at infinity).  So when it
+  // passes, the curvature at the current point must confirm it:
+  // X'WX + P - mu I positive definite (a Cholesky), mu = |g|^2 / tol, i.e.
+  // lambda_min(now) > mu.  A refused confirmation is retried after 1, 2,
+  // 4, ... further passing iterations (at most about log2(maxit)
+  // factorisations of p x p).
   bool converged(const GlmLoop& L, double pdev) const override {
     if (!last_gd_) return first_.converged(L, pdev);
-    return L.gnorm * L.gnorm / lmin_ / (0.1 + std::fabs(pdev)) < L.s.epsilon;
+    const double tol = L.s.epsilon * (0.1 + std::fabs(pdev)), g2 = L.gnorm * L.gnorm;
+    if (!(g2 / lmin_ < tol)) return false;
+    if (skip_ > 0) {
+      --skip_;
+      return false;
+    }
+    const Vec inv = L.sc.cwiseInverse();
+    Mat A = inv.asDiagonal() * L.ev.A * inv.asDiagonal();
+    A.diagonal() += L.pen_raw;
+    A.diagonal().array() -= g2 / tol;
+    const bool ok = A.allFinite() && Eigen::LLT<Mat>(A).info() == Eigen::Success;
+    if (!ok) skip_ = wait_ = std::max(1, 2 * wait_);
+    return ok;
   }
   // Weights and R at the final point (Fisher's weights; X'r = 0).
   void finish(GlmLoop& L) override {
+    first_.finish(L);  // the first (IRLS) step's halving warnings
     GlmPassKind k;
     k.accumulate = true;
     GlmPass ev = L.eng.run(nullptr, L.e_old, k);
@@ -92,6 +116,7 @@ class GlmGdStep : public GlmStepRule {
   }
   GlmIrlsStep& first_;
   bool init_ = false, last_gd_ = false;
+  mutable int skip_ = 0, wait_ = 0;  // the confirmation's back-off
   double step_ = 0, lmin_ = 0;
 };
 

@@ -40,7 +40,7 @@ namespace newtonr {
 enum class GlmStatus : int { Converged = 0, IterationLimit = 1, NonFinite = 2, NoInformative = 3, Stalled = 4 };
 
 inline constexpr std::array<StatusInfo, 5> kGlmStatusTable{{
-    {0, "converged", "converged: the stopping test on epsilon held (the relative change of the (penalised) deviance; for \"gd\", the estimated deviance still to gain)"},
+    {0, "converged", "converged: the stopping test on epsilon held (the relative change of the (penalised) deviance, and after a halved step also the full step's predicted change; for \"gd\", the estimated deviance still to gain, confirmed by the current curvature)"},
     {1, "iteration_limit", "iteration limit 'maxit' reached before convergence"},
     {2, "non_finite", "stopped: a least-squares solve gave non-finite coefficients"},
     {3, "no_informative", "stopped: no observation carries information (all working weights zero)"},
@@ -177,15 +177,36 @@ inline bool glm_irls_solve(GlmLoop& L, int iter, GlmSolve& sol) {
   return true;
 }
 
+// Why a step was halved, in glm.fit's and glm2's words (each reported once
+// per fit, as a warning and in the trace).
+enum GlmHalving : unsigned { kHalveDiverge = 1, kHalveBounds = 2, kHalveRise = 4 };
+
+inline void glm_halving_warnings(unsigned why, std::vector<std::string>& w) {
+  if (why & kHalveDiverge) w.push_back("step size truncated due to divergence");
+  if (why & kHalveBounds) w.push_back("step size truncated: out of bounds");
+  if (why & kHalveRise) w.push_back("step size truncated due to increasing deviance");
+}
+
+// The rise of the penalised deviance that is taken as no rise: rounding of
+// the deviance sum, and never more than the convergence test's own scale
+// (a larger accepted rise would defeat glm's test at a small epsilon and
+// make the fit alternate between full and halved steps).
+inline double glm_rise_tol(const GlmLoop& L) {
+  return std::min(1e-10, L.s.epsilon) * (std::fabs(L.pdevold) + 0.1);
+}
+
 // glm.fit's step halving (on an invalid eta/mu or a non-finite deviance; we
-// also halve on a rise of the penalised deviance): c0 and the trial eta move
-// halfway back to coefold and the accepted eta until the step is acceptable.
-// Sets L.nh; returns whether an invalid point was met (glm's "boundary").
-inline bool glm_irls_halve(GlmLoop& L, int iter) {
+// also halve on a rise of the penalised deviance, as glm2 does: Marschner
+// 2011, R Journal 3(2)): c0 and the trial eta move halfway back to coefold
+// and the accepted eta until the step is acceptable.  Sets L.nh, ORs the
+// reasons into *why and sets *first to the reason of the first halving (0:
+// none); returns whether an invalid point was met (glm's "boundary").
+inline bool glm_irls_halve(GlmLoop& L, int iter, unsigned* why, unsigned* first) {
+  *first = 0;
   L.nh = 0;
   bool invalid_seen = false;
   while (!L.ev2.valid || !std::isfinite(L.ev2.dev) ||
-         (L.has_old && L.pdev(L.ev2) > L.pdevold + 1e-10 * (std::fabs(L.pdevold) + 0.1))) {
+         (L.has_old && L.pdev(L.ev2) > L.pdevold + glm_rise_tol(L))) {
     const bool bad = !L.ev2.valid || !std::isfinite(L.ev2.dev);
     if (bad) invalid_seen = true;
     if (!L.has_old) {
@@ -197,6 +218,12 @@ inline bool glm_irls_halve(GlmLoop& L, int iter) {
     if (L.nh >= L.s.maxit) {
       if (bad) throw std::runtime_error("inner loop; cannot correct step size");
       break;
+    }
+    if (L.nh == 0) {
+      // glm.fit's order: a non-finite deviance first, then invalid eta/mu
+      // (the evaluator of a closure family leaves the deviance NaN there)
+      *first = !std::isfinite(L.ev2.dev) ? kHalveDiverge : !L.ev2.valid ? kHalveBounds : kHalveRise;
+      *why |= *first;
     }
     ++L.nh;
     L.c0 = (L.c0 + L.coefold) / 2;
@@ -215,7 +242,12 @@ class GlmIrlsStep : public GlmStepRule {
   GlmPassKind needs(const GlmLoop& L) const override {
     GlmPassKind k;
     k.accumulate = true;
-    k.newton = L.s.newton;
+    // type = "newton": the observed information from the second iteration
+    // on; the first step from the family's mustart (no coefficients yet) is
+    // glm's Fisher step, so that any fit glm can start, this can start (a
+    // log-binomial's observed information at mustart can send the first
+    // step out of bounds, with nothing to halve back to)
+    k.newton = L.s.newton && L.has_old;
     return k;
   }
   bool step(GlmLoop& L, int iter) override {
@@ -240,20 +272,45 @@ class GlmIrlsStep : public GlmStepRule {
     // forms eta and the deviance.  If the test fails after all, the driver
     // accumulates at the accepted point, giving exactly the same numbers.
     GlmPassKind kind = needs(L);
+    pred_ = kInf;
     if (L.has_old) {
       const Vec delta = L.c0 - L.coefold;
       const double pred = delta.dot(L.ev.A * delta) + delta.dot(L.pen.cwiseProduct(delta));
+      if (std::isfinite(pred)) pred_ = pred;
       if (std::isfinite(pred) && pred < 0.5 * L.s.epsilon * (std::fabs(L.pdevold) + 0.1))
         kind.accumulate = false;
     }
     L.ev2 = L.eng.run(L.unscaled(L.c0), L.e_new, kind);
-    const bool invalid_seen = glm_irls_halve(L, iter);
+    unsigned first = 0;
+    const bool invalid_seen = glm_irls_halve(L, iter, &why_, &first);
+    // the full step left the family's domain and only a small fraction of
+    // it is valid: the fit is at the boundary of the parameter space
+    blocked_ = first != 0 && first != kHalveRise && L.nh >= 5;
     if (L.nh > 0 && invalid_seen) L.res.boundary = true;
     return true;
   }
+  // glm's test on the change of the (penalised) deviance, when the full
+  // step was taken and the deviance did not rise.  A halved (or rising)
+  // step says how far the step went, not how far the optimum is: then the
+  // full step's predicted change of the deviance, delta' (X'WX + P) delta
+  // at the accepted point (the Newton decrement), must pass the same test
+  // (it vanishes at an interior optimum whatever the halving).  At an
+  // optimum on the boundary of the domain (a Poisson identity-link mean at
+  // 0) it does not vanish; there the full step leaves the domain and at
+  // most 1/32 of it is valid (blocked_), and glm's test is taken, as glm and
+  // glm2 take it (the fit reports boundary = TRUE).
   bool converged(const GlmLoop& L, double pdev) const override {
-    return std::fabs(pdev - L.pdevold) / (0.1 + std::fabs(pdev)) < L.s.epsilon;
+    const double scale = 0.1 + std::fabs(pdev);
+    if (!(std::fabs(pdev - L.pdevold) / scale < L.s.epsilon)) return false;
+    if (L.nh == 0 && pdev <= L.pdevold) return true;
+    return pred_ < L.s.epsilon * scale || (blocked_ && pdev <= L.pdevold + glm_rise_tol(L));
   }
+  void finish(GlmLoop& L) override { glm_halving_warnings(why_, L.res.warnings); }
+
+ private:
+  double pred_ = kInf;  // the full step's predicted change (above)
+  bool blocked_ = false;  // the step was blocked by the domain's boundary
+  unsigned why_ = 0;    // the reasons for halving met in this fit (GlmHalving)
 };
 
 // The accumulation the next step needs at the accepted point, with the
