@@ -29,6 +29,14 @@ glm_status_cpp <- function() {
     .Call(`_newtonr_glm_status_cpp`)
 }
 
+glm_sums_fit_cpp <- function(pass, p, start, control, intercept_col, singular_ok) {
+    .Call(`_newtonr_glm_sums_fit_cpp`, pass, p, start, control, intercept_col, singular_ok)
+}
+
+glm_chunk_pass_cpp <- function(x, y, wt, off, eta, family, link, accumulate, score) {
+    .Call(`_newtonr_glm_chunk_pass_cpp`, x, y, wt, off, eta, family, link, accumulate, score)
+}
+
 newtonr_build_info_cpp <- function() {
     .Call(`_newtonr_newtonr_build_info_cpp`)
 }
