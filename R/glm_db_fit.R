@@ -109,7 +109,7 @@ glm_db_pass_sql <- function(spec, states, cols, aggs) {
     sprintf("SELECT d%d.*, %s FROM (%s) d%d%s", k, paste(exprs, "AS", names(exprs), collapse = ", "),
             inner, k, f)
   }
-  e <- lapply(names(states), function(s) glm_db_eta_sql(spec, states[[s]], xs))
+  e <- lapply(seq_along(states), function(i) glm_db_eta_sql(spec, states[[i]], xs))
   fams <- lapply(names(states), function(s) glm_db_fam_sql(spec$family, s))
   pick <- function(what) unlist(lapply(seq_along(states), function(i)
     stats::setNames(fams[[i]][[what]], paste0(what, names(states)[i]))))
@@ -155,7 +155,7 @@ glm_db_pass_fn <- function(spec, cols) {
   p <- length(cols)
   function(state, accumulate, score) {
     sql <- glm_db_pass_sql(spec, stats::setNames(list(state), ""), cols, glm_db_pass_aggs(p, accumulate, score))
-    r <- glm_db_query(spec$src$con, sql, "running an IRLS pass")
+    r <- glm_db_query(spec$src$con, sql, "running an IRLS pass", spec$src$ln)
     glm_db_unpack(r, p, accumulate)
   }
 }

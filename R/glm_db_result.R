@@ -17,7 +17,7 @@ glm_db_fit_sql <- function(data, opts) {
     "SUM(CASE WHEN w_ = ROUND(w_) THEN 1 ELSE 0 END) AS nwint, ",
     "SUM(CASE WHEN ABS(w_ * y_ - ROUND(w_ * y_)) > 0.001 THEN 1 ELSE 0 END) AS nonint, ",
     "SUM(CASE WHEN y_ = ROUND(y_) THEN 1 ELSE 0 END) AS nyint FROM (%s) d"), d1),
-    "checking the response and weights")
+    "checking the response and weights", spec$src$ln)
   desc <- lapply(desc, as.double)
   ntot <- as.double(glm_db_query(con, sprintf("SELECT COUNT(*) AS n FROM %s", spec$src$from),
                                  "counting the rows")$n)
@@ -31,7 +31,7 @@ glm_db_fit_sql <- function(data, opts) {
   final <- function(fit) glm_db_final(spec, fit)
   lgam <- function() {
     g <- glm_db_query(con, sprintf("SELECT y_, SUM(w_) AS sw FROM (%s) d GROUP BY y_", d1),
-                      "summing log(y!) for the Poisson AIC")
+                      "summing log(y!) for the Poisson AIC", spec$src$ln)
     sum(as.double(g$sw) * lgamma(as.double(g$y_) + 1))
   }
   fit <- glm_sums_run(pass, spec, desc, opts, final, lgam)
@@ -128,7 +128,7 @@ glm_db_final <- function(spec, fit) {
             glm_db_aic_aggs(spec$family$family))
   sql <- glm_db_pass_sql(spec, stats::setNames(list(fit$state, fit$state_w), c("", "w")),
                          seq_along(spec$x), aggs)
-  lapply(glm_db_query(spec$src$con, sql, "computing the fit's statistics"), as.double)
+  lapply(glm_db_query(spec$src$con, sql, "computing the fit's statistics", spec$src$ln), as.double)
 }
 
 glm_db_aic_aggs <- function(fam) {

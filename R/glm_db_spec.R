@@ -16,11 +16,26 @@ glm_db_source <- function(data) {
   if (!DBI::dbIsValid(con)) stop_arg("data", "is a table on a closed database connection")
   sql <- tryCatch(as.character(dbplyr::sql_render(data)),
                   error = function(e) stop_arg("data", "could not be rendered as SQL: %s", conditionMessage(e)))
-  list(con = con, from = paste0("(", sql, ") newtonr_src"), fence = glm_db_fence(con))
+  list(con = con, from = paste0("(", sql, ") newtonr_src"), fence = glm_db_fence(con),
+       ln = glm_db_ln(con))
+}
+
+# The engine's natural logarithm: LN (PostgreSQL, DuckDB, Spark SQL, SQLite's
+# built-in math) or LOG (RSQLite's math extension, whose LOG is natural).
+glm_db_ln <- function(con) {
+  try1 <- function(f) tryCatch(as.double(DBI::dbGetQuery(con, sprintf("SELECT %s(7.38905609893065) AS v", f))$v),
+                               error = function(e) NA_real_)
+  if (isTRUE(abs(try1("LN") - 2) < 1e-12)) return("LN")
+  if (isTRUE(abs(try1("LOG") - 2) < 1e-12) &&
+      isTRUE(abs(tryCatch(as.double(DBI::dbGetQuery(con, "SELECT EXP(2.0) AS v")$v), error = function(e) NA) -
+                 7.38905609893065) < 1e-12)) return("LOG")
+  stop_arg("data", paste0("is on a database without the natural logarithm and exponential (LN/LOG, EXP) ",
+                          "the SQL pass needs; for SQLite call RSQLite::initExtension(con, \"math\") first"))
 }
 
 # Run a query; database errors become errors that say what was running.
-glm_db_query <- function(con, sql, what) {
+glm_db_query <- function(con, sql, what, ln = "LN") {
+  if (ln != "LN") sql <- gsub("LN(", paste0(ln, "("), sql, fixed = TRUE)
   if (!DBI::dbIsValid(con)) {
     stop(sprintf("the database connection was closed (while %s); nothing was changed in the database", what),
          call. = FALSE)
