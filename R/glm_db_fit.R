@@ -86,7 +86,7 @@ glm_db_design <- function(mt, vars, src, types, where, env) {
     nms <- "(Intercept)"
   }
   for (tl in labs) {
-    codes <- fac[inner, tl]
+    codes <- stats::setNames(fac[inner, tl], inner)
     codes <- codes[codes > 0]
     tc <- glm_db_term_cols(tl, info, codes)
     sql <- c(sql, tc$sql)

@@ -13,7 +13,7 @@
 # The table of a lazy dbplyr query: its connection and FROM item.
 glm_db_source <- function(data) {
   con <- dbplyr::remote_con(data)
-  if (!DBI::dbIsValid(con)) stop_arg("data", "is a table on a closed database connection")
+  if (!glm_db_valid(con)) stop_arg("data", "is a table on a closed database connection")
   sql <- tryCatch(as.character(dbplyr::sql_render(data)),
                   error = function(e) stop_arg("data", "could not be rendered as SQL: %s", conditionMessage(e)))
   list(con = con, from = paste0("(", sql, ") newtonr_src"), fence = glm_db_fence(con),
@@ -33,10 +33,13 @@ glm_db_ln <- function(con) {
                           "the SQL pass needs; for SQLite call RSQLite::initExtension(con, \"math\") first"))
 }
 
+# DBI::dbIsValid (RPostgreSQL has no method: then assumed open).
+glm_db_valid <- function(con) isTRUE(tryCatch(DBI::dbIsValid(con), error = function(e) TRUE))
+
 # Run a query; database errors become errors that say what was running.
 glm_db_query <- function(con, sql, what, ln = "LN") {
   if (ln != "LN") sql <- gsub("LN(", paste0(ln, "("), sql, fixed = TRUE)
-  if (!DBI::dbIsValid(con)) {
+  if (!glm_db_valid(con)) {
     stop(sprintf("the database connection was closed (while %s); nothing was changed in the database", what),
          call. = FALSE)
   }
