@@ -31,7 +31,7 @@ glm_db_spec <- function(data, opts) {
     glm_db_sql_expr(str2lang(v)[[2L]], src, types, v, env), ""),
     if (!is.null(opts$offset)) glm_db_sql_expr(opts$offset, src, types, "offset", env))
   design <- glm_db_design(mt, vars, src, types, where, env)
-  list(src = src, x = design$sql, xnames = design$names, y = y, where = where,
+  list(src = src, x = design$sql, xnames = design$names, grp = design$grp, y = y, where = where,
        w = w, o = if (length(offs)) paste0("(", paste(offs, collapse = " + "), ")") else "0.0",
        intercept = attr(mt, "intercept") == 1L, has_offset = length(offs) > 0L, mt = mt,
        xlevels = design$xlevels, family = opts$family, fam = glm_db_fam_sql(opts$family))
@@ -81,9 +81,12 @@ glm_db_design <- function(mt, vars, src, types, where, env) {
   }
   sql <- character()
   nms <- character()
+  grp <- character()  # the factor of a main-effect indicator column (its products with
+                      # the same factor's other indicators are zero: not summed)
   if (attr(mt, "intercept") == 1L) {
     sql <- "1.0"
     nms <- "(Intercept)"
+    grp <- NA_character_
   }
   for (tl in labs) {
     codes <- stats::setNames(fac[inner, tl], inner)
@@ -91,10 +94,12 @@ glm_db_design <- function(mt, vars, src, types, where, env) {
     tc <- glm_db_term_cols(tl, info, codes)
     sql <- c(sql, tc$sql)
     nms <- c(nms, tc$names)
+    one <- length(codes) == 1L && info[[names(codes)]]$factor
+    grp <- c(grp, rep(if (one) names(codes) else NA_character_, length(tc$sql)))
   }
   if (!length(sql)) stop_arg("formula", "has no columns (an empty model) ")
   isf <- vapply(info, function(i) i$factor, TRUE)
-  list(sql = sql, names = nms, xlevels = lapply(info[isf], function(i) i$labels))
+  list(sql = sql, names = nms, grp = grp, xlevels = lapply(info[isf], function(i) i$labels))
 }
 
 # The SELECT of one pass.  states: named list (suffix -> state of length
@@ -138,14 +143,22 @@ glm_db_eta_sql <- function(spec, st, xs) {
   sprintf("(%s * %s + %s * %s)", sql_num(1 - t), lin, sql_num(t), spec$fam$start)
 }
 
-# The aggregates of an IRLS pass: counts, deviance, upper triangle of X'WX, X'r.
-glm_db_pass_aggs <- function(p, accumulate, score) {
+# The aggregates of an IRLS pass: counts, deviance, upper triangle of X'WX, X'r
+# (without the products of two indicators of one factor, which are 0, and
+# with an indicator's square as the indicator).
+glm_db_pass_aggs <- function(p, accumulate, score, grp = rep(NA_character_, p)) {
   a <- c(n_ = "COUNT(*)", dev_ = "SUM(dd)", bad_ = "SUM(bb)",
          good_ = "SUM(CASE WHEN w_ > 0 THEN 1 ELSE 0 END)")
   if (!accumulate) return(a)
   xs <- sprintf("x%d", seq_len(p))
   ij <- which(upper.tri(diag(p), diag = TRUE), arr.ind = TRUE)
-  c(a, stats::setNames(sprintf("SUM(ww * %s * %s)", xs[ij[, 1L]], xs[ij[, 2L]]),
+  g1 <- grp[ij[, 1L]]
+  same <- !is.na(g1) & !is.na(grp[ij[, 2L]]) & g1 == grp[ij[, 2L]]
+  diag_ind <- same & ij[, 1L] == ij[, 2L]
+  ij <- ij[!same | diag_ind, , drop = FALSE]
+  diag_ind <- diag_ind[!same | diag_ind]
+  c(a, stats::setNames(ifelse(diag_ind, sprintf("SUM(ww * %s)", xs[ij[, 1L]]),
+                              sprintf("SUM(ww * %s * %s)", xs[ij[, 1L]], xs[ij[, 2L]])),
                        sprintf("a%d_%d", ij[, 1L], ij[, 2L])),
     stats::setNames(sprintf("SUM(%s * %s)", if (score) "uu" else "rr", xs), sprintf("b%d", seq_len(p))))
 }
@@ -154,7 +167,8 @@ glm_db_pass_aggs <- function(p, accumulate, score) {
 glm_db_pass_fn <- function(spec, cols) {
   p <- length(cols)
   function(state, accumulate, score) {
-    sql <- glm_db_pass_sql(spec, stats::setNames(list(state), ""), cols, glm_db_pass_aggs(p, accumulate, score))
+    aggs <- glm_db_pass_aggs(p, accumulate, score, spec$grp[cols])
+    sql <- glm_db_pass_sql(spec, stats::setNames(list(state), ""), cols, aggs)
     r <- glm_db_query(spec$src$con, sql, "running an IRLS pass", spec$src$ln)
     glm_db_unpack(r, p, accumulate)
   }
@@ -167,7 +181,9 @@ glm_db_unpack <- function(r, p, accumulate) {
   if (accumulate) {
     A <- matrix(0, p, p)
     ij <- which(upper.tri(A, diag = TRUE), arr.ind = TRUE)
-    A[ij] <- unlist(r[sprintf("a%d_%d", ij[, 1L], ij[, 2L])])
+    nm <- sprintf("a%d_%d", ij[, 1L], ij[, 2L])
+    have <- nm %in% names(r)
+    A[ij[have, , drop = FALSE]] <- unlist(r[nm[have]])
     A[lower.tri(A)] <- t(A)[lower.tri(A)]
     out$A <- A
     out$b <- unlist(r[sprintf("b%d", seq_len(p))], use.names = FALSE)

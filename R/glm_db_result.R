@@ -36,7 +36,7 @@ glm_db_fit_sql <- function(data, opts) {
   }
   fit <- glm_sums_run(pass, spec, desc, opts, final, lgam)
   fit$sql <- glm_db_pass_sql(spec, stats::setNames(list(c(ifelse(is.na(fit$coefficients), 0, fit$coefficients), 0)), ""),
-                             seq_along(spec$x), glm_db_pass_aggs(length(spec$x), TRUE, FALSE))
+                             seq_along(spec$x), glm_db_pass_aggs(length(spec$x), TRUE, FALSE, spec$grp))
   fit$data <- data
   fit
 }
