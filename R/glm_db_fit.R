@@ -104,7 +104,7 @@ glm_db_design <- function(mt, vars, src, types, where, env) {
 
 # The SELECT of one pass.  states: named list (suffix -> state of length
 # p + 1 over the columns `cols`); aggs: the aggregate list (name -> SQL).
-glm_db_pass_sql <- function(spec, states, cols, aggs) {
+glm_db_pass_sql <- function(spec, states, cols, aggs, group = NULL) {
   f <- spec$fence
   xs <- sprintf("x%d", seq_along(cols))
   d1 <- sprintf("SELECT %s AS y_, %s AS w_, %s AS o_, %s FROM %s WHERE %s%s",
@@ -118,7 +118,8 @@ glm_db_pass_sql <- function(spec, states, cols, aggs) {
   fams <- lapply(names(states), function(s) glm_db_fam_sql(spec$family, s))
   pick <- function(what) unlist(lapply(seq_along(states), function(i)
     stats::setNames(fams[[i]][[what]], paste0(what, names(states)[i]))))
-  d2 <- lvl(d1, stats::setNames(unlist(e), paste0("eta", names(states))), 2L)
+  d2 <- lvl(d1, c(stats::setNames(unlist(e), paste0("eta", names(states))),
+                  if (length(group)) c(gk = glm_db_group_key(group))), 2L)
   d3 <- lvl(d2, pick("tt"), 3L)
   d4 <- lvl(d3, c(pick("mu"), pick("me")), 4L)
   fam0 <- fams[[1L]]
@@ -127,7 +128,8 @@ glm_db_pass_sql <- function(spec, states, cols, aggs) {
   d6 <- lvl(d5, c(ww = "w_ * me * me / va",
                   rr = "w_ * me * me / va * (eta - o_) + w_ * (y_ - mu) * me / va",
                   uu = "w_ * (y_ - mu) * me / va"), 6L)
-  sprintf("SELECT %s FROM (%s) d7", paste(aggs, "AS", names(aggs), collapse = ", "), d6)
+  sprintf("SELECT %s FROM (%s) d7%s", paste(aggs, "AS", names(aggs), collapse = ", "), d6,
+          if (length(group)) " GROUP BY gk" else "")
 }
 
 # The linear predictor of a state: X s[1..p] + (1 - s[p+1]) offset + s[p+1] eta_start.
@@ -166,11 +168,14 @@ glm_db_pass_aggs <- function(p, accumulate, score, grp = rep(NA_character_, p)) 
 # The pass closure for glm_sums_fit_cpp over columns `cols`.
 glm_db_pass_fn <- function(spec, cols) {
   p <- length(cols)
+  F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp[cols])
   function(state, accumulate, score) {
-    aggs <- glm_db_pass_aggs(p, accumulate, score, spec$grp[cols])
-    sql <- glm_db_pass_sql(spec, stats::setNames(list(state), ""), cols, aggs)
+    grouped <- accumulate && length(F)
+    aggs <- if (grouped) glm_db_group_aggs(p, F, score) else
+      glm_db_pass_aggs(p, accumulate, score, spec$grp[cols])
+    sql <- glm_db_pass_sql(spec, stats::setNames(list(state), ""), cols, aggs, if (grouped) F)
     r <- glm_db_query(spec$src$con, sql, "running an IRLS pass", spec$src$ln)
-    glm_db_unpack(r, p, accumulate)
+    if (grouped) glm_db_unpack_group(r, p, F) else glm_db_unpack(r, p, accumulate)
   }
 }
 

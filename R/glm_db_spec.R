@@ -80,7 +80,7 @@ glm_db_sql_expr <- function(e, src, types, term, env) {
              term, nm, paste(names(types), collapse = ", "))
   }
   if (!is.call(e)) glm_db_no_sql(term, deparse(e))
-  f <- if (is.name(e[[1L]])) as.character(e[[1L]]) else ""
+  f <- paste(deparse(e[[1L]]), collapse = "")
   a <- lapply(as.list(e)[-1L], rec)
   bin <- function(op) if (length(a) == 1L) paste0("(", op, a[[1L]], ")") else
     paste0("(", a[[1L]], " ", op, " ", a[[2L]], ")")
