@@ -34,7 +34,7 @@ fill <- function(con, n, name = "bench_t", seed = 1) {
     eta <- -0.5 + 0.4 * d$x1 - 0.3 * d$x2 + 0.5 * d$x3 + 0.1 * d$x4 - 0.2 * d$x5 +
       (as.integer(substr(d$f, 2, 3)) - 5) / 10
     d$y <- rbinom(m, 1, plogis(eta))
-    if (done == 0) dbWriteTable(con, name, d) else dbAppendTable(con, name, d)
+    dbWriteTable(con, name, d, append = done > 0, row.names = FALSE)
     done <- done + m
   }
   invisible(name)
