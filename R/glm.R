@@ -41,6 +41,27 @@
 #' `options(newtonr.dense_limit = <bytes>)`) is an error stating the memory
 #' needed, e.g. for `y ~ id` with a factor `id` of 2e5 levels.
 #'
+#' @section Data in a database or in chunks:
+#' `data` may be a table in a database, given as a dplyr/dbplyr lazy table
+#' (`dplyr::tbl(con, "t")`, `dplyr::tbl(con, DBI::Id(schema = "s", table =
+#' "t"))` or any lazy query): each IRLS iteration is then one aggregation
+#' query run by the engine over all rows (X'WX, X'Wz, the deviance), the
+#' model matrix is expanded in SQL (factors by treatment contrasts) and the
+#' rows never come into R. Families: gaussian (identity), binomial and
+#' quasibinomial (logit), poisson and quasipoisson (log), Gamma (log);
+#' SQLite needs `RSQLite::initExtension(con, "math")`. `weights` and
+#' `offset` are expressions of columns; rows with a missing value follow
+#' `na.action` (na.omit, na.exclude or na.fail); `subset`, `etastart`,
+#' `mustart`, `x = TRUE` and `type = "newton"` are not available (filter
+#' the table with `dplyr::filter()` instead). `data` may also be a
+#' `function(reset)` returning successive data.frames (biglm's `bigglm()`
+#' protocol: `reset = TRUE` rewinds, `NULL` after the last chunk); each
+#' iteration then sweeps the chunks once. The result, of class
+#' `"newton_glm_db"`, has coef, vcov, summary, anova (between nested
+#' fits), logLik/AIC/BIC, nobs and predict (with `newdata`) methods;
+#' residuals and fitted values are per-row results and are not available.
+#' See `vignette("glm-database", package = "newtonr")`.
+#'
 #' @param formula a model formula, as in [stats::glm()] (a character string
 #'   is converted with [stats::as.formula()]).
 #' @param family a family: a function such as `binomial`, a call such as
@@ -89,6 +110,8 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
                        singular.ok = TRUE, contrasts = NULL, sparse = FALSE, ...) {
   cal <- match.call()
   check_flag(sparse, "sparse")
+  # a database table or a function(reset) of chunks: IRLS in the engine (glm_db.R)
+  if (!missing(data) && nzchar(glm_db_kind(data))) return(newton_glm_db(cal, data, parent.frame()))
   if (missing(formula)) stop_arg("formula", "is missing: give a model formula such as y ~ x")
   formula <- glm_formula_arg(formula)
   family <- glm_family(family, parent.frame())

@@ -93,3 +93,10 @@ if (exists("newton_glm", mode = "function")) {
   cat("agreement with glm(): max |coef diff|",
       format(max(abs(coef(nt) - coef(glm(fo, family = binomial, data = d)))), digits = 2), "\n")
 }
+
+## A GLM fitted inside a database (demo/glm-database.R)
+local({
+  f <- system.file("demo", "glm-database.R", package = "newtonr")
+  if (!nzchar(f) || !file.exists(f)) f <- file.path("demo", "glm-database.R")
+  if (file.exists(f)) source(f, local = TRUE)
+})

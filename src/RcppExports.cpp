@@ -106,6 +106,41 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// glm_sums_fit_cpp
+Rcpp::List glm_sums_fit_cpp(Rcpp::Function pass, int p, SEXP start, Rcpp::List control, int intercept_col, bool singular_ok);
+RcppExport SEXP _newtonr_glm_sums_fit_cpp(SEXP passSEXP, SEXP pSEXP, SEXP startSEXP, SEXP controlSEXP, SEXP intercept_colSEXP, SEXP singular_okSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::Function >::type pass(passSEXP);
+    Rcpp::traits::input_parameter< int >::type p(pSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type start(startSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
+    Rcpp::traits::input_parameter< int >::type intercept_col(intercept_colSEXP);
+    Rcpp::traits::input_parameter< bool >::type singular_ok(singular_okSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_sums_fit_cpp(pass, p, start, control, intercept_col, singular_ok));
+    return rcpp_result_gen;
+END_RCPP
+}
+// glm_chunk_pass_cpp
+Rcpp::List glm_chunk_pass_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector wt, Rcpp::NumericVector off, Rcpp::NumericVector eta, std::string family, std::string link, bool accumulate, bool score);
+RcppExport SEXP _newtonr_glm_chunk_pass_cpp(SEXP xSEXP, SEXP ySEXP, SEXP wtSEXP, SEXP offSEXP, SEXP etaSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP accumulateSEXP, SEXP scoreSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type wt(wtSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type off(offSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type eta(etaSEXP);
+    Rcpp::traits::input_parameter< std::string >::type family(familySEXP);
+    Rcpp::traits::input_parameter< std::string >::type link(linkSEXP);
+    Rcpp::traits::input_parameter< bool >::type accumulate(accumulateSEXP);
+    Rcpp::traits::input_parameter< bool >::type score(scoreSEXP);
+    rcpp_result_gen = Rcpp::wrap(glm_chunk_pass_cpp(x, y, wt, off, eta, family, link, accumulate, score));
+    return rcpp_result_gen;
+END_RCPP
+}
 // glm_large_cpp
 Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector dim, Rcpp::NumericVector y, Rcpp::NumericVector weights, Rcpp::NumericVector offset, SEXP start, double b0, Rcpp::List family, bool stock, Rcpp::List control, std::string method, bool want_xwx);
 RcppExport SEXP _newtonr_glm_large_cpp(SEXP xSEXP, SEXP siSEXP, SEXP spSEXP, SEXP sxSEXP, SEXP dimSEXP, SEXP ySEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP startSEXP, SEXP b0SEXP, SEXP familySEXP, SEXP stockSEXP, SEXP controlSEXP, SEXP methodSEXP, SEXP want_xwxSEXP) {
@@ -274,6 +309,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_fit_cpp", (DL_FUNC) &_newtonr_glm_fit_cpp, 16},
     {"_newtonr_glm_binomial_init_cpp", (DL_FUNC) &_newtonr_glm_binomial_init_cpp, 2},
     {"_newtonr_glm_status_cpp", (DL_FUNC) &_newtonr_glm_status_cpp, 0},
+    {"_newtonr_glm_sums_fit_cpp", (DL_FUNC) &_newtonr_glm_sums_fit_cpp, 6},
+    {"_newtonr_glm_chunk_pass_cpp", (DL_FUNC) &_newtonr_glm_chunk_pass_cpp, 9},
     {"_newtonr_glm_large_cpp", (DL_FUNC) &_newtonr_glm_large_cpp, 15},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},
