@@ -113,7 +113,7 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
     fit$newton_control <- control
     control <- glm_control_keys(control)
   }
-  fit$control <- NULL
+  fit$control <- fit$class <- NULL
   structure(c(fit, list(call = cal, formula = formula, terms = parts$mt, data = data,
                         offset = parts$off, control = control, method = method,
                         contrasts = parts$contr, xlevels = parts$xlevels)),

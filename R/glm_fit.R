@@ -410,19 +410,8 @@ glm_fit_result <- function(inp, raw, control) {
   qr <- Rmat <- effects <- NULL
   if (!EMPTY) {
     names(coef) <- inp$xnames
-    xxnames <- inp$xnames[raw$pivot]
-    Rmat <- raw$R
-    if (rank < nvars) {
-      Rfull <- diag(nvars)
-      Rfull[seq_len(rank), ] <- Rmat[seq_len(rank), ]
-      Rmat <- Rfull
-    }
-    dimnames(Rmat) <- list(xxnames, xxnames)
-    effects <- numeric(nobs)
-    effects[seq_len(rank)] <- raw$effects
-    names(effects) <- c(xxnames[seq_len(rank)], rep.int("", nobs - rank))
-    qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
-                         pivot = raw$pivot, tol = raw$tol), class = "qr")
+    parts <- if (is.null(raw$qr)) glm_fit_rfactor(inp, raw) else glm_fit_fullqr(inp, raw)
+    Rmat <- parts$R; effects <- parts$effects; qr <- parts$qr
   }
   n.ok <- nobs - sum(weights == 0)
   aic <- if (is.na(raw$aic)) fam$aic(y, inp$n, fitted$mu, weights, raw$deviance) else raw$aic
@@ -433,10 +422,61 @@ glm_fit_result <- function(inp, raw, control) {
               prior.weights = weights, df.residual = n.ok - rank,
               df.null = n.ok - as.integer(inp$intercept), y = y, converged = raw$converged,
               boundary = raw$boundary, status = raw$status, trace = new_trace(raw$trace),
-              algorithm = control$algorithm, control = glm_control_keys(control),
-              newton_control = control)
+              algorithm = control$algorithm, newton_control = control)
   if (!EMPTY) out$kernel <- raw$kernel
+  # glm() appends its own `control` (glm.control()'s); a fit whose qr is
+  # only the p x p R factor is classed so that glm() objects reach the
+  # methods that rebuild the n x p QR (glm() takes fit$class first)
+  if (!EMPTY && is.null(raw$qr)) out$class <- "newton_glm"
   out
+}
+
+# glm.fit's R, effects and qr from the core's n x p LINPACK QR of sqrt(W) X
+# over the informative rows (glm_qr.hpp), exactly as glm.fit builds them.
+glm_fit_fullqr <- function(inp, raw) {
+  nvars <- inp$nvars
+  rank <- raw$rank
+  xxnames <- inp$xnames[raw$pivot]
+  qrm <- raw$qr
+  good <- raw$weights > 0
+  dimnames(qrm) <- list(if (!is.null(rownames(inp$x))) rownames(inp$x)[good], xxnames)
+  nr <- min(nrow(qrm), nvars)
+  if (nr < nvars) {
+    Rmat <- diag(nvars)
+    Rmat[seq_len(nr), ] <- qrm[seq_len(nr), ]
+  } else {
+    Rmat <- qrm[seq_len(nvars), , drop = FALSE]
+  }
+  Rmat <- as.matrix(Rmat)
+  Rmat[row(Rmat) > col(Rmat)] <- 0
+  dimnames(Rmat) <- list(xxnames, xxnames)
+  effects <- raw$qty
+  names(effects) <- c(xxnames[seq_len(rank)], rep.int("", length(effects) - rank))
+  qr <- structure(list(qr = qrm, rank = rank, qraux = raw$qraux, pivot = raw$pivot,
+                       tol = raw$tol), class = "qr")
+  list(R = Rmat, effects = effects, qr = qr)
+}
+
+# For large fits (the core keeps no n x p matrix): R, effects padded to n,
+# and a "qr" holding the p x p R factor; the methods of "newton_glm" rebuild
+# glm's n x p QR on demand (glm_full_qr in glm_methods.R).
+glm_fit_rfactor <- function(inp, raw) {
+  nvars <- inp$nvars
+  rank <- raw$rank
+  xxnames <- inp$xnames[raw$pivot]
+  Rmat <- raw$R
+  if (rank < nvars) {
+    Rfull <- diag(nvars)
+    Rfull[seq_len(rank), ] <- Rmat[seq_len(rank), ]
+    Rmat <- Rfull
+  }
+  dimnames(Rmat) <- list(xxnames, xxnames)
+  effects <- numeric(inp$nobs)
+  effects[seq_len(rank)] <- raw$effects
+  names(effects) <- c(xxnames[seq_len(rank)], rep.int("", inp$nobs - rank))
+  qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
+                       pivot = raw$pivot, tol = raw$tol, r_only = TRUE), class = "qr")
+  list(R = Rmat, effects = effects, qr = qr)
 }
 
 # glm.fit's warnings after the loop; for binomial fits with fitted

@@ -12,6 +12,8 @@
 # glm's QR of sqrt(w) X over the rows with positive working weight, with the
 # columns taken in our pivot order so that the same columns are aliased.
 glm_full_qr <- function(object) {
+  # the fit's own n x p QR when it has one (small fits: glm.fit's exactly)
+  if (!is.null(object$qr) && !isTRUE(object$qr$r_only)) return(object$qr)
   X <- stats::model.matrix(object)
   w <- object$weights
   good <- w > 0
