@@ -18,8 +18,9 @@
 #' `type = "newton"`, `lambda`, `algorithm = "gd"`, `threads`); the result
 #' also has `trace`, a data.frame with one row per iteration (`iter`,
 #' `deviance`, `halvings`, `grad_norm`), shown by `plot(fit, which = "trace")`
-#' or [plot_trace()]; its `qr` component holds the p x p R factor only, and
-#' [qr()] on the fit rebuilds glm's full n x p QR when needed.
+#' or [plot_trace()]; its `qr` component is glm's n x p QR, except on large
+#' fits where it holds the p x p R factor only and [qr()] on the fit
+#' rebuilds glm's full n x p QR when needed (see [newton_glm_fit()]).
 #'
 #' Settings: `fit$control` holds glm's three keys only (`epsilon`, `maxit`,
 #' `trace`), as [stats::glm.control()] returns them, so that the tools that

@@ -157,11 +157,16 @@ print.newton_glm_control <- function(x, ...) {
 #' step is still large relative to the coefficient and, scaled by the column's
 #' range, at least a tenth of the largest step).
 #'
-#' Aliasing: a column is aliased when its remaining squared norm in X'WX
-#' falls below `max(tol^2, 64 p eps)` times its original squared norm. Exactly
-#' collinear columns are aliased as glm aliases them; columns whose relative
-#' remaining norm lies between glm's `tol` and about `1e-6` are aliased here
-#' but not by glm (forming X'WX squares the condition number).
+#' Accuracy and aliasing: each iteration first solves the normal equations
+#' (X'WX) by Cholesky. Forming X'WX squares the condition number, so when
+#' the Cholesky's estimated condition number of `sqrt(W) X` (columns
+#' equilibrated) exceeds 300, when it aliases a column, or when there are
+#' fewer informative observations than columns, that iteration is solved
+#' instead as glm.fit solves it: LINPACK's QR with limited pivoting
+#' (dqrdc2) of `sqrt(W) X`, with glm's `tol = min(1e-7, epsilon / 1000)` on
+#' the columns' remaining norms. So ill-conditioned designs (raw polynomials
+#' in calendar years, mixed units) get glm's coefficients, glm's aliased
+#' columns, and a rank never above the number of observations.
 #'
 #' Speed: for the families of stats (gaussian, binomial, poisson, Gamma,
 #' inverse.gaussian, quasibinomial, quasipoisson and quasi with its five
@@ -202,9 +207,19 @@ print.newton_glm_control <- function(x, ...) {
 #'   `status` (an integer code, below), `trace` (data.frame: iter, deviance,
 #'   halvings, grad_norm; grad_norm is the norm of the penalised score at the
 #'   coefficients entering the iteration, `NA` in the first when the fit
-#'   starts from `mustart`), `algorithm`, `control` (glm's three keys), `newton_control` (every setting), and `kernel` (internal:
+#'   starts from `mustart`), `algorithm`, `newton_control` (every setting;
+#'   there is no `control`, which [stats::glm()] and [newton_glm()] add), and
+#'   `kernel` (internal:
 #'   whether the family ran in C++, the number of row chunks of a pass over
-#'   `x`, whether the AVX2 kernel ran).
+#'   `x`, whether the AVX2 kernel ran). `qr` is glm.fit's: LINPACK's n x p
+#'   QR of `sqrt(W) X` over the observations with positive working weight
+#'   (class `"qr"`, with `qraux`, `pivot`, `tol`, `rank`), so `qr.*`
+#'   functions and [stats::influence()] accept it. When forming it would cost
+#'   more than about `5e7` flops (`n p^2`) and no iteration needed it, `qr`
+#'   holds the p x p R factor only (`qr$r_only` is `TRUE`) and the list has
+#'   `class = "newton_glm"`, which [stats::glm()] puts first in its object's
+#'   class: the methods of [newton_glm-methods] then rebuild the n x p QR when
+#'   one is needed (influence, hat values, Cook's distances, `qr(fit)`).
 #'
 #'   The codes of `status`:
 #'   \Sexpr[results=rd,stage=build]{newtonr:::status_rd("glm")}

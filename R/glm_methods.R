@@ -3,8 +3,9 @@
 # unchanged because the object has glm's fields and its `qr` holds glm's R
 # factor. The methods here cover what needs more:
 #  * glm's full n x p QR of sqrt(W) X (influence, hat values, Cook's
-#    distances, plot.lm): rebuilt on demand from model.matrix() and the final
-#    working weights, so the object never stores an n x p matrix;
+#    distances, plot.lm): the fit's own `qr` when it is that QR (fits up to
+#    n p^2 = 5e7, and any fit that needed the QR); else rebuilt on demand
+#    from model.matrix() and the final working weights;
 #  * refits (anova) go through newton_glm_fit(); profile refits (confint,
 #    drop1, add1) go through glm.fit with the same tolerance, as glm does;
 #  * the iteration trace (print, plot_trace(), plot(fit, which = "trace")).

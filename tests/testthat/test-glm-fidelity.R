@@ -146,3 +146,20 @@ test_that("p > n: rank never above n, glm's aliased columns, many random designs
                      suppressWarnings(glm.fit(x, yb, family = binomial()))$rank)
   }
 })
+
+test_that("a large fit keeps the p x p factor; glm's methods still give glm's answers", {
+  # n p^2 just above the 5e7 flops of kGlmFullQrWork (glm_fit.hpp)
+  set.seed(7)
+  n <- 81000; p <- 25
+  x <- matrix(rnorm(n * (p - 1)), n)
+  d <- data.frame(y = rbinom(n, 1, plogis(x[, 1] - x[, 2])), x)
+  fit <- glm(y ~ ., binomial, d, method = newton_glm_fit)
+  expect_true(isTRUE(fit$qr$r_only))
+  expect_s3_class(fit, "newton_glm")
+  ref <- glm(y ~ ., binomial, d)
+  fid_coef(fit, ref, 1e-8)
+  i <- c(1:5, n)
+  expect_equal(hatvalues(fit)[i], hatvalues(ref)[i], tolerance = 1e-6)
+  expect_equal(cooks.distance(fit)[i], cooks.distance(ref)[i], tolerance = 1e-6)
+  expect_equal(dim(qr(fit)$qr), dim(ref$qr$qr))
+})

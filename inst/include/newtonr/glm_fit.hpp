@@ -104,7 +104,10 @@ inline void glm_fit_qr(GlmFitOut& out, GlmQrPath& path, const GlmLoop& L, bool w
   if (!res.have_solve) return;
   const double work = static_cast<double>(L.n) * static_cast<double>(L.p) * static_cast<double>(L.p);
   if (!path.last) {
-    if (!want || work > kGlmFullQrWork || (L.pen.array() != 0).any() || L.s.newton) return;
+    // (not for gradient descent: no least-squares solve made its fit)
+    if (!want || work > kGlmFullQrWork || (L.pen.array() != 0).any() || L.s.newton ||
+        L.s.algorithm != GlmAlgorithm::Irls)
+      return;
     path.factor(L.e_w);
     if (path.qr.rank != res.solve.rank || path.qr.pivot != res.solve.pivot) return;
   }
