@@ -55,6 +55,7 @@ test_that("glm(method = newton_glm_fit): every influence method as on glm's own 
     list(yb ~ x1 + x2 + g, binomial(), d$w),
     list(yp ~ x1 + g + offset(log(expo)), poisson(), NULL),
     list(ygam ~ x1 + x2, Gamma(link = "log"), d$w),
+    list(yg ~ x1 + x2, gaussian(), replace(d$w, 1:3, 0)),  # zero weights: fewer QR rows
     list(yp ~ x1 + x2 + x3 + g, poisson(), NULL))  # aliased x3
   for (cs in cases) {
     d$ww <- if (is.null(cs[[3]])) rep(1, nrow(d)) else cs[[3]]
@@ -66,7 +67,8 @@ test_that("glm(method = newton_glm_fit): every influence method as on glm's own 
     # the qr component is glm's: n x p, qr.* functions agree
     expect_identical(dim(fit$qr$qr), dim(ref$qr$qr))
     expect_equal(abs(qr.R(fit$qr)), abs(qr.R(ref$qr)), tolerance = 1e-8)
-    expect_equal(qr.fitted(fit$qr, d$yg), qr.fitted(ref$qr, d$yg), tolerance = 1e-8)
+    v <- sin(seq_len(nrow(ref$qr$qr)))
+    expect_equal(qr.fitted(fit$qr, v), qr.fitted(ref$qr, v), tolerance = 1e-8)
     expect_equal(abs(fit$effects), abs(ref$effects), tolerance = 1e-6)
   }
 })
@@ -128,7 +130,7 @@ test_that("aliasing as glm's LINPACK QR: raw cubic in year, exact collinearity",
 })
 
 test_that("p > n: rank never above n, glm's aliased columns, many random designs", {
-  for (seed in 1:60) {
+  for (seed in 1:40) {
     set.seed(seed)
     n <- sample(3:8, 1)
     p <- n + sample(1:4, 1)

@@ -1,7 +1,8 @@
 // newtonr/glm_fit.hpp -- one GLM fit: the evaluator for the family, the
 // ridge penalty, the loop with the control's step rule (glm_loop.hpp,
-// glm_gd.hpp), and the per-column facts and null deviance the R result
-// needs.  Everything the one call from R (src/glm.cpp) computes.
+// glm_gd.hpp), glm.fit's n x p QR for the result (glm_qr.hpp), and the
+// per-column facts and null deviance the R result needs.  Everything the one
+// call from R (src/glm.cpp) computes.
 #pragma once
 
 #include <newtonr/glm_gd.hpp>
