@@ -14,7 +14,9 @@
 # columns taken in our pivot order so that the same columns are aliased.
 glm_full_qr <- function(object) {
   # the fit's own n x p QR when it has one (small fits: glm.fit's exactly)
-  if (!is.null(object$qr) && !isTRUE(object$qr$r_only)) return(object$qr)
+  # (not a p x p factor: r_only, or a fit saved by an older newtonr)
+  if (!is.null(object$qr) && !isTRUE(object$qr$r_only) &&
+      NROW(object$qr$qr) == sum(object$weights > 0)) return(object$qr)
   X <- stats::model.matrix(object)
   w <- object$weights
   good <- w > 0
