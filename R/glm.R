@@ -2,8 +2,8 @@
 # stats::glm() step by step (model frame with subset/weights/na.action/offset/
 # etastart/mustart, family from a string, function or object, the offset-aware
 # null deviance refit) so that every glm method sees the fields it expects.
-# The object keeps no n x p matrix unless x = TRUE: its `qr` holds only the
-# p x p R factor; the methods needing glm's full QR rebuild it on demand
+# Its `qr` is glm's n x p QR, except on large fits where it holds only the
+# p x p R factor and the methods needing glm's full QR rebuild it on demand
 # (see glm_methods.R).
 
 #' Fit a generalised linear model by Newton's method / IRLS

@@ -146,12 +146,14 @@ print.newton_glm_control <- function(x, ...) {
 #' fields, so `glm(..., method = newtonr::newton_glm_fit)` works.
 #'
 #' Differences from glm.fit: X'WX is accumulated in C++ over fixed row blocks
-#' (OpenMP, bit-identical for any thread count) and solved by a Cholesky that
-#' aliases the same columns as glm's LINPACK QR; the step is halved also when
+#' (OpenMP, bit-identical for any thread count) and solved by Cholesky, or by
+#' glm.fit's LINPACK QR where that is needed for glm's accuracy and aliasing
+#' (see "Accuracy and aliasing" below); the step is halved also when
 #' the (penalised) deviance rises; its warnings name newton_glm_fit (glm.fit's
-#' text otherwise); `effects` has length n whose first `rank`
-#' entries are Q'z computed from R (the remaining entries are 0); `qr` holds
-#' only the p x p R factor (enough for `summary.glm` and `predict(se.fit =)`).
+#' text otherwise); `qr`, `R` and `effects` are glm.fit's except on large
+#' fits (see Value), where `effects` has length n whose first `rank` entries
+#' are Q'z computed from R (the remaining entries are 0) and `qr` holds only
+#' the p x p R factor (enough for `summary.glm` and `predict(se.fit =)`).
 #' For binomial fits with fitted probabilities numerically 0 or 1, a second
 #' warning names the covariates whose coefficients diverge (those whose last
 #' step is still large relative to the coefficient and, scaled by the column's

@@ -48,9 +48,10 @@ as_stats_glm <- function(object, full_qr = FALSE, glm_control = FALSE) {
 #' Methods for newton_glm fits
 #'
 #' Methods that differ from glm's only in how they get glm's full QR or
-#' refit. `influence()`, `hatvalues()`, `dfbeta()` and `dfbetas()` rebuild the
-#' n x p QR of `sqrt(W) X` from [stats::model.matrix()] and the final working
-#' weights (the fit keeps only the p x p R); `rstandard()`, `rstudent()`,
+#' refit. `influence()`, `hatvalues()`, `dfbeta()` and `dfbetas()` use the
+#' fit's n x p QR of `sqrt(W) X`, or on large fits (which keep only the p x p
+#' R) rebuild it from [stats::model.matrix()] and the final working
+#' weights; `rstandard()`, `rstudent()`,
 #' `cooks.distance()` and `plot()` use them through [stats::influence()].
 #' `qr()` returns that QR. `anova()` refits the sub-models with the fit's own
 #' method ([newton_glm_fit()] by default). `confint()` profiles the
