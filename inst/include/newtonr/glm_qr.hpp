@@ -19,8 +19,9 @@
 //    right-hand side of +-1 chosen greedily, then one more solve); above
 //    kGlmQrKappa the QR is used.  It is used as well when the Cholesky
 //    aliased a column (its test on X'WX cannot resolve remaining norms
-//    between 1e-7 and ~1e-6: LINPACK's decisions need the QR) and when there
-//    are fewer informative rows than columns (rank at most n).
+//    between 1e-7 and ~1e-6: LINPACK's decisions need the QR; later
+//    iterations whose Cholesky aliases the same columns keep it) and when
+//    there are fewer informative rows than columns (rank at most n).
 #pragma once
 
 #include <newtonr/common.hpp>
@@ -229,10 +230,21 @@ struct GlmQrPath {
     last = true;
     return glm_qr_solve(qr, qty);
   }
+  // After one QR, a Cholesky solve that aliases exactly the columns the QR
+  // aliased (same pivot) and is well conditioned on the kept ones stands:
+  // an aliased design pays the QR once, not every iteration (the final
+  // aliasing is checked again against glm_fit_qr's QR when that is formed).
   void operator()(GlmSolve& sol, const GlmPass& ev, const double* eta) {
     last = false;
-    if (glm_qr_use(sol, ev.A, ev.ngood)) sol = factor(eta);
+    const bool as_qr = qr_rank == sol.rank && qr_pivot == sol.pivot;
+    if (as_qr && ev.ngood >= ev.A.rows() && glm_chol_kappa(sol, ev.A) <= kGlmQrKappa) return;
+    if (!glm_qr_use(sol, ev.A, ev.ngood)) return;
+    sol = factor(eta);
+    qr_rank = qr.rank;
+    qr_pivot = qr.pivot;
   }
+  int qr_rank = -1;             // the last QR's rank and pivot
+  std::vector<int> qr_pivot;
 };
 
 }  // namespace newtonr
