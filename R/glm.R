@@ -2,8 +2,8 @@
 # stats::glm() step by step (model frame with subset/weights/na.action/offset/
 # etastart/mustart, family from a string, function or object, the offset-aware
 # null deviance refit) so that every glm method sees the fields it expects.
-# The object keeps no n x p matrix unless x = TRUE: its `qr` holds only the
-# p x p R factor; the methods needing glm's full QR rebuild it on demand
+# Its `qr` is glm's n x p QR, except on large fits where it holds only the
+# p x p R factor and the methods needing glm's full QR rebuild it on demand
 # (see glm_methods.R).
 
 #' Fit a generalised linear model by Newton's method / IRLS
@@ -18,8 +18,9 @@
 #' `type = "newton"`, `lambda`, `algorithm = "gd"`, `threads`); the result
 #' also has `trace`, a data.frame with one row per iteration (`iter`,
 #' `deviance`, `halvings`, `grad_norm`), shown by `plot(fit, which = "trace")`
-#' or [plot_trace()]; its `qr` component holds the p x p R factor only, and
-#' [qr()] on the fit rebuilds glm's full n x p QR when needed.
+#' or [plot_trace()]; its `qr` component is glm's n x p QR, except on large
+#' fits where it holds the p x p R factor only and [qr()] on the fit
+#' rebuilds glm's full n x p QR when needed (see [newton_glm_fit()]).
 #'
 #' Settings: `fit$control` holds glm's three keys only (`epsilon`, `maxit`,
 #' `trace`), as [stats::glm.control()] returns them, so that the tools that
@@ -142,7 +143,7 @@ newton_glm <- function(formula, family = gaussian, data, weights, subset,
     fit$newton_control <- control
     control <- glm_control_keys(control)
   }
-  fit$control <- NULL
+  fit$control <- fit$class <- NULL
   structure(c(fit, list(call = cal, formula = formula, terms = parts$mt, data = data,
                         offset = parts$off, control = control, method = method,
                         contrasts = parts$contr, xlevels = parts$xlevels)),

@@ -177,12 +177,14 @@ print.newton_glm_control <- function(x, ...) {
 #' fields, so `glm(..., method = newtonr::newton_glm_fit)` works.
 #'
 #' Differences from glm.fit: X'WX is accumulated in C++ over fixed row blocks
-#' (OpenMP, bit-identical for any thread count) and solved by a Cholesky that
-#' aliases the same columns as glm's LINPACK QR; the step is halved also when
+#' (OpenMP, bit-identical for any thread count) and solved by Cholesky, or by
+#' glm.fit's LINPACK QR where that is needed for glm's accuracy and aliasing
+#' (see "Accuracy and aliasing" below); the step is halved also when
 #' the (penalised) deviance rises; its warnings name newton_glm_fit (glm.fit's
-#' text otherwise); `effects` has length n whose first `rank`
-#' entries are Q'z computed from R (the remaining entries are 0); `qr` holds
-#' only the p x p R factor (enough for `summary.glm` and `predict(se.fit =)`).
+#' text otherwise); `qr`, `R` and `effects` are glm.fit's except on large
+#' fits (see Value), where `effects` has length n whose first `rank` entries
+#' are Q'z computed from R (the remaining entries are 0) and `qr` holds only
+#' the p x p R factor (enough for `summary.glm` and `predict(se.fit =)`).
 #' Step halving is reported as glm.fit and glm2 report it: once per fit,
 #' "step size truncated due to divergence" (a non-finite deviance), "step
 #' size truncated: out of bounds" (invalid fitted values) and, for the
@@ -198,11 +200,16 @@ print.newton_glm_control <- function(x, ...) {
 #' maximum-likelihood estimates are infinite).  glm's "fitted probabilities
 #' numerically 0 or 1" warning is kept.
 #'
-#' Aliasing: a column is aliased when its remaining squared norm in X'WX
-#' falls below `max(tol^2, 64 p eps)` times its original squared norm. Exactly
-#' collinear columns are aliased as glm aliases them; columns whose relative
-#' remaining norm lies between glm's `tol` and about `1e-6` are aliased here
-#' but not by glm (forming X'WX squares the condition number).
+#' Accuracy and aliasing: each iteration first solves the normal equations
+#' (X'WX) by Cholesky. Forming X'WX squares the condition number, so when
+#' the Cholesky's estimated condition number of `sqrt(W) X` (columns
+#' equilibrated) exceeds 300, when it aliases a column, or when there are
+#' fewer informative observations than columns, that iteration is solved
+#' instead as glm.fit solves it: LINPACK's QR with limited pivoting
+#' (dqrdc2) of `sqrt(W) X`, with glm's `tol = min(1e-7, epsilon / 1000)` on
+#' the columns' remaining norms. So ill-conditioned designs (raw polynomials
+#' in calendar years, mixed units) get glm's coefficients, glm's aliased
+#' columns, and a rank never above the number of observations.
 #'
 #' Speed: for the families of stats (gaussian, binomial, poisson, Gamma,
 #' inverse.gaussian, quasibinomial, quasipoisson and quasi with its five
@@ -243,9 +250,19 @@ print.newton_glm_control <- function(x, ...) {
 #'   `status` (an integer code, below), `trace` (data.frame: iter, deviance,
 #'   halvings, grad_norm; grad_norm is the norm of the penalised score at the
 #'   coefficients entering the iteration, `NA` in the first when the fit
-#'   starts from `mustart`), `algorithm`, `control` (glm's three keys), `newton_control` (every setting), and `kernel` (internal:
+#'   starts from `mustart`), `algorithm`, `newton_control` (every setting;
+#'   there is no `control`, which [stats::glm()] and [newton_glm()] add), and
+#'   `kernel` (internal:
 #'   whether the family ran in C++, the number of row chunks of a pass over
-#'   `x`, whether the AVX2 kernel ran).
+#'   `x`, whether the AVX2 kernel ran). `qr` is glm.fit's: LINPACK's n x p
+#'   QR of `sqrt(W) X` over the observations with positive working weight
+#'   (class `"qr"`, with `qraux`, `pivot`, `tol`, `rank`), so `qr.*`
+#'   functions and [stats::influence()] accept it. When forming it would cost
+#'   more than about `5e7` flops (`n p^2`) and no iteration needed it, `qr`
+#'   holds the p x p R factor only (`qr$r_only` is `TRUE`) and the list has
+#'   `class = "newton_glm"`, which [stats::glm()] puts first in its object's
+#'   class: the methods of [newton_glm-methods] then rebuild the n x p QR when
+#'   one is needed (influence, hat values, Cook's distances, `qr(fit)`).
 #'
 #'   The codes of `status`:
 #'   \Sexpr[results=rd,stage=build]{newtonr:::status_rd("glm")}
@@ -497,19 +514,8 @@ glm_fit_result <- function(inp, raw, control) {
   qr <- Rmat <- effects <- NULL
   if (!EMPTY) {
     names(coef) <- inp$xnames
-    xxnames <- inp$xnames[raw$pivot]
-    Rmat <- raw$R
-    if (rank < nvars) {
-      Rfull <- diag(nvars)
-      Rfull[seq_len(rank), ] <- Rmat[seq_len(rank), ]
-      Rmat <- Rfull
-    }
-    dimnames(Rmat) <- list(xxnames, xxnames)
-    effects <- numeric(nobs)
-    effects[seq_len(rank)] <- raw$effects
-    names(effects) <- c(xxnames[seq_len(rank)], rep.int("", nobs - rank))
-    qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
-                         pivot = raw$pivot, tol = raw$tol), class = "qr")
+    parts <- if (is.null(raw$qr)) glm_fit_rfactor(inp, raw) else glm_fit_fullqr(inp, raw)
+    Rmat <- parts$R; effects <- parts$effects; qr <- parts$qr
   }
   n.ok <- nobs - sum(weights == 0)
   aic <- if (is.na(raw$aic)) fam$aic(y, inp$n, fitted$mu, weights, raw$deviance) else raw$aic
@@ -520,10 +526,61 @@ glm_fit_result <- function(inp, raw, control) {
               prior.weights = weights, df.residual = n.ok - rank,
               df.null = n.ok - as.integer(inp$intercept), y = y, converged = raw$converged,
               boundary = raw$boundary, status = raw$status, trace = new_trace(raw$trace),
-              algorithm = control$algorithm, control = glm_control_keys(control),
-              newton_control = control)
+              algorithm = control$algorithm, newton_control = control)
   if (!EMPTY) out$kernel <- raw$kernel
+  # glm() appends its own `control` (glm.control()'s); a fit whose qr is
+  # only the p x p R factor is classed so that glm() objects reach the
+  # methods that rebuild the n x p QR (glm() takes fit$class first)
+  if (!EMPTY && is.null(raw$qr)) out$class <- "newton_glm"
   out
+}
+
+# glm.fit's R, effects and qr from the core's n x p LINPACK QR of sqrt(W) X
+# over the informative rows (glm_qr.hpp), exactly as glm.fit builds them.
+glm_fit_fullqr <- function(inp, raw) {
+  nvars <- inp$nvars
+  rank <- raw$rank
+  xxnames <- inp$xnames[raw$pivot]
+  qrm <- raw$qr
+  good <- raw$weights > 0
+  dimnames(qrm) <- list(if (!is.null(rownames(inp$x))) rownames(inp$x)[good], xxnames)
+  nr <- min(nrow(qrm), nvars)
+  if (nr < nvars) {
+    Rmat <- diag(nvars)
+    Rmat[seq_len(nr), ] <- qrm[seq_len(nr), ]
+  } else {
+    Rmat <- qrm[seq_len(nvars), , drop = FALSE]
+  }
+  Rmat <- as.matrix(Rmat)
+  Rmat[row(Rmat) > col(Rmat)] <- 0
+  dimnames(Rmat) <- list(xxnames, xxnames)
+  effects <- raw$qty
+  names(effects) <- c(xxnames[seq_len(rank)], rep.int("", length(effects) - rank))
+  qr <- structure(list(qr = qrm, rank = rank, qraux = raw$qraux, pivot = raw$pivot,
+                       tol = raw$tol), class = "qr")
+  list(R = Rmat, effects = effects, qr = qr)
+}
+
+# For large fits (the core keeps no n x p matrix): R, effects padded to n,
+# and a "qr" holding the p x p R factor; the methods of "newton_glm" rebuild
+# glm's n x p QR on demand (glm_full_qr in glm_methods.R).
+glm_fit_rfactor <- function(inp, raw) {
+  nvars <- inp$nvars
+  rank <- raw$rank
+  xxnames <- inp$xnames[raw$pivot]
+  Rmat <- raw$R
+  if (rank < nvars) {
+    Rfull <- diag(nvars)
+    Rfull[seq_len(rank), ] <- Rmat[seq_len(rank), ]
+    Rmat <- Rfull
+  }
+  dimnames(Rmat) <- list(xxnames, xxnames)
+  effects <- numeric(inp$nobs)
+  effects[seq_len(rank)] <- raw$effects
+  names(effects) <- c(xxnames[seq_len(rank)], rep.int("", inp$nobs - rank))
+  qr <- structure(list(qr = Rmat, rank = rank, qraux = numeric(nvars),
+                       pivot = raw$pivot, tol = raw$tol, r_only = TRUE), class = "qr")
+  list(R = Rmat, effects = effects, qr = qr)
 }
 
 # glm.fit's warnings after the loop; for binomial fits that show signs of

@@ -3,8 +3,9 @@
 # unchanged because the object has glm's fields and its `qr` holds glm's R
 # factor. The methods here cover what needs more:
 #  * glm's full n x p QR of sqrt(W) X (influence, hat values, Cook's
-#    distances, plot.lm): rebuilt on demand from model.matrix() and the final
-#    working weights, so the object never stores an n x p matrix;
+#    distances, plot.lm): the fit's own `qr` when it is that QR (fits up to
+#    n p^2 = 5e7, and any fit that needed the QR); else rebuilt on demand
+#    from model.matrix() and the final working weights;
 #  * refits (anova) go through newton_glm_fit(); profile refits (confint,
 #    drop1, add1) go through glm.fit with the same tolerance, as glm does;
 #  * the iteration trace (print, plot_trace(), plot(fit, which = "trace")).
@@ -12,6 +13,10 @@
 # glm's QR of sqrt(w) X over the rows with positive working weight, with the
 # columns taken in our pivot order so that the same columns are aliased.
 glm_full_qr <- function(object) {
+  # the fit's own n x p QR when it has one (small fits: glm.fit's exactly)
+  # (not a p x p factor: r_only, or a fit saved by an older newtonr)
+  if (!is.null(object$qr) && !isTRUE(object$qr$r_only) &&
+      NROW(object$qr$qr) == sum(object$weights > 0)) return(object$qr)
   X <- stats::model.matrix(object)
   w <- object$weights
   good <- w > 0
@@ -43,9 +48,10 @@ as_stats_glm <- function(object, full_qr = FALSE, glm_control = FALSE) {
 #' Methods for newton_glm fits
 #'
 #' Methods that differ from glm's only in how they get glm's full QR or
-#' refit. `influence()`, `hatvalues()`, `dfbeta()` and `dfbetas()` rebuild the
-#' n x p QR of `sqrt(W) X` from [stats::model.matrix()] and the final working
-#' weights (the fit keeps only the p x p R); `rstandard()`, `rstudent()`,
+#' refit. `influence()`, `hatvalues()`, `dfbeta()` and `dfbetas()` use the
+#' fit's n x p QR of `sqrt(W) X`, or on large fits (which keep only the p x p
+#' R) rebuild it from [stats::model.matrix()] and the final working
+#' weights; `rstandard()`, `rstudent()`,
 #' `cooks.distance()` and `plot()` use them through [stats::influence()].
 #' `qr()` returns that QR. `anova()` refits the sub-models with the fit's own
 #' method ([newton_glm_fit()] by default). `confint()` profiles the

@@ -175,6 +175,11 @@ static Rcpp::List result_list(const newtonr::GlmFitOut& fo, Eigen::Index p) {
       Rcpp::Named("warnings") = Rcpp::wrap(r.warnings),
       Rcpp::Named("col_range") = cols ? SEXP(newtonr_glue::to_r(fo.cols.range)) : R_NilValue,
       Rcpp::Named("col_ones") = cols ? SEXP(ones) : R_NilValue);
+  // glm.fit's n x p QR (LINPACK form, informative rows) and Q' sqrt(W) z
+  // when the core formed it (glm_fit_qr); else R keeps the p x p R factor
+  out["qr"] = fo.has_qr ? SEXP(newtonr_glue::to_r(fo.qr.qr)) : R_NilValue;
+  out["qraux"] = fo.has_qr ? SEXP(newtonr_glue::to_r(fo.qr.qraux)) : R_NilValue;
+  out["qty"] = fo.has_qr ? SEXP(newtonr_glue::to_r(fo.qty)) : R_NilValue;
   out["trace"] = Rcpp::List::create(
       Rcpp::Named("iter") = newtonr_glue::to_r(r.t_iter),
       Rcpp::Named("deviance") = newtonr_glue::to_r(r.t_dev),
@@ -238,7 +243,8 @@ Rcpp::List glm_fit_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::Numer
   newtonr::Interrupter intr(newtonr_glue::r_interrupt_check(), 1);
   const newtonr::GlmFitOut fo = newtonr::glm_fit(d, *fam, buf, Rf_isNull(start) ? nullptr : st.begin(),
                                                  intercept, s, k, intr, trace_fn(s.trace),
-                                                 family_string(family, "family") == "binomial");
+                                                 family_string(family, "family") == "binomial",
+                                                 newtonr::glm_chol_solve, true);
   Rcpp::List out = result_list(fo, p);
   out["eta"] = (fo.res.eta == buf.eta_a) ? eta_a : eta_b;
   out["mu"] = mu;

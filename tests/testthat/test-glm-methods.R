@@ -95,8 +95,8 @@ test_that("influence measures agree: hatvalues, cooks.distance, rstandard, rstud
     expect_equal(dim(q$qr), dim(qr(g)$qr))
     expect_equal(abs(diag(q$qr)), abs(diag(qr(g)$qr)), tolerance = 1e-6)
   }
-  # the stored qr stays p x p: no n x p copy in the object
-  expect_equal(dim(fits$bin[[1]]$qr$qr), rep(length(coef(fits$bin[[1]])), 2))
+  # the stored qr is glm's n x p QR on a fit of this size (issue 14)
+  expect_equal(dim(fits$bin[[1]]$qr$qr), dim(fits$bin[[2]]$qr$qr))
 })
 
 test_that("anova: single model and nested models, Chisq and F", {

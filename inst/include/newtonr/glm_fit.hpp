@@ -1,12 +1,14 @@
 // newtonr/glm_fit.hpp -- one GLM fit: the evaluator for the family, the
 // ridge penalty, the loop with the control's step rule (glm_loop.hpp,
-// glm_gd.hpp), and the per-column facts and null deviance the R result
-// needs.  Everything the one call from R (src/glm.cpp) computes.
+// glm_gd.hpp), glm.fit's n x p QR for the result (glm_qr.hpp), and the
+// per-column facts and null deviance the R result needs.  Everything the one
+// call from R (src/glm.cpp) computes.
 #pragma once
 
 #include <newtonr/glm_gd.hpp>
 #include <newtonr/glm_loop.hpp>
 #include <newtonr/glm_pass.hpp>
+#include <newtonr/glm_qr.hpp>
 
 #include <memory>
 #include <vector>
@@ -85,7 +87,36 @@ inline double glm_deviance_at(const GlmFamilyFns& fam, const double* y, const do
 struct GlmFitOut {
   GlmIrlsResult res;
   GlmColInfo cols;  // empty unless needed (a penalty, or separation_check)
+  bool has_qr = false;  // glm.fit's n x p QR of the last solve (glm_qr.hpp)
+  GlmQr qr;             // its LINPACK factor (unscaled), over the informative rows
+  Vec qty;              // Q' sqrt(W) z: glm's effects
 };
+
+// glm.fit's QR of the final weighted problem, for the R object (influence,
+// qr.* functions): kept from the loop when its last solve was the QR, else
+// formed once at the end when it costs little (n p^2 <= kGlmFullQrWork
+// flops, about a tenth of a second) and the rule asks for it; otherwise the
+// R side rebuilds it on demand from the model matrix.  Only a factor whose
+// aliasing agrees with the fit's is kept.
+constexpr double kGlmFullQrWork = 5e7;
+
+inline void glm_fit_qr(GlmFitOut& out, GlmQrPath& path, const GlmLoop& L, bool want) {
+  const GlmIrlsResult& res = out.res;
+  if (!res.have_solve) return;
+  const double work = static_cast<double>(L.n) * static_cast<double>(L.p) * static_cast<double>(L.p);
+  if (!path.last) {
+    // (not for gradient descent: no least-squares solve made its fit)
+    if (!want || work > kGlmFullQrWork || (L.pen.array() != 0).any() || L.s.newton ||
+        L.s.algorithm != GlmAlgorithm::Irls)
+      return;
+    path.factor(L.e_w);
+    if (path.qr.rank != res.solve.rank || path.qr.pivot != res.solve.pivot) return;
+  }
+  out.has_qr = true;
+  out.qr = std::move(path.qr);
+  out.qty = std::move(path.qty);
+  if (L.sc.size() && (L.sc.array() != 1.0).any()) glm_qr_unscale(out.qr, L.sc);
+}
 
 // Fitted probabilities numerically 0 or 1 (glm.fit's test, 10 eps).
 inline bool glm_extreme_mu(const double* mu, Eigen::Index n) {
@@ -103,7 +134,7 @@ inline GlmFitOut glm_fit(const GlmData& d, const GlmFamilyFns& fam, const GlmBuf
                          const double* start, bool intercept, const GlmControl& s,
                          const GlmKernels& k, Interrupter& intr,
                          const GlmTraceFn& trace = GlmTraceFn(), bool separation_check = false,
-                         const GlmSolver& solver = glm_chol_solve) {
+                         const GlmSolver& solver = glm_chol_solve, bool full_qr = false) {
   s.validate();
   if (!buf.eta_a || !buf.eta_b || !buf.mu || !buf.weights || !buf.residuals)
     throw std::invalid_argument("glm_fit: missing output buffer");
@@ -133,7 +164,11 @@ inline GlmFitOut glm_fit(const GlmData& d, const GlmFamilyFns& fam, const GlmBuf
   GlmIrlsStep irls;
   GlmGdStep gd(irls);
   GlmStepRule& rule = s.algorithm == GlmAlgorithm::Gd ? static_cast<GlmStepRule&>(gd) : irls;
+  GlmQrPath qrpath(d, *eng, s.tol());
+  if (s.algorithm == GlmAlgorithm::Irls && !s.newton && !(L.pen.array() != 0).any())
+    L.refine = [&qrpath](GlmSolve& sol, const GlmPass& ev, const double* eta) { qrpath(sol, ev, eta); };
   glm_loop(L, rule, intr);
+  glm_fit_qr(out, qrpath, L, full_qr);
   GlmIrlsResult& res = out.res;
   // coefficients: NaN where the last solve aliased the column
   res.coef = L.c0.cwiseProduct(L.sc);

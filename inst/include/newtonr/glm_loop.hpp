@@ -11,8 +11,9 @@
 //  * GlmEvaluator (glm_pass.hpp): one pass over the data at a linear
 //    predictor (fused with the family's arithmetic for stats' families);
 //  * GlmSolver: the weighted least-squares solve, by default the aliasing
-//    Cholesky of glm_chol.hpp (a replaceable unit: a QR solve can take its
-//    place);
+//    Cholesky of glm_chol.hpp, replaced by glm.fit's QR of sqrt(W) X
+//    (glm_qr.hpp, through GlmLoop::refine) where the normal equations
+//    cannot give glm's accuracy or aliasing;
 //  * a step rule: GlmIrlsStep (Fisher scoring or Newton, McCullagh & Nelder
 //    1989, Sec. 2.5) or GlmGdStep (gradient descent with Armijo
 //    backtracking, glm_gd.hpp), chosen once; the driver does not branch on
@@ -131,6 +132,11 @@ struct GlmLoop {
   int nh = 0;
   double gnorm = kNaN;
   Vec cu;
+  // Replaces a solve of the normal equations by glm.fit's QR of sqrt(W) X
+  // when they cannot give its accuracy or aliasing (glm_qr.hpp's
+  // GlmQrPath; empty: never).  Sees the solve, the pass and the eta of the
+  // weights.
+  std::function<void(GlmSolve&, const GlmPass&, const double*)> refine;
   const double* unscaled(const Vec& c) {
     cu = c.cwiseProduct(sc);
     return cu.data();
@@ -155,6 +161,7 @@ class GlmStepRule {
 // observations and for a singular fit when singular.ok is false.
 inline bool glm_irls_solve(GlmLoop& L, int iter, GlmSolve& sol) {
   sol = L.solver(L.ev.A, L.ev.b, L.s.tol(), L.pen);
+  if (L.refine) L.refine(sol, L.ev, L.e_old);
   bool finite = true;
   for (int a = 0; a < sol.rank; ++a)
     if (!std::isfinite(sol.coef(sol.pivot[static_cast<size_t>(a)]))) finite = false;
