@@ -66,17 +66,23 @@ $(SAN_DIR)/%.o: cpptests/%.cpp $(SAN_HDRS)
 $(SAN_DIR)/glm_avx2.o: src/glm_avx2.cpp inst/include/newtonr/glm_simd.hpp
 	@mkdir -p $(SAN_DIR)
 	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -c $< -o $@
+$(SAN_DIR)/glm_syrk_avx2.o: src/glm_syrk_avx2.cpp inst/include/newtonr/glm_simd.hpp
+	@mkdir -p $(SAN_DIR)
+	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -c $< -o $@
 
-$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_avx2.o
+$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_avx2.o \
+                       $(SAN_DIR)/glm_syrk_avx2.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
 # bounds.hpp's building blocks (box constraints) have a test program of their own.
 $(SAN_DIR)/bounds_tests: $(SAN_DIR)/bounds_tests.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
-# glm_chol.hpp's blocked aliasing Cholesky against the unblocked reference.
+# glm_chol.hpp's blocked aliasing Cholesky against the unblocked reference,
+# and glm_xtwx.hpp's many-column X'WX kernels.
 $(SAN_DIR)/glm_chol_tests.o: cpptests/glm_chol_ref.hpp
-$(SAN_DIR)/glm_chol_tests: $(SAN_DIR)/glm_chol_tests.o
+$(SAN_DIR)/glm_chol_tests: $(SAN_DIR)/glm_chol_tests.o $(SAN_DIR)/glm_avx2.o \
+                           $(SAN_DIR)/glm_syrk_avx2.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
 sanitize: deps

@@ -6,8 +6,12 @@
 // zero columns), nearly collinear ones on both sides of the threshold, p > n,
 // ridge-penalised -- with p on both sides of the panel width and forced small
 // panels.  Independently of the reference: R11'R11 = (A + diag(pen))[kept,
-// kept] and R11'R12 = A[kept, aliased].  Its own program (make sanitize).
+// kept] and R11'R12 = A[kept, aliased].  Also glm_xtwx.hpp's many-column
+// X'WX (p >= kGlmBigP: GlmKernels::big, AVX2 and portable) against a naive
+// Eigen product, with column scales and forced multi-chunk partitions, and
+// bit-identical for 1, 2 and 3 threads.  Its own program (make sanitize).
 #include <newtonr/glm_chol.hpp>
+#include <newtonr/glm_xtwx.hpp>
 
 #include "glm_chol_ref.hpp"
 
@@ -145,9 +149,49 @@ void panel_widths(const Case& k, double tol) {
   }
 }
 
+// X'WX and X'r at p around and above kGlmBigP against X' diag(w) X.
+void big_xtwx_tests() {
+  std::mt19937 g(7);
+  std::normal_distribution<double> z(0.0, 1.0);
+  const Eigen::Index n = 601;
+  for (Eigen::Index p : {newtonr::kGlmBigP - 1, newtonr::kGlmBigP, Eigen::Index(301)}) {
+    Mat X(n, p);
+    Vec w(n), r(n), sc(p);
+    for (Eigen::Index j = 0; j < p; ++j) {
+      for (Eigen::Index i = 0; i < n; ++i) X(i, j) = z(g);
+      sc(j) = std::ldexp(1.0, static_cast<int>(j % 5) - 2);
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      w(i) = 0.1 + std::fabs(z(g));
+      r(i) = z(g);
+    }
+    const Mat Xs = X * sc.asDiagonal();
+    const Mat Aref = Xs.transpose() * w.asDiagonal() * Xs;
+    const Vec bref = Xs.transpose() * r;
+    const double tolA = 1e-13 * static_cast<double>(n) * Aref.cwiseAbs().maxCoeff();
+    const double tolb = 1e-13 * static_cast<double>(n) * (1.0 + bref.cwiseAbs().maxCoeff());
+    for (bool simd : {false, true}) {
+      for (Eigen::Index chunk : {Eigen::Index(0), Eigen::Index(200)}) {
+        Mat A1, A2;
+        Vec b1, b2;
+        const newtonr::GlmKernels k = newtonr::glm_simd_kernels(simd, chunk);
+        newtonr::glm_xtwx(X.data(), n, p, w.data(), r.data(), A1, b1, 1, k, sc.data());
+        CHECK(maxabs(A1 - Aref) <= tolA);
+        CHECK(maxabs(b1 - bref) <= tolb);
+        CHECK(maxabs(A1 - A1.transpose()) == 0.0);
+        for (int t : {2, 3}) {
+          newtonr::glm_xtwx(X.data(), n, p, w.data(), r.data(), A2, b2, t, k, sc.data());
+          CHECK(maxabs(A2 - A1) == 0.0 && maxabs(b2 - b1) == 0.0);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
+  big_xtwx_tests();
   std::mt19937 g(20261130);
   int agreed = 0, rank_def = 0, total = 0, borderline = 0, pgtn = 0;
   const int ps[] = {1, 2, 5, 40, 95, 96, 97, 150, 230};
