@@ -65,7 +65,8 @@ cat(sprintf("%s %d %.3f %d %.1f %.1f %s\\n", fitter, p, t, as.integer(fit$iter),
 child_file <- tempfile(fileext = ".R")
 writeLines(child, child_file)
 run <- function(fitter, p) {
-  lib <- if (fitter == "newtonr-before") before_lib else lib_now
+  # the before-library first, then R_LIBS as given (peers such as fastglm)
+  lib <- if (fitter == "newtonr-before") paste(c(before_lib, lib_now), collapse = ":") else lib_now
   env <- if (nzchar(lib)) paste0("R_LIBS=", lib) else character()
   out <- system2(file.path(R.home("bin"), "Rscript"), c(child_file, fitter, n, p, maxit),
                  stdout = TRUE, env = env)
