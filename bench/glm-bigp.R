@@ -83,7 +83,10 @@ say <- function(...) {
 loadavg <- function() paste(strsplit(readLines("/proc/loadavg"), " ")[[1]][1:3], collapse = " ")
 say("bench/glm-bigp.R, %s; logistic, n = %d, %d IRLS iterations per fit; load average %s",
     format(Sys.time(), "%Y-%m-%d %H:%M UTC", tz = "UTC"), n, maxit, loadavg())
-fitters <- c("newtonr", if (nzchar(before_lib)) "newtonr-before", "fastglm", "glm.fit")
+have_fastglm <- requireNamespace("fastglm", quietly = TRUE)
+if (!have_fastglm) say("fastglm is not installed: its rows are skipped")
+fitters <- c("newtonr", if (nzchar(before_lib)) "newtonr-before", if (have_fastglm) "fastglm",
+             "glm.fit")
 res <- list()
 for (p in ps) {
   for (fitter in fitters) {
