@@ -8,6 +8,11 @@
 // that takes columns in order and skips those with pivot < tol^2 * A_jj
 // therefore aliases the same columns (Golub & Van Loan, Sec. 5.4.1 on the
 // QR/Cholesky correspondence R'R = X'WX).
+//
+// The factorisation is blocked (panels of 96 columns, each column's pivot
+// tested in order inside its panel, then one SYRK update of the trailing
+// matrix), formed in place in the result's R; the unblocked original is kept
+// as the test reference in cpptests/glm_chol_ref.hpp.  DESIGN-glmdense.md.
 #pragma once
 
 #include <newtonr/common.hpp>

@@ -1,5 +1,6 @@
 // newtonr/glm_simd.hpp -- the AVX2/FMA row-panel kernels of the IRLS pass
-// (declared here, defined in src/glm_avx2.cpp) and the run-time CPU test
+// (declared here, defined in src/glm_avx2.cpp and, for many columns,
+// src/glm_syrk_avx2.cpp) and the run-time CPU test
 // that decides whether they may be called.
 //
 // Why the kernels live in a .cpp of their own: R compiles packages for the

@@ -14,6 +14,9 @@
 // src/glm_avx2.cpp (declared in glm_simd.hpp; glm_simd_kernels() picks it at
 // run time) or the portable Eigen one below.  The blocking can be forced
 // (GlmKernels::chunk_rows) so that tests run small problems on many chunks.
+// From kGlmBigP = 256 columns on, each 256-row panel goes instead to
+// GlmKernels::big, a GEMM-blocked update of the lower triangle
+// (src/glm_syrk_avx2.cpp, or Eigen's triangular GEMM; DESIGN-glmdense.md).
 #pragma once
 
 #include <newtonr/common.hpp>
