@@ -66,20 +66,33 @@ $(SAN_DIR)/%.o: cpptests/%.cpp $(SAN_HDRS)
 $(SAN_DIR)/glm_avx2.o: src/glm_avx2.cpp inst/include/newtonr/glm_simd.hpp
 	@mkdir -p $(SAN_DIR)
 	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -c $< -o $@
+$(SAN_DIR)/glm_syrk_avx2.o: src/glm_syrk_avx2.cpp inst/include/newtonr/glm_simd.hpp
+	@mkdir -p $(SAN_DIR)
+	$(SAN_CXX) $(SAN_FLAGS) -Iinst/include -c $< -o $@
 
-$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_hf_tests.o $(SAN_DIR)/glm_avx2.o
+$(SAN_DIR)/core_tests: $(SAN_DIR)/core_tests.o $(SAN_DIR)/glm_tests.o $(SAN_DIR)/glm_hf_tests.o $(SAN_DIR)/glm_avx2.o \
+                       $(SAN_DIR)/glm_syrk_avx2.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
 # bounds.hpp's building blocks (box constraints) have a test program of their own.
 $(SAN_DIR)/bounds_tests: $(SAN_DIR)/bounds_tests.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
+# glm_chol.hpp's blocked aliasing Cholesky against the unblocked reference,
+# and glm_xtwx.hpp's many-column X'WX kernels.
+$(SAN_DIR)/glm_chol_tests.o: cpptests/glm_chol_ref.hpp
+$(SAN_DIR)/glm_chol_tests: $(SAN_DIR)/glm_chol_tests.o $(SAN_DIR)/glm_avx2.o \
+                           $(SAN_DIR)/glm_syrk_avx2.o
+	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
+
 sanitize: deps
-	$(MAKE) $(SAN_DIR)/core_tests $(SAN_DIR)/bounds_tests
+	$(MAKE) $(SAN_DIR)/core_tests $(SAN_DIR)/bounds_tests $(SAN_DIR)/glm_chol_tests
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(SAN_DIR)/core_tests
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(SAN_DIR)/bounds_tests
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(SAN_DIR)/glm_chol_tests
 
 VG_FILTER ?= bad-input|determinism|root|solve|optim|derivatives|problems
 VG_LIB    := $(SAN_DIR)/valgrind-lib

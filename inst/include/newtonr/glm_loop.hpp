@@ -31,6 +31,7 @@
 #include <array>
 #include <cstdio>
 #include <functional>
+#include <utility>
 #include <optional>
 #include <string>
 #include <utility>
@@ -267,10 +268,10 @@ class GlmIrlsStep : public GlmStepRule {
       L.gnorm = (L.ev.b - L.ev.A * L.coefold - L.pen.cwiseProduct(L.coefold))
                     .cwiseQuotient(L.sc)
                     .norm();
-    L.res.solve = sol;
+    L.c0 = sol.coef;
+    L.res.solve = std::move(sol);  // no second p x p R alive in the pass below
     L.res.have_solve = true;
     L.e_w = L.e_old;
-    L.c0 = sol.coef;
     for (Eigen::Index j = 0; j < L.p; ++j)
       if (std::isnan(L.c0(j))) L.c0(j) = 0;
     // Skip the accumulation when the step's predicted deviance change,

@@ -122,10 +122,14 @@ class GlmFusedEvaluator : public GlmEvaluator {
       std::vector<double> T, w, r, Xp;
     };
     std::vector<Scratch> scratch(static_cast<size_t>(nt_));
+    // many columns: GlmKernels::big reads X in place and packs its own
+    // operands (glm_xtwx.hpp, kGlmBigP)
+    const bool big = p >= kGlmBigP;
     if (accumulate) {
+      const Index scr = big ? glm_big_scratch(p, bl_.panel) : bl_.panel * (p + 1);
       for (auto& sc : scratch) {
-        sc.Xp.resize(static_cast<size_t>(bl_.panel * p));
-        sc.T.resize(static_cast<size_t>(bl_.panel * (p + 1)));
+        sc.Xp.resize(static_cast<size_t>(big ? scr : bl_.panel * p));
+        sc.T.resize(static_cast<size_t>(scr));
         sc.w.resize(static_cast<size_t>(bl_.panel));
         sc.r.resize(static_cast<size_t>(bl_.panel));
       }
@@ -153,13 +157,16 @@ class GlmFusedEvaluator : public GlmEvaluator {
       Index ngood = 0;
       for (Index s = bl_.row0(c); s < bl_.row1(c); s += bl_.panel) {
         const Index m = std::min(bl_.panel, bl_.row1(c) - s);
-        if (accumulate || beta)
+        const bool packed = accumulate && !big;
+        if (packed || beta)
           k_.pack(d_.X + s, d_.n, m, p, beta, d_.off + s, eta + s,
-                  accumulate ? Xp.data() : nullptr, bl_.panel);
-        if (accumulate && d_.scale) glm_scale_panel(Xp.data(), bl_.panel, m, p, d_.scale);
+                  packed ? Xp.data() : nullptr, bl_.panel);
+        if (packed && d_.scale) glm_scale_panel(Xp.data(), bl_.panel, m, p, d_.scale);
         flags |= rows(s, m, eta, kind, w.data(), r.data(), dev, ngood);
-        if (accumulate)
+        if (packed)
           k_.panel(Xp.data(), bl_.panel, m, p, w.data(), r.data(), T.data(), bl_.panel, Ac);
+        else if (accumulate)
+          k_.big(d_.X + s, d_.n, m, p, w.data(), r.data(), d_.scale, T.data(), Xp.data(), Ac);
       }
       devc[static_cast<size_t>(c)] = dev;
       goodc[static_cast<size_t>(c)] = ngood;
@@ -244,7 +251,7 @@ class GlmFusedEvaluator : public GlmEvaluator {
   }
 
   // The chunks' sums in chunk order (bit-identical for any thread count).
-  GlmPass reduce(const std::vector<std::vector<double>>& parts, const std::vector<double>& devc,
+  GlmPass reduce(std::vector<std::vector<double>>& parts, const std::vector<double>& devc,
                  const std::vector<Eigen::Index>& goodc, const std::vector<int>& flagc,
                  const GlmPassKind& kind) const {
     using Eigen::Index;

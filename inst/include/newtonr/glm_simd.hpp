@@ -1,5 +1,6 @@
 // newtonr/glm_simd.hpp -- the AVX2/FMA row-panel kernels of the IRLS pass
-// (declared here, defined in src/glm_avx2.cpp) and the run-time CPU test
+// (declared here, defined in src/glm_avx2.cpp and, for many columns,
+// src/glm_syrk_avx2.cpp) and the run-time CPU test
 // that decides whether they may be called.
 //
 // Why the kernels live in a .cpp of their own: R compiles packages for the
@@ -41,6 +42,11 @@ void newtonr_glm_panel_avx2(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t 
 void newtonr_glm_pack_avx2(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
                            std::ptrdiff_t p, const double* beta, const double* off, double* eta,
                            double* Xp, std::ptrdiff_t ldp);
+// Many columns (src/glm_syrk_avx2.cpp): one long row panel's GEMM-blocked
+// update A += lower triangle of [w * X S, r]' (X S); GlmBigKernel's contract.
+void newtonr_glm_syrk_avx2(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
+                           std::ptrdiff_t p, const double* w, const double* r,
+                           const double* scale, double* Tp, double* Xq, double* A);
 // True when the kernels above were compiled (x86, GCC or clang) and this CPU
 // and OS run them (newtonr::cpu_has_avx2_fma(), evaluated once).
 bool newtonr_glm_have_avx2();

@@ -14,6 +14,9 @@
 // src/glm_avx2.cpp (declared in glm_simd.hpp; glm_simd_kernels() picks it at
 // run time) or the portable Eigen one below.  The blocking can be forced
 // (GlmKernels::chunk_rows) so that tests run small problems on many chunks.
+// From kGlmBigP = 256 columns on, each 256-row panel goes instead to
+// GlmKernels::big, a GEMM-blocked update of the lower triangle
+// (src/glm_syrk_avx2.cpp, or Eigen's triangular GEMM; DESIGN-glmdense.md).
 #pragma once
 
 #include <newtonr/common.hpp>
@@ -59,6 +62,33 @@ inline void glm_panel_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff
   Am.noalias() += Ts.topRows(m).transpose() * Xs;
 }
 
+// Many columns (p >= kGlmBigP): one long row panel's update of the lower
+// triangle, A ((p+1) x p) += [w * X S, r]' (X S) over m rows of X (leading
+// dimension ldx; scale S may be nullptr).  Tp, Xq: scratch of
+// glm_big_scratch(p, m) doubles each.  The AVX2 one is in
+// src/glm_syrk_avx2.cpp; this portable one leaves the blocking to Eigen's
+// triangular GEMM (only the lower triangle's flops).
+using GlmBigKernel = void (*)(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
+                              std::ptrdiff_t p, const double* w, const double* r,
+                              const double* scale, double* Tp, double* Xq, double* A);
+
+inline std::ptrdiff_t glm_big_scratch(std::ptrdiff_t p, std::ptrdiff_t m) {
+  return ((p + 1 + 7) / 8 * 8 + 8) * m;  // >= (p+1) rounded up to 8 and to 6
+}
+
+inline void glm_big_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
+                             std::ptrdiff_t p, const double* w, const double* r,
+                             const double* scale, double* Tp, double* Xq, double* A) {
+  Eigen::Map<const Mat, 0, Eigen::OuterStride<>> Xs(X, m, p, Eigen::OuterStride<>(ldx));
+  Eigen::Map<Mat> Xc(Xq, m, p), T(Tp, m, p);
+  Xc = Xs;
+  if (scale) Xc *= Eigen::Map<const Vec>(scale, p).asDiagonal();
+  T.noalias() = Eigen::Map<const Vec>(w, m).asDiagonal() * Xc;
+  Eigen::Map<Mat> Am(A, p + 1, p);
+  Am.topRows(p).triangularView<Eigen::Lower>() += T.transpose() * Xc;
+  Am.row(p).noalias() += Eigen::Map<const Vec>(r, m).transpose() * Xc;
+}
+
 inline void glm_pack_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_t m,
                               std::ptrdiff_t p, const double* beta, const double* off,
                               double* eta, double* Xp, std::ptrdiff_t ldp) {
@@ -78,6 +108,7 @@ inline void glm_pack_portable(const double* X, std::ptrdiff_t ldx, std::ptrdiff_
 struct GlmKernels {
   GlmPanelKernel panel = &glm_panel_portable;
   GlmPackKernel pack = &glm_pack_portable;
+  GlmBigKernel big = &glm_big_portable;
   // Rows per chunk; 0 = automatic (GlmBlocking's rule).  A test hook: forcing
   // small chunks makes a small problem run on several chunks, so that
   // "bit-identical for 1, 2 and 4 threads" tests can fail.  Every user of
@@ -93,10 +124,18 @@ inline GlmKernels glm_simd_kernels(bool simd, Eigen::Index chunk_rows = 0) {
   if (simd && newtonr_glm_have_avx2()) {
     k.panel = &newtonr_glm_panel_avx2;
     k.pack = &newtonr_glm_pack_avx2;
+    k.big = &newtonr_glm_syrk_avx2;
   }
   k.chunk_rows = chunk_rows;
   return k;
 }
+
+// From kGlmBigP columns on, X'WX is formed by GlmKernels::big over row
+// panels of kGlmBigRows rows (a GEMM-blocked rank-k update of the lower
+// triangle) instead of the short-panel dot-product kernel, whose re-reading
+// of the whole p x p result every 64 rows made it memory-bound at large p
+// (bench/glm-bigp.R).  Below it nothing changes (bench/glm.R's p <= 200).
+constexpr Eigen::Index kGlmBigP = 256, kGlmBigRows = 256;
 
 // The fixed partition: nc chunks of `per` rows, panels of `panel` rows.
 // chunk_rows = 0: the automatic rule below, which depends on n and p only.
@@ -114,6 +153,8 @@ struct GlmBlocking {
     panel = std::max<Eigen::Index>(64, std::min<Eigen::Index>(1024, (32768 / (p + 1)) / 8 * 8));
     // a leading dimension that is not a multiple of a large power of two
     if (panel % 64 == 0) panel += 8;
+    // many columns: long panels for the GEMM-blocked kernel (GlmBigKernel)
+    if (p >= kGlmBigP) panel = kGlmBigRows;
   }
   Eigen::Index row0(Eigen::Index c) const { return std::min(n, c * per); }
   Eigen::Index row1(Eigen::Index c) const { return std::min(n, (c + 1) * per); }
@@ -266,12 +307,17 @@ inline void glm_scale_panel(double* Xp, std::ptrdiff_t ldp, std::ptrdiff_t m, st
 }
 
 // Sum the chunks' (p+1) x p buffers in chunk order into A (p x p symmetric)
-// and b (X'r).
-inline void glm_reduce(const std::vector<std::vector<double>>& parts, Eigen::Index p, Mat& A,
-                       Vec& b) {
-  Mat S = Mat::Zero(p + 1, p);
-  for (const auto& part : parts) S += Eigen::Map<const Mat>(part.data(), p + 1, p);
-  A = S.topRows(p);
+// and b (X'r).  The sum is formed in the first chunk's buffer (no third
+// p x p matrix: peak memory at large p), each buffer freed once added; the
+// order of the additions, 0 + part 0 + part 1 + ..., is unchanged.
+inline void glm_reduce(std::vector<std::vector<double>>& parts, Eigen::Index p, Mat& A, Vec& b) {
+  Eigen::Map<Mat> S(parts[0].data(), p + 1, p);
+  for (size_t c = 1; c < parts.size(); ++c) {
+    S += Eigen::Map<const Mat>(parts[c].data(), p + 1, p);
+    std::vector<double>().swap(parts[c]);
+  }
+  A.resize(p, p);
+  A.triangularView<Eigen::Lower>() = S.topRows(p);
   A.triangularView<Eigen::StrictlyUpper>() = A.transpose();
   b = S.row(p).transpose();
 }
@@ -289,10 +335,12 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const doub
   const int nt = glm_threads(threads, bl.nc);
   std::vector<std::vector<double>> parts(static_cast<size_t>(bl.nc));
   for (auto& part : parts) part.assign(static_cast<size_t>((p + 1) * p), 0.0);
+  const bool big = p >= kGlmBigP;
+  const Index scratch = big ? glm_big_scratch(p, bl.panel) : bl.panel * (p + 1);
   std::vector<std::vector<double>> Ts(static_cast<size_t>(nt)), Xps(static_cast<size_t>(nt));
   for (int t = 0; t < nt; ++t) {
-    Ts[static_cast<size_t>(t)].resize(static_cast<size_t>(bl.panel * (p + 1)));
-    Xps[static_cast<size_t>(t)].resize(static_cast<size_t>(bl.panel * p));
+    Ts[static_cast<size_t>(t)].resize(static_cast<size_t>(scratch));
+    Xps[static_cast<size_t>(t)].resize(static_cast<size_t>(big ? scratch : bl.panel * p));
   }
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
@@ -307,6 +355,10 @@ inline void glm_xtwx(const double* X, Eigen::Index n, Eigen::Index p, const doub
     double* Xp = Xps[t].data();
     for (Index s = bl.row0(c); s < bl.row1(c); s += bl.panel) {
       const Index m = std::min(bl.panel, bl.row1(c) - s);
+      if (big) {
+        k.big(X + s, n, m, p, w + s, r + s, scale, T, Xp, parts[static_cast<size_t>(c)].data());
+        continue;
+      }
       k.pack(X + s, n, m, p, nullptr, nullptr, nullptr, Xp, bl.panel);
       if (scale) glm_scale_panel(Xp, bl.panel, m, p, scale);
       k.panel(Xp, bl.panel, m, p, w + s, r + s, T, bl.panel, parts[static_cast<size_t>(c)].data());
