@@ -1,0 +1,70 @@
+# test-glm-audit1718.R -- regression tests of the independent audit of
+# issues 17 (sparse designs, newton-cg / lbfgs) and 18 (newton_glm on a
+# table or on chunks): each case a defect the audit found, checked against
+# stats::glm() on the same rows (an independent reference).
+
+audit_chunks <- function(chunks) {
+  i <- 0
+  function(reset = FALSE) {
+    if (reset) { i <<- 0; return(invisible(NULL)) }
+    i <<- i + 1
+    if (i > length(chunks)) NULL else chunks[[i]]
+  }
+}
+
+audit_data <- function(n = 400, seed = 1718) {
+  set.seed(seed)
+  d <- data.frame(x1 = rnorm(n), g = sample(c("a", "b", "c"), n, TRUE), stringsAsFactors = FALSE)
+  d$yb <- rbinom(n, 1, plogis(0.2 + d$x1 + 0.5 * (d$g == "b")))
+  d$tot <- sample(1:6, n, TRUE)
+  d$succ <- rbinom(n, d$tot, plogis(0.3 * d$x1))
+  d
+}
+
+test_that("chunks: a factor response whose levels differ between chunks is coded as glm codes it", {
+  # was: the chunk holding only "yes" (droplevels) coded "yes" as 0 -- a
+  # converged fit with coefficients far from glm's
+  d <- audit_data()
+  d$yf <- factor(ifelse(d$yb == 1, "yes", "no"))
+  dd <- d[order(d$yb), ]
+  ch <- split(dd, rep(1:2, each = nrow(dd) / 2))
+  ch <- lapply(ch, function(x) { x$yf <- droplevels(x$yf); x })
+  expect_equal(levels(ch[[2]]$yf), "yes")
+  ref <- glm(yf ~ x1, binomial, d)
+  fit <- newton_glm(yf ~ x1, binomial, data = audit_chunks(ch))
+  expect_true(fit$converged)
+  expect_equal(coef(fit), coef(ref), tolerance = 1e-8)
+  # a character response, the first chunk all "no": as a factor over all chunks
+  dd$yc <- as.character(dd$yf)
+  fitc <- newton_glm(yc ~ x1, binomial, data = audit_chunks(split(dd, rep(1:2, each = nrow(dd) / 2))))
+  expect_equal(coef(fitc), coef(ref), tolerance = 1e-8)
+})
+
+test_that("chunks: covariate levels come from all chunks (character, droplevels'd factors)", {
+  # was: "contrasts can be applied only to factors with 2 or more levels"
+  # when the first chunk lacked a level
+  d <- audit_data()
+  ref <- glm(yb ~ x1 + g, binomial, d)
+  dd <- d[order(d$g), ]
+  ch <- split(dd, rep(1:3, c(100, 150, 150)))
+  fit <- newton_glm(yb ~ x1 + g, binomial, data = audit_chunks(ch))
+  expect_equal(coef(fit), coef(ref), tolerance = 1e-8)
+  expect_equal(sqrt(diag(vcov(fit))), sqrt(diag(vcov(ref))), tolerance = 1e-8)
+  chf <- lapply(ch, function(x) { x$g <- droplevels(factor(x$g)); x })
+  fitf <- newton_glm(yb ~ x1 + g, binomial, data = audit_chunks(chf))
+  expect_equal(coef(fitf), coef(ref), tolerance = 1e-8)
+  expect_equal(fitf$xlevels, list(g = c("a", "b", "c")))
+  expect_equal(predict(fitf, d[1:5, ], type = "response"), predict(ref, d[1:5, ], type = "response"),
+               tolerance = 1e-8)
+})
+
+test_that("chunks: a cbind(successes, failures) response is fitted as glm fits it", {
+  # was: "y values must be 0 <= y <= 1" (the two columns flattened into one)
+  d <- audit_data()
+  ref <- glm(cbind(succ, tot - succ) ~ x1, binomial, d)
+  fit <- newton_glm(cbind(succ, tot - succ) ~ x1, binomial,
+                    data = audit_chunks(split(d, rep(1:3, c(50, 200, 150)))))
+  expect_equal(coef(fit), coef(ref), tolerance = 1e-8)
+  expect_equal(deviance(fit), deviance(ref), tolerance = 1e-8)
+  expect_equal(sqrt(diag(vcov(fit))), sqrt(diag(vcov(ref))), tolerance = 1e-8)
+})
