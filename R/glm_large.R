@@ -162,8 +162,8 @@ vcov.newton_glm <- function(object, ...) {
 
 # predict() of a newton_glm(..., sparse = TRUE) fit with newdata: the model
 # matrix of newdata is built sparse (Matrix::sparse.model.matrix with the
-# fit's levels and contrasts); type "link" or "response" (se.fit through the
-# dense path).
+# fit's levels and contrasts), with the offsets of the formula and of the
+# `offset` argument; type "link" or "response" (se.fit through the dense path).
 #' @export
 predict.newton_glm <- function(object, newdata, type = c("link", "response", "terms"),
                                se.fit = FALSE, ...) {
@@ -180,6 +180,9 @@ predict.newton_glm <- function(object, newdata, type = c("link", "response", "te
   eta <- as.vector(X %*% b[colnames(X)])
   off <- stats::model.offset(mf)
   if (!is.null(off)) eta <- eta + off
+  if (!is.null(object$call$offset)) {  # newton_glm(offset = ): as predict.lm adds it
+    eta <- eta + eval(object$call$offset, newdata, environment(stats::formula(object)))
+  }
   names(eta) <- rownames(newdata) %or% as.character(seq_along(eta))
   if (type == "response") object$family$linkinv(eta) else eta
 }
