@@ -88,3 +88,36 @@ test_that("sparse = TRUE: predict(newdata) adds the offset argument, as predict.
   expect_equal(predict(fit, nd), predict(ref, nd), tolerance = 1e-8)
   expect_equal(predict(fit, nd, type = "response"), predict(ref, nd, type = "response"), tolerance = 1e-8)
 })
+
+test_that("newton-cg / lbfgs alias constant columns as glm does (NA, rank, AIC, standard errors)", {
+  # was: an empty cell of a factor interaction counted in the rank (AIC 2
+  # too high, df.residual 1 too low, no standard errors at all), and a
+  # second constant column split the intercept with it
+  set.seed(18)
+  n <- 300
+  d <- data.frame(f1 = factor(sample(c("a", "b", "c"), n, TRUE)),
+                  f2 = factor(sample(c("u", "v", "w"), n, TRUE)), x = rnorm(n))
+  d <- d[!(d$f1 == "c" & d$f2 == "w"), ]
+  d$y <- rbinom(nrow(d), 1, plogis(d$x + (d$f1 == "b")))
+  ref <- glm(y ~ x + f1 * f2, binomial, d)
+  expect_true(is.na(coef(ref)[["f1c:f2w"]]))
+  for (alg in c("newton-cg", "lbfgs")) for (sp in c(FALSE, TRUE)) {
+    fit <- newton_glm(y ~ x + f1 * f2, binomial, d, algorithm = alg, sparse = sp)
+    expect_identical(is.na(coef(fit)), is.na(coef(ref)))
+    expect_equal(coef(fit), coef(ref), tolerance = 1e-4)
+    expect_equal(fit$rank, ref$rank)
+    expect_equal(df.residual(fit), df.residual(ref))
+    expect_equal(AIC(fit), AIC(ref), tolerance = 1e-8)
+    ok <- !is.na(coef(ref))
+    expect_equal(sqrt(diag(vcov(fit)))[names(coef(ref))[ok]], sqrt(diag(vcov(ref)))[ok], tolerance = 1e-4)
+  }
+  X <- cbind(1, d$x, 2)
+  refx <- glm.fit(X, d$y, family = binomial())
+  for (alg in c("newton-cg", "lbfgs")) {
+    fx <- newton_glm_fit(X, d$y, family = binomial(), control = list(algorithm = alg))
+    expect_identical(is.na(coef(fx)), is.na(coef(refx)))
+    expect_equal(coef(fx)[1:2], coef(refx)[1:2], tolerance = 1e-5)
+    expect_error(newton_glm_fit(X, d$y, family = binomial(), control = list(algorithm = alg),
+                                singular.ok = FALSE), "singular")
+  }
+})
