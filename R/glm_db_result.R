@@ -10,15 +10,23 @@ glm_db_fit_sql <- function(data, opts) {
   spec$fence <- spec$src$fence
   con <- spec$src$con
   d1 <- sprintf("SELECT %s AS y_, %s AS w_ FROM %s WHERE %s", spec$y, spec$w, spec$src$from, spec$where)
+  # a value the engine computes as NULL from non-NULL columns (SQLite's x / 0)
+  ex <- c(spec$y, spec$w, spec$o, spec$x)
+  d1n <- sprintf("SELECT %s AS y_, %s AS w_, %s FROM %s WHERE %s", spec$y, spec$w,
+                 paste(sprintf("(%s) AS e%d_", ex, seq_along(ex)), collapse = ", "), spec$src$from, spec$where)
+  nulls <- sprintf("SUM(CASE WHEN e%d_ IS NULL THEN 1 ELSE 0 END) AS null%d_", seq_along(ex), seq_along(ex))
   desc <- glm_db_query(con, sprintf(paste0(
-    "SELECT COUNT(*) AS n, SUM(w_) AS sw, SUM(w_ * y_) AS swy, MIN(y_) AS ymin, MAX(y_) AS ymax, ",
+    "SELECT ", paste(nulls, collapse = ", "), ", ",
+    "COUNT(*) AS n, SUM(w_) AS sw, SUM(w_ * y_) AS swy, MIN(y_) AS ymin, MAX(y_) AS ymax, ",
     "MIN(w_) AS wmin, SUM(CASE WHEN w_ = 0 THEN 1 ELSE 0 END) AS nzero, ",
     "SUM(CASE WHEN y_ = 0 OR y_ = 1 THEN 1 ELSE 0 END) AS n01, ",
     "SUM(CASE WHEN w_ = ROUND(w_) THEN 1 ELSE 0 END) AS nwint, ",
     "SUM(CASE WHEN ABS(w_ * y_ - ROUND(w_ * y_)) > 0.001 THEN 1 ELSE 0 END) AS nonint, ",
-    "SUM(CASE WHEN y_ = ROUND(y_) THEN 1 ELSE 0 END) AS nyint FROM (%s) d"), d1),
+    "SUM(CASE WHEN y_ = ROUND(y_) THEN 1 ELSE 0 END) AS nyint FROM (%s) d"), d1n),
     "checking the response and weights", spec$src$ln)
   desc <- lapply(desc, as.double)
+  glm_db_check_nulls(unlist(desc[sprintf("null%d_", seq_along(ex))]),
+                     c("the response", "the weights", "the offset", spec$xnames))
   ntot <- as.double(glm_db_query(con, sprintf("SELECT COUNT(*) AS n FROM %s", spec$src$from),
                                  "counting the rows")$n)
   desc$n_na <- ntot - desc$n
@@ -39,6 +47,20 @@ glm_db_fit_sql <- function(data, opts) {
                              seq_along(spec$x), glm_db_pass_aggs(length(spec$x), TRUE, FALSE, spec$grp))
   fit$data <- data
   fit
+}
+
+# Rows whose columns are all present but where the engine computed a model
+# term as NULL (SQLite's division by zero): R gives Inf/NaN there, and glm()
+# stops on a non-finite model matrix; summing around them would count the
+# rows in some sums and not in others.
+glm_db_check_nulls <- function(counts, what) {
+  bad <- which(counts > 0)
+  if (length(bad)) {
+    stop_arg("formula", paste0(
+      "gives no value (SQL NULL: e.g. a division by zero) in %s computed by the database: ",
+      "filter those rows first (dplyr::filter()) or fix the term"),
+      paste(sprintf("%s (%s rows)", what[bad], format(counts[bad])), collapse = ", "))
+  }
 }
 
 # glm's checks (glm.fit and family$initialize), on the engine's summary.

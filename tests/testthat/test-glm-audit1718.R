@@ -121,3 +121,31 @@ test_that("newton-cg / lbfgs alias constant columns as glm does (NA, rank, AIC, 
                                 singular.ok = FALSE), "singular")
   }
 })
+
+test_that("database: a term the engine computes as NULL (SQLite's x / 0) is an error naming it", {
+  # was: the rows dropped out of the IRLS sums but not out of the null
+  # deviance, the row count and df.residual (nobs 500 for 385 usable rows);
+  # glm() stops on the model matrix's Inf there
+  skip_if_not_installed("DBI")
+  skip_if_not_installed("RSQLite")
+  skip_if_not_installed("dbplyr")
+  set.seed(10)
+  n <- 200
+  d <- data.frame(x1 = rnorm(n), x2 = round(rnorm(n, 1, 1)))
+  d$yb <- rbinom(n, 1, plogis(d$x1))
+  expect_gt(sum(d$x2 == 0), 0)
+  expect_error(suppressWarnings(glm(yb ~ I(x1 / x2), binomial, d)), "NA/NaN/Inf")
+  con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
+  on.exit(DBI::dbDisconnect(con))
+  RSQLite::initExtension(con, "math")
+  DBI::dbWriteTable(con, "t", d)
+  tb <- suppressWarnings(dplyr::tbl(con, "t"))
+  expect_error(newton_glm(yb ~ I(x1 / x2), binomial, data = tb),
+               "'formula' gives no value .*I\\(x1/x2\\) \\(")
+  # the same rows filtered out in the database: glm() on those rows
+  ok <- newton_glm(yb ~ I(x1 / x2), binomial, data = dplyr::filter(tb, x2 != 0))
+  ref <- glm(yb ~ I(x1 / x2), binomial, subset(d, x2 != 0))
+  expect_equal(coef(ok), coef(ref), tolerance = 1e-8)
+  expect_equal(nobs(ok), nobs(ref))
+  expect_equal(ok$null.deviance, ref$null.deviance, tolerance = 1e-8)
+})
