@@ -31,6 +31,9 @@ glm_chunks_fit <- function(data, opts) {
   sweep <- function(f, init) {
     acc <- init
     ch <- glm_chunk_next(data, TRUE)
+    if (is.null(ch)) {
+      stop_arg("data", "returned no chunk after data(TRUE) on a later pass: data(TRUE) must rewind to the first chunk (biglm's protocol)")
+    }
     while (!is.null(ch)) {
       acc <- f(acc, prep(ch))
       ch <- glm_chunk_next(data, FALSE)
@@ -102,6 +105,9 @@ glm_chunk_prepare <- function(ch, mt, opts, xlevels, p) {
   n <- nrow(X)
   w <- as.double(stats::model.weights(mf) %or% rep(1, n))
   off <- as.double(stats::model.offset(mf) %or% rep(0, n))
+  if (n == 0L) {  # an empty chunk, or every row NA (the family's C code rejects length 0)
+    return(list(X = X, y = numeric(), w = numeric(), off = numeric(), eta0 = numeric(), n_na = nrow(ch)))
+  }
   family <- opts$family
   env <- list2env(list(y = y, weights = w, nobs = n, etastart = NULL, mustart = NULL, start = NULL))
   eval(family$initialize, env)  # (binomial: a two-column y -> proportions, weights * totals)
@@ -133,6 +139,7 @@ glm_chunk_eta <- function(d, cols, state) {
 }
 
 glm_chunk_one <- function(d, cols, state, fam, accumulate, score) {
+  if (!length(d$y)) return(NULL)  # an empty chunk (or all its rows NA): adds nothing
   glm_chunk_pass_cpp(d$X[, cols, drop = FALSE], d$y, d$w, d$off, glm_chunk_eta(d, cols, state),
                      fam$family, fam$link, accumulate, score)
 }
@@ -140,6 +147,7 @@ glm_chunk_one <- function(d, cols, state, fam, accumulate, score) {
 # Sums of two pass (or statistics) lists; flags OR-ed.
 glm_chunk_add <- function(acc, s) {
   if (is.null(acc)) return(s)
+  if (is.null(s)) return(acc)
   for (k in names(s)) {
     acc[[k]] <- if (is.logical(s[[k]])) {
       if (k == "valid") acc[[k]] && s[[k]] else acc[[k]] || s[[k]]
@@ -150,6 +158,7 @@ glm_chunk_add <- function(acc, s) {
 
 # The final statistics of a chunk (glm_db_final's sums, by the family's R functions).
 glm_chunk_final <- function(d, r, fam) {
+  if (!length(d$y)) return(NULL)
   p <- length(r$coefficients)
   cols <- seq_len(p)
   eta <- glm_chunk_eta(d, cols, r$state)

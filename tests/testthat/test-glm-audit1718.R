@@ -149,3 +149,27 @@ test_that("database: a term the engine computes as NULL (SQLite's x / 0) is an e
   expect_equal(nobs(ok), nobs(ref))
   expect_equal(ok$null.deviance, ref$null.deviance, tolerance = 1e-8)
 })
+
+test_that("chunks: an empty chunk or an all-NA chunk adds nothing; a source that does not rewind is named", {
+  # was: "Argument mu must be a nonempty numeric vector" (an empty chunk) and
+  # "argument is of length zero" (data(TRUE) that does not rewind)
+  d <- audit_data()
+  d$x1[c(3, 150)] <- NA
+  ref <- glm(yb ~ x1 + g, binomial, d)
+  allna <- d[1:4, ]
+  allna$x1 <- NA
+  fit <- newton_glm(yb ~ x1 + g, binomial,
+                    data = audit_chunks(list(d[1:100, ], d[0, ], allna[0, ], d[101:400, ], allna)))
+  expect_equal(coef(fit), coef(ref), tolerance = 1e-8)
+  expect_equal(fit$n_na, 2 + 4)
+  once <- local({
+    ch <- split(d, rep(1:2, each = 200))
+    i <- 0
+    function(reset = FALSE) {
+      if (reset) return(invisible(NULL))  # never rewinds
+      i <<- i + 1
+      if (i > 2) NULL else ch[[i]]
+    }
+  })
+  expect_error(newton_glm(yb ~ x1 + g, binomial, data = once), "'data' .*must rewind")
+})
