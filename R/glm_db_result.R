@@ -84,6 +84,10 @@ glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
   if (!identical(ctl$type, "fisher") && !is.null(ctl$type)) {
     stop_arg("control", "type = \"%s\" is not available for a table or chunks (Fisher scoring only)", ctl$type)
   }
+  if (!is.null(ctl$algorithm) && !ctl$algorithm %in% c("auto", "irls")) {
+    stop_arg("algorithm", "\"%s\" is not available for a table or chunks: each iteration is one pass of sums over the rows (IRLS, algorithm = \"irls\" or \"auto\")",
+             ctl$algorithm)
+  }
   r <- tryCatch(glm_sums_fit_cpp(pass(seq_len(p)), p, if (!is.null(opts$start)) as.double(opts$start),
                                  ctl, icol, opts$singular.ok),
                 error = function(e) stop(conditionMessage(e), call. = FALSE))

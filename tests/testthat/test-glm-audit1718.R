@@ -173,3 +173,22 @@ test_that("chunks: an empty chunk or an all-NA chunk adds nothing; a source that
   })
   expect_error(newton_glm(yb ~ x1 + g, binomial, data = once), "'data' .*must rewind")
 })
+
+test_that("database and chunks: an algorithm the row sums cannot run is an error naming it", {
+  # was: algorithm = "lbfgs" / "newton-cg" / "gd" silently ran IRLS
+  skip_if_not_installed("DBI")
+  skip_if_not_installed("RSQLite")
+  skip_if_not_installed("dbplyr")
+  d <- audit_data()
+  con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
+  on.exit(DBI::dbDisconnect(con))
+  RSQLite::initExtension(con, "math")
+  DBI::dbWriteTable(con, "t", d)
+  tb <- suppressWarnings(dplyr::tbl(con, "t"))
+  for (a in c("lbfgs", "newton-cg", "gd")) {
+    expect_error(newton_glm(yb ~ x1, binomial, data = tb, algorithm = a), "'algorithm' \"")
+    expect_error(newton_glm(yb ~ x1, binomial, data = audit_chunks(list(d)), algorithm = a), "'algorithm' \"")
+  }
+  ref <- glm(yb ~ x1, binomial, d)
+  expect_equal(coef(newton_glm(yb ~ x1, binomial, data = tb, algorithm = "irls")), coef(ref), tolerance = 1e-8)
+})
