@@ -106,13 +106,14 @@ glm_chunk_prepare <- function(ch, mt, opts, xlevels, p) {
   w <- as.double(stats::model.weights(mf) %or% rep(1, n))
   off <- as.double(stats::model.offset(mf) %or% rep(0, n))
   if (n == 0L) {  # an empty chunk, or every row NA (the family's C code rejects length 0)
-    return(list(X = X, y = numeric(), w = numeric(), off = numeric(), eta0 = numeric(), n_na = nrow(ch)))
+    return(list(X = X, y = numeric(), w = numeric(), off = numeric(), eta0 = numeric(), nn = numeric(),
+                n_na = nrow(ch)))
   }
   family <- opts$family
   env <- list2env(list(y = y, weights = w, nobs = n, etastart = NULL, mustart = NULL, start = NULL))
   eval(family$initialize, env)  # (binomial: a two-column y -> proportions, weights * totals)
   list(X = X, y = as.double(env$y), w = as.double(env$weights), off = off,
-       eta0 = family$linkfun(env$mustart), n_na = nrow(ch) - n)
+       eta0 = family$linkfun(env$mustart), nn = as.double(env$n %or% rep(1, n)), n_na = nrow(ch) - n)
 }
 
 glm_chunk_desc <- function(acc, d) {
@@ -168,7 +169,9 @@ glm_chunk_final <- function(d, r, fam) {
   ww <- d$w * fam$mu.eta(etaw)^2 / fam$variance(muw)
   res <- (d$y - mu) / fam$mu.eta(eta)
   w <- d$w
-  suppressWarnings(list(pearson = sum((ww * res^2)[w > 0]), slogw = sum(log(w[w > 0])),
+  # binomial: the family's own aic, a sum over rows (the SQL path has no lchoose)
+  baic <- if (fam$family == "binomial") suppressWarnings(fam$aic(d$y, d$nn, mu, w, 0)) else 0
+  suppressWarnings(list(pearson = sum((ww * res^2)[w > 0]), slogw = sum(log(w[w > 0])), baic = baic,
        sylnmu = sum(w * d$y * log(mu)), smu = sum(w * mu), slnmu = sum(w * log(mu)),
        slny = sum(w * log(d$y)), sy_mu = sum(w * d$y / mu)))
 }

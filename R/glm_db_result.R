@@ -133,7 +133,7 @@ glm_sums_aic <- function(family, dev, rank, desc, fin, lgam) {
   a <- switch(family$family,
     gaussian = desc$n * (log(2 * pi * dev / desc$n) + 1) + 2 -
       (if (desc$nzero > 0) -Inf else fin$slogw),
-    binomial = if (desc$n01 == desc$n && desc$nwint == desc$n) dev else NA_real_,
+    binomial = if (desc$n01 == desc$n && desc$nwint == desc$n) dev else fin$baic %or% NA_real_,
     poisson = if (desc$nyint < desc$n) Inf else -2 * (fin$sylnmu - fin$smu - lgam()),
     Gamma = {
       disp <- dev / desc$sw

@@ -192,3 +192,16 @@ test_that("database and chunks: an algorithm the row sums cannot run is an error
   ref <- glm(yb ~ x1, binomial, d)
   expect_equal(coef(newton_glm(yb ~ x1, binomial, data = tb, algorithm = "irls")), coef(ref), tolerance = 1e-8)
 })
+
+test_that("chunks: a binomial fit with counts has glm's AIC (was NA)", {
+  d <- audit_data()
+  d$prop <- d$succ / d$tot
+  ch <- audit_chunks(split(d, rep(1:3, c(50, 200, 150))))
+  ref <- glm(cbind(succ, tot - succ) ~ x1, binomial, d)
+  fit <- newton_glm(cbind(succ, tot - succ) ~ x1, binomial, data = ch)
+  expect_equal(AIC(fit), AIC(ref), tolerance = 1e-8)
+  refw <- glm(prop ~ x1 + g, binomial, d, weights = tot)
+  fitw <- newton_glm(prop ~ x1 + g, binomial, data = ch, weights = tot)
+  expect_equal(AIC(fitw), AIC(refw), tolerance = 1e-8)
+  expect_equal(BIC(fitw), BIC(refw), tolerance = 1e-8)
+})
