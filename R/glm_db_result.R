@@ -10,15 +10,23 @@ glm_db_fit_sql <- function(data, opts) {
   spec$fence <- spec$src$fence
   con <- spec$src$con
   d1 <- sprintf("SELECT %s AS y_, %s AS w_ FROM %s WHERE %s", spec$y, spec$w, spec$src$from, spec$where)
+  # a value the engine computes as NULL from non-NULL columns (SQLite's x / 0)
+  ex <- c(spec$y, spec$w, spec$o, spec$x)
+  d1n <- sprintf("SELECT %s AS y_, %s AS w_, %s FROM %s WHERE %s", spec$y, spec$w,
+                 paste(sprintf("(%s) AS e%d_", ex, seq_along(ex)), collapse = ", "), spec$src$from, spec$where)
+  nulls <- sprintf("SUM(CASE WHEN e%d_ IS NULL THEN 1 ELSE 0 END) AS null%d_", seq_along(ex), seq_along(ex))
   desc <- glm_db_query(con, sprintf(paste0(
-    "SELECT COUNT(*) AS n, SUM(w_) AS sw, SUM(w_ * y_) AS swy, MIN(y_) AS ymin, MAX(y_) AS ymax, ",
+    "SELECT ", paste(nulls, collapse = ", "), ", ",
+    "COUNT(*) AS n, SUM(w_) AS sw, SUM(w_ * y_) AS swy, MIN(y_) AS ymin, MAX(y_) AS ymax, ",
     "MIN(w_) AS wmin, SUM(CASE WHEN w_ = 0 THEN 1 ELSE 0 END) AS nzero, ",
     "SUM(CASE WHEN y_ = 0 OR y_ = 1 THEN 1 ELSE 0 END) AS n01, ",
     "SUM(CASE WHEN w_ = ROUND(w_) THEN 1 ELSE 0 END) AS nwint, ",
     "SUM(CASE WHEN ABS(w_ * y_ - ROUND(w_ * y_)) > 0.001 THEN 1 ELSE 0 END) AS nonint, ",
-    "SUM(CASE WHEN y_ = ROUND(y_) THEN 1 ELSE 0 END) AS nyint FROM (%s) d"), d1),
+    "SUM(CASE WHEN y_ = ROUND(y_) THEN 1 ELSE 0 END) AS nyint FROM (%s) d"), d1n),
     "checking the response and weights", spec$src$ln)
   desc <- lapply(desc, as.double)
+  glm_db_check_nulls(unlist(desc[sprintf("null%d_", seq_along(ex))]),
+                     c("the response", "the weights", "the offset", spec$xnames))
   ntot <- as.double(glm_db_query(con, sprintf("SELECT COUNT(*) AS n FROM %s", spec$src$from),
                                  "counting the rows")$n)
   desc$n_na <- ntot - desc$n
@@ -41,6 +49,20 @@ glm_db_fit_sql <- function(data, opts) {
   fit
 }
 
+# Rows whose columns are all present but where the engine computed a model
+# term as NULL (SQLite's division by zero): R gives Inf/NaN there, and glm()
+# stops on a non-finite model matrix; summing around them would count the
+# rows in some sums and not in others.
+glm_db_check_nulls <- function(counts, what) {
+  bad <- which(counts > 0)
+  if (length(bad)) {
+    stop_arg("formula", paste0(
+      "gives no value (SQL NULL: e.g. a division by zero) in %s computed by the database: ",
+      "filter those rows first (dplyr::filter()) or fix the term"),
+      paste(sprintf("%s (%s rows)", what[bad], format(counts[bad])), collapse = ", "))
+  }
+}
+
 # glm's checks (glm.fit and family$initialize), on the engine's summary.
 glm_db_check_desc <- function(desc, family) {
   if (desc$n == 0) stop("no rows to fit: the table is empty or every row has a missing value", call. = FALSE)
@@ -61,6 +83,10 @@ glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
   ctl <- opts$control
   if (!identical(ctl$type, "fisher") && !is.null(ctl$type)) {
     stop_arg("control", "type = \"%s\" is not available for a table or chunks (Fisher scoring only)", ctl$type)
+  }
+  if (!is.null(ctl$algorithm) && !ctl$algorithm %in% c("auto", "irls")) {
+    stop_arg("algorithm", "\"%s\" is not available for a table or chunks: each iteration is one pass of sums over the rows (IRLS, algorithm = \"irls\" or \"auto\")",
+             ctl$algorithm)
   }
   r <- tryCatch(glm_sums_fit_cpp(pass(seq_len(p)), p, if (!is.null(opts$start)) as.double(opts$start),
                                  ctl, icol, opts$singular.ok),
@@ -107,7 +133,7 @@ glm_sums_aic <- function(family, dev, rank, desc, fin, lgam) {
   a <- switch(family$family,
     gaussian = desc$n * (log(2 * pi * dev / desc$n) + 1) + 2 -
       (if (desc$nzero > 0) -Inf else fin$slogw),
-    binomial = if (desc$n01 == desc$n && desc$nwint == desc$n) dev else NA_real_,
+    binomial = if (desc$n01 == desc$n && desc$nwint == desc$n) dev else fin$baic %or% NA_real_,
     poisson = if (desc$nyint < desc$n) Inf else -2 * (fin$sylnmu - fin$smu - lgam()),
     Gamma = {
       disp <- dev / desc$sw

@@ -66,20 +66,69 @@ glm_large_b0 <- function(inp) {
   inp$family$linkfun(sum(inp$weights * inp$family$linkinv(inp$eta)) / sum(inp$weights))
 }
 
-# The fit (the step after glm_fit_start()): one call into C++.
+# The columns glm's pivoted QR would alias for being constant: an all-zero
+# column, and a constant column after an earlier constant non-zero one
+# (e.g. an empty cell of a factor interaction, or a second intercept).
+# O(nnz) sparse; dense O(p), plus O(n) per column equal at three rows.
+glm_large_const_cols <- function(x) {
+  n <- nrow(x)
+  if (n == 0L) return(integer())
+  if (glm_is_sparse(x)) {
+    nz <- diff(x@p)
+    val <- numeric(ncol(x))
+    cand <- which(nz == 0L | nz == n)
+    for (j in cand[nz[cand] == n]) {
+      v <- x@x[(x@p[j] + 1L):x@p[j + 1L]]
+      val[j] <- if (all(v == v[1L])) v[1L] else NA_real_
+    }
+    cand <- cand[!is.na(val[cand])]
+  } else {
+    r <- c(1L, (n + 1L) %/% 2L, n)
+    cand <- which(x[r[1L], ] == x[r[2L], ] & x[r[1L], ] == x[r[3L], ])
+    cand <- cand[vapply(cand, function(j) all(x[, j] == x[1L, j]), TRUE)]
+    val <- numeric(ncol(x))
+    val[cand] <- x[1L, cand]
+  }
+  nonzero <- cand[val[cand] != 0]
+  sort(c(cand[val[cand] == 0], nonzero[-1L]))
+}
+
+# The fit (the step after glm_fit_start()): one call into C++, on the
+# columns that are not aliased for being constant (glm_large_const_cols:
+# their coefficients are NA, as in glm; the Hessian-free solvers have no
+# aliasing rule of their own, and would count such a column in the rank).
 glm_large_run <- function(inp, control, algorithm) {
   x <- inp$x
+  p <- ncol(x)
+  drop <- glm_large_const_cols(x)
+  if (length(drop) && !isTRUE(inp$singular.ok %or% TRUE)) stop("singular fit encountered", call. = FALSE)
+  if (length(drop)) x <- x[, -drop, drop = FALSE]
   sparse <- glm_is_sparse(x)
   fam <- inp$family
   want_se <- inp$nvars <= glm_se_max_p
   if (control$algorithm == "auto") control$maxit <- max(control$maxit, 100L)
+  start <- if (!is.null(inp$start)) as.double(inp$start)[setdiff(seq_len(p), drop)]
   res <- tryCatch(
     glm_large_cpp(if (!sparse) x, if (sparse) x@i, if (sparse) x@p, if (sparse) x@x,
                   as.integer(dim(x)), as.double(inp$y), as.double(inp$weights),
-                  as.double(inp$offset), if (!is.null(inp$start)) as.double(inp$start),
+                  as.double(inp$offset), start,
                   glm_large_b0(inp), fam, glm_is_stock_family(fam),
                   unclass(control), algorithm, want_se),
     error = function(e) stop(conditionMessage(e), call. = FALSE))
+  if (length(drop)) res <- glm_large_expand(res, p, drop)
+  res
+}
+
+# The per-column results of a fit on the kept columns, at full length p
+# (NA coefficients for the dropped columns).
+glm_large_expand <- function(res, p, drop) {
+  keep <- setdiff(seq_len(p), drop)
+  grow <- function(v, fill) { out <- rep(fill, p); out[keep] <- v; out }
+  res$coefficients <- grow(res$coefficients, NA_real_)
+  if (!is.null(res$coef_prev)) res$coef_prev <- grow(res$coef_prev, 0)
+  res$col_range <- grow(res$col_range, 0)
+  res$col_ones <- grow(res$col_ones, FALSE)
+  res$penalty <- grow(res$penalty, 0)
   res
 }
 
@@ -162,8 +211,8 @@ vcov.newton_glm <- function(object, ...) {
 
 # predict() of a newton_glm(..., sparse = TRUE) fit with newdata: the model
 # matrix of newdata is built sparse (Matrix::sparse.model.matrix with the
-# fit's levels and contrasts); type "link" or "response" (se.fit through the
-# dense path).
+# fit's levels and contrasts), with the offsets of the formula and of the
+# `offset` argument; type "link" or "response" (se.fit through the dense path).
 #' @export
 predict.newton_glm <- function(object, newdata, type = c("link", "response", "terms"),
                                se.fit = FALSE, ...) {
@@ -180,6 +229,9 @@ predict.newton_glm <- function(object, newdata, type = c("link", "response", "te
   eta <- as.vector(X %*% b[colnames(X)])
   off <- stats::model.offset(mf)
   if (!is.null(off)) eta <- eta + off
+  if (!is.null(object$call$offset)) {  # newton_glm(offset = ): as predict.lm adds it
+    eta <- eta + eval(object$call$offset, newdata, environment(stats::formula(object)))
+  }
   names(eta) <- rownames(newdata) %or% as.character(seq_along(eta))
   if (type == "response") object$family$linkinv(eta) else eta
 }
