@@ -439,6 +439,12 @@ glm_check_mustart <- function(x, y, weights, offset, family, mustart, eta) {
   me <- family$mu.eta(eta)[good]
   w <- weights[good] * me^2 / family$variance(mustart)[good]
   z <- eta[good] - offset[good] + (y[good] - mustart[good]) / me
+  if (!all(is.finite(w)) || !all(is.finite(z))) {
+    stop_arg("mustart", "gives working weights or responses that are not finite at the first iteration: give means nearer the data")
+  }
+  # the X'WX overflow check is for dense designs (a sparse one is left to the
+  # fit, which checks X'WX itself)
+  if (!is.matrix(x)) return(invisible())
   # (columns of extreme size are equilibrated by the fit: so here too)
   xs <- x[good, , drop = FALSE]
   cm <- apply(abs(xs), 2L, max)
@@ -470,7 +476,10 @@ glm_fit_run <- function(inp, control) {
   res <- tryCatch(
     glm_fit_cpp(inp$x, as.double(inp$y), as.double(inp$weights), as.double(inp$offset),
                 inp$eta, if (!is.null(inp$start)) as.double(inp$start), fam, stock,
-                unclass(control), inp$intercept, inp$singular.ok, inp$colscale,
+                unclass(control),
+                # (the core spares a column of ones from the ridge penalty
+                # only when told there is an intercept to spare)
+                inp$intercept && !isTRUE(control$penalize_intercept), inp$singular.ok, inp$colscale,
                 as.double(null_mu), aic_n, isTRUE(getOption("newtonr.simd", TRUE)),
                 as.integer(getOption("newtonr.chunk_rows", 0L))),
     error = function(e) stop(conditionMessage(e), call. = FALSE))

@@ -9,8 +9,8 @@
 
 #include <string>
 
-using newtonr_glm_large::native_family;
-using newtonr_glm_large::RFamily;
+using newtonr_rfamily::native_family;
+using newtonr_rfamily::RFamily;
 
 static newtonr::GlmHfControl read_hf_control(const Rcpp::List& ctl, const std::string& method) {
   newtonr::GlmHfControl c;

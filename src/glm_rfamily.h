@@ -1,6 +1,6 @@
 // glm_rfamily.h -- the R-closure family (RFamily) and the choice of the
-// native family, for the large-p GLM glue (glm_large.cpp).  A copy of the
-// classes in glm.cpp: the lead may make glm.cpp include this header instead.
+// native family, shared by the GLM glue (glm.cpp) and the large-p glue
+// (glm_large.cpp).
 #pragma once
 #include "glue.h"
 #include <newtonr/glm_family.hpp>
@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace newtonr_glm_large {
+namespace newtonr_rfamily {
 
 // A family given by R closures (anything glm_fit_cpp does not find among the
 // native families): each function is called once per use on a whole vector.
@@ -66,7 +66,7 @@ class RFamily : public newtonr::GlmFamilyFns {
   SEXP linkinv_, mu_eta_, variance_, dev_resids_, valideta_, validmu_;
 };
 
-static std::string family_string(const Rcpp::List& f, const char* name) {
+inline std::string family_string(const Rcpp::List& f, const char* name) {
   if (!f.containsElementNamed(name)) return "";
   SEXP s = f[name];
   return (Rf_isString(s) && Rf_length(s) == 1 && STRING_ELT(s, 0) != NA_STRING)
@@ -76,7 +76,7 @@ static std::string family_string(const Rcpp::List& f, const char* name) {
 
 // The native family for an R family object when `stock` (its closures are
 // stats' own) and its names are implemented in C++; else nullptr.
-static std::unique_ptr<newtonr::GlmFamilyFns> native_family(const Rcpp::List& f, bool stock) {
+inline std::unique_ptr<newtonr::GlmFamilyFns> native_family(const Rcpp::List& f, bool stock) {
   newtonr::GlmFamily g;
   if (!stock || !newtonr::glm_family_from_names(family_string(f, "family"), family_string(f, "link"),
                                                 family_string(f, "varfun"), g))
@@ -84,4 +84,4 @@ static std::unique_ptr<newtonr::GlmFamilyFns> native_family(const Rcpp::List& f,
   return std::make_unique<newtonr::GlmNativeFamily>(g);
 }
 
-}  // namespace newtonr_glm_large
+}  // namespace newtonr_rfamily

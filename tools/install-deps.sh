@@ -10,7 +10,7 @@ RPKGS="Rcpp RcppEigen knitr rmarkdown testthat"
 # Peers the tests and benchmarks compare with (Suggests): installed when
 # possible, never fatal; the tests that need them skip when absent.  MASS:
 # confint() of a GLM profiles through it.
-OPTPKGS="MASS nleqslv numDeriv trust glm2"
+OPTPKGS="MASS nleqslv numDeriv trust glm2 LiblineaR"
 
 missing_r() {
   Rscript --vanilla -e 'p <- commandArgs(TRUE); cat(p[!vapply(p, function(x) nzchar(system.file(package = x)), NA)])' ${1:-$RPKGS}

@@ -205,3 +205,36 @@ test_that("chunks: a binomial fit with counts has glm's AIC (was NA)", {
   expect_equal(AIC(fitw), AIC(refw), tolerance = 1e-8)
   expect_equal(BIC(fitw), BIC(refw), tolerance = 1e-8)
 })
+
+test_that("dense IRLS honours penalize_intercept (was: the intercept stayed unpenalised)", {
+  set.seed(17)
+  d <- data.frame(x = rnorm(200), z = rnorm(200))
+  d$y <- rbinom(200, 1, plogis(1.5 + d$x - 0.5 * d$z))
+  X <- cbind(1, d$x, d$z)
+  lam <- 5
+  obj <- function(b) {
+    eta <- drop(X %*% b)
+    sum(binomial()$dev.resids(d$y, plogis(eta), rep(1, 200))) + lam * sum(b^2)
+  }
+  ref <- optim(c(0, 0, 0), obj, method = "BFGS",
+               control = list(reltol = 1e-14, maxit = 1000))$par
+  for (alg in c("irls", "auto", "newton-cg")) {
+    fit <- newton_glm(y ~ x + z, binomial, d, lambda = lam, penalize_intercept = TRUE,
+                      algorithm = alg)
+    expect_true(fit$converged)
+    expect_equal(unname(coef(fit)), ref, tolerance = 1e-5, info = alg)
+  }
+  free <- newton_glm(y ~ x + z, binomial, d, lambda = lam, algorithm = "irls")
+  expect_gt(abs(coef(free)[[1]] - ref[1]), 1e-3)
+})
+
+test_that("sparse = TRUE with an offset and an intercept fits (was: crossprod error)", {
+  skip_if_not_installed("Matrix")
+  set.seed(3)
+  d <- data.frame(x1 = rnorm(100), e = runif(100, 1, 3))
+  d$cnt <- rpois(100, d$e * exp(0.2 + 0.4 * d$x1))
+  ref <- glm(cnt ~ x1, poisson, d, offset = log(e))
+  fit <- newton_glm(cnt ~ x1, poisson, d, offset = log(e), sparse = TRUE)
+  expect_equal(unname(coef(fit)), unname(coef(ref)), tolerance = 1e-8)
+  expect_equal(fit$null.deviance, ref$null.deviance, tolerance = 1e-8)
+})
