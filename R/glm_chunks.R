@@ -51,8 +51,9 @@ glm_chunks_fit <- function(data, opts) {
 }
 
 glm_chunk_next <- function(data, reset) {
-  if (reset) data(TRUE)
-  ch <- data(FALSE)
+  source_fn <- data  # (a call named data() reads as utils::data to R CMD check)
+  if (reset) source_fn(TRUE)
+  ch <- source_fn(FALSE)
   if (!is.null(ch) && !is.data.frame(ch)) {
     stop_arg("data", "must return data.frames or NULL (biglm's protocol), not %s", describe(ch))
   }
