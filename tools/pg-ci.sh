@@ -33,6 +33,10 @@ pg_ci_start() {
   fi
   [ -n "$bin" ] || { echo "== pg-ci: no PostgreSQL; its tests will skip"; return 0; }
   port=${NEWTONR_PG_PORT:-55432}
+  # a port nobody listens on (a server left by an interrupted run keeps its own)
+  while (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && [ "$port" -lt 55452 ]; do
+    port=$((port + 1))
+  done
   dir=$(mktemp -d /tmp/newtonr-pg.XXXXXX)
   chmod 755 "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
