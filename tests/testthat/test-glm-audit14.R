@@ -30,3 +30,19 @@ test_that("an empty cell in a large data set (beyond the LP's row limit) is name
   w <- audit14_warnings(newton_glm(y ~ f + x1 + x2, binomial, d))
   expect_length(grep("coefficients of", w), 0L)
 })
+
+test_that("qr() of a large fit (r_only) has glm's components, tol included", {
+  # n p^2 above the eager limit (5e7), so the fit keeps only R and qr()
+  # rebuilds glm's n x p QR; glm.fit's qr carries tol = min(1e-7, epsilon / 1000)
+  set.seed(14)
+  n <- 36000
+  X <- matrix(rnorm(n * 37), n)
+  y <- rpois(n, exp(0.1 * X[, 1]))
+  g <- glm(y ~ X, poisson, control = list(epsilon = 1e-5))
+  m <- glm(y ~ X, poisson, method = newton_glm_fit, control = list(epsilon = 1e-5))
+  expect_true(isTRUE(m$qr$r_only))
+  q <- qr(m)
+  expect_identical(names(q), names(g$qr))
+  expect_equal(q$tol, g$qr$tol)
+  expect_equal(dim(q$qr), dim(g$qr$qr))
+})
