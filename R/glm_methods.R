@@ -27,6 +27,7 @@ glm_full_qr <- function(object) {
   Xw <- X[good, piv, drop = FALSE] * sqrt(w[good])
   q <- qr(Xw, tol = tol, LAPACK = FALSE)
   q$pivot <- piv[q$pivot]
+  q$tol <- tol  # glm.fit's qr carries its tolerance (qr() does not)
   q
 }
 

@@ -19,7 +19,10 @@
 #     covariate that merely could take part (under complete separation any
 #     small tilt still separates) is not named.
 # The LPs are solved by boot::simplex (a recommended package); without boot,
-# or for more than `glm_sep_max_rows` distinct rows, nothing is named.
+# nothing is named.  For more than `glm_sep_max_rows` distinct rows the LPs
+# are not attempted; only the single-column directions b = +-e_j are tested
+# (exact for them, O(n p): an empty cell of a factor, a covariate nonzero
+# only on one outcome), which may name fewer columns than the LPs would.
 
 # Distinct rows beyond which the LPs are not attempted (boot::simplex holds a
 # dense tableau of about (rows + 2p) x (rows + 4p)).
@@ -41,7 +44,7 @@ glm_separating_columns <- function(x, y, w) {
   sx <- ifelse(y >= 1, 1, -1) * x
   # each distinct signed row once (a mixed row as both signs)
   rows <- unique(rbind(sx[!mixed, , drop = FALSE], x[mixed, , drop = FALSE], -x[mixed, , drop = FALSE]))
-  if (nrow(rows) > glm_sep_max_rows) return(NULL)
+  if (nrow(rows) > glm_sep_max_rows) return(glm_sep_single_columns(rows))
   sep <- glm_sep_rows(rows, colSums(sx[!mixed, , drop = FALSE]))
   if (is.null(sep)) return(NULL)
   if (!any(sep)) return(integer())
@@ -56,6 +59,14 @@ glm_separating_columns <- function(x, y, w) {
     if (length(keep) && !is.null(glm_sep_direction(rows[, keep, drop = FALSE], sep))) used <- keep
   }
   used
+}
+
+# The columns j for which b = e_j or b = -e_j separates (signed rows all
+# >= 0, or all <= 0, and not all 0); NULL when there is none (unknown: a
+# combination of columns may still separate).
+glm_sep_single_columns <- function(rows) {
+  j <- which((colSums(rows < 0) == 0 | colSums(rows > 0) == 0) & colSums(rows != 0) > 0)
+  if (length(j)) j else NULL
 }
 
 # LP 1: the largest set of separable rows (TRUE/FALSE per row of `rows`),
