@@ -46,3 +46,20 @@ test_that("qr() of a large fit (r_only) has glm's components, tol included", {
   expect_equal(q$tol, g$qr$tol)
   expect_equal(dim(q$qr), dim(g$qr$qr))
 })
+
+test_that("newton-cg does not report convergence on separated data above the limiting deviance", {
+  # (was: converged = TRUE at deviance 1.3e-7 after a step cut by the trust
+  # region; glm's rule puts the limit at about 1e-8 here)
+  set.seed(5)
+  d <- data.frame(x1 = rnorm(30), x2 = rnorm(30))
+  d$y <- as.numeric(d$x1 > 0)
+  fit <- suppressWarnings(newton_glm(y ~ x1 + x2, binomial, d,
+                                     control = list(algorithm = "newton-cg")))
+  if (isTRUE(fit$converged)) expect_lt(fit$deviance, 1e-8) else succeed()
+  # an ordinary fit still converges, to glm's coefficients
+  d$y2 <- rbinom(30, 1, plogis(0.3 + d$x1))
+  f2 <- newton_glm(y2 ~ x1 + x2, binomial, d, control = list(algorithm = "newton-cg"))
+  g2 <- glm(y2 ~ x1 + x2, binomial, d)
+  expect_true(f2$converged)
+  expect_equal(unname(coef(f2)), unname(coef(g2)), tolerance = 1e-6)
+})

@@ -211,6 +211,7 @@ inline void glm_hf_tron(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoint
     const double Mmax = M.maxCoeff() > 0 ? M.maxCoeff() : 1.0;
     for (Eigen::Index j = 0; j < M.size(); ++j) M(j) = std::max(M(j), 1e-10 * Mmax);
     if (iter == 1) delta = std::sqrt(w.g.dot(w.g.cwiseQuotient(M)));
+    const double delta_cg = delta;
     const int cg = trpcg(P, w, M, delta, s, r);
     res.cg_iter += cg;
     const double gs = w.g.dot(s), prered = -0.5 * (gs - s.dot(r));
@@ -229,12 +230,21 @@ inline void glm_hf_tron(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoint
     const bool tiny = std::fabs(prered) <= 1e-12 * std::fabs(w.f);
     const bool better_g = wn.valid && wn.g.norm() < w.g.norm();
     if (tiny && better_g) delta = std::max(delta, snorm);
+    // Convergence as in the IRLS loop: besides glm's test on the change
+    // of the deviance, the step must be a Newton step (CG ended inside the
+    // trust region) whose predicted change of the deviance (2 prered)
+    // passes the same test.  A step cut by the trust region says nothing
+    // of the full Newton step: under separation the deviance changes
+    // little per step while the Newton step still promises a decrease of
+    // the order of the deviance itself.
+    const bool newton_small = snorm < (1 - 1e-6) * delta_cg &&
+                              2 * prered / (std::fabs(2 * w.f) + 0.1) < c.epsilon;
     if (wn.valid && (actred > eta0 * prered || (tiny && better_g))) {
       const double pold = 2 * w.f;
       res.prev = w.beta;
       std::swap(w, wn);
       record(res, iter, cg, w);
-      if (dev_test(c, 2 * w.f, pold) && w.g.norm() <= gtol(c, g0)) {
+      if (dev_test(c, 2 * w.f, pold) && newton_small && w.g.norm() <= gtol(c, g0)) {
         res.converged = true;
         return;
       }
@@ -242,7 +252,7 @@ inline void glm_hf_tron(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoint
     } else {
       record(res, iter, cg, w);
     }
-    if (w.g.norm() <= 1e-3 * gtol(c, g0)) {  // stationary to far below the test
+    if (w.g.norm() <= 1e-3 * gtol(c, g0) && newton_small) {  // stationary to far below the test
       res.converged = true;
       return;
     }
