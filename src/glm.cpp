@@ -52,23 +52,8 @@ bool glm_native_family_cpp(std::string family, std::string link, std::string var
 using newtonr_rfamily::family_string;
 using newtonr_rfamily::native_family;
 using newtonr_rfamily::RFamily;
+using newtonr_rfamily::read_control;
 
-static newtonr::GlmControl read_control(const Rcpp::List& ctl, bool singular_ok) {
-  newtonr::GlmControl s;
-  std::string type, algorithm;
-  newtonr_glue::read_opt(ctl, "epsilon", s.epsilon);
-  newtonr_glue::read_opt(ctl, "maxit", s.maxit);
-  newtonr_glue::read_opt(ctl, "trace", s.trace);
-  newtonr_glue::read_opt(ctl, "type", type);
-  newtonr_glue::read_opt(ctl, "lambda", s.lambda);
-  newtonr_glue::read_opt(ctl, "algorithm", algorithm);
-  newtonr_glue::read_opt(ctl, "threads", s.threads);
-  s.newton = type == "newton";
-  s.algorithm = algorithm == "gd" ? newtonr::GlmAlgorithm::Gd : newtonr::GlmAlgorithm::Irls;
-  s.singular_ok = singular_ok;
-  s.validate();
-  return s;
-}
 
 static newtonr::GlmTraceFn trace_fn(bool on) {
   if (!on) return newtonr::GlmTraceFn();

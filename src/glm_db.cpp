@@ -5,6 +5,7 @@
 // per-chunk pass of the chunked path (the in-memory fused evaluator of
 // glm_pass.hpp on one chunk, so chunk sums use the in-memory arithmetic).
 #include "glue.h"
+#include "glm_rfamily.h"
 #include <newtonr/glm_chunk.hpp>
 #include <newtonr/glm_family.hpp>
 #include <newtonr/glm_pass.hpp>
@@ -48,17 +49,7 @@ static newtonr::GlmPass pass_to_core(const Rcpp::Function& pass, const newtonr::
 // [[Rcpp::export]]
 Rcpp::List glm_sums_fit_cpp(Rcpp::Function pass, int p, SEXP start, Rcpp::List control,
                             int intercept_col, bool singular_ok) {
-  newtonr::GlmControl s;
-  std::string type, algorithm;
-  newtonr_glue::read_opt(control, "epsilon", s.epsilon);
-  newtonr_glue::read_opt(control, "maxit", s.maxit);
-  newtonr_glue::read_opt(control, "trace", s.trace);
-  newtonr_glue::read_opt(control, "type", type);
-  newtonr_glue::read_opt(control, "lambda", s.lambda);
-  newtonr_glue::read_opt(control, "algorithm", algorithm);
-  s.newton = type == "newton";
-  s.algorithm = algorithm == "gd" ? newtonr::GlmAlgorithm::Gd : newtonr::GlmAlgorithm::Irls;
-  s.singular_ok = singular_ok;
+  const newtonr::GlmControl s = newtonr_rfamily::read_control(control, singular_ok);
   newtonr::Vec st;
   if (!Rf_isNull(start)) {
     st = newtonr_glue::to_vec(start);

@@ -1,9 +1,10 @@
 // glm_rfamily.h -- the R-closure family (RFamily) and the choice of the
 // native family, shared by the GLM glue (glm.cpp) and the large-p glue
-// (glm_large.cpp).
+// (glm_large.cpp); the control reader, shared with glm_db.cpp.
 #pragma once
 #include "glue.h"
 #include <newtonr/glm_family.hpp>
+#include <newtonr/glm_loop.hpp>
 
 #include <memory>
 #include <string>
@@ -82,6 +83,24 @@ inline std::unique_ptr<newtonr::GlmFamilyFns> native_family(const Rcpp::List& f,
                                                 family_string(f, "varfun"), g))
     return nullptr;
   return std::make_unique<newtonr::GlmNativeFamily>(g);
+}
+
+// newton_glm_control()'s list as the loop's settings (glm.cpp, glm_db.cpp).
+inline newtonr::GlmControl read_control(const Rcpp::List& ctl, bool singular_ok) {
+  newtonr::GlmControl s;
+  std::string type, algorithm;
+  newtonr_glue::read_opt(ctl, "epsilon", s.epsilon);
+  newtonr_glue::read_opt(ctl, "maxit", s.maxit);
+  newtonr_glue::read_opt(ctl, "trace", s.trace);
+  newtonr_glue::read_opt(ctl, "type", type);
+  newtonr_glue::read_opt(ctl, "lambda", s.lambda);
+  newtonr_glue::read_opt(ctl, "algorithm", algorithm);
+  newtonr_glue::read_opt(ctl, "threads", s.threads);
+  s.newton = type == "newton";
+  s.algorithm = algorithm == "gd" ? newtonr::GlmAlgorithm::Gd : newtonr::GlmAlgorithm::Irls;
+  s.singular_ok = singular_ok;
+  s.validate();
+  return s;
 }
 
 }  // namespace newtonr_rfamily
