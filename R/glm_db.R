@@ -24,12 +24,19 @@ glm_db_kind <- function(data) {
 newton_glm_db <- function(cal, data, env) {
   args <- as.list(cal)[-1L]
   ev <- function(nm, default = NULL) if (is.null(args[[nm]])) default else eval(args[[nm]], env)
+  sql <- glm_db_kind(data) == "sql"
   for (nm in c("subset", "etastart", "mustart")) {
-    if (!is.null(args[[nm]])) {
+    if (!is.null(args[[nm]]) && !sql) {
       stop_arg(nm, "is not supported when 'data' is a %s: %s", glm_db_what(data),
-               if (nm == "subset") "filter the table first (dplyr::filter())" else
-                 "give starting coefficients with 'start'")
+               if (nm == "subset") "select the rows in the chunks" else "give starting coefficients with 'start'")
     }
+  }
+  if (!is.null(args[["etastart"]]) && !is.null(args[["mustart"]])) {
+    stop_arg("mustart", "cannot be given together with 'etastart' for a database table (glm uses etastart then)")
+  }
+  if (isTRUE(ev("sparse"))) {
+    message("'sparse = TRUE' has no effect when 'data' is a ", glm_db_what(data),
+            ": the model matrix is never built in R (X'WX is summed where the rows are)")
   }
   if (isTRUE(ev("x")) || !identical(ev("method", "newton_glm_fit"), "newton_glm_fit")) {
     stop_arg(if (isTRUE(ev("x"))) "x" else "method",
@@ -49,6 +56,7 @@ newton_glm_db <- function(cal, data, env) {
   na_action <- glm_db_na_action(ev("na.action"))
   opts <- list(formula = formula, family = family, control = control, env = env,
                weights = args[["weights"]], offset = args[["offset"]], start = ev("start"),
+               subset = args[["subset"]], etastart = args[["etastart"]], mustart = args[["mustart"]],
                na_action = na_action, contrasts = ev("contrasts"),
                singular.ok = ev("singular.ok", TRUE))
   glm_db_check_contrasts(opts$contrasts)
@@ -98,6 +106,10 @@ glm_db_check_family <- function(family) {
       family$family, family$link,
       paste(sub("/(.*)", "(\\1)", glm_db_families), collapse = ", "),
       if (!glm_is_stock_family(family)) "a family with user-modified functions" else
+        if (family$link %in% c("probit", "cauchit")) sprintf(paste0(
+          "the inverse link %s and its derivative, which portable SQL does not have (no erf/pnorm; ",
+          "an approximation would not give glm's fit to 1e-15)"),
+          if (family$link == "probit") "pnorm()/dnorm()" else "pcauchy()/dcauchy() (atan)") else
         sprintf("the inverse link, mu.eta, variance and deviance of %s with link \"%s\"",
                 family$family, family$link))
   }

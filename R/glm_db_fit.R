@@ -107,8 +107,9 @@ glm_db_design <- function(mt, vars, src, types, where, env) {
 glm_db_pass_sql <- function(spec, states, cols, aggs, group = NULL) {
   f <- spec$fence
   xs <- sprintf("x%d", seq_along(cols))
-  d1 <- sprintf("SELECT %s AS y_, %s AS w_, %s AS o_, %s FROM %s WHERE %s%s",
+  d1 <- sprintf("SELECT %s AS y_, %s AS w_, %s AS o_, %s%s FROM %s WHERE %s%s",
                 spec$y, spec$w, spec$o, paste(spec$x[cols], "AS", xs, collapse = ", "),
+                if (is.null(spec$s0)) "" else paste0(", ", spec$s0, " AS s_"),  # etastart/mustart
                 spec$src$from, spec$where, f)
   lvl <- function(inner, exprs, k) {
     sprintf("SELECT d%d.*, %s FROM (%s) d%d%s", k, paste(exprs, "AS", names(exprs), collapse = ", "),

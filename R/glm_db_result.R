@@ -6,9 +6,17 @@
 # class "newton_glm_db" (glm_db_methods.R).
 
 glm_db_fit_sql <- function(data, opts) {
+  data <- glm_db_apply_subset(data, opts$subset, opts$env)
+  glm_db_domain$checks <- list()
   spec <- glm_db_spec(data, opts)
   spec$fence <- spec$src$fence
   con <- spec$src$con
+  glm_db_domain_check(spec$src, spec$src$from, spec$where)
+  spec <- glm_db_start_spec(spec, opts)
+  if (length(spec$xlevels)) {  # a logical column is coded like a factor but, as in glm, has no xlevels
+    types <- glm_db_columns(spec$src)
+    spec$xlevels <- spec$xlevels[!vapply(names(spec$xlevels), function(v) identical(types[[v]], "logical"), TRUE)]
+  }
   d1 <- sprintf("SELECT %s AS y_, %s AS w_ FROM %s WHERE %s", spec$y, spec$w, spec$src$from, spec$where)
   # a value the engine computes as NULL from non-NULL columns (SQLite's x / 0)
   ex <- c(spec$y, spec$w, spec$o, spec$x)
@@ -30,13 +38,18 @@ glm_db_fit_sql <- function(data, opts) {
   ntot <- as.double(glm_db_query(con, sprintf("SELECT COUNT(*) AS n FROM %s", spec$src$from),
                                  "counting the rows")$n)
   desc$n_na <- ntot - desc$n
+  if (desc$n == 0) glm_db_no_rows(spec, opts, ntot)
   glm_db_check_desc(desc, opts$family)
   if (!is.null(opts$start) && length(opts$start) != length(spec$x)) {
     stop_arg("start", "must have length %d (the columns: %s), not %d", length(spec$x),
              paste(spec$xnames, collapse = ", "), length(opts$start))
   }
   pass <- function(cols) glm_db_pass_fn(spec, cols)
-  final <- function(fit) glm_db_final(spec, fit)
+  final <- function(fit) {
+    fin <- glm_db_final(spec, fit)
+    if (spec$family$family == "binomial") fin$baic <- -2 * (fin$sbin + glm_db_lchoose(spec, d1))
+    fin
+  }
   lgam <- function() {
     g <- glm_db_query(con, sprintf("SELECT y_, SUM(w_) AS sw FROM (%s) d GROUP BY y_", d1),
                       "summing log(y!) for the Poisson AIC", spec$src$ln)
@@ -82,7 +95,11 @@ glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
   icol <- if (spec$intercept) 1L else 0L
   ctl <- opts$control
   if (!identical(ctl$type, "fisher") && !is.null(ctl$type)) {
-    stop_arg("control", "type = \"%s\" is not available for a table or chunks (Fisher scoring only)", ctl$type)
+    stop_arg("type", paste0(
+      "= \"%s\" (observed information) is not available when 'data' is a table or chunks: its ",
+      "weights need the second derivative of the inverse link in each pass. Use type = \"fisher\" ",
+      "(the default: the same estimates; for the canonical links the same iterations), or pull the data ",
+      "into R (dplyr::collect())"), ctl$type)
   }
   if (!is.null(ctl$algorithm) && !ctl$algorithm %in% c("auto", "irls")) {
     stop_arg("algorithm", "\"%s\" is not available for a table or chunks: each iteration is one pass of sums over the rows (IRLS, algorithm = \"irls\" or \"auto\")",
@@ -159,8 +176,76 @@ glm_db_final <- function(spec, fit) {
 
 glm_db_aic_aggs <- function(fam) {
   switch(fam,
+    binomial = c(sbin = sprintf(
+      "SUM(CASE WHEN w_ > 0 THEN %s * LN(tt / (1.0 + tt)) - (%s - %s) * LN(1.0 + tt) ELSE 0.0 END)",
+      sql_round_even("w_ * y_"), sql_round_even("w_"), sql_round_even("w_ * y_"))),
     gaussian = c(slogw = "SUM(CASE WHEN w_ > 0 THEN LN(w_) ELSE 0.0 END)"),
     poisson = c(sylnmu = "SUM(w_ * y_ * LN(mu))", smu = "SUM(w_ * mu)"),
     Gamma = c(slnmu = "SUM(w_ * LN(mu))", slny = "SUM(w_ * LN(y_))", sy_mu = "SUM(w_ * y_ / mu)"),
     character())
 }
+
+# R's round(x) (half to even) in SQL: engines round halves away from zero.
+sql_round_even <- function(x) {
+  sprintf("(CASE WHEN ABS((%s) - ROUND(%s)) = 0.5 THEN 2.0 * ROUND((%s) / 2.0) ELSE ROUND(%s) END)", x, x, x, x)
+}
+
+# binomial()$aic's sum of log choose(round(m), round(m y)) over the rows with
+# m = w > 0 (glm.fit's y vector: m is the prior weights), from a GROUP BY of
+# the rounded pairs (their count is small for count data).
+glm_db_lchoose <- function(spec, d1) {
+  g <- glm_db_query(spec$src$con, sprintf(paste0(
+    "SELECT mm, kk, COUNT(*) AS c FROM (SELECT %s AS mm, %s AS kk FROM (%s) d WHERE w_ > 0) d2 ",
+    "GROUP BY mm, kk"), sql_round_even("w_"), sql_round_even("w_ * y_"), d1),
+    "summing log choose(m, m y) for the binomial AIC", spec$src$ln)
+  sum(as.double(g$c) * lchoose(as.double(g$mm), as.double(g$kk)))
+}
+
+# etastart / mustart (an expression of columns, or a number): glm's starting
+# linear predictor, given to the pass as the column s_ (spec$s0), after a
+# check that every row has a valid start (glm.fit: "cannot find valid
+# starting values").
+glm_db_start_spec <- function(spec, opts) {
+  nm <- if (!is.null(opts$etastart)) "etastart" else if (!is.null(opts$mustart)) "mustart" else return(spec)
+  types <- glm_db_columns(spec$src)
+  v <- glm_db_sql_expr(opts[[nm]], spec$src, types, nm, opts$env)
+  glm_db_domain_check(spec$src, spec$src$from, spec$where)
+  fam <- sub("^quasi", "", spec$family$family)
+  link <- spec$family$link
+  bad <- if (nm == "mustart") switch(fam, binomial = sprintf("%s <= 0.0 OR %s >= 1.0", v, v),
+                                      poisson = , Gamma = sprintf("%s <= 0.0", v), "1 = 0") else
+    if (link == "log") sprintf("%s > 709.782712893384", v) else "1 = 0"
+  n <- as.double(glm_db_query(spec$src$con, sprintf(
+    "SELECT SUM(CASE WHEN (%s) IS NULL OR %s THEN 1 ELSE 0 END) AS n FROM %s WHERE %s",
+    v, bad, spec$src$from, spec$where), sprintf("checking '%s'", nm), spec$src$ln)$n)
+  if (is.na(n) || n > 0) {
+    stop_arg(nm, paste0("gives no valid start in %s row(s) (missing, or outside the family's range: ",
+                        "glm.fit's 'cannot find valid starting values'); give values %s, or 'start'"),
+             format(n), if (nm == "etastart") "of the linear predictor" else "inside the range of the mean")
+  }
+  spec$s0 <- if (nm == "etastart" || link == "identity") v else
+    if (link == "logit") sprintf("LN((%s) / (1.0 - (%s)))", v, v) else sprintf("LN(%s)", v)
+  spec$fam$start <- "s_"
+  spec
+}
+
+# No row left: say whether the table (after 'subset') is empty, or which
+# columns are missing (NULL) in every row.
+glm_db_no_rows <- function(spec, opts, ntot) {
+  if (ntot == 0) {
+    stop_arg(if (is.null(opts$subset)) "data" else "subset", "leaves no rows to fit (the table%s is empty)",
+             if (is.null(opts$subset)) "" else " after 'subset'")
+  }
+  cols <- intersect(unique(c(all.vars(opts$formula), all.vars(opts$weights), all.vars(opts$offset))),
+                    glm_db_col_names(spec$src))
+  q <- vapply(cols, glm_db_qid, "", src = spec$src)
+  cnt <- glm_db_query(spec$src$con, sprintf("SELECT %s FROM %s", paste(sprintf("COUNT(%s) AS c%d", q, seq_along(q)),
+                                                                  collapse = ", "), spec$src$from),
+                      "counting missing values")
+  empty <- cols[as.double(unlist(cnt)) == 0]
+  stop(sprintf("no rows to fit: every row has a missing value (NULL) in %s",
+               if (length(empty)) paste0("column ", paste0("'", empty, "'", collapse = ", "), " (all NULL)") else
+                 paste0("one of the columns ", paste0("'", cols, "'", collapse = ", "))), call. = FALSE)
+}
+
+glm_db_col_names <- function(src) names(glm_db_columns(src))

@@ -62,6 +62,7 @@ glm_db_col_num <- function(src, nm, types, term) {
     stop_arg("formula", paste0("term '%s': column '%s' has type %s, which the SQL pass cannot use as ",
                                "a number (numeric columns, or text columns as factors)"), term, nm, ty)
   }
+  if (ty == "logical") return(sprintf("CASE WHEN %s THEN 1.0 ELSE 0.0 END", glm_db_qid(src, nm)))
   sprintf("CAST(%s AS DOUBLE PRECISION)", glm_db_qid(src, nm))
 }
 
@@ -84,6 +85,7 @@ glm_db_sql_expr <- function(e, src, types, term, env) {
   a <- lapply(as.list(e)[-1L], rec)
   bin <- function(op) if (length(a) == 1L) paste0("(", op, a[[1L]], ")") else
     paste0("(", a[[1L]], " ", op, " ", a[[2L]], ")")
+  glm_db_domain_note(f, a, e, term)
   switch(f,
     "(" = paste0("(", a[[1L]], ")"), "I" = a[[1L]],
     "+" = bin("+"), "-" = bin("-"), "*" = bin("*"), "/" = bin("/"),
@@ -96,6 +98,62 @@ glm_db_sql_expr <- function(e, src, types, term, env) {
     "abs" = sprintf("ABS(%s)", a[[1L]]),
     glm_db_no_sql(term, f))
 }
+
+# The rows where a function leaves its domain (R: NaN, +-Inf; engines: an
+# error, or NULL) are counted before the fit (glm_db_domain_check), so that
+# the error names the term.  Checks are recorded innermost first.
+glm_db_domain <- new.env(parent = emptyenv())
+glm_db_domain$checks <- list()
+
+glm_db_domain_note <- function(f, a, e, term) {
+  cond <- switch(f,
+    log = if (length(a) == 1L) sprintf("%s <= 0.0", a[[1L]]) else
+      sprintf("%s <= 0.0 OR %s <= 0.0 OR %s = 1.0", a[[1L]], a[[2L]], a[[2L]]),
+    log10 = , log2 = sprintf("%s <= 0.0", a[[1L]]),
+    sqrt = sprintf("%s < 0.0", a[[1L]]),
+    exp = sprintf("%s > 709.782712893384", a[[1L]]),
+    "/" = if (length(a) == 2L) sprintf("%s = 0.0", a[[2L]]),
+    "^" = if (!(is.numeric(e[[3L]]) && e[[3L]] == round(e[[3L]]) && e[[3L]] >= 0))
+      sprintf("(%s < 0.0 AND %s <> ROUND(%s)) OR (%s = 0.0 AND %s < 0.0)", a[[1L]], a[[2L]], a[[2L]],
+              a[[1L]], a[[2L]]),
+    NULL)
+  if (is.null(cond)) return(invisible())
+  what <- switch(f, log = , log10 = , log2 = "log() of a value <= 0 (R: NaN or -Inf)",
+                 sqrt = "sqrt() of a negative value (R: NaN)", exp = "exp() past the largest double (R: Inf)",
+                 "/" = "a division by zero (R: Inf or NaN)", "^" = "^ with no real value (R: NaN or Inf)")
+  glm_db_domain$checks[[length(glm_db_domain$checks) + 1L]] <- list(term = term, cond = cond, what = what)
+  invisible()
+}
+
+# Count the rows (of `from` WHERE `where`) where a recorded check fails; an
+# error naming the first such term (its argument: formula, weights, offset,
+# subset, etastart or mustart).  glm() gives NaN there (model.frame drops the
+# row with a warning) or +-Inf (glm.fit: "NA/NaN/Inf in 'x'"): not a row the
+# engine can compute, so the fit stops and says where.
+glm_db_domain_check <- function(src, from, where = "1 = 1") {
+  ck <- glm_db_domain$checks
+  glm_db_domain$checks <- list()
+  if (!length(ck)) return(invisible())
+  agg <- sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS c%d", vapply(ck, `[[`, "", "cond"), seq_along(ck))
+  one <- function(i) tryCatch(
+    as.double(DBI::dbGetQuery(src$con, glm_db_ln_sql(sprintf("SELECT %s FROM %s WHERE %s", agg[i], from, where),
+                                                      src$ln))[[1L]]),
+    error = function(e) NA_real_)
+  counts <- tryCatch(as.double(unlist(glm_db_query(src$con, sprintf("SELECT %s FROM %s WHERE %s",
+                                     paste(agg, collapse = ", "), from, where),
+                                     "checking the model's terms", src$ln))),
+                     error = function(e) vapply(seq_along(ck), one, 0))
+  for (i in seq_along(ck)) if (is.na(counts[i]) || counts[i] > 0) {
+    arg <- if (ck[[i]]$term %in% c("weights", "offset", "subset", "etastart", "mustart")) ck[[i]]$term else "formula"
+    stop_arg(arg, paste0("%s %s in %s row(s) of the table; glm() on these rows stops (NA/NaN/Inf in 'x') ",
+                         "or drops them. Filter those rows first (dplyr::filter()) or fix the term"),
+             if (arg == ck[[i]]$term) "gives" else sprintf("term '%s' gives", ck[[i]]$term), ck[[i]]$what,
+             if (is.na(counts[i])) "some (the engine could not evaluate it)" else format(counts[i]))
+  }
+  invisible()
+}
+
+glm_db_ln_sql <- function(sql, ln) if (ln != "LN") gsub("LN(", paste0(ln, "("), sql, fixed = TRUE) else sql
 
 glm_db_no_sql <- function(term, f) {
   stop_arg("formula", paste0(
@@ -116,6 +174,12 @@ glm_db_variable <- function(v, src, types, where, env) {
       length(e) == 2L && is.name(e[[2L]])) {
     fac_col <- as.character(e[[2L]])
     if (!fac_col %in% names(types)) glm_db_sql_expr(e[[2L]], src, types, v, env)
+  }
+  if (is.name(e) && identical(types[[as.character(e)]], "logical")) {
+    # model.matrix codes a logical like a factor with levels FALSE, TRUE (lgTRUE)
+    q <- glm_db_qid(src, as.character(e))
+    return(list(sql = sprintf(c("CASE WHEN %s THEN 0.0 ELSE 1.0 END", "CASE WHEN %s THEN 1.0 ELSE 0.0 END"), q),
+                labels = c("FALSE", "TRUE"), factor = TRUE))
   }
   if (is.null(fac_col)) {
     return(list(sql = glm_db_sql_expr(e, src, types, v, env), labels = "", factor = FALSE))
@@ -148,4 +212,98 @@ glm_db_term_cols <- function(term, vars, codes) {
     nms <- as.vector(outer(nms, lab, function(a, b) ifelse(a == "", b, paste0(a, ":", b))))
   }
   list(sql = sql, names = nms)
+}
+
+# ---- subset = as a WHERE clause ---------------------------------------------
+
+# The rows of `subset` (an R expression) as an SQL condition: comparisons of
+# columns, numbers and strings (== != < <= > >=; text only == and !=, as R's
+# ordering of strings is the locale's), & && | || !, is.na(), %in% a vector,
+# logical columns, and glm_db_sql_expr's arithmetic.  Anything else is an
+# error naming 'subset'.  Rows where the condition is NA (SQL NULL) are
+# dropped, as model.frame() then na.omit() drop them.
+glm_db_sql_cond <- function(e, src, types, env) {
+  rec <- function(x) glm_db_sql_cond(x, src, types, env)
+  no <- function(what) stop_arg("subset", paste0(
+    "cannot be pushed down to the database: %s. Filter the table first (dplyr::filter()) ",
+    "or pull the data into R (dplyr::collect()) and fit in memory"), what)
+  if (is.logical(e) && length(e) == 1L && !is.na(e)) return(if (e) "(1 = 1)" else "(1 = 0)")
+  if (is.name(e)) {
+    nm <- as.character(e)
+    if (nm %in% names(types)) {
+      if (types[[nm]] == "logical") return(sprintf("(%s)", glm_db_qid(src, nm)))
+      return(sprintf("(%s <> 0.0)", glm_db_col_num(src, nm, types, "subset")))
+    }
+    val <- get0(nm, envir = env)
+    if (is.logical(val) && length(val) == 1L && !is.na(val)) return(rec(val))
+    no(sprintf("'%s' is not a column of the table nor a single TRUE/FALSE", nm))
+  }
+  if (!is.call(e)) no(sprintf("'%s' is not a condition", paste(deparse(e), collapse = "")))
+  f <- paste(deparse(e[[1L]]), collapse = "")
+  switch(f,
+    "(" = rec(e[[2L]]),
+    "!" = sprintf("(NOT %s)", rec(e[[2L]])),
+    "&" = , "&&" = sprintf("(%s AND %s)", rec(e[[2L]]), rec(e[[3L]])),
+    "|" = , "||" = sprintf("(%s OR %s)", rec(e[[2L]]), rec(e[[3L]])),
+    "is.na" = {
+      if (!(is.name(e[[2L]]) && as.character(e[[2L]]) %in% names(types))) no("is.na() of something else than a column")
+      sprintf("(%s IS NULL)", glm_db_qid(src, as.character(e[[2L]])))
+    },
+    "==" = , "!=" = , "<" = , "<=" = , ">" = , ">=" = glm_db_sql_compare(f, e, src, types, env, no),
+    "%in%" = {
+      vals <- tryCatch(eval(e[[3L]], env), error = function(err) no(sprintf("the right side of %%in%% (%s)", conditionMessage(err))))
+      if (!(is.atomic(vals) && length(vals) >= 1L && length(vals) <= 1000L)) no("%in% needs a vector of 1 to 1000 values")
+      vals <- vals[!is.na(vals)]
+      lhs <- glm_db_sql_operand(e[[2L]], src, types, env, no)
+      if (!length(vals)) return("(1 = 0)")
+      lit <- if (lhs$text) as.character(DBI::dbQuoteString(src$con, as.character(vals))) else
+        vapply(as.double(vals), sql_num, "")
+      sprintf("(%s IN (%s))", lhs$sql, paste(lit, collapse = ", "))
+    },
+    no(sprintf("%s() has no SQL translation here (supported: comparisons, & | !, is.na(), %%in%%, arithmetic)", f)))
+}
+
+# One side of a comparison: list(sql, text = is it a string?).
+glm_db_sql_operand <- function(x, src, types, env, no) {
+  if (is.character(x) && length(x) == 1L && !is.na(x)) {
+    return(list(sql = as.character(DBI::dbQuoteString(src$con, x)), text = TRUE))
+  }
+  if (is.name(x)) {
+    nm <- as.character(x)
+    if (nm %in% names(types) && types[[nm]] %in% c("character", "factor")) {
+      return(list(sql = glm_db_qid(src, nm), text = TRUE))
+    }
+    if (!nm %in% names(types)) {
+      val <- get0(nm, envir = env)
+      if (is.character(val) && length(val) == 1L && !is.na(val)) return(glm_db_sql_operand(val, src, types, env, no))
+    }
+  }
+  list(sql = tryCatch(glm_db_sql_expr(x, src, types, "subset", env), error = function(err) {
+    no(sub("^'formula' ", "", conditionMessage(err)))
+  }), text = FALSE)
+}
+
+glm_db_sql_compare <- function(f, e, src, types, env, no) {
+  a <- glm_db_sql_operand(e[[2L]], src, types, env, no)
+  b <- glm_db_sql_operand(e[[3L]], src, types, env, no)
+  if (a$text != b$text) no(sprintf("'%s' compares text with a number", paste(deparse(e), collapse = "")))
+  if (a$text && !f %in% c("==", "!=")) {
+    no(sprintf("'%s' orders strings (R's order is the locale's, the engine's its own)", paste(deparse(e), collapse = "")))
+  }
+  sprintf("(%s %s %s)", a$sql, c("==" = "=", "!=" = "<>")[f] %|NA|% f, b$sql)
+}
+
+`%|NA|%` <- function(a, b) if (is.na(a)) b else a
+
+# data filtered by subset (an unevaluated expression): the condition is
+# translated, its terms' domains checked over the whole table, and the table
+# wrapped by dplyr::filter(dbplyr::sql(...)) (a WHERE in the rendered SQL).
+glm_db_apply_subset <- function(data, subset, env) {
+  if (is.null(subset)) return(data)
+  src <- glm_db_source(data)
+  types <- glm_db_columns(src)
+  glm_db_domain$checks <- list()
+  cond <- glm_db_sql_cond(subset, src, types, env)
+  glm_db_domain_check(src, src$from)
+  dplyr::filter(data, dbplyr::sql(glm_db_ln_sql(cond, src$ln)))
 }

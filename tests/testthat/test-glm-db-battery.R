@@ -1,0 +1,206 @@
+# test-glm-db-battery.R -- a generated bad-input battery for newton_glm() on
+# a database table (issue 18): every argument of newton_glm gets bad values
+# generated from a few kinds (columns that do not exist, of the wrong type:
+# text, blob, date, all-NULL, negative, NA; functions that cannot be pushed
+# down; values of the wrong type or length), and the table itself is
+# replaced by a missing table, a zero-row, a one-row and a constant-response
+# table, a closed connection, and a connection that closes after k queries
+# for every k a good fit makes.  Each case runs in a CHILD process (forked by
+# parallel::mcparallel), on SQLite and on PostgreSQL when a server is up.
+# A case passes when the child exits normally AND either the fit stops with
+# an R error that names (in quotes) the argument, the column or the term, or
+# the fit succeeds and equals stats::glm() on the same rows pulled into R.
+
+skip_if_not_installed("DBI")
+skip_if_not_installed("RSQLite")
+skip_if_not_installed("dbplyr")
+skip_on_os("windows")  # mcparallel forks
+
+bat_data <- function(n = 120) {
+  set.seed(181)
+  d <- data.frame(x1 = rnorm(n), x2 = runif(n, 0.5, 2), g = sample(c("a", "b b", "c'c"), n, TRUE),
+                  txt = sample(c("1", "2", "x"), n, TRUE), dt = as.Date("2020-01-01") + seq_len(n),
+                  allna = NA_real_, wneg = c(-1, rep(1, n - 1)), wna = c(NA, rep(2, n - 1)),
+                  xneg = c(-1, 0, runif(n - 2, 1, 2)), zero = c(0, rep(1, n - 1)), stringsAsFactors = FALSE)
+  d$yb <- rbinom(n, 1, plogis(0.5 * d$x1))
+  d$yp <- rpois(n, exp(0.3 * d$x1))
+  d
+}
+
+# ---- the cases: generated ---------------------------------------------------
+# base call: newton_glm(yb ~ x1 + g, binomial, data = <tbl>)
+bat_base <- list(formula = yb ~ x1 + g, family = quote(binomial))
+bad_cols <- c("nope", "txt", "dt", "allna", "wneg", "wna", "xneg")
+bad_funs <- c("myfun", "sin", "pnorm", "round")
+bat_cases <- function(blob = TRUE) {
+  cs <- list()
+  add <- function(arg, value, names, table = "t") {
+    cs[[length(cs) + 1L]] <<- list(arg = arg, value = value, names = unique(c(arg, names)), table = table)
+  }
+  cols <- c(bad_cols, if (blob) "bl")
+  for (cl in cols) {
+    v <- as.name(cl)
+    add("formula", bquote(yb ~ x1 + .(v)), cl)                  # a term
+    add("formula", bquote(yb ~ x1 + I(.(v) * 2)), cl)           # inside an expression
+    add("formula", bquote(.(v) ~ x1), cl)                       # the response
+    add("formula", bquote(yb ~ x1 + log(.(v))), c(cl, sprintf("log(%s)", cl)))
+    add("formula", bquote(yb ~ x1 + sqrt(.(v)) + offset(.(v))), c(cl, sprintf("sqrt(%s)", cl)))
+    for (a in c("weights", "offset", "etastart", "mustart")) add(a, v, cl)
+    add("subset", bquote(.(v) > 0), cl)
+  }
+  for (f in bad_funs) {
+    add("formula", bquote(yb ~ x1 + .(as.call(list(as.name(f), quote(x2))))), sprintf("%s(x2)", f))
+    add("subset", as.call(list(as.name(f), quote(x1))), f)
+    for (a in c("weights", "offset")) add(a, as.call(list(as.name(f), quote(x2))), f)
+  }
+  for (v in list(binomial("probit"), binomial("cauchit"), binomial("cloglog"), poisson("sqrt"),
+                 inverse.gaussian(), "nonsense", 42, quote(function(x) x), quasi())) add("family", v, character())
+  for (v in list(c(1, 2), "a", c(NA, 0, 0, 0), list(1))) add("start", v, character())
+  for (v in list(quote(na.pass), "nonsense", 3)) add("na.action", v, character())
+  for (v in list(list(epsilon = -1), list(maxit = "a"), list(nope = 1), "a")) add("control", v, character())
+  for (v in list(list(g = "contr.sum"), "a")) add("contrasts", v, character())
+  for (v in list(NA, "a", c(TRUE, FALSE))) add("singular.ok", v, character())
+  for (v in list(TRUE, "a")) add("x", v, character())
+  for (v in list("glm.fit", "nonsense")) add("method", v, character())
+  for (v in list("newton", "a")) add("type", v, character())
+  for (v in list(NA, "a")) add("sparse", v, character())
+  for (tb in c("nope_table", "t0", "t1", "tconst")) add("data", NULL, c("nope_table", "data"), tb)
+  add("data", NULL, "data", "closed")
+  cs
+}
+
+# The child: run newton_glm and, on success, glm() on the pulled rows.
+bat_run_case <- function(cs, connect) {
+  con <- connect()
+  tb <- if (cs$table == "closed") {
+    t <- suppressWarnings(dplyr::tbl(con, "t"))
+    DBI::dbDisconnect(con)
+    t
+  } else if (cs$table == "nope_table") {
+    tryCatch(suppressWarnings(dplyr::tbl(con, "nope_table")), error = function(e) e)
+  } else suppressWarnings(dplyr::tbl(con, cs$table))
+  if (inherits(tb, "error")) return(list(kind = "error", msg = paste("'data' dplyr::tbl():", conditionMessage(tb))))
+  args <- bat_base
+  if (cs$arg != "data") args[cs$arg] <- list(cs$value)
+  myfun <- function(x) x^2
+  environment(args$formula) <- environment()
+  res <- tryCatch(suppressWarnings(suppressMessages(do.call(newtonr::newton_glm, c(args, list(data = tb))))),
+                  error = function(e) e)
+  if (inherits(res, "error")) return(list(kind = "error", msg = conditionMessage(res)))
+  dd <- as.data.frame(dplyr::collect(tb))
+  gargs <- args[setdiff(names(args), c("type", "sparse", "control"))]
+  ref <- tryCatch(suppressWarnings(do.call(stats::glm, c(gargs, list(data = dd)))), error = function(e) e)
+  list(kind = "ok", coef = coef(res), conv = res$converged, dev = deviance(res),
+       ref = if (inherits(ref, "error")) conditionMessage(ref) else
+         list(coef = coef(ref), conv = ref$converged, dev = deviance(ref)))
+}
+
+# Run the cases in children, two at a time; NULL for a child that did not
+# return (crashed or was killed after the time limit).
+bat_in_children <- function(cases, connect, limit = 20) {
+  out <- vector("list", length(cases))
+  for (i in seq(1L, length(cases), by = 2L)) {
+    idx <- i:min(i + 1L, length(cases))
+    jobs <- lapply(idx, function(k) parallel::mcparallel(bat_run_case(cases[[k]], connect), silent = TRUE))
+    res <- parallel::mccollect(jobs, wait = FALSE, timeout = limit)
+    for (j in seq_along(jobs)) {
+      r <- res[[as.character(jobs[[j]]$pid)]]
+      if (is.null(r)) { tools::pskill(jobs[[j]]$pid); parallel::mccollect(jobs[[j]], wait = FALSE) }
+      out[idx[j]] <- list(if (inherits(r, "try-error")) NULL else r)
+    }
+  }
+  out
+}
+
+bat_verdict <- function(cs, r) {
+  what <- sprintf("%s = %s (table %s)", cs$arg, paste(deparse(cs$value), collapse = " "), cs$table)
+  if (is.null(r)) return(sprintf("%s: the child did not exit normally", what))
+  if (r$kind == "error") {
+    if (any(vapply(sprintf("'%s'", cs$names), grepl, TRUE, x = r$msg, fixed = TRUE)) ||
+        grepl("connection was closed", r$msg)) return("")
+    return(sprintf("%s: error names none of %s: %s", what, paste(cs$names, collapse = ", "), r$msg))
+  }
+  if (is.character(r$ref)) return(sprintf("%s: a fit, but glm() on the pulled rows stops: %s", what, r$ref))
+  ok <- identical(names(r$coef), names(r$ref$coef)) && identical(is.na(r$coef), is.na(r$ref$coef)) &&
+    isTRUE(all.equal(unname(r$coef), unname(r$ref$coef), tolerance = 1e-6)) &&
+    identical(r$conv, r$ref$conv) && isTRUE(all.equal(r$dev, r$ref$dev, tolerance = 1e-8))
+  if (ok) "" else sprintf("%s: a fit that differs from glm() on the pulled rows", what)
+}
+
+bat_tables <- function(con, d) {
+  DBI::dbWriteTable(con, "t", d, overwrite = TRUE)
+  DBI::dbWriteTable(con, "t0", d[0, ], overwrite = TRUE)
+  DBI::dbWriteTable(con, "t1", d[5, ], overwrite = TRUE)
+  dc <- d
+  dc$yb <- 1
+  DBI::dbWriteTable(con, "tconst", dc, overwrite = TRUE)
+}
+
+# the connection closes after k queries of a good fit, for every k
+bat_close_mid_fit <- function(connect) {
+  count_and_close <- function(k) {
+    con <- connect()
+    n <- 0
+    hook <- function() {
+      n <<- n + 1
+      if (n == k) DBI::dbDisconnect(con)
+    }
+    trace("glm_db_query", bquote(.(hook)()), print = FALSE, where = asNamespace("newtonr"))
+    on.exit(untrace("glm_db_query", where = asNamespace("newtonr")))
+    r <- tryCatch(newtonr::newton_glm(yb ~ x1 + g, binomial, data = dplyr::tbl(con, "t")),
+                  error = function(e) e)
+    list(n = n, err = if (inherits(r, "error")) conditionMessage(r) else "")
+  }
+  count_and_close
+}
+
+bat_engines <- function() {
+  file <- tempfile(fileext = ".sqlite")
+  out <- list(sqlite = list(connect = function() {
+    con <- DBI::dbConnect(RSQLite::SQLite(), file)
+    RSQLite::initExtension(con, "math")
+    con
+  }, blob = TRUE))
+  host <- Sys.getenv("NEWTONR_PG_HOST")
+  pgc <- function() DBI::dbConnect(RPostgreSQL::PostgreSQL(), host = host,
+                                   port = as.integer(Sys.getenv("NEWTONR_PG_PORT", "5432")),
+                                   user = Sys.getenv("NEWTONR_PG_USER", "postgres"),
+                                   dbname = Sys.getenv("NEWTONR_PG_DB", "postgres"))
+  if (nzchar(host) && requireNamespace("RPostgreSQL", quietly = TRUE) &&
+      !is.null(tryCatch(DBI::dbDisconnect(pgc()), error = function(e) NULL))) {
+    out$postgres <- list(connect = pgc, blob = FALSE)
+  }
+  out
+}
+
+d_bat <- bat_data()
+engines <- bat_engines()
+
+for (eng in c("sqlite", "postgres")) test_that(sprintf("%s: generated bad input gives a named error or glm's fit, never a crash", eng), {
+  if (is.null(engines[[eng]])) skip("no PostgreSQL server: NEWTONR_PG_HOST unset or not answering (.ci/run starts one)")
+  e <- engines[[eng]]
+  con <- e$connect()
+  dd <- d_bat
+  if (e$blob) dd$bl <- blob::as_blob(lapply(seq_len(nrow(dd)), function(i) as.raw(i %% 256)))
+  bat_tables(con, dd)
+  DBI::dbDisconnect(con)
+  cases <- bat_cases(blob = e$blob)
+  res <- bat_in_children(cases, e$connect)
+  bad <- unlist(Map(bat_verdict, cases, res))
+  bad <- bad[nzchar(bad)]
+  expect(length(bad) == 0L, paste(c(sprintf("%d of %d cases failed:", length(bad), length(cases)), bad),
+                                  collapse = "\n"))
+  # the connection closes after the k-th query, for every k up to a good fit's count
+  run <- bat_close_mid_fit(e$connect)
+  nq <- parallel::mccollect(parallel::mcparallel(run(0L)))[[1L]]
+  expect_gt(nq$n, 5)
+  expect_equal(nq$err, "")
+  mid <- lapply(seq_len(nq$n), function(k) parallel::mcparallel(run(k), silent = TRUE))
+  got <- parallel::mccollect(mid)
+  for (k in seq_len(nq$n)) {
+    r <- got[[k]]
+    expect(is.list(r), sprintf("closing after query %d: the child did not exit normally", k))
+    expect(is.list(r) && grepl("connection was closed|database query failed", r$err),
+           sprintf("closing after query %d: not a clear error: '%s'", k, if (is.list(r)) r$err else ""))
+  }
+})
