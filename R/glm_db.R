@@ -38,6 +38,7 @@ newton_glm_db <- function(cal, data, env) {
     message("'sparse = TRUE' has no effect when 'data' is a ", glm_db_what(data),
             ": the model matrix is never built in R (X'WX is summed where the rows are)")
   }
+  check_flag(ev("x", FALSE), "x")
   if (isTRUE(ev("x")) || !identical(ev("method", "newton_glm_fit"), "newton_glm_fit")) {
     stop_arg(if (isTRUE(ev("x"))) "x" else "method",
              "is not supported when 'data' is a %s (the rows stay where they are)",
@@ -54,6 +55,7 @@ newton_glm_db <- function(cal, data, env) {
   }
   control <- glm_method_control("newton_glm_fit", control)
   na_action <- glm_db_na_action(ev("na.action"))
+  check_flag(ev("singular.ok", TRUE), "singular.ok")
   opts <- list(formula = formula, family = family, control = control, env = env,
                weights = args[["weights"]], offset = args[["offset"]], start = ev("start"),
                subset = args[["subset"]], etastart = args[["etastart"]], mustart = args[["mustart"]],

@@ -15,7 +15,7 @@ glm_db_fit_sql <- function(data, opts) {
   spec <- glm_db_start_spec(spec, opts)
   if (length(spec$xlevels)) {  # a logical column is coded like a factor but, as in glm, has no xlevels
     types <- glm_db_columns(spec$src)
-    spec$xlevels <- spec$xlevels[!vapply(names(spec$xlevels), function(v) identical(types[[v]], "logical"), TRUE)]
+    spec$xlevels <- spec$xlevels[!vapply(names(spec$xlevels), function(v) v %in% names(types) && types[[v]] == "logical", TRUE)]
   }
   d1 <- sprintf("SELECT %s AS y_, %s AS w_ FROM %s WHERE %s", spec$y, spec$w, spec$src$from, spec$where)
   # a value the engine computes as NULL from non-NULL columns (SQLite's x / 0)
@@ -39,7 +39,15 @@ glm_db_fit_sql <- function(data, opts) {
                                  "counting the rows")$n)
   desc$n_na <- ntot - desc$n
   if (desc$n == 0) glm_db_no_rows(spec, opts, ntot)
-  glm_db_check_desc(desc, opts$family)
+  tryCatch(glm_db_check_desc(desc, opts$family), error = function(e) {
+    m <- conditionMessage(e)
+    stop(m, if (grepl("weights", m)) sprintf(" ('weights' = %s)", paste(deparse(opts$weights), collapse = "")) else
+      sprintf(" (the response '%s')", paste(deparse(opts$formula[[2L]]), collapse = "")), call. = FALSE)
+  })
+  if (!is.null(opts$start) && !(is.numeric(opts$start) && all(is.finite(opts$start)))) {
+    stop_arg("start", "must be finite numbers (glm.fit: 'cannot find valid starting values'), not %s",
+             describe(opts$start))
+  }
   if (!is.null(opts$start) && length(opts$start) != length(spec$x)) {
     stop_arg("start", "must have length %d (the columns: %s), not %d", length(spec$x),
              paste(spec$xnames, collapse = ", "), length(opts$start))
@@ -142,6 +150,9 @@ glm_sums_null <- function(pass, spec, desc, opts, icol, p) {
   }
   st <- numeric(p + 1L)
   if (icol == 1L) st[1L] <- spec$family$linkfun(desc$swy / desc$sw)
+  # the weighted mean on the boundary (every y 0, or every y 1): glm's
+  # dev.resids(y, mu = y) are all 0
+  if (!is.finite(st[1L])) return(0)
   pass(seq_len(p))(st, FALSE, FALSE)$dev
 }
 

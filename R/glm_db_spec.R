@@ -205,6 +205,13 @@ glm_db_term_cols <- function(term, vars, codes) {
   nms <- ""
   for (v in names(codes)) {
     info <- vars[[v]]
+    if (!length(info$sql)) return(list(sql = character(), names = character()))  # no rows: said later
+    if (info$factor && codes[[v]] == 1L && length(info$sql) < 2L) {
+      stop_arg("formula", paste0("term '%s': factor '%s' has %d level(s) in the rows used%s; contrasts ",
+                                 "can be applied only to factors with 2 or more levels (as in glm)"),
+               term, v, length(info$sql),
+               if (length(info$labels)) paste0(" (", paste0("'", info$labels, "'", collapse = ", "), ")") else "")
+    }
     keep <- if (info$factor && codes[[v]] == 1L) -1L else seq_along(info$sql)
     s <- info$sql[keep]
     lab <- if (info$factor) paste0(v, info$labels[keep]) else v
