@@ -38,7 +38,7 @@ glm_db_fit_sql <- function(data, opts) {
   ntot <- as.double(glm_db_query(con, sprintf("SELECT COUNT(*) AS n FROM %s", spec$src$from),
                                  "counting the rows")$n)
   desc$n_na <- ntot - desc$n
-  if (desc$n == 0) glm_db_no_rows(spec, opts, ntot)
+  if (desc$n == 0) glm_db_empty_error(spec, opts, ntot)
   tryCatch(glm_db_check_desc(desc, opts$family), error = function(e) {
     m <- conditionMessage(e)
     stop(m, if (grepl("weights", m)) sprintf(" ('weights' = %s)", paste(deparse(opts$weights), collapse = "")) else
@@ -242,7 +242,7 @@ glm_db_start_spec <- function(spec, opts) {
 
 # No row left: say whether the table (after 'subset') is empty, or which
 # columns are missing (NULL) in every row.
-glm_db_no_rows <- function(spec, opts, ntot) {
+glm_db_empty_error <- function(spec, opts, ntot) {
   if (ntot == 0) {
     stop_arg(if (is.null(opts$subset)) "data" else "subset", "leaves no rows to fit (the table%s is empty)",
              if (is.null(opts$subset)) "" else " after 'subset'")
