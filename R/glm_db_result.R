@@ -6,6 +6,8 @@
 # class "newton_glm_db" (glm_db_methods.R).
 
 glm_db_fit_sql <- function(data, opts) {
+  formula0 <- opts$formula
+  opts <- glm_db_cbind(opts)
   data <- glm_db_apply_subset(data, opts$subset, opts$env)
   glm_db_domain$checks <- list()
   spec <- glm_db_spec(data, opts)
@@ -55,7 +57,9 @@ glm_db_fit_sql <- function(data, opts) {
   pass <- function(cols) glm_db_pass_fn(spec, cols)
   final <- function(fit) {
     fin <- glm_db_final(spec, fit)
-    if (spec$family$family == "binomial") fin$baic <- -2 * (fin$sbin + glm_db_lchoose(spec, d1))
+    # (cbind with prior weights: glm's aic takes m = successes + failures, which the pass does not carry)
+    if (spec$family$family == "binomial") fin$baic <- if (isTRUE(opts$cbind_pw)) NA_real_ else
+      -2 * (fin$sbin + glm_db_lchoose(spec, d1))
     fin
   }
   lgam <- function() {
@@ -67,6 +71,7 @@ glm_db_fit_sql <- function(data, opts) {
   fit$sql <- glm_db_pass_sql(spec, stats::setNames(list(c(ifelse(is.na(fit$coefficients), 0, fit$coefficients), 0)), ""),
                              seq_along(spec$x), glm_db_pass_aggs(length(spec$x), TRUE, FALSE, spec$grp))
   fit$data <- data
+  fit$formula <- formula0
   fit
 }
 
@@ -260,3 +265,24 @@ glm_db_empty_error <- function(spec, opts, ntot) {
 }
 
 glm_db_col_names <- function(src) names(glm_db_columns(src))
+
+# A binomial response cbind(successes, failures) as glm's binomial()$
+# initialize reads it: y = s / (s + f), weights = prior weights * (s + f)
+# (rows with s + f = 0 stop with the division's domain error, naming the term).
+glm_db_cbind <- function(opts) {
+  lhs <- opts$formula[[2L]]
+  if (!(is.call(lhs) && identical(lhs[[1L]], as.name("cbind")))) return(opts)
+  if (length(lhs) != 3L || !sub("^quasi", "", opts$family$family) %in% "binomial") {
+    stop_arg("formula", "response '%s': cbind() needs a binomial family and two columns (successes, failures)",
+             paste(deparse(lhs), collapse = ""))
+  }
+  tot <- bquote((.(lhs[[2L]]) + .(lhs[[3L]])))
+  opts$formula[[2L]] <- bquote(I(.(lhs[[2L]]) / .(tot)))
+  opts$cbind_pw <- !is.null(opts$weights)
+  opts$weights <- if (is.null(opts$weights)) tot else bquote(.(opts$weights) * .(tot))
+  # glm's start (n y + 0.5) / (n + 1), which differs from the weighted one when there are prior weights
+  if (opts$cbind_pw && is.null(opts$mustart) && is.null(opts$etastart)) {
+    opts$mustart <- bquote((.(lhs[[2L]]) + 0.5) / (.(tot) + 1))
+  }
+  opts
+}

@@ -98,6 +98,16 @@ for (nm in names(gcons)) test_that(sprintf("%s: binomial AIC with proportions an
   fg <- glm(p ~ x1 + g, binomial, data = dd, weights = m)
   expect_true(is.finite(AIC(fd)))
   expect_glm_match(fd, fg)
+  # cbind(successes, failures), as glm reads it
+  fd <- newton_glm(cbind(s, m - s) ~ x1 + g, binomial, data = tb)
+  fg <- glm(cbind(s, m - s) ~ x1 + g, binomial, data = dd)
+  expect_glm_match(fd, fg)
+  expect_lt(max(abs(summary(fd)$coefficients - summary(fg)$coefficients)), 1e-6)
+  # with prior weights: glm's fit; the AIC (m = s + f there) is NA, not a wrong number
+  fd <- newton_glm(cbind(s, m - s) ~ x1 + g, binomial, data = tb, weights = wf * 2)
+  fg <- glm(cbind(s, m - s) ~ x1 + g, binomial, data = dd, weights = wf * 2)
+  expect_lt(max(abs(coef(fd) - coef(fg))), 1e-10)
+  expect_true(is.na(AIC(fd)))
   # non-integer weights: glm rounds m and m y (half to even) in dbinom
   fd <- suppressWarnings(newton_glm(p ~ x1, binomial, data = tb, weights = wf))
   fg <- suppressWarnings(glm(p ~ x1, binomial, data = dd, weights = wf))
