@@ -52,9 +52,12 @@
 #' quasibinomial (logit), poisson and quasipoisson (log), Gamma (log);
 #' SQLite needs `RSQLite::initExtension(con, "math")`. `weights` and
 #' `offset` are expressions of columns; rows with a missing value follow
-#' `na.action` (na.omit, na.exclude or na.fail); `subset`, `etastart`,
-#' `mustart`, `x = TRUE` and `type = "newton"` are not available (filter
-#' the table with `dplyr::filter()` instead). `data` may also be a
+#' `na.action` (na.omit, na.exclude or na.fail); `subset` becomes a
+#' `WHERE` clause when it translates to SQL (else an error naming it);
+#' `etastart`/`mustart` are expressions of columns or a number; a binomial
+#' response may be `cbind(successes, failures)`; `sparse = TRUE` has no
+#' effect there (a message says so); `x = TRUE`, `type = "newton"` and the
+#' probit/cauchit links are not available. `data` may also be a
 #' `function(reset)` returning successive data.frames (biglm's `bigglm()`
 #' protocol: `reset = TRUE` rewinds, `NULL` after the last chunk); each
 #' iteration then sweeps the chunks once. The result, of class
