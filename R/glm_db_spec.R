@@ -112,7 +112,7 @@ glm_db_domain_note <- function(f, a, e, term) {
     log10 = , log2 = sprintf("%s <= 0.0", a[[1L]]),
     sqrt = sprintf("%s < 0.0", a[[1L]]),
     exp = sprintf("%s > 709.782712893384", a[[1L]]),
-    "/" = if (length(a) == 2L) sprintf("%s = 0.0", a[[2L]]),
+    "/" = if (length(a) == 2L && !(is.numeric(e[[3L]]) && e[[3L]] != 0)) sprintf("%s = 0.0", a[[2L]]),
     "^" = if (!(is.numeric(e[[3L]]) && e[[3L]] == round(e[[3L]]) && e[[3L]] >= 0))
       sprintf("(%s < 0.0 AND %s <> ROUND(%s)) OR (%s = 0.0 AND %s < 0.0)", a[[1L]], a[[2L]], a[[2L]],
               a[[1L]], a[[2L]]),
