@@ -50,8 +50,10 @@ glm_db_query <- function(con, sql, what, ln = "LN") {
 
 # The column names and R classes of the table (a sample of rows).
 glm_db_columns <- function(src) {
-  smp <- glm_db_query(src$con, sprintf("SELECT * FROM %s LIMIT 100", src$from),
-                      "reading the table's columns")
+  smp <- tryCatch(DBI::dbGetQuery(src$con, sprintf("SELECT * FROM %s LIMIT 100", src$from)), error = function(e) {
+    if (!glm_db_valid(src$con)) stop("the database connection was closed (while reading the table's columns); nothing was changed in the database", call. = FALSE)
+    stop_arg("data", "cannot be read: the database query failed (does the table exist?): %s", conditionMessage(e))
+  })
   vapply(smp, function(v) class(v)[1L], "")
 }
 
