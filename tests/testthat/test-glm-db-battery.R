@@ -78,15 +78,15 @@ bat_cases <- function(blob = TRUE, all = TRUE) {
 bat_run_case <- function(cs, connect) {
   con <- connect()
   tb <- if (cs$table == "closed") {
-    t <- suppressWarnings(dplyr::tbl(con, "t"))
+    t <- suppressWarnings(dplyr::tbl(con, "nbat_t"))
     DBI::dbDisconnect(con)
     t
   } else if (cs$table == "nope_table") {  # a lazy table whose table is dropped before the fit
-    DBI::dbExecute(con, "CREATE TEMPORARY TABLE tmp_gone AS SELECT * FROM t")
+    DBI::dbExecute(con, "CREATE TEMPORARY TABLE tmp_gone AS SELECT * FROM nbat_t")
     t <- suppressWarnings(dplyr::tbl(con, "tmp_gone"))
     DBI::dbExecute(con, "DROP TABLE tmp_gone")
     t
-  } else suppressWarnings(dplyr::tbl(con, cs$table))
+  } else suppressWarnings(dplyr::tbl(con, paste0("nbat_", cs$table)))
   args <- bat_base
   if (cs$arg != "data") args[cs$arg] <- list(cs$value)
   myfun <- function(x) x^2
@@ -153,12 +153,12 @@ bat_verdict <- function(cs, r) {
 }
 
 bat_tables <- function(con, d) {
-  DBI::dbWriteTable(con, "t", d, overwrite = TRUE)
-  DBI::dbWriteTable(con, "t0", d[0, ], overwrite = TRUE)
-  DBI::dbWriteTable(con, "t1", d[5, ], overwrite = TRUE)
+  DBI::dbWriteTable(con, "nbat_t", d, overwrite = TRUE)
+  DBI::dbWriteTable(con, "nbat_t0", d[0, ], overwrite = TRUE)
+  DBI::dbWriteTable(con, "nbat_t1", d[5, ], overwrite = TRUE)
   dc <- d
   dc$yb <- 1
-  DBI::dbWriteTable(con, "tconst", dc, overwrite = TRUE)
+  DBI::dbWriteTable(con, "nbat_tconst", dc, overwrite = TRUE)
 }
 
 # the connection closes after k queries of a good fit, for every k
@@ -172,7 +172,7 @@ bat_close_mid_fit <- function(connect) {
     }
     trace("glm_db_query", bquote(.(hook)()), print = FALSE, where = asNamespace("newtonr"))
     on.exit(untrace("glm_db_query", where = asNamespace("newtonr")))
-    r <- tryCatch(newtonr::newton_glm(yb ~ x1 + g, binomial, data = dplyr::tbl(con, "t")),
+    r <- tryCatch(newtonr::newton_glm(yb ~ x1 + g, binomial, data = dplyr::tbl(con, "nbat_t")),
                   error = function(e) e)
     list(n = n, err = if (inherits(r, "error")) conditionMessage(r) else "")
   }
@@ -230,4 +230,7 @@ for (eng in c("sqlite", "postgres")) test_that(sprintf("%s: generated bad input 
     expect(is.list(r) && grepl("connection was closed|database query failed", r$err),
            sprintf("closing after query %d: not a clear error: '%s'", k, if (is.list(r)) r$err else ""))
   }
+  con <- e$connect()
+  for (tb in c("nbat_t", "nbat_t0", "nbat_t1", "nbat_tconst")) DBI::dbRemoveTable(con, tb)
+  DBI::dbDisconnect(con)
 })
