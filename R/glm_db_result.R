@@ -35,7 +35,8 @@ glm_db_fit_sql <- function(data, opts) {
     stop_arg("start", "must have length %d (the columns: %s), not %d", length(spec$x),
              paste(spec$xnames, collapse = ", "), length(opts$start))
   }
-  pass <- function(cols) glm_db_pass_fn(spec, cols)
+  pass <- function(cols) if (identical(opts$control$db_pass, "stream"))
+    glm_db_stream_pass_fn(spec, cols, opts$control$chunksize) else glm_db_pass_fn(spec, cols)
   final <- function(fit) glm_db_final(spec, fit)
   lgam <- function() {
     g <- glm_db_query(con, sprintf("SELECT y_, SUM(w_) AS sw FROM (%s) d GROUP BY y_", d1),
