@@ -14,25 +14,43 @@
 # The pass closure for glm_sums_fit_cpp over columns `cols`, reading chunks.
 glm_db_stream_pass_fn <- function(spec, cols, chunksize) {
   fam <- spec$family
-  xs <- sprintf("x%d", seq_along(cols))
+  p <- length(cols)
+  xs <- sprintf("x%d", seq_len(p))
   dbl <- function(e) sprintf("CAST(%s AS DOUBLE PRECISION)", e)
-  base <- sprintf("SELECT %s AS y_, %s AS w_, %s AS o_, %s FROM %s WHERE %s",
-                  dbl(spec$y), dbl(spec$w), dbl(spec$o), paste(dbl(spec$x[cols]), "AS", xs, collapse = ", "),
-                  spec$src$from, spec$where)
-  with_start <- sprintf("SELECT d.*, %s AS e0_ FROM (%s) d", dbl(spec$fam$start), base)
+  inner <- sprintf("SELECT %s AS y_, %s AS w_, %s AS o_, %s FROM %s WHERE %s",
+                   dbl(spec$y), dbl(spec$w), dbl(spec$o), paste(dbl(spec$x[cols]), "AS", xs, collapse = ", "),
+                   spec$src$from, spec$where)
+  # A main-effect factor's indicators travel as ONE level code (0 = the
+  # reference level, k = its k-th column), rebuilt here: for 20 numeric
+  # columns and a 50-level factor, 23 values per row are exported, not 72.
+  F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp[cols])
+  R <- setdiff(seq_len(p), F)
+  out <- c("y_", "w_", "o_", xs[R], if (length(F)) sprintf("%s AS gk_", glm_db_group_key(F)))
+  base <- sprintf("SELECT %s FROM (%s) d", paste(out, collapse = ", "), inner)
+  with_start <- sprintf("SELECT %s, %s AS e0_ FROM (%s) d", paste(out, collapse = ", "), dbl(spec$fam$start), inner)
   function(state, accumulate, score) {
-    t <- state[length(cols) + 1L]
-    sql <- if (t == 0) base else with_start
-    glm_db_stream_sweep(spec$src, sql, chunksize, function(ch) {
-      X <- matrix(unlist(ch[xs], use.names = FALSE), nrow(ch), length(xs))
-      y <- as.double(ch$y_)
-      w <- as.double(ch$w_)
+    t <- state[p + 1L]
+    glm_db_stream_sweep(spec$src, if (t == 0) base else with_start, chunksize, function(ch) {
+      X <- glm_db_stream_x(ch, xs, R, F)
       off <- as.double(ch$o_)
-      eta <- glm_chunk_eta(list(X = X, off = off, eta0 = as.double(ch$e0_)),
-                           seq_along(cols), state)
-      glm_chunk_pass_cpp(X, y, w, off, eta, fam$family, fam$link, accumulate, score)
+      eta <- glm_chunk_eta(list(X = X, off = off, eta0 = as.double(ch$e0_)), seq_len(p), state)
+      glm_chunk_pass_cpp(X, as.double(ch$y_), as.double(ch$w_), off, eta, fam$family, fam$link,
+                         accumulate, score)
     })
   }
+}
+
+# A chunk's model matrix: columns R as fetched, the factor's indicator
+# columns F from the level code gk_.
+glm_db_stream_x <- function(ch, xs, R, F) {
+  X <- matrix(0, nrow(ch), length(xs))
+  X[, R] <- unlist(ch[xs[R]], use.names = FALSE)
+  if (length(F)) {
+    code <- as.integer(round(ch$gk_))
+    on <- which(code > 0L)
+    X[cbind(on, F[code[on]])] <- 1
+  }
+  X
 }
 
 # Run `sql` and fold f over its chunks with glm_chunk_add; the result set is
