@@ -55,16 +55,22 @@ fill <- function(con, n, name = "bench_t", seed = 1, nx = 5L, nf = 10L) {
 
 # count the IRLS pass queries of a fit
 passes <- new.env()
-trace("glm_db_query", quote(if (identical(what, "running an IRLS pass")) passes$n <- passes$n + 1),
-      print = FALSE, where = asNamespace("newtonr"))
 
-# passes = the pass queries (the "sql" pass) or the streamed SELECTs ("stream")
-trace("glm_db_stream_sweep", quote(passes$n <- passes$n + 1), print = FALSE, where = asNamespace("newtonr"))
+# passes = the accumulating pass queries (the "sql" pass) or the streamed
+# SELECTs ("stream"), each timed on its own (passes$t)
+trace("glm_db_stream_sweep", quote({passes$n <- passes$n + 1; passes$t0 <- proc.time()[["elapsed"]]}),
+      exit = quote(passes$t <- passes$t + proc.time()[["elapsed"]] - passes$t0),
+      print = FALSE, where = asNamespace("newtonr"))
+trace("glm_db_query", quote({passes$t0 <- proc.time()[["elapsed"]]}),
+      exit = quote(if (identical(what, "running an IRLS pass") && grepl("a1_1|a2_2", sql)) {
+        passes$n <- passes$n + 1; passes$t <- passes$t + proc.time()[["elapsed"]] - passes$t0 }),
+      print = FALSE, where = asNamespace("newtonr"))
 fit_db <- function(con, name, f = fml, db_pass = "sql") {
   passes$n <- 0
+  passes$t <- 0
   t <- system.time(fit <- suppressWarnings(newton_glm(f, binomial, data = dplyr::tbl(con, name),
                                                       db_pass = db_pass)))[["elapsed"]]
-  list(fit = fit, time = t, passes = passes$n)
+  list(fit = fit, time = t, passes = passes$n, per = passes$t / passes$n)
 }
 scan_time <- function(con, name) {
   cols <- setdiff(dbListFields(con, name), "f")
@@ -101,24 +107,23 @@ for (en in names(engines)) for (n in c(1e4, 1e5)) {
 }
 cat(sprintf("\n== 2. time per IRLS pass vs rows (%d numeric columns, %d-level factor: p = %d); scan = one SUM-of-every-column query; bigglm chunks of 1e5\n",
             nx, nf, nx + nf))
-cat(sprintf("%-10s %8s %7s %9s %9s %8s %9s %10s %9s %12s %12s %12s %9s\n", "engine", "rows", "passes",
-            "sql s", "stream s", "scan s", "sql/scan", "stream/scan", "bigglm s", "bigglm/sql",
-            "bigglm/strm", "max coef rd", "VmHWM MB"))
+cat("   sql s, stream s: seconds per accumulating pass (X'WX); fit s: whole fits (all queries); bigglm: whole fit\n")
+cat(sprintf("%-10s %8s %5s %8s %8s %7s %8s %8s %8s %8s %8s %7s %11s %11s %8s %6s\n", "engine", "rows", "passes",
+            "sql s", "stream s", "scan s", "sql/scan", "strm/scn", "fit sql", "fit strm", "bigglm", "b iters",
+            "bigglm/sql", "bigglm/strm", "coef rd", "MB"))
 for (en in names(engines)) for (n in sizes) {
   con <- engines[[en]]
   fill(con, n, nx = nx, nf = nf)
   sc <- min(scan_time(con, "bench_t"), scan_time(con, "bench_t"))
   r <- fit_db(con, "bench_t")
   rs <- fit_db(con, "bench_t", db_pass = "stream")
-  per <- r$time / r$passes
-  pers <- rs$time / rs$passes
   hw <- vmhwm()
   tb <- system.time(bg <- biglm::bigglm(fml, data = con, family = binomial(), tablename = "bench_t",
                                         chunksize = 1e5, maxit = 25))[["elapsed"]]
-  bt <- tb / bg$iterations
   rd <- max(abs(coef(rs$fit) / coef(r$fit) - 1), abs(coef(bg) / coef(r$fit) - 1))
-  cat(sprintf("%-10s %8g %7d %9.3f %9.3f %8.3f %9.2f %10.2f %9.3f %12.2f %12.2f %12.1e %9.0f\n", en, n,
-              r$passes, per, pers, sc, per / sc, pers / sc, bt, bt / per, bt / pers, rd, hw))
+  cat(sprintf("%-10s %8g %5d %8.3f %8.3f %7.3f %8.2f %8.2f %8.2f %8.2f %8.2f %7d %11.2f %11.2f %8.1e %6.0f\n", en, n,
+              r$passes, r$per, rs$per, sc, r$per / sc, rs$per / sc, r$time, rs$time, tb, bg$iterations,
+              tb / r$time, tb / rs$time, rd, hw))
 }
 cat(sprintf("\nR peak memory (VmHWM) at the end: %.0f MB; glm()'s model matrix alone at the largest size: %.0f MB\n",
             vmhwm(), max(sizes) * (1 + nx + nf - 1) * 8 / 2^20))
