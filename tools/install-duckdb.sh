@@ -30,7 +30,9 @@ CXX11FLAGS = -O2 -fpic
 CFLAGS = -O2 -fpic
 MK
 echo "install-duckdb: building in $dir (resumable; log: $dir/build.log)"
-MAKEFLAGS=-j2 R_MAKEVARS_USER="$dir/makevars" /usr/bin/time -v R CMD INSTALL --no-test-load duckdb >> build.log 2>&1
+timer=""; [ -x /usr/bin/time ] && timer="/usr/bin/time -v"
+date >> build.log
+MAKEFLAGS=-j2 R_MAKEVARS_USER="$dir/makevars" $timer R CMD INSTALL --no-test-load duckdb >> build.log 2>&1
 rc=$?
 grep -E "Elapsed|User time|System time" build.log | tail -n 3
 exit $rc
