@@ -37,7 +37,8 @@ glm_db_fit_sql <- function(data, opts) {
   }
   pass <- function(cols) if (identical(opts$control$db_pass, "stream"))
     glm_db_stream_pass_fn(spec, cols, opts$control$chunksize) else glm_db_pass_fn(spec, cols)
-  final <- function(fit) glm_db_final(spec, fit)
+  final <- function(fit) if (identical(opts$control$db_pass, "stream"))
+    glm_db_stream_final(spec, fit, opts$control$chunksize) else glm_db_final(spec, fit)
   lgam <- function() {
     g <- glm_db_query(con, sprintf("SELECT y_, SUM(w_) AS sw FROM (%s) d GROUP BY y_", d1),
                       "summing log(y!) for the Poisson AIC", spec$src$ln)

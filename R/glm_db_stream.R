@@ -14,30 +14,57 @@
 # The pass closure for glm_sums_fit_cpp over columns `cols`, reading chunks.
 glm_db_stream_pass_fn <- function(spec, cols, chunksize) {
   fam <- spec$family
+  q <- glm_db_stream_sql(spec, cols)
+  function(state, accumulate, score) {
+    start <- state[length(cols) + 1L] != 0
+    glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
+      d <- glm_db_stream_chunk(ch, q)
+      eta <- glm_chunk_eta(d, seq_along(cols), state)
+      glm_chunk_pass_cpp(d$X, d$y, d$w, d$off, eta, fam$family, fam$link, accumulate, score)
+    })
+  }
+}
+
+# The final statistics (glm_db_final's sums: Pearson's statistic at glm's
+# working weights, the family's aic sums; binomial: its aic itself, with
+# m = the prior weights as glm.fit takes them for a 0/1 or proportion
+# response) streamed through glm_chunk_final, instead of one more
+# aggregation with two linear predictors per row.
+glm_db_stream_final <- function(spec, fit, chunksize) {
+  p <- length(fit$coefficients)
+  q <- glm_db_stream_sql(spec, seq_len(p))
+  start <- fit$state[p + 1L] != 0 || fit$state_w[p + 1L] != 0
+  glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
+    d <- glm_db_stream_chunk(ch, q)
+    d$nn <- rep(1, length(d$y))
+    glm_chunk_final(d, fit, spec$family)
+  })
+}
+
+# The SELECTs of a stream over model-matrix columns `cols`: the inner level
+# is the aggregation pass's base level; a main-effect factor's indicators
+# travel as ONE level code (0 = the reference level, k = its k-th column),
+# rebuilt in R: for 20 numeric columns and a 50-level factor, 23 values per
+# row are exported, not 72.
+glm_db_stream_sql <- function(spec, cols) {
   p <- length(cols)
   xs <- sprintf("x%d", seq_len(p))
   dbl <- function(e) sprintf("CAST(%s AS DOUBLE PRECISION)", e)
   inner <- sprintf("SELECT %s AS y_, %s AS w_, %s AS o_, %s FROM %s WHERE %s",
                    dbl(spec$y), dbl(spec$w), dbl(spec$o), paste(dbl(spec$x[cols]), "AS", xs, collapse = ", "),
                    spec$src$from, spec$where)
-  # A main-effect factor's indicators travel as ONE level code (0 = the
-  # reference level, k = its k-th column), rebuilt here: for 20 numeric
-  # columns and a 50-level factor, 23 values per row are exported, not 72.
   F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp[cols])
   R <- setdiff(seq_len(p), F)
-  out <- c("y_", "w_", "o_", xs[R], if (length(F)) sprintf("%s AS gk_", glm_db_group_key(F)))
-  base <- sprintf("SELECT %s FROM (%s) d", paste(out, collapse = ", "), inner)
-  with_start <- sprintf("SELECT %s, %s AS e0_ FROM (%s) d", paste(out, collapse = ", "), dbl(spec$fam$start), inner)
-  function(state, accumulate, score) {
-    t <- state[p + 1L]
-    glm_db_stream_sweep(spec$src, if (t == 0) base else with_start, chunksize, function(ch) {
-      X <- glm_db_stream_x(ch, xs, R, F)
-      off <- as.double(ch$o_)
-      eta <- glm_chunk_eta(list(X = X, off = off, eta0 = as.double(ch$e0_)), seq_len(p), state)
-      glm_chunk_pass_cpp(X, as.double(ch$y_), as.double(ch$w_), off, eta, fam$family, fam$link,
-                         accumulate, score)
-    })
-  }
+  out <- paste(c("y_", "w_", "o_", xs[R], if (length(F)) sprintf("%s AS gk_", glm_db_group_key(F))),
+               collapse = ", ")
+  list(xs = xs, R = R, F = F, base = sprintf("SELECT %s FROM (%s) d", out, inner),
+       with_start = sprintf("SELECT %s, %s AS e0_ FROM (%s) d", out, dbl(spec$fam$start), inner))
+}
+
+# A fetched chunk as glm_chunk_eta()/glm_chunk_final() take it.
+glm_db_stream_chunk <- function(ch, q) {
+  list(X = glm_db_stream_x(ch, q$xs, q$R, q$F), y = as.double(ch$y_), w = as.double(ch$w_),
+       off = as.double(ch$o_), eta0 = as.double(ch$e0_))
 }
 
 # A chunk's model matrix: columns R as fetched, the factor's indicator
