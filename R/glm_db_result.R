@@ -54,12 +54,14 @@ glm_db_fit_sql <- function(data, opts) {
     stop_arg("start", "must have length %d (the columns: %s), not %d", length(spec$x),
              paste(spec$xnames, collapse = ", "), length(opts$start))
   }
-  pass <- function(cols) glm_db_pass_fn(spec, cols)
+  stream <- identical(opts$control$db_pass, "stream")
+  pass <- function(cols) if (stream) glm_db_stream_pass_fn(spec, cols, opts$control$chunksize) else
+    glm_db_pass_fn(spec, cols)
   final <- function(fit) {
-    fin <- glm_db_final(spec, fit)
+    fin <- if (stream) glm_db_stream_final(spec, fit, opts$control$chunksize) else glm_db_final(spec, fit)
     # (cbind with prior weights: glm's aic takes m = successes + failures, which the pass does not carry)
     if (spec$family$family == "binomial") fin$baic <- if (isTRUE(opts$cbind_pw)) NA_real_ else
-      -2 * (fin$sbin + glm_db_lchoose(spec, d1))
+      if (stream) fin$baic else -2 * (fin$sbin + glm_db_lchoose(spec, d1))
     fin
   }
   lgam <- function() {

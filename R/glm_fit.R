@@ -60,6 +60,15 @@
 #'   of ones out of the ridge penalty.
 #' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The
 #'   result is bit-identical whatever the thread count.
+#' @param db_pass for `data` that is a database table (`dplyr::tbl()`):
+#'   `"sql"` (the default) runs each IRLS pass as ONE aggregation query that
+#'   returns X'WX, X'Wz and the deviance computed by the engine; `"stream"`
+#'   runs one plain SELECT of the model matrix per pass (expanded in SQL the
+#'   same way), fetches it in chunks of `chunksize` rows and adds up X'WX in
+#'   C++, as [biglm::bigglm()] reads a table. Same results; `"stream"` is
+#'   faster on row-at-a-time engines (SQLite, PostgreSQL) where p(p+1)/2
+#'   products per row cost the engine more than exporting the rows.
+#' @param chunksize rows per fetched chunk with `db_pass = "stream"`.
 #' @param ... further settings: an error names any unknown one.
 #' @return A list of class `"newton_glm_control"` (printed with one line per
 #'   setting). A fit keeps it as `fit$newton_control`; `fit$control` holds
@@ -79,7 +88,8 @@
 newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                                type = c("fisher", "newton"), lambda = 0,
                                algorithm = c("auto", "irls", "gd", "newton-cg", "lbfgs"),
-                               threads = NULL, ..., penalize_intercept = FALSE) {
+                               threads = NULL, ..., penalize_intercept = FALSE,
+                               db_pass = c("sql", "stream"), chunksize = 100000) {
   dots <- list(...)
   extra <- names(dots)
   if (length(dots) && (is.null(extra) || any(!nzchar(extra)))) {
@@ -91,6 +101,8 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
   algorithm <- glm_algorithm_arg(algorithm)
   if (missing(maxit)) maxit <- switch(algorithm, gd = 5000, `newton-cg` = 100, lbfgs = 1000, 25)
   check_flag(penalize_intercept, "penalize_intercept")
+  db_pass <- match_arg1(db_pass, c("sql", "stream"), "db_pass")
+  check_number(chunksize, "chunksize", lower = 1, upper = .Machine$integer.max, integer = TRUE)
   if (algorithm == "gd" && type == "newton") {
     warning("control setting 'type' = \"newton\" is ignored by algorithm = \"gd\" ",
             "(gradient descent uses no information matrix); it applies to algorithm = \"irls\"",
@@ -110,7 +122,8 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                  trace = as.logical(trace), type = type, lambda = lambda,
                  algorithm = algorithm,
                  threads = if (is.null(threads)) NULL else as.integer(threads),
-                 penalize_intercept = penalize_intercept),
+                 penalize_intercept = penalize_intercept, db_pass = db_pass,
+                 chunksize = as.integer(chunksize)),
             class = "newton_glm_control")
 }
 
@@ -128,7 +141,7 @@ glm_control_unknown <- function(extra) {
     gtol = "the tolerance is 'epsilon' (glm's relative change of the deviance)",
     shift = "the ridge penalty is 'lambda'; IRLS needs no Hessian shift")
   known <- intersect(extra, names(hints))
-  msg <- sprintf("'control' has unknown setting(s): %s; newton_glm_control() takes epsilon, maxit, trace, type, lambda, algorithm, threads, penalize_intercept",
+  msg <- sprintf("'control' has unknown setting(s): %s; newton_glm_control() takes epsilon, maxit, trace, type, lambda, algorithm, threads, penalize_intercept, db_pass, chunksize",
                  paste(extra, collapse = ", "))
   if (length(known)) {
     msg <- paste0(msg, ". ", paste(sprintf("'%s': %s", known, hints[known]), collapse = ". "))
@@ -166,7 +179,9 @@ print.newton_glm_control <- function(x, ...) {
             type = "information matrix of IRLS", lambda = "ridge penalty",
             algorithm = "auto, irls, gd, newton-cg or lbfgs",
             threads = "OpenMP threads",
-            penalize_intercept = "ridge penalty on a column of ones too")
+            penalize_intercept = "ridge penalty on a column of ones too",
+            db_pass = "table data: one aggregation query or streamed rows per pass",
+            chunksize = "rows per fetched chunk (db_pass = \"stream\")")
   cat(sprintf("  %-9s = %-14s # %s\n", names(x), val, what[names(x)]), sep = "")
   invisible(x)
 }

@@ -5,9 +5,16 @@
 #     regression with 5 numeric columns and a 10-level factor (p = 15), on
 #     a small (1e4) and a medium (1e5) table, for SQLite and PostgreSQL;
 #  2. time per IRLS pass against the number of rows (NEWTONR_BENCH_SIZES,
-#     default "1e5,1e6"), compared with ONE full aggregation scan of the
+#     default "1e5,1e6"), for both passes (db_pass = "sql": one aggregation
+#     query; "stream": the SQL-expanded model matrix fetched in chunks of
+#     1e5 and summed in C++), compared with ONE full aggregation scan of the
 #     table by the same engine (SUM of every column) and with
-#     biglm::bigglm() reading the same table in chunks (time per iteration);
+#     biglm::bigglm() reading the same table in chunks of 1e5 (time per
+#     iteration).  NEWTONR_BENCH_SHAPE = "issue" (the default) uses the
+#     issue's table: 20 numeric columns and one 50-level factor (p = 70);
+#     "small" uses 5 numeric columns and a 10-level factor (p = 15);
+#     NEWTONR_BENCH_ENGINES restricts the engines (e.g. "PostgreSQL");
+#     DuckDB is used when the duckdb package is installed;
 #  3. the R process's peak memory (VmHWM) after each fit.
 # PostgreSQL is used when NEWTONR_PG_HOST is set (tools/pg-ci.sh starts one).
 # Run: R_LIBS=... Rscript bench/glm-db.R
@@ -16,23 +23,29 @@ suppressPackageStartupMessages({
   library(DBI)
 })
 sizes <- as.numeric(strsplit(Sys.getenv("NEWTONR_BENCH_SIZES", "1e5,1e6"), ",")[[1]])
+shape <- Sys.getenv("NEWTONR_BENCH_SHAPE", "issue")
+only <- strsplit(Sys.getenv("NEWTONR_BENCH_ENGINES", ""), ",")[[1]]
 vmhwm <- function() {
   l <- grep("^VmHWM", readLines("/proc/self/status"), value = TRUE)
   as.numeric(gsub("[^0-9]", "", l)) / 1024
 }
-fml <- y ~ x1 + x2 + x3 + x4 + x5 + f
+nx <- if (shape == "issue") 20L else 5L
+nf <- if (shape == "issue") 50L else 10L
+fml0 <- y ~ x1 + x2 + x3 + x4 + x5 + f          # section 1 (accuracy)
+fml <- if (shape == "issue") stats::reformulate(c(sprintf("x%d", 1:nx), "f"), "y") else fml0
 
-# the table, written in blocks of 1e5 rows (R never holds it whole)
-fill <- function(con, n, name = "bench_t", seed = 1) {
+# a table of n rows with nx numeric columns and an nf-level factor, written
+# in blocks of 1e5 rows (R never holds it whole)
+fill <- function(con, n, name = "bench_t", seed = 1, nx = 5L, nf = 10L) {
   if (dbExistsTable(con, name)) dbRemoveTable(con, name)
   set.seed(seed)
   done <- 0
   while (done < n) {
     m <- min(1e5, n - done)
-    d <- data.frame(x1 = rnorm(m), x2 = rnorm(m), x3 = runif(m), x4 = rnorm(m), x5 = rexp(m),
-                    f = sample(sprintf("L%02d", 1:10), m, TRUE))
-    eta <- -0.5 + 0.4 * d$x1 - 0.3 * d$x2 + 0.5 * d$x3 + 0.1 * d$x4 - 0.2 * d$x5 +
-      (as.integer(substr(d$f, 2, 3)) - 5) / 10
+    d <- as.data.frame(matrix(rnorm(m * nx), m, nx, dimnames = list(NULL, sprintf("x%d", 1:nx))))
+    d$f <- sample(sprintf("L%02d", 1:nf), m, TRUE)
+    eta <- -0.5 + drop(as.matrix(d[1:nx]) %*% (0.4 * (-1)^(1:nx) / sqrt(1:nx))) +
+      (as.integer(substr(d$f, 2, 3)) - nf / 2) / nf
     d$y <- rbinom(m, 1, plogis(eta))
     dbWriteTable(con, name, d, append = done > 0, row.names = FALSE)
     done <- done + m
@@ -42,62 +55,78 @@ fill <- function(con, n, name = "bench_t", seed = 1) {
 
 # count the IRLS pass queries of a fit
 passes <- new.env()
-trace("glm_db_query", quote(if (identical(what, "running an IRLS pass")) passes$n <- passes$n + 1),
-      print = FALSE, where = asNamespace("newtonr"))
 
-fit_db <- function(con, name) {
+# passes = the accumulating pass queries (the "sql" pass) or the streamed
+# SELECTs ("stream"), each timed on its own (passes$t)
+trace("glm_db_stream_sweep", quote({passes$n <- passes$n + 1; passes$t0 <- proc.time()[["elapsed"]]}),
+      exit = quote(passes$t <- passes$t + proc.time()[["elapsed"]] - passes$t0),
+      print = FALSE, where = asNamespace("newtonr"))
+trace("glm_db_query", quote({passes$t0 <- proc.time()[["elapsed"]]}),
+      exit = quote(if (identical(what, "running an IRLS pass") && grepl("a1_1|a2_2", sql)) {
+        passes$n <- passes$n + 1; passes$t <- passes$t + proc.time()[["elapsed"]] - passes$t0 }),
+      print = FALSE, where = asNamespace("newtonr"))
+fit_db <- function(con, name, f = fml, db_pass = "sql") {
   passes$n <- 0
-  t <- system.time(fit <- suppressWarnings(newton_glm(fml, binomial, data = dplyr::tbl(con, name))))[["elapsed"]]
-  list(fit = fit, time = t, passes = passes$n)
+  passes$t <- 0
+  t <- system.time(fit <- suppressWarnings(newton_glm(f, binomial, data = dplyr::tbl(con, name),
+                                                      db_pass = db_pass)))[["elapsed"]]
+  list(fit = fit, time = t, passes = passes$n, per = passes$t / passes$n)
 }
 scan_time <- function(con, name) {
-  system.time(dbGetQuery(con, sprintf(
-    "SELECT COUNT(*), SUM(x1), SUM(x2), SUM(x3), SUM(x4), SUM(x5), SUM(y), MAX(f) FROM %s", name)))[["elapsed"]]
+  cols <- setdiff(dbListFields(con, name), "f")
+  system.time(dbGetQuery(con, sprintf("SELECT COUNT(*), %s, MAX(f) FROM %s",
+                                      paste(sprintf("SUM(%s)", cols), collapse = ", "), name)))[["elapsed"]]
 }
 
 engines <- list()
 sq <- dbConnect(RSQLite::SQLite(), file.path(tempdir(), "bench.sqlite"))
 RSQLite::initExtension(sq, "math")
 engines$SQLite <- sq
+if (requireNamespace("duckdb", quietly = TRUE)) {
+  engines$DuckDB <- dbConnect(duckdb::duckdb(), file.path(tempdir(), "bench.duckdb"))
+}
 if (nzchar(Sys.getenv("NEWTONR_PG_HOST"))) {
   engines$PostgreSQL <- dbConnect(RPostgreSQL::PostgreSQL(), host = Sys.getenv("NEWTONR_PG_HOST"),
                                   port = as.integer(Sys.getenv("NEWTONR_PG_PORT", "5432")),
                                   user = Sys.getenv("NEWTONR_PG_USER", "postgres"),
                                   dbname = Sys.getenv("NEWTONR_PG_DB", "postgres"))
 }
+if (length(only)) engines <- engines[intersect(names(engines), only)]
 cat("newtonr", as.character(packageVersion("newtonr")), "- bench/glm-db.R;", format(Sys.time()), "\n")
 cat("engines:", paste(names(engines), collapse = ", "), "\n\n== 1. coefficients vs glm() on the pulled rows\n")
 for (en in names(engines)) for (n in c(1e4, 1e5)) {
   con <- engines[[en]]
   fill(con, n)
-  r <- fit_db(con, "bench_t")
-  g <- glm(fml, binomial, data = dplyr::collect(suppressWarnings(dplyr::tbl(con, "bench_t"))))
-  cat(sprintf("%-10s n = %6g: max rel coef diff %.2e, deviance rel diff %.2e, iterations %d (glm %d)\n",
-              en, n, max(abs(coef(r$fit) / coef(g) - 1)), abs(deviance(r$fit) / deviance(g) - 1),
-              r$fit$iter, g$iter))
+  g <- glm(fml0, binomial, data = dplyr::collect(suppressWarnings(dplyr::tbl(con, "bench_t"))))
+  for (m in c("sql", "stream")) {
+    r <- fit_db(con, "bench_t", fml0, m)
+    cat(sprintf("%-10s %-6s n = %6g: max rel coef diff %.2e, deviance rel diff %.2e, iterations %d (glm %d)\n",
+                en, m, n, max(abs(coef(r$fit) / coef(g) - 1)), abs(deviance(r$fit) / deviance(g) - 1),
+                r$fit$iter, g$iter))
+  }
 }
-cat("\n== 2. time per IRLS pass vs rows (p = 15); scan = one SUM-of-every-column query; bigglm chunks of 1e5\n")
-cat(sprintf("%-10s %8s %7s %10s %9s %10s %12s %12s %9s\n", "engine", "rows", "passes", "s/pass",
-            "scan s", "pass/scan", "bigglm s/it", "bigglm/pass", "VmHWM MB"))
+cat(sprintf("\n== 2. time per IRLS pass vs rows (%d numeric columns, %d-level factor: p = %d); scan = one SUM-of-every-column query; bigglm chunks of 1e5\n",
+            nx, nf, nx + nf))
+cat("   sql s, stream s: seconds per accumulating pass (X'WX); fit s: whole fits (all queries); bigglm: whole fit\n")
+cat(sprintf("%-10s %8s %5s %8s %8s %7s %8s %8s %8s %8s %8s %7s %11s %11s %8s %6s\n", "engine", "rows", "passes",
+            "sql s", "stream s", "scan s", "sql/scan", "strm/scn", "fit sql", "fit strm", "bigglm", "b iters",
+            "bigglm/sql", "bigglm/strm", "coef rd", "MB"))
 for (en in names(engines)) for (n in sizes) {
   con <- engines[[en]]
-  fill(con, n)
+  fill(con, n, nx = nx, nf = nf)
   sc <- min(scan_time(con, "bench_t"), scan_time(con, "bench_t"))
   r <- fit_db(con, "bench_t")
-  per <- r$time / r$passes
+  rs <- fit_db(con, "bench_t", db_pass = "stream")
   hw <- vmhwm()
-  bt <- NA
-  if (en == "SQLite" || n <= 1e6) {
-    tb <- system.time(bg <- biglm::bigglm(fml, data = con, family = binomial(), tablename = "bench_t",
-                                          chunksize = 1e5, maxit = 25))[["elapsed"]]
-    bt <- tb / bg$iterations
-    stopifnot(max(abs(coef(bg) / coef(r$fit) - 1)) < 1e-4)
-  }
-  cat(sprintf("%-10s %8g %7d %10.3f %9.3f %10.2f %12.3f %12.2f %9.0f\n", en, n, r$passes, per, sc,
-              per / sc, bt, bt / per, hw))
+  tb <- system.time(bg <- biglm::bigglm(fml, data = con, family = binomial(), tablename = "bench_t",
+                                        chunksize = 1e5, maxit = 25))[["elapsed"]]
+  rd <- max(abs(coef(rs$fit) / coef(r$fit) - 1), abs(coef(bg) / coef(r$fit) - 1))
+  cat(sprintf("%-10s %8g %5d %8.3f %8.3f %7.3f %8.2f %8.2f %8.2f %8.2f %8.2f %7d %11.2f %11.2f %8.1e %6.0f\n", en, n,
+              r$passes, r$per, rs$per, sc, r$per / sc, rs$per / sc, r$time, rs$time, tb, bg$iterations,
+              tb / r$time, tb / rs$time, rd, hw))
 }
 cat(sprintf("\nR peak memory (VmHWM) at the end: %.0f MB; glm()'s model matrix alone at the largest size: %.0f MB\n",
-            vmhwm(), max(sizes) * 15 * 8 / 2^20))
+            vmhwm(), max(sizes) * (1 + nx + nf - 1) * 8 / 2^20))
 for (con in engines) {
   if (dbExistsTable(con, "bench_t")) dbRemoveTable(con, "bench_t")
   dbDisconnect(con)

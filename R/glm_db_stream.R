@@ -1,0 +1,111 @@
+# glm_db_stream.R -- the "stream" pass of the database fit (glm_db_fit.R):
+# control setting db_pass = "stream".  Each IRLS pass runs ONE plain SELECT
+# of the model matrix (expanded in SQL exactly as for the aggregation pass:
+# the same casts, factor indicators, NULL handling and na.action WHERE
+# clause), fetches it in chunks of `chunksize` rows (DBI::dbFetch) and adds
+# up each chunk's X'WX, X'r and deviance in C++ (glm_chunk_pass_cpp, the
+# in-memory fused evaluator), as biglm's bigglm() reads a table.  The
+# engine then only scans and exports; for row-at-a-time engines (SQLite,
+# PostgreSQL) whose aggregation of p(p+1)/2 products per row costs far more
+# than the scan, this is the faster pass (bench/glm-db.R).  R holds one
+# chunk at a time.  The loop, the null deviance and the final statistics
+# are the aggregation path's.
+
+# The pass closure for glm_sums_fit_cpp over columns `cols`, reading chunks.
+glm_db_stream_pass_fn <- function(spec, cols, chunksize) {
+  fam <- spec$family
+  q <- glm_db_stream_sql(spec, cols)
+  function(state, accumulate, score) {
+    start <- state[length(cols) + 1L] != 0
+    glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
+      d <- glm_db_stream_chunk(ch, q)
+      eta <- glm_chunk_eta(d, seq_along(cols), state)
+      glm_chunk_pass_cpp(d$X, d$y, d$w, d$off, eta, fam$family, fam$link, accumulate, score)
+    })
+  }
+}
+
+# The final statistics (glm_db_final's sums: Pearson's statistic at glm's
+# working weights, the family's aic sums; binomial: its aic itself, with
+# m = the prior weights as glm.fit takes them for a 0/1 or proportion
+# response) streamed through glm_chunk_final, instead of one more
+# aggregation with two linear predictors per row.
+glm_db_stream_final <- function(spec, fit, chunksize) {
+  p <- length(fit$coefficients)
+  q <- glm_db_stream_sql(spec, seq_len(p))
+  start <- fit$state[p + 1L] != 0 || fit$state_w[p + 1L] != 0
+  glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
+    d <- glm_db_stream_chunk(ch, q)
+    d$nn <- rep(1, length(d$y))
+    glm_chunk_final(d, fit, spec$family)
+  })
+}
+
+# The SELECTs of a stream over model-matrix columns `cols`: the inner level
+# is the aggregation pass's base level; a main-effect factor's indicators
+# travel as ONE level code (0 = the reference level, k = its k-th column),
+# rebuilt in R: for 20 numeric columns and a 50-level factor, 23 values per
+# row are exported, not 72.
+glm_db_stream_sql <- function(spec, cols) {
+  p <- length(cols)
+  xs <- sprintf("x%d", seq_len(p))
+  dbl <- function(e) sprintf("CAST(%s AS DOUBLE PRECISION)", e)
+  inner <- sprintf("SELECT %s AS y_, %s AS w_, %s AS o_, %s%s FROM %s WHERE %s",
+                   dbl(spec$y), dbl(spec$w), dbl(spec$o), paste(dbl(spec$x[cols]), "AS", xs, collapse = ", "),
+                   if (is.null(spec$s0)) "" else paste0(", ", dbl(spec$s0), " AS s_"),  # etastart/mustart
+                   spec$src$from, spec$where)
+  F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp[cols])
+  R <- setdiff(seq_len(p), F)
+  out <- paste(c("y_", "w_", "o_", xs[R], if (length(F)) sprintf("%s AS gk_", glm_db_group_key(F))),
+               collapse = ", ")
+  list(xs = xs, R = R, F = F, base = sprintf("SELECT %s FROM (%s) d", out, inner),
+       with_start = sprintf("SELECT %s, %s AS e0_ FROM (%s) d", out, dbl(spec$fam$start), inner))
+}
+
+# A fetched chunk as glm_chunk_eta()/glm_chunk_final() take it.
+glm_db_stream_chunk <- function(ch, q) {
+  list(X = glm_db_stream_x(ch, q$xs, q$R, q$F), y = as.double(ch$y_), w = as.double(ch$w_),
+       off = as.double(ch$o_), eta0 = as.double(ch$e0_))
+}
+
+# A chunk's model matrix: columns R as fetched, the factor's indicator
+# columns F from the level code gk_.
+glm_db_stream_x <- function(ch, xs, R, F) {
+  X <- matrix(0, nrow(ch), length(xs))
+  X[, R] <- unlist(ch[xs[R]], use.names = FALSE)
+  if (length(F)) {
+    code <- as.integer(round(ch$gk_))
+    on <- which(code > 0L)
+    X[cbind(on, F[code[on]])] <- 1
+  }
+  X
+}
+
+# Run `sql` and fold f over its chunks with glm_chunk_add; the result set is
+# always cleared (also on error or interrupt).
+glm_db_stream_sweep <- function(src, sql, chunksize, f) {
+  if (src$ln != "LN") sql <- gsub("LN(", paste0(src$ln, "("), sql, fixed = TRUE)
+  what <- "streaming the rows of an IRLS pass"
+  if (!glm_db_valid(src$con)) {
+    stop(sprintf("the database connection was closed (while %s); nothing was changed in the database", what),
+         call. = FALSE)
+  }
+  fail <- function(e) {
+    stop(sprintf("the database query failed while %s: %s", what, conditionMessage(e)), call. = FALSE)
+  }
+  rs <- tryCatch(DBI::dbSendQuery(src$con, sql), error = fail)
+  on.exit(try(DBI::dbClearResult(rs), silent = TRUE), add = TRUE)
+  acc <- NULL
+  repeat {
+    ch <- tryCatch(DBI::dbFetch(rs, n = chunksize), error = fail)
+    if (nrow(ch) > 0L) {
+      if (anyNA(ch)) {
+        stop_arg("formula", "gives no value (SQL NULL: e.g. a division by zero) in a model-matrix column computed by the database")
+      }
+      acc <- glm_chunk_add(acc, f(ch))
+    }
+    if (nrow(ch) == 0L || tryCatch(DBI::dbHasCompleted(rs), error = fail)) break
+  }
+  if (is.null(acc)) stop_arg("data", "has no rows left after removing missing values")
+  acc
+}

@@ -1,0 +1,77 @@
+# bench/glm-db-rows.R -- issue 18: time per IRLS pass against the number of
+# rows (NEWTONR_BENCH_ROWS, default "1e6,3e6,1e7"), on the issue's table
+# shape (20 numeric columns, one 50-level factor, logistic; p = 70),
+# generated inside the engine (PostgreSQL: generate_series; DuckDB: range),
+# for both passes (db_pass = "sql" and "stream"), against one full
+# aggregation scan (SUM of every column) by the same engine and one
+# biglm::bigglm() iteration reading the table in chunks of 1e5.  Each pass
+# is timed on its own (fits with maxit = 2; the rest of the fit is not
+# counted).  Linear scaling means the s/row columns stay flat.
+# PostgreSQL is used when NEWTONR_PG_HOST is set (tools/pg-ci.sh); DuckDB
+# when installed.  Run: R_LIBS=... Rscript bench/glm-db-rows.R
+suppressPackageStartupMessages({
+  library(newtonr)
+  library(DBI)
+})
+rows <- as.numeric(strsplit(Sys.getenv("NEWTONR_BENCH_ROWS", "1e6,3e6,1e7"), ",")[[1]])
+nx <- 20L
+nf <- 50L
+fml <- stats::reformulate(c(sprintf("x%d", 1:nx), "f"), "y")
+vmhwm <- function() {
+  l <- grep("^VmHWM", readLines("/proc/self/status"), value = TRUE)
+  as.numeric(gsub("[^0-9]", "", l)) / 1024
+}
+
+gen_sql <- function(engine, n) {
+  xs <- paste(sprintf("random() - 0.5 AS x%d", 1:nx), collapse = ", ")
+  src <- if (engine == "PostgreSQL") sprintf("generate_series(1, %.0f) g", n) else sprintf("range(%.0f) g", n)
+  sprintf("CREATE TABLE rows_t AS SELECT %s, 'L' || CAST(CAST(floor(random() * %d) AS INTEGER) + 10 AS VARCHAR) AS f,
+           CASE WHEN random() < 0.4 THEN 1 ELSE 0 END AS y FROM %s", xs, nf, src)
+}
+
+passes <- new.env()
+trace("glm_db_stream_sweep", quote({passes$t0 <- proc.time()[["elapsed"]]}),
+      exit = quote(if (grepl("gk_|x2", sql)) passes$t <- c(passes$t, proc.time()[["elapsed"]] - passes$t0)),
+      print = FALSE, where = asNamespace("newtonr"))
+trace("glm_db_query", quote({passes$t0 <- proc.time()[["elapsed"]]}),
+      exit = quote(if (identical(what, "running an IRLS pass") && grepl("a1_1|a2_2", sql))
+        passes$t <- c(passes$t, proc.time()[["elapsed"]] - passes$t0)),
+      print = FALSE, where = asNamespace("newtonr"))
+pass_time <- function(con, db_pass) {
+  passes$t <- numeric()
+  suppressWarnings(newton_glm(fml, binomial, data = dplyr::tbl(con, "rows_t"), db_pass = db_pass, maxit = 2))
+  stats::median(passes$t)
+}
+
+engines <- list()
+if (requireNamespace("duckdb", quietly = TRUE)) {
+  engines$DuckDB <- dbConnect(duckdb::duckdb(), file.path(tempdir(), "rows.duckdb"))
+}
+if (nzchar(Sys.getenv("NEWTONR_PG_HOST"))) {
+  engines$PostgreSQL <- dbConnect(RPostgreSQL::PostgreSQL(), host = Sys.getenv("NEWTONR_PG_HOST"),
+                                  port = as.integer(Sys.getenv("NEWTONR_PG_PORT", "5432")),
+                                  user = Sys.getenv("NEWTONR_PG_USER", "postgres"),
+                                  dbname = Sys.getenv("NEWTONR_PG_DB", "postgres"))
+}
+cat("newtonr", as.character(packageVersion("newtonr")), "- bench/glm-db-rows.R;", format(Sys.time()), "\n")
+cat("engines:", paste(names(engines), collapse = ", "), "; p = 70 (20 numeric + 50-level factor), logistic\n")
+cat(sprintf("%-10s %9s %8s %8s %9s %9s %9s %10s %11s %12s %7s\n", "engine", "rows", "scan s", "sql s",
+            "stream s", "sql/scan", "strm/scan", "bigglm it", "bigglm/strm", "stream us/row", "MB"))
+for (en in names(engines)) for (n in rows) {
+  con <- engines[[en]]
+  if (dbExistsTable(con, "rows_t")) dbRemoveTable(con, "rows_t")
+  dbExecute(con, gen_sql(en, n))
+  if (en == "PostgreSQL") dbExecute(con, "ANALYZE rows_t")
+  cols <- setdiff(dbListFields(con, "rows_t"), "f")
+  scan <- function() system.time(dbGetQuery(con, sprintf("SELECT COUNT(*), %s, MAX(f) FROM rows_t",
+                                                  paste(sprintf("SUM(%s)", cols), collapse = ", "))))[["elapsed"]]
+  sc <- min(scan(), scan())
+  ts <- pass_time(con, "sql")
+  tr <- pass_time(con, "stream")
+  tb <- system.time(suppressWarnings(biglm::bigglm(fml, data = con, family = binomial(), tablename = "rows_t",
+                                                   chunksize = 1e5, maxit = 1)))[["elapsed"]]
+  cat(sprintf("%-10s %9.0f %8.2f %8.2f %9.2f %9.1f %9.1f %10.2f %11.2f %12.2f %7.0f\n", en, n, sc, ts, tr,
+              ts / sc, tr / sc, tb, tb / tr, 1e6 * tr / n, vmhwm()))
+  dbRemoveTable(con, "rows_t")
+}
+for (con in engines) dbDisconnect(con)
