@@ -81,6 +81,36 @@ test_that("stream and sql passes give the same fit, standard errors included", {
   expect_identical(b$newton_control$db_pass, "sql")
 })
 
+test_that("stream pass = glm() with subset, etastart, mustart, cbind, a logical column", {
+  con <- cons$sqlite
+  d2 <- d
+  d2$lg <- d2$x2 > 0.5
+  d2$s <- rbinom(nrow(d2), 5, plogis(d2$x2 - 0.5))
+  d2$fl <- 5 - d2$s
+  DBI::dbWriteTable(con, "glmst_2", d2, overwrite = TRUE)
+  tb <- st_tbl(con, "glmst_2")
+  calls <- list(
+    list(quote(newton_glm(y ~ x1 + f, binomial, data = tb, subset = x2 > 0.3, db_pass = "stream", chunksize = 300)),
+         quote(glm(y ~ x1 + f, binomial, data = d2, subset = x2 > 0.3))),
+    list(quote(newton_glm(cnt ~ x1 + g, poisson, data = tb, mustart = cnt + 0.5, db_pass = "stream", chunksize = 300)),
+         quote(glm(cnt ~ x1 + g, poisson, data = d2, mustart = cnt + 0.5))),
+    list(quote(newton_glm(pos ~ x1, Gamma(link = "log"), data = tb, etastart = log(pos), db_pass = "stream")),
+         quote(glm(pos ~ x1, Gamma(link = "log"), data = d2, etastart = log(pos)))),
+    list(quote(newton_glm(cbind(s, fl) ~ x2 + f, binomial, data = tb, db_pass = "stream", chunksize = 300)),
+         quote(glm(cbind(s, fl) ~ x2 + f, binomial, data = d2))),
+    list(quote(newton_glm(y ~ x1 + lg, binomial, data = tb, weights = w, db_pass = "stream")),
+         quote(glm(y ~ x1 + lg, binomial, data = dplyr::collect(tb), weights = w))))  # (SQLite: lg is 0/1)
+  for (cl in calls) {
+    f <- suppressWarnings(eval(cl[[1]]))
+    g <- suppressWarnings(eval(cl[[2]]))
+    expect_equal(names(coef(f)), names(coef(g)))
+    expect_lt(st_rel(coef(f), coef(g)), 1e-8)
+    expect_lt(abs(deviance(f) / deviance(g) - 1), 1e-10)
+    expect_lt(abs(AIC(f) / AIC(g) - 1), 1e-10)
+    expect_equal(f$iter, g$iter)
+  }
+})
+
 test_that("stream pass: bad settings name the argument; a closed connection is a clear error", {
   con <- cons$sqlite
   expect_error(newton_glm(y ~ x1, binomial, data = st_tbl(con, "glmst_t"), db_pass = "fast"), "db_pass")
