@@ -210,7 +210,7 @@ glm_chunk_shape <- function(src, mt, opts, first) {
                  chunks, if (length(miss) > 1L) "s" else "", paste(sQuote(miss, FALSE), collapse = ", "))
       }
       mf <- glm_chunk_mf(ch, mt, o, NULL, NULL, chunks)
-      if (is.null(kinds)) glm_chunk_check_predvars(mt, mf)
+      if (is.null(kinds)) glm_chunk_check_predvars(mt, mf, ch, opts$env)
       kd <- vapply(seq_along(mf), function(j) glm_chunk_kind(mf[[j]], j == 1L), "")
       names(kd) <- names(mf)
       if (is.null(kinds)) {
@@ -238,17 +238,48 @@ glm_chunk_shape <- function(src, mt, opts, first) {
 
 # A term whose values depend on all the rows (poly(), scale(), ns(): their
 # makepredictcall() records coefficients computed from the data) would be
-# computed per chunk, a different basis in each: an error naming it.
-glm_chunk_check_predvars <- function(mt, mf) {
+# computed per chunk, a different basis in each: an error naming it.  A term
+# whose recorded call differs from the formula's is tried on the first half
+# of the first chunk: computed afresh there, it must equal the recorded call
+# (poly(x, 2, coefs = cf) does; poly(x, 2) and scale(x) do not).
+glm_chunk_check_predvars <- function(mt, mf, ch, env) {
   pv <- attr(attr(mf, "terms"), "predvars")
   vv <- attr(mt, "variables")
   if (is.null(pv) || identical(pv, vv)) return(invisible())
   pv <- as.list(pv)[-1L]
   vv <- as.list(vv)[-1L]
-  bad <- vapply(seq_along(vv), function(j) !identical(pv[[j]], vv[[j]]), TRUE)
+  half <- ch[seq_len(max(1L, nrow(ch) %/% 2L)), , drop = FALSE]
+  rowwise <- function(j) {
+    if (identical(pv[[j]], vv[[j]])) return(TRUE)
+    a <- tryCatch(eval(pv[[j]], half, env), error = function(e) NULL)
+    b <- tryCatch(eval(vv[[j]], half, env), error = function(e) NULL)
+    !is.null(a) && isTRUE(all.equal(unclass(a), unclass(b), check.attributes = FALSE, tolerance = 1e-12))
+  }
+  bad <- !vapply(seq_along(vv), rowwise, TRUE)
+  if (!any(bad)) return(invisible())
   stop_arg("formula", "term%s %s depend%s on all the rows (coefficients computed from the data) and would be computed chunk by chunk: not available for chunked data; compute the column%s before chunking, or fix the coefficients (e.g. poly(x, 2, coefs = ...), ns(x, knots = ..., Boundary.knots = ...))",
            if (sum(bad) > 1L) "s" else "", paste(vapply(vv[bad], deparse1, ""), collapse = ", "),
            if (sum(bad) > 1L) "" else "s", if (sum(bad) > 1L) "s" else "")
+}
+
+# A categorical value outside the levels of the first pass, on a row the fit
+# would keep (model.frame would make it NA and na.omit drop the row): an
+# error naming the variable and the level.
+glm_chunk_check_levels <- function(ch, mt, opts, xlevels, k) {
+  for (nm in intersect(names(xlevels), names(ch))) {
+    v <- ch[[nm]]
+    new <- setdiff(if (is.factor(v)) levels(v) else unique(v[!is.na(v)]), xlevels[[nm]])
+    if (!length(new)) next
+    rows <- which(as.character(v) %in% new)
+    o <- opts
+    o$na_action <- "na.pass"
+    mf <- glm_chunk_mf(ch[rows, , drop = FALSE], mt, o, NULL)
+    keep <- stats::complete.cases(mf[setdiff(names(mf), nm)])
+    if (any(keep)) {
+      stop_arg("data", "returned a chunk (chunk %s) in which %s has the level %s that the first pass did not see: the source must give the same rows on every pass",
+               k, sQuote(nm, FALSE), dQuote(as.character(v[rows][keep][1L]), FALSE))
+    }
+  }
 }
 
 # The model frame of a chunk (weights and offset evaluated in it); k: the
@@ -256,17 +287,7 @@ glm_chunk_check_predvars <- function(mt, mf) {
 # value outside them is an error naming it (model.frame would make it NA
 # and na.omit drop the row).
 glm_chunk_mf <- function(ch, mt, opts, xlevels, shape, k = NA) {
-  if (!is.null(xlevels)) {
-    for (nm in intersect(names(xlevels), names(ch))) {
-      v <- ch[[nm]]
-      u <- if (is.factor(v)) levels(v)[tabulate(v, nlevels(v)) > 0L] else if (is.character(v)) unique(v[!is.na(v)])
-      bad <- setdiff(u, xlevels[[nm]])
-      if (length(bad)) {
-        stop_arg("data", "returned a chunk (chunk %s) in which %s has the level %s that the first pass did not see: the source must give the same rows on every pass",
-                 k, sQuote(nm, FALSE), dQuote(bad[1L], FALSE))
-      }
-    }
-  }
+  if (!is.null(xlevels)) glm_chunk_check_levels(ch, mt, opts, xlevels, k)
   na <- switch(opts$na_action, na.fail = stats::na.fail, na.pass = stats::na.pass, stats::na.omit)
   cl <- list(quote(stats::model.frame), formula = mt, data = ch, weights = opts$weights,
              offset = opts$offset, xlev = xlevels, na.action = na, drop.unused.levels = FALSE)
