@@ -83,7 +83,8 @@ glm_chunks_fit <- function(data, opts) {
   lgam <- function() sweep(function(acc, d) acc + sum(d$w * lgamma(d$y + 1)), 0)
   fit <- glm_sums_run(pass, spec, desc, opts, final, lgam)
   glm_chunk_warn_mu(fam, fin)
-  glm_chunk_warn_sep(fam, fin, rfin, desc, spec)
+  ranges <- function() sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_ranges(d)), NULL)
+  glm_chunk_warn_sep(fam, fin, rfin, ranges, spec)
   fit
 }
 
@@ -109,8 +110,8 @@ glm_chunk_warn_mu <- function(fam, fin) {
 # scaled by the column's range, at least a tenth of the largest such step
 # (glm_diverging_columns' rule; the in-memory path's exact test of
 # separation needs the rows).  The previous coefficients are the state where
-# the last solve's weights were formed.
-glm_chunk_warn_sep <- function(fam, fin, r, desc, spec) {
+# the last solve's weights were formed; ranges(): the columns' ranges.
+glm_chunk_warn_sep <- function(fam, fin, r, ranges, spec) {
   if (fam$family != "binomial" || is.null(fin) || is.null(r)) return(invisible())
   if (r$converged && fin$mumin >= 1e-6 && fin$mumax <= 1 - 1e-6) return(invisible())
   p <- length(r$coefficients)
@@ -118,7 +119,8 @@ glm_chunk_warn_sep <- function(fam, fin, r, desc, spec) {
   b0 <- r$state_w[seq_len(p)]
   b1 <- r$coefficients
   b1[is.na(b1)] <- 0
-  rng <- desc$xmax - desc$xmin
+  rx <- ranges()  # (one more sweep, only here)
+  rng <- rx$xmax - rx$xmin
   sc <- abs(b1 - b0) * rng
   div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE) & rng > 0)
   if (length(div)) {
@@ -355,13 +357,14 @@ glm_chunk_desc <- function(acc, d) {
             wmin = min(w, Inf), nzero = sum(w == 0), n01 = sum(y == 0 | y == 1),
             nwint = sum(w == round(w)), nonint = sum(abs(w * y - round(w * y)) > 0.001),
             nyint = sum(y == round(y)), n_na = d$n_na)
-  if (length(y)) {  # the columns' ranges (the separation warning)
-    r <- apply(d$X, 2L, range)
-    s$xmin <- r[1L, ]
-    s$xmax <- r[2L, ]
-  }
   if (is.null(acc)) return(s)
   glm_chunk_add(acc, s)
+}
+
+glm_chunk_ranges <- function(d) {
+  if (!length(d$y)) return(NULL)
+  list(xmin = vapply(seq_len(ncol(d$X)), function(j) min(d$X[, j]), 0),
+       xmax = vapply(seq_len(ncol(d$X)), function(j) max(d$X[, j]), 0))
 }
 
 glm_chunk_x <- function(d, cols) if (length(cols) == ncol(d$X)) d$X else d$X[, cols, drop = FALSE]

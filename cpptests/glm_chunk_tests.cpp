@@ -256,7 +256,8 @@ void loop_tests(std::mt19937& g) {
       {"poisson", true, true, false, {}, 25},
       {"poisson", false, false, true, {}, 25},
       {"binomial", true, false, true, {}, 25},
-      {"poisson", false, true, false, {3.0, 2.0, -2.0, 1.5, 1.0}, 25},  // halving from a far start
+      {"poisson", false, true, false, {-3.0, 2.0, 0.0, 0.0, 0.0}, 25},  // halving from a far start
+      {"poisson", false, true, false, {-10.0, 0.0, 0.0, 0.0, 0.0}, 25},  // "divergence" halvings
       {"binomial", false, false, false, {}, 2},                          // iteration limit
   };
   for (size_t ci = 0; ci < cases.size(); ++ci) {
