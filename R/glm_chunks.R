@@ -41,6 +41,9 @@ glm_chunks_fit <- function(data, opts) {
   spec <- list(xnames = colnames(X0), intercept = attr(mt, "intercept") == 1L, mt = mt,
                has_offset = !is.null(stats::model.offset(mf0)) || !is.null(opts$offset), family = fam,
                xlevels = stats::.getXlevels(mt, mf0))
+  if (!is.null(opts$start) && (!is.numeric(opts$start) || !is.null(dim(opts$start)))) {
+    stop_arg("start", "must be a numeric vector, not %s", describe(opts$start))
+  }
   if (!is.null(opts$start) && length(opts$start) != length(spec$xnames)) {
     stop_arg("start", "must have length %d (the columns: %s), not %d", length(spec$xnames),
              paste(spec$xnames, collapse = ", "), length(opts$start))
@@ -59,7 +62,7 @@ glm_chunks_fit <- function(data, opts) {
                  shape$chunks)
       }
       d <- prep(ch, k)
-      fp <- fp + glm_chunk_fingerprint(d)
+      fp <- fp + glm_chunk_fingerprint(d, k)
       acc <- f(acc, d)
       ch <- glm_chunk_next(src, FALSE)
     }
@@ -68,6 +71,9 @@ glm_chunks_fit <- function(data, opts) {
     acc
   }
   desc <- sweep(glm_chunk_desc, NULL)
+  if (desc$n == 0) {
+    stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
+  }
   glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
   glm_db_check_desc(desc, fam)
   pass <- function(cols) function(state, accumulate, score) {
@@ -336,9 +342,15 @@ glm_chunk_empty <- function(p, n_na) {
 
 # What must be the same on every sweep: rows read and kept, sums of y, w,
 # offset and of the model-matrix columns.
-glm_chunk_fingerprint <- function(d) {
-  c(rows = d$rows, kept = length(d$y), sw = sum(d$w), swy = sum(d$w * d$y), so = sum(d$off),
-    colSums(d$X))
+glm_chunk_fingerprint <- function(d, k) {
+  fp <- c(rows = d$rows, kept = length(d$y), sw = sum(d$w), swy = sum(d$w * d$y), so = sum(d$off),
+          colSums(d$X))
+  if (all(is.finite(fp))) return(fp)
+  # (a non-finite sum: glm's checks of the values, named as glm names them)
+  bad <- c(y = !all(is.finite(d$y)), weights = !all(is.finite(d$w)), offset = !all(is.finite(d$off)))
+  what <- if (bad[["y"]]) "'y'" else if (bad[["weights"]]) "the weights" else if (bad[["offset"]]) "the offset"
+    else sprintf("'x' (column %s)", colnames(d$X)[!is.finite(colSums(d$X))][1L])
+  stop_arg("data", "returned a chunk (chunk %d) with NA/NaN/Inf in %s", k, what)
 }
 
 glm_chunk_check_same <- function(fp, ref) {
