@@ -32,7 +32,7 @@ newton_glm_db <- function(cal, data, env) {
     }
   }
   # (as newton_glm() checks them for data in memory)
-  for (nm in c("model", "x", "y", "singular.ok")) if (!is.null(args[[nm]])) check_flag(ev(nm), nm)
+  for (nm in c("model", "x", "y", "singular.ok")) if (nm %in% names(args)) check_flag(ev(nm), nm)
   if (isTRUE(ev("x")) || !identical(ev("method", "newton_glm_fit"), "newton_glm_fit")) {
     stop_arg(if (isTRUE(ev("x"))) "x" else "method",
              "is not supported when 'data' is a %s (the rows stay where they are)",
