@@ -71,10 +71,10 @@ glm_chunks_fit <- function(data, opts) {
     acc
   }
   desc <- sweep(glm_chunk_desc, NULL)
+  glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
   if (desc$n == 0) {
     stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
   }
-  glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
   glm_db_check_desc(desc, fam)
   pass <- function(cols) function(state, accumulate, score) {
     sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_one(d, cols, state, fam, accumulate, score)), NULL)
@@ -219,14 +219,19 @@ glm_chunk_shape <- function(src, mt, opts, first) {
       }
       mf <- glm_chunk_mf(ch, mt, o, NULL, NULL, chunks)
       if (is.null(kinds)) glm_chunk_check_predvars(mt, mf, ch, opts$env)
-      kd <- vapply(seq_along(mf), function(j) glm_chunk_kind(mf[[j]], j == 1L), "")
+      # (a column all NA has no kind: rbind() coerces it to the others')
+      kd <- vapply(seq_along(mf), function(j) {
+        v <- mf[[j]]
+        if (is.null(dim(v)) && all(is.na(v))) NA_character_ else glm_chunk_kind(v, j == 1L)
+      }, "")
       names(kd) <- names(mf)
-      if (is.null(kinds)) {
-        kinds <- kd
-      } else if (!identical(kd, kinds)) {
-        nm <- names(kinds)[which(kd[names(kinds)] != kinds | is.na(kd[names(kinds)]))[1L]]
-        stop_arg("data", "returned a chunk (pass 1, chunk %d) in which %s is %s, but %s in the first chunk: every chunk must have the same columns of the same classes",
-                 chunks, sQuote(nm, FALSE), kd[[nm]] %or% "missing", kinds[[nm]])
+      if (is.null(kinds)) kinds <- kd
+      kinds[is.na(kinds)] <- kd[names(kinds)][is.na(kinds)]
+      diff <- which(!is.na(kd[names(kinds)]) & kd[names(kinds)] != kinds)
+      if (length(diff)) {
+        nm <- names(kinds)[diff[1L]]
+        stop_arg("data", "returned a chunk (pass 1, chunk %d) in which %s is %s, but %s in the earlier chunks: every chunk must have the same columns of the same classes",
+                 chunks, sQuote(nm, FALSE), kd[[nm]], kinds[[nm]])
       }
       for (nm in names(mf)) {
         v <- mf[[nm]]
