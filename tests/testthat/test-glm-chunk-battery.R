@@ -85,7 +85,7 @@ chunk_battery_sources <- function(ch) {
     bad_response = pass_src(function(pass, i) { x <- good(pass, i); if (i == 2) x$yb[3] <- 2; x }),
     empty_chunks = pass_src(function(pass, i) if (i == 2) ch[[1]][0, ] else if (i == 3) data.frame() else good(pass, i - 2)),
     all_empty = pass_src(function(pass, i) if (i <= 2) ch[[1]][0, ] else NULL),
-    one_row_chunks = pass_src(function(pass, i) if (i > 60) NULL else d[i, ]),
+    one_row_chunks = pass_src(function(pass, i) if (i > 25) NULL else d[i, ]),
     reset_returns_chunk = local({ i <- 0; function(reset = FALSE) { if (reset) { i <<- 0; return(ch[[3]]) }; i <<- i + 1; if (i > 3) NULL else ch[[i]] } })
   )
 }
@@ -151,7 +151,7 @@ chunk_battery_one <- function(case) {
 }
 
 # All cases, each in a forked child with a timeout.
-chunk_battery_run <- function(timeout = 10) {
+chunk_battery_run <- function(timeout = 30) {
   cases <- chunk_battery_cases()
   out <- vector("list", length(cases))
   for (k in seq_along(cases)) {
