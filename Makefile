@@ -85,14 +85,21 @@ $(SAN_DIR)/glm_chol_tests: $(SAN_DIR)/glm_chol_tests.o $(SAN_DIR)/glm_avx2.o \
                            $(SAN_DIR)/glm_syrk_avx2.o
 	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
 
+# glm_chunk.hpp's sums evaluator (chunks, databases) against the in-memory loop.
+$(SAN_DIR)/glm_chunk_tests: $(SAN_DIR)/glm_chunk_tests.o $(SAN_DIR)/glm_avx2.o \
+                            $(SAN_DIR)/glm_syrk_avx2.o
+	$(SAN_CXX) $(SAN_FLAGS) $^ -o $@
+
 sanitize: deps
-	$(MAKE) $(SAN_DIR)/core_tests $(SAN_DIR)/bounds_tests $(SAN_DIR)/glm_chol_tests
+	$(MAKE) $(SAN_DIR)/core_tests $(SAN_DIR)/bounds_tests $(SAN_DIR)/glm_chol_tests $(SAN_DIR)/glm_chunk_tests
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(SAN_DIR)/core_tests
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(SAN_DIR)/bounds_tests
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(SAN_DIR)/glm_chol_tests
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(SAN_DIR)/glm_chunk_tests
 
 VG_FILTER ?= bad-input|determinism|root|solve|optim|derivatives|problems
 VG_LIB    := $(SAN_DIR)/valgrind-lib

@@ -33,8 +33,8 @@ glm_sums_fit_cpp <- function(pass, p, start, control, intercept_col, singular_ok
     .Call(`_newtonr_glm_sums_fit_cpp`, pass, p, start, control, intercept_col, singular_ok)
 }
 
-glm_chunk_pass_cpp <- function(x, y, wt, off, eta, family, link, accumulate, score) {
-    .Call(`_newtonr_glm_chunk_pass_cpp`, x, y, wt, off, eta, family, link, accumulate, score)
+glm_chunk_pass_cpp <- function(x, y, wt, off, eta, family, link, varfun, accumulate, score) {
+    .Call(`_newtonr_glm_chunk_pass_cpp`, x, y, wt, off, eta, family, link, varfun, accumulate, score)
 }
 
 glm_large_cpp <- function(x, si, sp, sx, dim, y, weights, offset, start, b0, family, stock, control, method, want_xwx) {

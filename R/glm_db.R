@@ -23,7 +23,7 @@ glm_db_kind <- function(data) {
 # The entry from newton_glm(): cal is newton_glm's call, data its value.
 newton_glm_db <- function(cal, data, env) {
   args <- as.list(cal)[-1L]
-  ev <- function(nm, default = NULL) if (is.null(args[[nm]])) default else eval(args[[nm]], env)
+  ev <- function(nm, default = NULL) if (!nm %in% names(args)) default else eval(args[[nm]], env)
   sql <- glm_db_kind(data) == "sql"
   for (nm in c("subset", "etastart", "mustart")) {
     if (!is.null(args[[nm]]) && !sql) {
@@ -38,7 +38,8 @@ newton_glm_db <- function(cal, data, env) {
     message("'sparse = TRUE' has no effect when 'data' is a ", glm_db_what(data),
             ": the model matrix is never built in R (X'WX is summed where the rows are)")
   }
-  check_flag(ev("x", FALSE), "x")
+  # (as newton_glm() checks them for data in memory)
+  for (nm in c("model", "x", "y", "singular.ok")) if (nm %in% names(args)) check_flag(ev(nm), nm)
   if (isTRUE(ev("x")) || !identical(ev("method", "newton_glm_fit"), "newton_glm_fit")) {
     stop_arg(if (isTRUE(ev("x"))) "x" else "method",
              "is not supported when 'data' is a %s (the rows stay where they are)",

@@ -136,6 +136,8 @@ predict.newton_glm_db <- function(object, newdata, type = c("link", "response"),
   b <- object$coefficients
   b[is.na(b)] <- 0
   off <- stats::model.offset(mf) %or% 0
+  # the offset argument too, as predict.lm evaluates it in newdata
+  if (!is.null(object$call$offset)) off <- off + eval(object$call$offset, newdata, environment(object$terms))
   eta <- drop(X %*% b) + off
   fit <- if (type == "link") eta else object$family$linkinv(eta)
   if (!se.fit) return(fit)

@@ -20,7 +20,7 @@ glm_db_stream_pass_fn <- function(spec, cols, chunksize) {
     glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
       d <- glm_db_stream_chunk(ch, q)
       eta <- glm_chunk_eta(d, seq_along(cols), state)
-      glm_chunk_pass_cpp(d$X, d$y, d$w, d$off, eta, fam$family, fam$link, accumulate, score)
+      glm_chunk_pass_cpp(d$X, d$y, d$w, d$off, eta, fam$family, fam$link, glm_varfun(fam), accumulate, score)
     })
   }
 }

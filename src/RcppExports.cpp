@@ -123,8 +123,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // glm_chunk_pass_cpp
-Rcpp::List glm_chunk_pass_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector wt, Rcpp::NumericVector off, Rcpp::NumericVector eta, std::string family, std::string link, bool accumulate, bool score);
-RcppExport SEXP _newtonr_glm_chunk_pass_cpp(SEXP xSEXP, SEXP ySEXP, SEXP wtSEXP, SEXP offSEXP, SEXP etaSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP accumulateSEXP, SEXP scoreSEXP) {
+Rcpp::List glm_chunk_pass_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector wt, Rcpp::NumericVector off, Rcpp::NumericVector eta, std::string family, std::string link, std::string varfun, bool accumulate, bool score);
+RcppExport SEXP _newtonr_glm_chunk_pass_cpp(SEXP xSEXP, SEXP ySEXP, SEXP wtSEXP, SEXP offSEXP, SEXP etaSEXP, SEXP familySEXP, SEXP linkSEXP, SEXP varfunSEXP, SEXP accumulateSEXP, SEXP scoreSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -135,9 +135,10 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type eta(etaSEXP);
     Rcpp::traits::input_parameter< std::string >::type family(familySEXP);
     Rcpp::traits::input_parameter< std::string >::type link(linkSEXP);
+    Rcpp::traits::input_parameter< std::string >::type varfun(varfunSEXP);
     Rcpp::traits::input_parameter< bool >::type accumulate(accumulateSEXP);
     Rcpp::traits::input_parameter< bool >::type score(scoreSEXP);
-    rcpp_result_gen = Rcpp::wrap(glm_chunk_pass_cpp(x, y, wt, off, eta, family, link, accumulate, score));
+    rcpp_result_gen = Rcpp::wrap(glm_chunk_pass_cpp(x, y, wt, off, eta, family, link, varfun, accumulate, score));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -310,7 +311,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_newtonr_glm_binomial_init_cpp", (DL_FUNC) &_newtonr_glm_binomial_init_cpp, 2},
     {"_newtonr_glm_status_cpp", (DL_FUNC) &_newtonr_glm_status_cpp, 0},
     {"_newtonr_glm_sums_fit_cpp", (DL_FUNC) &_newtonr_glm_sums_fit_cpp, 6},
-    {"_newtonr_glm_chunk_pass_cpp", (DL_FUNC) &_newtonr_glm_chunk_pass_cpp, 9},
+    {"_newtonr_glm_chunk_pass_cpp", (DL_FUNC) &_newtonr_glm_chunk_pass_cpp, 10},
     {"_newtonr_glm_large_cpp", (DL_FUNC) &_newtonr_glm_large_cpp, 15},
     {"_newtonr_newtonr_build_info_cpp", (DL_FUNC) &_newtonr_newtonr_build_info_cpp, 0},
     {"_newtonr_num_jacobian_cpp", (DL_FUNC) &_newtonr_num_jacobian_cpp, 4},

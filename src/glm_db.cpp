@@ -94,17 +94,17 @@ Rcpp::List glm_sums_fit_cpp(Rcpp::Function pass, int p, SEXP start, Rcpp::List c
 }
 
 // One chunk's pass at eta (the fused evaluator of glm_pass.hpp on the
-// chunk, stats' family given by its names): list(dev, valid, ngood, A, b,
+// chunk, stats' family given by its names; varfun: quasi's variance name): list(dev, valid, ngood, A, b,
 // flags), the shape glm_sums_fit_cpp's pass returns once summed over chunks.
 // [[Rcpp::export]]
 Rcpp::List glm_chunk_pass_cpp(Rcpp::NumericMatrix x, Rcpp::NumericVector y, Rcpp::NumericVector wt,
                               Rcpp::NumericVector off, Rcpp::NumericVector eta, std::string family,
-                              std::string link, bool accumulate, bool score) {
+                              std::string link, std::string varfun, bool accumulate, bool score) {
   const Eigen::Index n = x.nrow(), p = x.ncol();
   if (y.size() != n || wt.size() != n || off.size() != n || eta.size() != n)
     throw std::invalid_argument("glm_chunk_pass_cpp: dimension mismatch");
   newtonr::GlmFamily f;
-  if (!newtonr::glm_family_from_names(family, link, "", f))
+  if (!newtonr::glm_family_from_names(family, link, varfun, f))
     throw std::invalid_argument("glm: family " + family + "(link = \"" + link + "\") has no native implementation");
   newtonr::GlmData d{x.begin(), n, p, y.begin(), wt.begin(), off.begin(), nullptr};
   const newtonr::GlmKernels k = newtonr::glm_simd_kernels(true, 0);
