@@ -42,7 +42,7 @@ glm_db_fit_sql <- function(data, opts) {
   pass <- function(cols) if (stream) glm_db_stream_pass_fn(spec, cols, opts$control$chunksize) else
     glm_db_pass_fn(spec, cols)
   final <- function(fit) {
-    fin <- if (stream) glm_db_stream_final(spec, fit, opts$control$chunksize) else glm_db_final(spec, fit)
+    fin <- if (stream) glm_db_stream_final(spec, fit, opts$control$chunksize, desc) else glm_db_final(spec, fit)
     # (cbind with prior weights: glm's aic takes m = successes + failures, which the pass does not carry)
     if (spec$family$family == "binomial") fin$baic <- if (isTRUE(opts$cbind_pw)) NA_real_ else
       if (stream) fin$baic else -2 * (fin$sbin + glm_db_lchoose(spec, d1))
@@ -113,8 +113,9 @@ glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
   }
   names(r$coefficients) <- spec$xnames
   fam <- spec$family
-  null_dev <- glm_sums_null(pass, spec, desc, opts, icol, p)
   fin <- final(r)
+  # (the stream's final sweep sums the null deviance too, when it needs no refit)
+  null_dev <- fin$null_dev %or% glm_sums_null(pass, spec, desc, opts, icol, p)
   nok <- desc$n - desc$nzero
   for (w in r$warnings) warning(w, call. = FALSE)
   if (!r$converged) warning(sprintf("glm.fit: algorithm did not converge"), call. = FALSE)

@@ -30,15 +30,27 @@ glm_db_stream_pass_fn <- function(spec, cols, chunksize) {
 # m = the prior weights as glm.fit takes them for a 0/1 or proportion
 # response) streamed through glm_chunk_final, instead of one more
 # aggregation with two linear predictors per row.
-glm_db_stream_final <- function(spec, fit, chunksize) {
+glm_db_stream_final <- function(spec, fit, chunksize, desc) {
   p <- length(fit$coefficients)
   q <- glm_db_stream_sql(spec, seq_len(p))
   start <- fit$state[p + 1L] != 0 || fit$state_w[p + 1L] != 0
-  glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
+  fam <- spec$family
+  # glm's null model at the weighted mean (intercept) or at linkinv(offset);
+  # with an intercept and an offset glm refits the intercept (left to the caller)
+  null_mu <- if (!spec$intercept) NULL else if (!spec$has_offset) desc$swy / desc$sw
+  need_null <- !spec$intercept || !spec$has_offset
+  out <- glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
     d <- glm_db_stream_chunk(ch, q)
     d$nn <- rep(1, length(d$y))
-    glm_chunk_final(d, fit, spec$family)
+    r <- glm_chunk_final(d, fit, fam)
+    if (need_null) {
+      mu0 <- if (is.null(null_mu)) fam$linkinv(d$off) else rep(null_mu, length(d$y))
+      r$null_dev <- sum(fam$dev.resids(d$y, mu0, d$w))
+    }
+    r
   })
+  out[c("mumin", "mumax")] <- NULL
+  out
 }
 
 # The SELECTs of a stream over model-matrix columns `cols`: the inner level
