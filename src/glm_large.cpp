@@ -89,7 +89,17 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
         break;
       }
   }
-  newtonr::GlmHfResult r = newtonr::glm_hf_fit(P, c, beta0, intr);
+  // trace = TRUE: the IRLS trace's line per outer iteration (src/glm.cpp)
+  bool trace = false;
+  newtonr_glue::read_opt(control, "trace", trace);
+  newtonr::GlmHfTraceFn tr;
+  if (trace) {
+    Rcpp::Function cat("cat");
+    tr = [cat](int iter, double dev) {
+      cat("Deviance = ", dev, " Iterations - ", iter, "\n", Rcpp::Named("sep") = "");
+    };
+  }
+  newtonr::GlmHfResult r = newtonr::glm_hf_fit(P, c, beta0, intr, tr);
   const newtonr::GlmHfPoint& w = r.at;
   Rcpp::NumericVector coef = newtonr_glue::to_r(r.coef);
   for (R_xlen_t j = 0; j < coef.size(); ++j)
@@ -118,6 +128,16 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
       Rcpp::Named("grad_norm") = newtonr_glue::to_r(r.t_grad));
   if (want_xwx) {  // R'R = X'WX + diag(pen) over the kept columns (NULL: not PD)
     newtonr::Mat A = X.xdx(w.D.data());
+    if (!r.have_solve) {
+      // newton-cg / lbfgs: the columns glm's aliasing rule (glm_chol_solve,
+      // as sparse IRLS) drops at the final weights, 1-based; the caller
+      // refits without them (R/glm_large.R)
+      const newtonr::GlmSolve al =
+          newtonr::glm_chol_solve(A, newtonr::Vec::Zero(p), c.aliasing_tol, pen);
+      Rcpp::IntegerVector aliased;
+      for (Eigen::Index a = al.rank; a < p; ++a) aliased.push_back(al.pivot[static_cast<size_t>(a)] + 1);
+      out["aliased"] = aliased;
+    }
     A.diagonal() += pen;
     std::vector<Eigen::Index> keep;
     for (Eigen::Index j = 0; j < p; ++j)
