@@ -138,3 +138,105 @@ test_that("newton-cg, lbfgs, sparse IRLS over the collection: no false success, 
   for (v in names(floors)) expect_gte(solved[[v]], floors[[v]], label = paste(v, "solved"))
   if (nzchar(Sys.getenv("NEWTONR_HF_REPORT"))) print(solved)
 })
+
+test_that("lbfgs on separated data: no convergence above the infimum (the quasi-Newton decrement must pass)", {
+  # complete separation at x = 5.5: the deviance's infimum is 0 (not
+  # attained).  Before the fix lbfgs reported convergence at epsilon 1e-12
+  # with deviance 3.7e-12 (> 10 epsilon 0.1 = 1e-12) while its direction
+  # still promised more.
+  d <- data.frame(x = 1:10, y = rep(0:1, each = 5),
+                  z = c(0.3, -1, 2, 0.1, 1, 0.5, -0.2, 1.1, 0.4, -0.6))
+  for (sparse in c(FALSE, TRUE)) {
+    fit <- suppressWarnings(newton_glm(y ~ x + z, binomial, d, sparse = sparse,
+                                       control = list(algorithm = "lbfgs", epsilon = 1e-12, maxit = 1000)))
+    if (fit$converged) expect_lte(fit$deviance, 1e-12)
+  }
+})
+
+test_that("newton-cg and lbfgs give exactly aliased columns NA as glm, and the rest glm's coefficients", {
+  mt <- mtcars
+  mt$wt2 <- 2 * mt$wt
+  mt$cg <- mt$cyl + mt$gear
+  f <- mpg ~ wt + wt2 + cyl + gear + cg
+  for (fam in list(gaussian(), Gamma("log"))) {
+    ref <- glm(f, fam, mt, control = list(epsilon = 1e-12))
+    for (alg in c("newton-cg", "lbfgs")) for (sparse in c(FALSE, TRUE)) {
+      fit <- newton_glm(f, fam, mt, sparse = sparse,
+                        control = list(algorithm = alg, epsilon = 1e-12, maxit = 1000))
+      lab <- sprintf("%s, %s, sparse = %s", fam$family, alg, sparse)
+      expect_identical(is.na(coef(fit)), is.na(coef(ref)), label = lab)
+      expect_equal(coef(fit), coef(ref), tolerance = 1e-6, label = lab)
+      expect_identical(fit$rank, ref$rank)
+      expect_equal(sqrt(diag(vcov(fit))), sqrt(diag(vcov(ref))), tolerance = 1e-5)
+    }
+  }
+  expect_error(newton_glm(f, gaussian, mt, singular.ok = FALSE, control = list(algorithm = "newton-cg")),
+               "singular fit")
+})
+
+test_that("trace = TRUE on the large-p path prints glm's line per iteration", {
+  d <- glm_test_data()
+  for (alg in c("newton-cg", "lbfgs")) {
+    out <- capture.output(fit <- newton_glm(yb ~ x1 + x2 + g, binomial, d,
+                                            control = list(algorithm = alg, trace = TRUE)))
+    expect_true(fit$converged)
+    expect_match(out[1], "^Deviance = [0-9.e+-]+ Iterations - 1$")
+    expect_length(out, fit$iter)
+    expect_equal(as.numeric(sub("Deviance = ([^ ]+) .*", "\\1", out[length(out)])), deviance(fit),
+                 tolerance = 1e-6)
+  }
+  expect_silent(newton_glm(yb ~ x1 + x2 + g, binomial, d, control = list(algorithm = "newton-cg")))
+})
+
+test_that("algorithm = \"auto\" says when it raised maxit for the large-p path", {
+  skip_if_not_installed("Matrix")
+  d <- glm_test_data()
+  fit <- newton_glm(yb ~ x1 + x2 + g, binomial, d, sparse = TRUE, control = list(maxit = 25))
+  expect_match(fit$algorithm_reason, "maxit raised from 25 to 100", fixed = TRUE)
+  fit <- newton_glm(yb ~ x1 + x2 + g, binomial, d, sparse = TRUE, control = list(maxit = 200))
+  expect_no_match(fit$algorithm_reason, "maxit raised")
+  fit <- newton_glm(yb ~ x1 + x2 + g, binomial, d, control = list(maxit = 25))  # dense IRLS: no raise
+  expect_no_match(fit$algorithm_reason, "maxit raised")
+})
+
+# A near-collinear random design (issue 14's left-over): column k + 1 is
+# column k plus 1e-6..1e-9 of noise, columns scaled by 1e-2..1e2 (scaled
+# kappa 1e7 - 2e8).
+hf_collinear <- function(seed, fam) {
+  set.seed(seed)
+  n <- sample(c(100, 300, 1000), 1)
+  p <- sample(3:8, 1)
+  Z <- matrix(rnorm(n * p), n, p)
+  k <- sample(1:(p - 1), 1)
+  E <- diag(p)
+  E[k, k + 1] <- 1
+  E[k + 1, k + 1] <- 10^-runif(1, 6, 9)
+  X <- Z %*% E
+  X <- X * rep(10^runif(p, -2, 2), each = n)
+  b <- rnorm(p) / apply(X, 2, sd) * 0.5
+  eta <- drop(X %*% b)
+  y <- if (fam == "binomial") rbinom(n, 1, plogis(eta)) else rpois(n, exp(pmin(eta, 3) + 0.5))
+  list(X = cbind(1, X), y = y)
+}
+
+test_that("IRLS on near-collinear designs: converged after halvings means at glm2's optimum (issue 14)", {
+  skip_if_not_installed("glm2")
+  # seeds where the fit reported convergence at epsilon 1e-14 after 8-49
+  # halvings while 1.3e-10 - 6.4e-10 relative above glm2's deviance: the
+  # full step's predicted change was then computed from the formed X'WX
+  # (rounding noise at kappa^2 ~ 1e16) instead of the QR's R
+  for (case in list(list(1, "binomial"), list(1, "poisson"), list(2, "poisson"), list(5, "poisson"))) {
+    d <- hf_collinear(case[[1]], case[[2]])
+    fam <- get(case[[2]])()
+    ref <- suppressWarnings(glm2::glm2(d$y ~ 0 + d$X, family = fam,
+                                       control = list(epsilon = 1e-14, maxit = 1000)))
+    for (eps in c(1e-12, 1e-14)) {
+      fit <- suppressWarnings(newton_glm_fit(d$X, d$y, family = fam,
+                                             control = list(epsilon = eps, maxit = 100)))
+      gap <- (fit$deviance - ref$deviance) / (abs(ref$deviance) + 0.1)
+      lab <- sprintf("seed %d %s at epsilon %g", case[[1]], case[[2]], eps)
+      expect_gte(gap, -1e-12, label = lab)
+      if (fit$converged) expect_lte(gap, 10 * eps, label = paste(lab, ": converged, deviance gap"))
+    }
+  }
+})

@@ -313,6 +313,7 @@ inline void glm_hf_lbfgs(const GlmHfProblem& P, const GlmHfControl& c, GlmHfPoin
     // far: without this, lbfgs reported convergence 4e-12 above the
     // infimum at epsilon 1e-12 (test-glm-hf-collection.R).
     if (pending && -slope < c.epsilon * (std::fabs(2 * w.f) + 0.1)) {
+      res.iter = iter - 1;  // (no step taken in this one)
       res.converged = true;
       return;
     }
