@@ -134,6 +134,11 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
       // refits without them (R/glm_large.R)
       const newtonr::GlmSolve al =
           newtonr::glm_chol_solve(A, newtonr::Vec::Zero(p), c.aliasing_tol, pen);
+      if (al.rank == p) {  // no aliasing: its factor (pivot = identity) is R
+        const newtonr::Mat R = al.R.triangularView<Eigen::Upper>();
+        out["R"] = newtonr_glue::to_r(R);
+        return out;
+      }
       Rcpp::IntegerVector aliased;
       for (Eigen::Index a = al.rank; a < p; ++a) aliased.push_back(al.pivot[static_cast<size_t>(a)] + 1);
       out["aliased"] = aliased;

@@ -242,21 +242,6 @@ inline bool glm_irls_halve(GlmLoop& L, int iter, unsigned* why, unsigned* first)
   return invalid_seen;
 }
 
-// The full step's predicted change of the penalised deviance, delta'
-// (X'WX + P) delta, as ||R delta||^2 from the solve's factor (kept columns,
-// pivot order; the aliased ones take no step).  From the QR of sqrt(W) X
-// (glm_qr.hpp) this keeps its accuracy on an ill-conditioned design, where
-// delta' A delta with the formed X'WX is rounding noise of order eps ||A||
-// ||delta||^2: on near-collinear designs (scaled kappa 1e8) that noise
-// passed the test after halvings and the fit reported convergence at
-// epsilon 1e-14 while 6e-10 relative above glm2's deviance (issue 14).
-inline double glm_newton_decrement(const GlmSolve& sol, const Vec& delta) {
-  const int r = sol.rank;
-  Vec d(r);
-  for (int a = 0; a < r; ++a) d(a) = delta(sol.pivot[static_cast<size_t>(a)]);
-  return (sol.R.topLeftCorner(r, r).triangularView<Eigen::Upper>() * d).squaredNorm();
-}
-
 // IRLS: the weighted least-squares solve at the accepted point's weights
 // (Fisher's, or the observed information's with type = "newton"), then
 // step halving.
@@ -297,7 +282,8 @@ class GlmIrlsStep : public GlmStepRule {
     GlmPassKind kind = needs(L);
     pred_ = kInf;
     if (L.has_old) {
-      const double pred = glm_newton_decrement(L.res.solve, L.c0 - L.coefold);
+      const Vec delta = L.c0 - L.coefold;
+      const double pred = delta.dot(L.ev.A * delta) + delta.dot(L.pen.cwiseProduct(delta));
       if (std::isfinite(pred)) pred_ = pred;
       if (std::isfinite(pred) && pred < 0.5 * L.s.epsilon * (std::fabs(L.pdevold) + 0.1))
         kind.accumulate = false;
