@@ -181,6 +181,21 @@ glm_large_se <- function(res, p) {
   list(R = res$R, reason = NULL)
 }
 
+# The input glm_fit_warnings() sees: with a sparse x, a binomial fit that
+# shows signs of separation (glm_fit_warnings' own condition) gets x dense
+# when it has at most glm_sep_dense_max entries, so that the separation
+# linear programs (R/separation.R, dense code) can name the covariates (a
+# dgCMatrix made them fail silently: sex2's dia was not named).
+glm_sep_dense_max <- 1e7
+glm_large_sep_input <- function(inp, raw) {
+  if (!glm_is_sparse(inp$x) || inp$family$family != "binomial") return(inp)
+  if (as.double(nrow(inp$x)) * ncol(inp$x) > glm_sep_dense_max) return(inp)
+  r <- range(raw$mu)
+  if (raw$converged && r[1L] >= 1e-6 && r[2L] <= 1 - 1e-6) return(inp)
+  inp$x <- as.matrix(inp$x)
+  inp
+}
+
 # glm.fit's result list from the large-p fit (glm_fit_result's fields, the
 # same warnings), plus `se_reason` when X'WX was not formed.
 glm_large_result <- function(inp, raw, control) {
@@ -188,16 +203,17 @@ glm_large_result <- function(inp, raw, control) {
   nobs <- inp$nobs
   p <- inp$nvars
   raw$boundary <- FALSE
+  inp_w <- glm_large_sep_input(inp, raw)
   if (!raw$converged && raw$status != 1L) {
     # stopped before maxit: the core says why (no decrease within rounding,
     # non-finite coefficients)
     warning(sprintf("newton_glm_fit: algorithm did not converge: %s after %d iterations",
                     paste(raw$warnings, collapse = "; "), raw$iter), call. = FALSE)
     raw$converged <- TRUE  # (glm_fit_warnings' maxit message does not apply)
-    glm_fit_warnings(inp, raw, control)
+    glm_fit_warnings(inp_w, raw, control)
     raw$converged <- FALSE
   } else {
-    glm_fit_warnings(inp, raw, control)
+    glm_fit_warnings(inp_w, raw, control)
   }
   ynames <- inp$ynames
   y <- inp$y

@@ -153,6 +153,21 @@ test_that("lbfgs on separated data: no convergence above the infimum (the quasi-
   }
 })
 
+test_that("separation is named on the sparse path as on the dense one", {
+  skip_if_not_installed("Matrix")
+  skip_if_not_installed("boot")
+  models <- coll_models()
+  for (nm in c("sex2", "endometrial")) {
+    for (alg in c("irls", "newton-cg", "lbfgs")) {
+      r <- coll_fit(models[[nm]], function(...) newton_glm(..., sparse = TRUE), list(algorithm = alg))
+      named <- grep("^newton_glm_fit: coefficients of ", r$warnings, value = TRUE)
+      expect_length(named, 1L)
+      expect_match(named, paste0("coefficients of ", coll_separated[[nm]], " diverge"), fixed = TRUE,
+                   label = paste(nm, alg))
+    }
+  }
+})
+
 test_that("newton-cg and lbfgs give exactly aliased columns NA as glm, and the rest glm's coefficients", {
   mt <- mtcars
   mt$wt2 <- 2 * mt$wt
