@@ -128,21 +128,6 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
       Rcpp::Named("grad_norm") = newtonr_glue::to_r(r.t_grad));
   if (want_xwx) {  // R'R = X'WX + diag(pen) over the kept columns (NULL: not PD)
     newtonr::Mat A = X.xdx(w.D.data());
-    if (!r.have_solve) {
-      // newton-cg / lbfgs: the columns glm's aliasing rule (glm_chol_solve,
-      // as sparse IRLS) drops at the final weights, 1-based; the caller
-      // refits without them (R/glm_large.R)
-      const newtonr::GlmSolve al =
-          newtonr::glm_chol_solve(A, newtonr::Vec::Zero(p), c.aliasing_tol, pen);
-      if (al.rank == p) {  // no aliasing: its factor (pivot = identity) is R
-        const newtonr::Mat R = al.R.triangularView<Eigen::Upper>();
-        out["R"] = newtonr_glue::to_r(R);
-        return out;
-      }
-      Rcpp::IntegerVector aliased;
-      for (Eigen::Index a = al.rank; a < p; ++a) aliased.push_back(al.pivot[static_cast<size_t>(a)] + 1);
-      out["aliased"] = aliased;
-    }
     A.diagonal() += pen;
     std::vector<Eigen::Index> keep;
     for (Eigen::Index j = 0; j < p; ++j)
@@ -152,10 +137,28 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
     for (Eigen::Index a = 0; a < k; ++a)
       for (Eigen::Index b = 0; b < k; ++b) Ak(a, b) = A(keep[static_cast<size_t>(a)], keep[static_cast<size_t>(b)]);
     Eigen::LLT<newtonr::Mat> llt(Ak);
-    if (llt.info() == Eigen::Success) {
-      newtonr::Mat R = llt.matrixU();
-      out["R"] = newtonr_glue::to_r(R);
+    bool full = llt.info() == Eigen::Success;
+    newtonr::Mat R;
+    if (full) R = llt.matrixU();
+    if (!r.have_solve) {
+      // newton-cg / lbfgs: glm's aliasing rule (glm_chol.hpp, as sparse
+      // IRLS) at the final weights.  The in-order Cholesky above is that
+      // rule's factorisation while no pivot falls below its threshold; else
+      // glm_chol_solve names the aliased columns (1-based), and the caller
+      // refits without them (R/glm_large.R).
+      const double thr = newtonr::detail::glm_alias_threshold(c.aliasing_tol, p);
+      for (Eigen::Index j = 0; full && j < p; ++j)
+        if (!(R(j, j) * R(j, j) >= thr * A(j, j))) full = false;
+      if (!full) {
+        A.diagonal() -= pen;
+        const newtonr::GlmSolve al =
+            newtonr::glm_chol_solve(A, newtonr::Vec::Zero(p), c.aliasing_tol, pen);
+        Rcpp::IntegerVector aliased;
+        for (Eigen::Index a = al.rank; a < p; ++a) aliased.push_back(al.pivot[static_cast<size_t>(a)] + 1);
+        out["aliased"] = aliased;
+      }
     }
+    if (llt.info() == Eigen::Success) out["R"] = newtonr_glue::to_r(R);
   }
   return out;
 }
