@@ -18,8 +18,12 @@
 // vectors, so native families and R closures both work.
 // Convergence: glm's test |dev - dev_old| / (|dev| + 0.1) < epsilon on the
 // penalised deviance between accepted iterates AND a stationarity test
-// ||g||_2 <= sqrt(epsilon) * max(||g_0||_2, 1) (the gradient at the start),
-// so a converged result is a stationary point, not just a stall.
+// ||g||_2 <= epsilon^(3/4) * max(||g_0||_2, 1) (the gradient at the start),
+// so a converged result is a stationary point, not just a stall; and the
+// full step's predicted decrease must pass glm's test too (newton-cg: a
+// Newton step inside the trust region; lbfgs: -g'd along the next
+// quasi-Newton direction), so that a slow approach to an infimum at
+// infinity (separation) is not taken for convergence.
 #pragma once
 
 #include <newtonr/common.hpp>
