@@ -76,8 +76,8 @@ hf_all_models <- function() {
   c(cm, hf_base_models())
 }
 
-# One model, every variant and epsilon: the invariants (a)-(d); returns
-# the variants that converged (a row per fit).
+# One model, every variant and epsilon: the invariants (a)-(d); returns a
+# row per fit (model, variant, epsilon, converged, status).
 hf_check_model <- function(nm, m, ref) {
   rows <- NULL
   for (v in names(hf_variants)) {
