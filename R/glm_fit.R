@@ -295,7 +295,7 @@ newton_glm_fit <- function(x, y, weights = NULL, start = NULL, etastart = NULL,
   sparse <- glm_is_sparse(x)
   if (sparse) x <- glm_sparse_arg(x)
   # the algorithm "auto" picks, and why (R/glm_large.R)
-  choice <- glm_auto_algorithm(control$algorithm, sparse, NCOL(x))
+  choice <- glm_auto_algorithm(control$algorithm, sparse, NCOL(x), control$maxit)
   if (sparse && choice$algorithm == "gd") {
     stop_arg("x", "is sparse: algorithm = \"gd\" takes a dense matrix; use \"irls\", \"newton-cg\" or \"lbfgs\"")
   }

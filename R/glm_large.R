@@ -22,20 +22,30 @@ glm_auto_sparse_p <- 400L
 # bench/glm-large.R section 2 (scale 0.1).
 glm_se_max_p <- 1000L
 
-# The algorithm a fit runs and why (recorded in fit$algorithm_reason).
-glm_auto_algorithm <- function(algorithm, sparse, p) {
+# The iterations "auto" allows the large-p path (sparse, or newton-cg
+# beyond glm_auto_dense_p columns) at least: glm's default maxit = 25 is
+# IRLS's budget; a trust-region or quasi-Newton fit takes more steps.
+glm_auto_min_maxit <- 100L
+
+# The algorithm a fit runs and why (recorded in fit$algorithm_reason); with
+# `maxit` given, the reason also says when "auto" raised it (glm_large_run).
+glm_auto_algorithm <- function(algorithm, sparse, p, maxit = NULL) {
   if (algorithm != "auto") {
     return(list(algorithm = algorithm, reason = sprintf("algorithm = \"%s\" was asked for", algorithm)))
   }
   lim <- if (sparse) glm_auto_sparse_p else glm_auto_dense_p
+  raised <- if (!is.null(maxit) && maxit < glm_auto_min_maxit && (sparse || p > lim)) {
+    sprintf("; maxit raised from %d to %d (the large-p path's minimum under \"auto\")",
+            as.integer(maxit), glm_auto_min_maxit)
+  } else ""
   if (p <= lim) {
-    list(algorithm = "irls", reason = sprintf(
+    list(algorithm = "irls", reason = paste0(sprintf(
       "auto: %d columns <= %d, where forming X'WX (IRLS) costs less than the Hessian-vector passes of newton-cg (bench/glm-large.R)",
-      p, lim))
+      p, lim), raised))
   } else {
-    list(algorithm = "newton-cg", reason = sprintf(
+    list(algorithm = "newton-cg", reason = paste0(sprintf(
       "auto: %d columns > %d: newton-cg (Hessian-vector products, X'WX never formed) is faster than IRLS there (bench/glm-large.R)",
-      p, lim))
+      p, lim), raised))
   }
 }
 
@@ -97,26 +107,53 @@ glm_large_const_cols <- function(x) {
 # columns that are not aliased for being constant (glm_large_const_cols:
 # their coefficients are NA, as in glm; the Hessian-free solvers have no
 # aliasing rule of their own, and would count such a column in the rank).
+# newton-cg / lbfgs with standard errors (p <= glm_se_max_p): the columns
+# that glm's aliasing rule drops at the final weights (the C++ side's
+# `aliased`, from X'WX) are dropped too and the fit repeated once without
+# them, so that their coefficients are NA as glm's and the others unique.
+# Exactly aliased columns add nothing to the column space, so the refit
+# reaches the same deviance; a refit that ends higher (beyond glm's test)
+# shows the aliasing came from vanishing working weights (Titanic's
+# two-way Poisson model: a cell's mean tends to 0), not from the design:
+# the first fit is kept, its coefficients all reported, as glm does.
 glm_large_run <- function(inp, control, algorithm) {
+  p <- ncol(inp$x)
+  drop <- glm_large_const_cols(inp$x)
+  if (length(drop) && !isTRUE(inp$singular.ok %or% TRUE)) stop("singular fit encountered", call. = FALSE)
+  if (control$algorithm == "auto") control$maxit <- max(control$maxit, glm_auto_min_maxit)
+  res <- glm_large_call(inp, control, algorithm, drop)
+  if (length(res$aliased)) {
+    drop2 <- sort(c(drop, setdiff(seq_len(p), drop)[res$aliased]))
+    res2 <- glm_large_call(inp, control, algorithm, drop2)
+    worse <- res2$penalised_deviance - res$penalised_deviance >
+      control$epsilon * (abs(res$penalised_deviance) + 0.1)
+    if (!worse) {
+      if (!isTRUE(inp$singular.ok %or% TRUE)) stop("singular fit encountered", call. = FALSE)
+      res <- res2
+      drop <- drop2
+    }
+    res$aliased <- NULL
+  }
+  if (length(drop)) res <- glm_large_expand(res, p, drop)
+  res
+}
+
+# One call into C++ on the columns of inp$x other than `drop`.
+glm_large_call <- function(inp, control, algorithm, drop) {
   x <- inp$x
   p <- ncol(x)
-  drop <- glm_large_const_cols(x)
-  if (length(drop) && !isTRUE(inp$singular.ok %or% TRUE)) stop("singular fit encountered", call. = FALSE)
   if (length(drop)) x <- x[, -drop, drop = FALSE]
   sparse <- glm_is_sparse(x)
   fam <- inp$family
   want_se <- inp$nvars <= glm_se_max_p
-  if (control$algorithm == "auto") control$maxit <- max(control$maxit, 100L)
   start <- if (!is.null(inp$start)) as.double(inp$start)[setdiff(seq_len(p), drop)]
-  res <- tryCatch(
+  tryCatch(
     glm_large_cpp(if (!sparse) x, if (sparse) x@i, if (sparse) x@p, if (sparse) x@x,
                   as.integer(dim(x)), as.double(inp$y), as.double(inp$weights),
                   as.double(inp$offset), start,
                   glm_large_b0(inp), fam, glm_is_stock_family(fam),
                   unclass(control), algorithm, want_se),
     error = function(e) stop(conditionMessage(e), call. = FALSE))
-  if (length(drop)) res <- glm_large_expand(res, p, drop)
-  res
 }
 
 # The per-column results of a fit on the kept columns, at full length p
@@ -144,6 +181,21 @@ glm_large_se <- function(res, p) {
   list(R = res$R, reason = NULL)
 }
 
+# The input glm_fit_warnings() sees: with a sparse x, a binomial fit that
+# shows signs of separation (glm_fit_warnings' own condition) gets x dense
+# when it has at most glm_sep_dense_max entries, so that the separation
+# linear programs (R/separation.R, dense code) can name the covariates (a
+# dgCMatrix made them fail silently: sex2's dia was not named).
+glm_sep_dense_max <- 1e7
+glm_large_sep_input <- function(inp, raw) {
+  if (!glm_is_sparse(inp$x) || inp$family$family != "binomial") return(inp)
+  if (as.double(nrow(inp$x)) * ncol(inp$x) > glm_sep_dense_max) return(inp)
+  r <- range(raw$mu)
+  if (raw$converged && r[1L] >= 1e-6 && r[2L] <= 1 - 1e-6) return(inp)
+  inp$x <- as.matrix(inp$x)
+  inp
+}
+
 # glm.fit's result list from the large-p fit (glm_fit_result's fields, the
 # same warnings), plus `se_reason` when X'WX was not formed.
 glm_large_result <- function(inp, raw, control) {
@@ -151,16 +203,17 @@ glm_large_result <- function(inp, raw, control) {
   nobs <- inp$nobs
   p <- inp$nvars
   raw$boundary <- FALSE
+  inp_w <- glm_large_sep_input(inp, raw)
   if (!raw$converged && raw$status != 1L) {
     # stopped before maxit: the core says why (no decrease within rounding,
     # non-finite coefficients)
     warning(sprintf("newton_glm_fit: algorithm did not converge: %s after %d iterations",
                     paste(raw$warnings, collapse = "; "), raw$iter), call. = FALSE)
     raw$converged <- TRUE  # (glm_fit_warnings' maxit message does not apply)
-    glm_fit_warnings(inp, raw, control)
+    glm_fit_warnings(inp_w, raw, control)
     raw$converged <- FALSE
   } else {
-    glm_fit_warnings(inp, raw, control)
+    glm_fit_warnings(inp_w, raw, control)
   }
   ynames <- inp$ynames
   y <- inp$y

@@ -89,7 +89,17 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
         break;
       }
   }
-  newtonr::GlmHfResult r = newtonr::glm_hf_fit(P, c, beta0, intr);
+  // trace = TRUE: the IRLS trace's line per outer iteration (src/glm.cpp)
+  bool trace = false;
+  newtonr_glue::read_opt(control, "trace", trace);
+  newtonr::GlmHfTraceFn tr;
+  if (trace) {
+    Rcpp::Function cat("cat");
+    tr = [cat](int iter, double dev) {
+      cat("Deviance = ", dev, " Iterations - ", iter, "\n", Rcpp::Named("sep") = "");
+    };
+  }
+  newtonr::GlmHfResult r = newtonr::glm_hf_fit(P, c, beta0, intr, tr);
   const newtonr::GlmHfPoint& w = r.at;
   Rcpp::NumericVector coef = newtonr_glue::to_r(r.coef);
   for (R_xlen_t j = 0; j < coef.size(); ++j)
@@ -127,10 +137,28 @@ Rcpp::List glm_large_cpp(SEXP x, SEXP si, SEXP sp, SEXP sx, Rcpp::IntegerVector 
     for (Eigen::Index a = 0; a < k; ++a)
       for (Eigen::Index b = 0; b < k; ++b) Ak(a, b) = A(keep[static_cast<size_t>(a)], keep[static_cast<size_t>(b)]);
     Eigen::LLT<newtonr::Mat> llt(Ak);
-    if (llt.info() == Eigen::Success) {
-      newtonr::Mat R = llt.matrixU();
-      out["R"] = newtonr_glue::to_r(R);
+    bool full = llt.info() == Eigen::Success;
+    newtonr::Mat R;
+    if (full) R = llt.matrixU();
+    if (!r.have_solve) {
+      // newton-cg / lbfgs: glm's aliasing rule (glm_chol.hpp, as sparse
+      // IRLS) at the final weights.  The in-order Cholesky above is that
+      // rule's factorisation while no pivot falls below its threshold; else
+      // glm_chol_solve names the aliased columns (1-based), and the caller
+      // refits without them (R/glm_large.R).
+      const double thr = newtonr::detail::glm_alias_threshold(c.aliasing_tol, p);
+      for (Eigen::Index j = 0; full && j < p; ++j)
+        if (!(R(j, j) * R(j, j) >= thr * A(j, j))) full = false;
+      if (!full) {
+        A.diagonal() -= pen;
+        const newtonr::GlmSolve al =
+            newtonr::glm_chol_solve(A, newtonr::Vec::Zero(p), c.aliasing_tol, pen);
+        Rcpp::IntegerVector aliased;
+        for (Eigen::Index a = al.rank; a < p; ++a) aliased.push_back(al.pivot[static_cast<size_t>(a)] + 1);
+        out["aliased"] = aliased;
+      }
     }
+    if (llt.info() == Eigen::Success) out["R"] = newtonr_glue::to_r(R);
   }
   return out;
 }

@@ -6,56 +6,7 @@
 # fitter), never below what glm2 reaches by more than that, and separation
 # is named exactly where it happens (sex2: dia; endometrial: NV).
 
-coll_data <- function(name) {
-  e <- new.env()
-  utils::data(list = name, package = "newtonr", envir = e)
-  e[[name]]
-}
-
-# The models of the packages' examples: formula, family, data, start.
-coll_models <- function() {
-  heart <- coll_data("heart")
-  crabs <- coll_data("crabs")
-  crabs$w0 <- crabs$Width - min(crabs$Width)
-  sex2 <- coll_data("sex2")
-  endo <- coll_data("endometrial")
-  liz <- coll_data("lizards")
-  bw <- coll_data("birthwt")
-  bwt <- with(bw, data.frame(low = factor(low), age, lwt, race = factor(race),
-                             smoke = (smoke > 0), ptd = factor(ptl > 0), ht = (ht > 0),
-                             ui = (ui > 0), ftv = factor(pmin(ftv, 2))))
-  p0 <- sum(heart$Deaths) / sum(heart$Patients)
-  fc <- Satellites ~ w0 + factor(Dark) + factor(GoodSpine)
-  y4 <- data.frame(y = c(1, 1, 1, 0))
-  list(
-    heart = list(cbind(Deaths, Patients - Deaths) ~ factor(AgeGroup) + factor(Severity) +
-                   factor(Delay) + factor(Region), binomial("log"), heart, c(log(p0), rep(0, 8))),
-    crabs = list(fc, poisson("identity"), crabs, rep(1, 4)),
-    crabs_rep1 = list(fc, poisson("identity"), crabs[crabs$Rep1, ], rep(1, 4)),
-    crabs_rep2 = list(fc, poisson("identity"), crabs[crabs$Rep2, ], rep(1, 4)),
-    null_175 = list(y ~ 1, binomial(), y4, -1.75),
-    null_181 = list(y ~ 1, binomial(), y4, -1.81),
-    sex2 = list(case ~ age + oc + vic + vicl + vis + dia, binomial(), sex2, NULL),
-    endometrial = list(HG ~ NV + PI + EH, binomial(), endo, NULL),
-    endometrial_probit = list(HG ~ NV + PI + EH, binomial("probit"), endo, NULL),
-    lizards = list(cbind(grahami, opalinus) ~ height + diameter + light + time, binomial(),
-                   liz, NULL),
-    birthwt = list(low ~ ., binomial(), bwt, NULL))
-}
-
-# Fit with the warnings collected (fit, warnings).
-coll_fit <- function(m, fitter, control) {
-  w <- character()
-  fit <- withCallingHandlers(
-    fitter(m[[1]], family = m[[2]], data = m[[3]], start = m[[4]], control = control),
-    warning = function(x) {
-      w <<- c(w, conditionMessage(x))
-      invokeRestart("muffleWarning")
-    })
-  list(fit = fit, warnings = w)
-}
-
-coll_separated <- c(sex2 = "dia", endometrial = "NV", endometrial_probit = "NV")
+# (coll_data, coll_models, coll_fit, coll_separated: helper-glm-collection.R)
 
 test_that("every documented model: converged means at the optimum, separation named where it happens", {
   skip_if_not_installed("glm2")
