@@ -93,8 +93,8 @@ glm_db_stream_x <- function(ch, xs, R, F) {
   X
 }
 
-# Run `sql` and fold f over its chunks with glm_chunk_add; the result set is
-# always cleared (also on error or interrupt).
+# Run `sql` and fold f over its chunks with glm_chunk_add; the result set
+# (or cursor) is always released, also on error or interrupt.
 glm_db_stream_sweep <- function(src, sql, chunksize, f) {
   if (src$ln != "LN") sql <- gsub("LN(", paste0(src$ln, "("), sql, fixed = TRUE)
   what <- "streaming the rows of an IRLS pass"
@@ -105,19 +105,41 @@ glm_db_stream_sweep <- function(src, sql, chunksize, f) {
   fail <- function(e) {
     stop(sprintf("the database query failed while %s: %s", what, conditionMessage(e)), call. = FALSE)
   }
-  rs <- tryCatch(DBI::dbSendQuery(src$con, sql), error = fail)
-  on.exit(try(DBI::dbClearResult(rs), silent = TRUE), add = TRUE)
+  rd <- tryCatch(glm_db_stream_reader(src$con, sql, chunksize), error = fail)
+  on.exit(rd$close(), add = TRUE)
   acc <- NULL
   repeat {
-    ch <- tryCatch(DBI::dbFetch(rs, n = chunksize), error = fail)
+    ch <- tryCatch(rd$fetch(), error = fail)
     if (nrow(ch) > 0L) {
       if (anyNA(ch)) {
         stop_arg("formula", "gives no value (SQL NULL: e.g. a division by zero) in a model-matrix column computed by the database")
       }
       acc <- glm_chunk_add(acc, f(ch))
     }
-    if (nrow(ch) == 0L || tryCatch(DBI::dbHasCompleted(rs), error = fail)) break
+    if (nrow(ch) == 0L || tryCatch(rd$done(ch), error = fail)) break
   }
   if (is.null(acc)) stop_arg("data", "has no rows left after removing missing values")
   acc
+}
+
+glm_db_cursors <- new.env(parent = emptyenv())
+
+# A chunk reader: fetch(), done(last chunk), close().  PostgreSQL's client
+# library keeps a whole result set in the R process (1.2 GB for the issue's
+# table at 1e6 rows), so there the rows come through a server-side cursor
+# (DECLARE ... WITH HOLD: also valid outside a transaction, and inside the
+# user's own), FETCH FORWARD chunksize at a time; other drivers step
+# through the result (DBI::dbFetch(n)).
+glm_db_stream_reader <- function(con, sql, chunksize) {
+  if (inherits(con, c("PostgreSQLConnection", "PqConnection"))) {
+    glm_db_cursors$n <- (glm_db_cursors$n %or% 0) + 1
+    cur <- sprintf("newtonr_stream_%d", glm_db_cursors$n)
+    DBI::dbExecute(con, sprintf("DECLARE %s NO SCROLL CURSOR WITH HOLD FOR %s", cur, sql))
+    return(list(fetch = function() DBI::dbGetQuery(con, sprintf("FETCH FORWARD %d FROM %s", chunksize, cur)),
+                done = function(ch) nrow(ch) < chunksize,
+                close = function() try(DBI::dbExecute(con, sprintf("CLOSE %s", cur)), silent = TRUE)))
+  }
+  rs <- DBI::dbSendQuery(con, sql)
+  list(fetch = function() DBI::dbFetch(rs, n = chunksize), done = function(ch) DBI::dbHasCompleted(rs),
+       close = function() try(DBI::dbClearResult(rs), silent = TRUE))
 }

@@ -113,6 +113,28 @@ test_that("stream pass = glm() with subset, etastart, mustart, cbind, a logical 
   }
 })
 
+test_that("PostgreSQL: the stream reads through a server-side cursor, closed after the fit", {
+  if (is.null(cons$postgres)) skip("no PostgreSQL server: NEWTONR_PG_HOST unset or not answering (.ci/run starts one)")
+  pg <- cons$postgres
+  seen <- new.env()
+  seen$n <- 0
+  seen$open <- 0
+  # at the reader's exit, the cursor it opened is listed in pg_cursors
+  trace("glm_db_stream_reader", exit = bquote({
+    assign("n", get("n", envir = .(seen)) + 1, envir = .(seen))
+    assign("open", max(get("open", envir = .(seen)),
+                       DBI::dbGetQuery(con, "SELECT COUNT(*) AS n FROM pg_cursors")$n), envir = .(seen))
+  }), print = FALSE, where = asNamespace("newtonr"))
+  on.exit(untrace("glm_db_stream_reader", where = asNamespace("newtonr")))
+  f <- newton_glm(y ~ x1 + f, binomial, data = st_tbl(pg, "glmst_t"), db_pass = "stream", chunksize = 100)
+  expect_true(f$converged)
+  expect_gt(seen$n, 2)
+  expect_equal(seen$open, 1)
+  expect_equal(DBI::dbGetQuery(pg, "SELECT COUNT(*) AS n FROM pg_cursors")$n, 0)
+  expect_error(newton_glm(y ~ I(x1 / 0) + f, binomial, data = st_tbl(pg, "glmst_t"), db_pass = "stream"))
+  expect_equal(DBI::dbGetQuery(pg, "SELECT COUNT(*) AS n FROM pg_cursors")$n, 0)
+})
+
 test_that("stream pass: bad settings name the argument; a closed connection is a clear error", {
   con <- cons$sqlite
   expect_error(newton_glm(y ~ x1, binomial, data = st_tbl(con, "glmst_t"), db_pass = "fast"), "db_pass")
