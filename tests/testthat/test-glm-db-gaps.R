@@ -24,25 +24,8 @@ gap_data <- function(n = 300) {
   d
 }
 
-gap_cons <- function() {
-  out <- list()
-  con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
-  RSQLite::initExtension(con, "math")
-  out$sqlite <- con
-  host <- Sys.getenv("NEWTONR_PG_HOST")
-  if (nzchar(host) && requireNamespace("RPostgreSQL", quietly = TRUE)) {
-    pg <- tryCatch(DBI::dbConnect(RPostgreSQL::PostgreSQL(), host = host,
-                                  port = as.integer(Sys.getenv("NEWTONR_PG_PORT", "5432")),
-                                  user = Sys.getenv("NEWTONR_PG_USER", "postgres"),
-                                  dbname = Sys.getenv("NEWTONR_PG_DB", "postgres")),
-                   error = function(e) NULL)
-    if (!is.null(pg)) out$postgres <- pg
-  }
-  out
-}
-
 gd <- gap_data()
-gcons <- gap_cons()
+gcons <- db_connections()
 for (nm in names(gcons)) DBI::dbWriteTable(gcons[[nm]], "glmgap_t", gd, overwrite = TRUE)
 gtb <- function(nm) suppressWarnings(dplyr::tbl(gcons[[nm]], "glmgap_t"))
 gpull <- function(nm) as.data.frame(dplyr::collect(gtb(nm)))

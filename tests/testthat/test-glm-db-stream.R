@@ -21,27 +21,10 @@ st_data <- function(n = 1200, seed = 181) {
   d$f[9] <- NA
   d
 }
-st_cons <- function() {
-  out <- list()
-  con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
-  RSQLite::initExtension(con, "math")
-  out$sqlite <- con
-  host <- Sys.getenv("NEWTONR_PG_HOST")
-  if (nzchar(host) && requireNamespace("RPostgreSQL", quietly = TRUE)) {
-    pg <- tryCatch(DBI::dbConnect(RPostgreSQL::PostgreSQL(), host = host,
-                                  port = as.integer(Sys.getenv("NEWTONR_PG_PORT", "5432")),
-                                  user = Sys.getenv("NEWTONR_PG_USER", "postgres"),
-                                  dbname = Sys.getenv("NEWTONR_PG_DB", "postgres")),
-                   error = function(e) NULL)
-    if (!is.null(pg)) out$postgres <- pg
-  }
-  out
-}
-st_tbl <- function(con, name) suppressWarnings(dplyr::tbl(con, name))
 st_rel <- function(a, b) max(abs(a - b) / pmax(abs(b), 1e-8))
 
 d <- st_data()
-cons <- st_cons()
+cons <- db_connections()
 for (nm in names(cons)) DBI::dbWriteTable(cons[[nm]], "glmst_t", d, overwrite = TRUE)
 
 cases <- list(
@@ -59,7 +42,7 @@ for (en in names(cons)) for (cn in names(cases)) {
     wn <- if (is.null(cs[[3]])) NULL else as.name(cs[[3]])
     g <- eval(bquote(glm(cs[[1]], family = cs[[2]], data = d, weights = .(wn))))
     for (cz in c(97, nrow(d), 5 * nrow(d))) {
-      f <- eval(bquote(newton_glm(cs[[1]], family = cs[[2]], data = st_tbl(cons[[en]], "glmst_t"),
+      f <- eval(bquote(newton_glm(cs[[1]], family = cs[[2]], data = db_tbl(cons[[en]], "glmst_t"),
                                   weights = .(wn),
                                   db_pass = "stream", chunksize = cz)))
       expect_true(f$converged)
@@ -75,8 +58,8 @@ for (en in names(cons)) for (cn in names(cases)) {
 
 test_that("stream and sql passes give the same fit, standard errors included", {
   con <- cons$sqlite
-  a <- newton_glm(y ~ x1 + f + g, binomial, data = st_tbl(con, "glmst_t"), db_pass = "stream", chunksize = 250)
-  b <- newton_glm(y ~ x1 + f + g, binomial, data = st_tbl(con, "glmst_t"))
+  a <- newton_glm(y ~ x1 + f + g, binomial, data = db_tbl(con, "glmst_t"), db_pass = "stream", chunksize = 250)
+  b <- newton_glm(y ~ x1 + f + g, binomial, data = db_tbl(con, "glmst_t"))
   expect_lt(st_rel(coef(a), coef(b)), 1e-10)
   expect_lt(max(abs(sqrt(diag(vcov(a))) / sqrt(diag(vcov(b))) - 1)), 1e-8)
   expect_identical(a$newton_control$db_pass, "stream")
@@ -90,7 +73,7 @@ test_that("stream pass = glm() with subset, etastart, mustart, cbind, a logical 
   d2$s <- rbinom(nrow(d2), 5, plogis(d2$x2 - 0.5))
   d2$fl <- 5 - d2$s
   DBI::dbWriteTable(con, "glmst_2", d2, overwrite = TRUE)
-  tb <- st_tbl(con, "glmst_2")
+  tb <- db_tbl(con, "glmst_2")
   calls <- list(
     list(quote(newton_glm(y ~ x1 + f, binomial, data = tb, subset = x2 > 0.3, db_pass = "stream", chunksize = 300)),
          quote(glm(y ~ x1 + f, binomial, data = d2, subset = x2 > 0.3))),
@@ -126,24 +109,24 @@ test_that("PostgreSQL: the stream reads through a server-side cursor, closed aft
                        DBI::dbGetQuery(con, "SELECT COUNT(*) AS n FROM pg_cursors")$n), envir = .(seen))
   }), print = FALSE, where = asNamespace("newtonr"))
   on.exit(untrace("glm_db_stream_reader", where = asNamespace("newtonr")))
-  f <- newton_glm(y ~ x1 + f, binomial, data = st_tbl(pg, "glmst_t"), db_pass = "stream", chunksize = 100)
+  f <- newton_glm(y ~ x1 + f, binomial, data = db_tbl(pg, "glmst_t"), db_pass = "stream", chunksize = 100)
   expect_true(f$converged)
   expect_gt(seen$n, 2)
   expect_equal(seen$open, 1)
   expect_equal(DBI::dbGetQuery(pg, "SELECT COUNT(*) AS n FROM pg_cursors")$n, 0)
-  expect_error(newton_glm(y ~ I(x1 / 0) + f, binomial, data = st_tbl(pg, "glmst_t"), db_pass = "stream"))
+  expect_error(newton_glm(y ~ I(x1 / 0) + f, binomial, data = db_tbl(pg, "glmst_t"), db_pass = "stream"))
   expect_equal(DBI::dbGetQuery(pg, "SELECT COUNT(*) AS n FROM pg_cursors")$n, 0)
 })
 
 test_that("stream pass: bad settings name the argument; a closed connection is a clear error", {
   con <- cons$sqlite
-  expect_error(newton_glm(y ~ x1, binomial, data = st_tbl(con, "glmst_t"), db_pass = "fast"), "db_pass")
-  expect_error(newton_glm(y ~ x1, binomial, data = st_tbl(con, "glmst_t"), db_pass = "stream", chunksize = 0),
+  expect_error(newton_glm(y ~ x1, binomial, data = db_tbl(con, "glmst_t"), db_pass = "fast"), "db_pass")
+  expect_error(newton_glm(y ~ x1, binomial, data = db_tbl(con, "glmst_t"), db_pass = "stream", chunksize = 0),
                "chunksize")
   expect_error(newton_glm_control(chunksize = NA), "chunksize")
   tmp <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
   DBI::dbWriteTable(tmp, "t", d[1:50, ])
-  tb <- st_tbl(tmp, "t")
+  tb <- db_tbl(tmp, "t")
   DBI::dbDisconnect(tmp)
   expect_error(newton_glm(y ~ x1, binomial, data = tb, db_pass = "stream"), "closed|connection|valid")
 })

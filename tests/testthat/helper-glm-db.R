@@ -1,0 +1,22 @@
+# helper-glm-db.R -- the database tests' connections (test-glm-db*.R):
+# SQLite in memory with its math extension (always), and PostgreSQL when a
+# server is reachable (.ci/run starts one and exports NEWTONR_PG_*).
+db_connections <- function() {
+  out <- list()
+  con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
+  RSQLite::initExtension(con, "math")
+  out$sqlite <- con
+  host <- Sys.getenv("NEWTONR_PG_HOST")
+  if (nzchar(host) && requireNamespace("RPostgreSQL", quietly = TRUE)) {
+    pg <- tryCatch(DBI::dbConnect(RPostgreSQL::PostgreSQL(), host = host,
+                                  port = as.integer(Sys.getenv("NEWTONR_PG_PORT", "5432")),
+                                  user = Sys.getenv("NEWTONR_PG_USER", "postgres"),
+                                  dbname = Sys.getenv("NEWTONR_PG_DB", "postgres")),
+                   error = function(e) NULL)
+    if (!is.null(pg)) out$postgres <- pg
+  }
+  out
+}
+
+# dbplyr's once-per-session note on RPostgreSQL's older interface is not a test result
+db_tbl <- function(con, name) suppressWarnings(dplyr::tbl(con, name))
