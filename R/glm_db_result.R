@@ -38,7 +38,8 @@ glm_db_fit_sql <- function(data, opts) {
     stop_arg("start", "must have length %d (the columns: %s), not %d", length(spec$x),
              paste(spec$xnames, collapse = ", "), length(opts$start))
   }
-  stream <- identical(opts$control$db_pass, "stream")
+  spec$db_pass <- glm_db_choose_pass(opts$control$db_pass, spec)
+  stream <- spec$db_pass == "stream"
   pass <- function(cols) if (stream) glm_db_stream_pass_fn(spec, cols, opts$control$chunksize) else
     glm_db_pass_fn(spec, cols)
   final <- function(fit) {
@@ -54,9 +55,13 @@ glm_db_fit_sql <- function(data, opts) {
     sum(as.double(g$sw) * lgamma(as.double(g$y_) + 1))
   }
   fit <- glm_sums_run(pass, spec, desc, opts, final, lgam)
-  fit$sql <- glm_db_pass_sql(spec, stats::setNames(list(c(ifelse(is.na(fit$coefficients), 0, fit$coefficients), 0)), ""),
-                             seq_along(spec$x), glm_db_pass_aggs(length(spec$x), TRUE, FALSE, spec$grp))
+  # the query of one iteration: the stream's SELECT, or the aggregation at the final coefficients
+  b <- c(ifelse(is.na(fit$coefficients), 0, fit$coefficients), 0)
+  fit$sql <- if (stream) glm_db_stream_sql(spec, seq_along(spec$x))$base else
+    glm_db_pass_sql(spec, stats::setNames(list(b), ""), seq_along(spec$x),
+                    glm_db_pass_aggs(length(spec$x), TRUE, FALSE, spec$grp))
   fit$data <- data
+  fit$db_pass <- spec$db_pass
   fit$formula <- formula0
   fit
 }

@@ -61,13 +61,19 @@
 #' @param threads number of OpenMP threads (`NULL`: OpenMP's default). The
 #'   result is bit-identical whatever the thread count.
 #' @param db_pass for `data` that is a database table (`dplyr::tbl()`):
-#'   `"sql"` (the default) runs each IRLS pass as ONE aggregation query that
+#'   `"auto"` (the default) chooses by engine and model size (below);
+#'   `"sql"` runs each IRLS pass as ONE aggregation query that
 #'   returns X'WX, X'Wz and the deviance computed by the engine; `"stream"`
 #'   runs one plain SELECT of the model matrix per pass (expanded in SQL the
 #'   same way), fetches it in chunks of `chunksize` rows and adds up X'WX in
 #'   C++, as [biglm::bigglm()] reads a table. Same results; `"stream"` is
 #'   faster on row-at-a-time engines (SQLite, PostgreSQL) where p(p+1)/2
 #'   products per row cost the engine more than exporting the rows.
+#'   `"auto"` takes `"stream"` on SQLite, and on PostgreSQL when the
+#'   products summed per row exceed 8 times the values a row exports;
+#'   otherwise (DuckDB, Spark, other engines) `"sql"`, which keeps the rows
+#'   in the engine. The fit's `db_pass` field says which pass ran; the
+#'   option `newtonr.db_pass` (`"sql"` or `"stream"`) overrides the choice.
 #' @param chunksize rows per fetched chunk with `db_pass = "stream"`.
 #' @param ... further settings: an error names any unknown one.
 #' @return A list of class `"newton_glm_control"` (printed with one line per
@@ -89,7 +95,7 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
                                type = c("fisher", "newton"), lambda = 0,
                                algorithm = c("auto", "irls", "gd", "newton-cg", "lbfgs"),
                                threads = NULL, ..., penalize_intercept = FALSE,
-                               db_pass = c("sql", "stream"), chunksize = 100000) {
+                               db_pass = c("auto", "sql", "stream"), chunksize = 100000) {
   dots <- list(...)
   extra <- names(dots)
   if (length(dots) && (is.null(extra) || any(!nzchar(extra)))) {
@@ -101,7 +107,7 @@ newton_glm_control <- function(epsilon = 1e-8, maxit = 25, trace = FALSE,
   algorithm <- glm_algorithm_arg(algorithm)
   if (missing(maxit)) maxit <- switch(algorithm, gd = 5000, `newton-cg` = 100, lbfgs = 1000, 25)
   check_flag(penalize_intercept, "penalize_intercept")
-  db_pass <- match_arg1(db_pass, c("sql", "stream"), "db_pass")
+  db_pass <- match_arg1(db_pass, c("auto", "sql", "stream"), "db_pass")
   check_number(chunksize, "chunksize", lower = 1, upper = .Machine$integer.max, integer = TRUE)
   if (algorithm == "gd" && type == "newton") {
     warning("control setting 'type' = \"newton\" is ignored by algorithm = \"gd\" ",
@@ -180,7 +186,7 @@ print.newton_glm_control <- function(x, ...) {
             algorithm = "auto, irls, gd, newton-cg or lbfgs",
             threads = "OpenMP threads",
             penalize_intercept = "ridge penalty on a column of ones too",
-            db_pass = "table data: one aggregation query or streamed rows per pass",
+            db_pass = "table data: auto, sql (one aggregation query) or stream",
             chunksize = "rows per fetched chunk (db_pass = \"stream\")")
   cat(sprintf("  %-9s = %-14s # %s\n", names(x), val, what[names(x)]), sep = "")
   invisible(x)

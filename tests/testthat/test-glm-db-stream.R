@@ -59,11 +59,58 @@ for (en in names(cons)) for (cn in names(cases)) {
 test_that("stream and sql passes give the same fit, standard errors included", {
   con <- cons$sqlite
   a <- newton_glm(y ~ x1 + f + g, binomial, data = db_tbl(con, "glmst_t"), db_pass = "stream", chunksize = 250)
-  b <- newton_glm(y ~ x1 + f + g, binomial, data = db_tbl(con, "glmst_t"))
+  b <- newton_glm(y ~ x1 + f + g, binomial, data = db_tbl(con, "glmst_t"), db_pass = "sql")
   expect_lt(st_rel(coef(a), coef(b)), 1e-10)
   expect_lt(max(abs(sqrt(diag(vcov(a))) / sqrt(diag(vcov(b))) - 1)), 1e-8)
   expect_identical(a$newton_control$db_pass, "stream")
   expect_identical(b$newton_control$db_pass, "sql")
+  expect_identical(c(a$db_pass, b$db_pass), c("stream", "sql"))
+})
+
+test_that("db_pass = \"auto\" (the default) picks the pass by engine and size; the option overrides it", {
+  expect_identical(newton_glm_control()$db_pass, "auto")
+  con <- cons$sqlite
+  a <- newton_glm(y ~ x1 + f + g, binomial, data = db_tbl(con, "glmst_t"))
+  expect_identical(a$db_pass, "stream")  # SQLite: always the stream
+  old <- options(newtonr.db_pass = "sql")
+  on.exit(options(old))
+  b <- newton_glm(y ~ x1 + f + g, binomial, data = db_tbl(con, "glmst_t"))
+  expect_identical(b$db_pass, "sql")
+  expect_lt(st_rel(coef(a), coef(b)), 1e-10)
+  options(newtonr.db_pass = "fast")
+  expect_error(newton_glm(y ~ x1, binomial, data = db_tbl(con, "glmst_t")), "db_pass.*newtonr.db_pass")
+  options(newtonr.db_pass = NULL)
+  if (!is.null(cons$postgres)) {
+    # PostgreSQL: few products per row -> sql; many (x1..x12 all pairs) -> stream
+    pg <- cons$postgres
+    expect_identical(newton_glm(y ~ x1 + f, binomial, data = db_tbl(pg, "glmst_t"))$db_pass, "sql")
+    w <- d
+    set.seed(7)
+    for (j in 2:30) w[[paste0("z", j)]] <- stats::rnorm(nrow(w))
+    DBI::dbWriteTable(pg, "glmst_wide", w, overwrite = TRUE, row.names = FALSE)
+    on.exit(DBI::dbRemoveTable(pg, "glmst_wide"), add = TRUE)
+    fw <- stats::reformulate(c("x1", paste0("z", 2:30)), "y")
+    big <- newton_glm(fw, binomial, data = db_tbl(pg, "glmst_wide"))
+    expect_identical(big$db_pass, "stream")
+    ref <- glm(fw, binomial, data = w)
+    expect_lt(st_rel(coef(big), coef(ref)), 1e-8)
+  }
+})
+
+test_that("a connection closed during a streamed pass: a clear error, no cursor or result left", {
+  con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
+  DBI::dbWriteTable(con, "t", d)
+  hook <- local({
+    k <- 0
+    function() {
+      k <<- k + 1
+      if (k == 3) DBI::dbDisconnect(con)
+    }
+  })
+  trace("glm_db_stream_sweep", bquote(.(hook)()), print = FALSE, where = asNamespace("newtonr"))
+  on.exit(untrace("glm_db_stream_sweep", where = asNamespace("newtonr")))
+  expect_error(newton_glm(y ~ x1 + f, binomial, data = db_tbl(con, "t"), db_pass = "stream", chunksize = 100),
+               "connection was closed")
 })
 
 test_that("stream pass = glm() with subset, etastart, mustart, cbind, a logical column", {

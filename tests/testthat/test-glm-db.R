@@ -156,7 +156,7 @@ test_that("bad input: missing column, bad type, no SQL translation, unsupported 
   })
   trace("glm_db_query", bquote(.(hook)()), print = FALSE, where = asNamespace("newtonr"))
   on.exit(untrace("glm_db_query", where = asNamespace("newtonr")))
-  expect_error(newton_glm(yb ~ x1 + g, binomial, data = tb), "connection was closed")
+  expect_error(newton_glm(yb ~ x1 + g, binomial, data = tb, db_pass = "sql"), "connection was closed")
 })
 
 test_that("chunked data (bigglm's data(reset) protocol) matches glm", {
