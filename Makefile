@@ -9,7 +9,7 @@ PKG     := newtonr
 VERSION := $(shell sed -n 's/^Version: *//p' DESCRIPTION)
 TARBALL := $(PKG)_$(VERSION).tar.gz
 
-.PHONY: deps install demo build check document clean sanitize
+.PHONY: deps install demo build check document clean sanitize duckdb
 
 deps:
 	bash tools/install-deps.sh
@@ -118,3 +118,8 @@ valgrind: deps
 	  $(R) -d "valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 --log-file=$(SAN_DIR)/valgrind.%p.log" \
 	  --vanilla --slave -f cpptests/valgrind-tests.R || echo "valgrind: R exited with status $$?"
 	$(RSCRIPT) cpptests/valgrind-summary.R $(SAN_DIR)
+
+# DuckDB (optional engine of newton_glm(data = <table>)): builds from source,
+# once per machine, resumably (tools/install-duckdb.sh); not part of check.
+duckdb:
+	bash tools/install-duckdb.sh

@@ -44,8 +44,12 @@ pass_time <- function(con, db_pass) {
 }
 
 engines <- list()
+only <- strsplit(Sys.getenv("NEWTONR_BENCH_ENGINES", "DuckDB,PostgreSQL"), ",")[[1]]
 if (requireNamespace("duckdb", quietly = TRUE)) {
+  # a file-backed database with a memory limit (NEWTONR_DUCKDB_MEMORY, default
+  # 6GB): the engine runs inside the R process, so its buffers count in MB
   engines$DuckDB <- dbConnect(duckdb::duckdb(), file.path(tempdir(), "rows.duckdb"))
+  dbExecute(engines$DuckDB, sprintf("SET memory_limit = '%s'", Sys.getenv("NEWTONR_DUCKDB_MEMORY", "6GB")))
 }
 if (nzchar(Sys.getenv("NEWTONR_PG_HOST"))) {
   engines$PostgreSQL <- dbConnect(RPostgreSQL::PostgreSQL(), host = Sys.getenv("NEWTONR_PG_HOST"),
@@ -57,6 +61,7 @@ cat("newtonr", as.character(packageVersion("newtonr")), "- bench/glm-db-rows.R;"
 cat("engines:", paste(names(engines), collapse = ", "), "; p = 70 (20 numeric + 50-level factor), logistic\n")
 cat(sprintf("%-10s %9s %8s %8s %9s %9s %9s %10s %11s %12s %7s\n", "engine", "rows", "scan s", "sql s",
             "stream s", "sql/scan", "strm/scan", "bigglm it", "bigglm/strm", "stream us/row", "MB"))
+engines <- engines[intersect(names(engines), only)]
 for (en in names(engines)) for (n in rows) {
   con <- engines[[en]]
   if (dbExistsTable(con, "rows_t")) dbRemoveTable(con, "rows_t")
