@@ -79,15 +79,19 @@ glm_db_sql_node <- function(e, src, types, term, env) {
 # result's kind, raw: its SQL where k = 0); cases: code -> list(k, v) for
 # the non-finite combinations (v: the value where k can be 0).
 glm_db_assemble <- function(code, fin, cases = list()) {
-  guarded <- if (fin$k == "0") fin$raw else sprintf("CASE (%s) WHEN 0 THEN %s END", fin$k, fin$raw)
-  if (code == "0") return(glm_db_node(guarded, fin$k))
+  # (fin$ok: a flat condition for k = 0, when there is one: SQLite's parser
+  # allows ~25 nested CASE, so nesting is kept to one CASE per level of v)
+  ok <- if (fin$k == "0") "1 = 1" else fin$ok %or% sprintf("(%s) = 0", fin$k)
+  if (code == "0") {
+    return(glm_db_node(if (fin$k == "0") fin$raw else sprintf("CASE WHEN %s THEN %s END", ok, fin$raw), fin$k))
+  }
   ks <- vapply(cases, `[[`, "", "k")
   keep <- ks != "3"
   arms <- function(w, t) if (length(w)) paste0("WHEN ", w, " THEN ", t, " ", collapse = "") else ""
   k <- sprintf("CASE (%s) WHEN 0 THEN %s %sELSE 3 END", code, fin$k, arms(names(cases)[keep], ks[keep]))
   hasv <- vapply(cases, function(cs) !is.null(cs$v), TRUE)
-  v <- sprintf("CASE (%s) WHEN 0 THEN %s %sEND", code, guarded,
-               arms(names(cases)[hasv], vapply(cases[hasv], function(cs) cs$v, "")))
+  v <- sprintf("CASE WHEN (%s) = 0 AND %s THEN %s %sEND", code, ok, fin$raw,
+               arms(sprintf("(%s) = %s", code, names(cases)[hasv]), vapply(cases[hasv], function(cs) cs$v, "")))
   glm_db_node(v, k)
 }
 
@@ -98,21 +102,24 @@ glm_db_kinds <- function(k) if (k == "0") 0L else if (k %in% c("1", "2", "3")) a
 # result's kind), and at x = +Inf / -Inf (inf: kinds; infv: values).
 glm_db_unary <- function(f, x) {
   v <- x$v
-  lg <- function(raw) list(raw = raw, fk = sprintf("WHEN %s < 0.0 THEN 3 WHEN %s = 0.0 THEN 2", v, v), inf = c(1L, 3L))
+  lg <- function(raw) list(raw = raw, fk = sprintf("WHEN %s < 0.0 THEN 3 WHEN %s = 0.0 THEN 2", v, v), inf = c(1L, 3L),
+                           ok = sprintf("%s > 0.0", v))
   r <- switch(f,
     "+" = list(raw = v, inf = c(1L, 2L)),
     "-" = list(raw = sprintf("(-%s)", v), inf = c(2L, 1L)),
     abs = list(raw = sprintf("ABS(%s)", v), inf = c(1L, 1L)),
-    sqrt = list(raw = sprintf("SQRT(%s)", v), fk = sprintf("WHEN %s < 0.0 THEN 3", v), inf = c(1L, 3L)),
+    sqrt = list(raw = sprintf("SQRT(%s)", v), fk = sprintf("WHEN %s < 0.0 THEN 3", v), inf = c(1L, 3L),
+                ok = sprintf("%s >= 0.0", v)),
     exp = list(raw = sprintf("CASE WHEN %s < %s THEN 0.0 ELSE EXP(%s) END", v, sql_num(glm_db_expmin), v), fk = sprintf("WHEN %s > %s THEN 1", v, sql_num(glm_db_expmax)),
-               inf = c(1L, 0L), infv = "0.0"),
+               inf = c(1L, 0L), infv = "0.0", ok = sprintf("%s <= %s", v, sql_num(glm_db_expmax))),
     log = lg(sprintf("LN(%s)", v)), log10 = lg(sprintf("(LN(%s) / LN(10.0))", v)),
     log2 = lg(sprintf("(LN(%s) / LN(2.0))", v)),
     # log1p: a series where 1 + x would lose digits (|x| < 1e-4: error < x^5 / 5)
     log1p = list(raw = sprintf("CASE WHEN ABS(%s) < 0.0001 THEN %s * (1.0 - %s * (0.5 - %s * (%s - %s * 0.25))) ELSE LN(1.0 + %s) END",
                                v, v, v, v, sql_num(1 / 3), v, v),
-                 fk = sprintf("WHEN %s < -1.0 THEN 3 WHEN %s = -1.0 THEN 2", v, v), inf = c(1L, 3L)))
-  fin <- list(k = if (is.null(r$fk)) "0" else sprintf("CASE %s ELSE 0 END", r$fk), raw = r$raw)
+                 fk = sprintf("WHEN %s < -1.0 THEN 3 WHEN %s = -1.0 THEN 2", v, v), inf = c(1L, 3L),
+                 ok = sprintf("%s > -1.0", v)))
+  fin <- list(k = if (is.null(r$fk)) "0" else sprintf("CASE %s ELSE 0 END", r$fk), raw = r$raw, ok = r$ok)
   if (x$k == "0") return(glm_db_assemble("0", fin))
   cases <- list(`1` = list(k = as.character(r$inf[1L])), `2` = list(k = as.character(r$inf[2L])))
   if (r$inf[2L] == 0L) cases$`2`$v <- r$infv
@@ -136,8 +143,8 @@ glm_db_fin2 <- function(f, a, b) {
   switch(f,
     "+" = , "-" = , "*" = list(k = "0", raw = sprintf("(%s %s %s)", x, f, y)),
     "/" = list(k = if (!is.null(b$num) && b$num != 0) "0" else
-      sprintf("CASE WHEN %s = 0.0 THEN (CASE WHEN %s = 0.0 THEN 3 WHEN %s > 0.0 THEN 1 ELSE 2 END) ELSE 0 END", y, x, x),
-      raw = sprintf("(%s / %s)", x, y)),
+      sprintf("CASE WHEN %s <> 0.0 THEN 0 WHEN %s = 0.0 THEN 3 WHEN %s > 0.0 THEN 1 ELSE 2 END", y, x, x),
+      raw = sprintf("(%s / %s)", x, y), ok = sprintf("%s <> 0.0", y)),
     "^" = glm_db_pow_fin(a, b))
 }
 
