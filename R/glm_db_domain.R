@@ -178,8 +178,11 @@ glm_db_pow_fin <- function(a, b) {
     sprintf("%s * %s < %s", y, if (!is.null(a$num)) sql_num(log(abs(a$num) + (a$num == 0))) else
       sprintf("LN(ABS(%s))", x), sql_num(glm_db_expmin))
   }
-  list(k = k, raw = sprintf("CASE WHEN %s = 1.0 OR %s = 0.0 THEN 1.0 WHEN %s = 0.0 OR %s THEN 0.0 ELSE POWER(%s, %s) END",
-                            x, y, x, under, x, y))
+  # a constant exponent: k = 0 as a flat condition (no CASE, no LN)
+  ok <- if (!is.null(b$num)) paste(c(sprintf("NOT (%s)", over), if (b$num != round(b$num)) sprintf("%s >= 0.0", x),
+                                     if (b$num < 0) sprintf("%s <> 0.0", x)), collapse = " AND ")
+  list(k = k, ok = ok, raw = sprintf("CASE WHEN %s = 1.0 OR %s = 0.0 THEN 1.0 WHEN %s = 0.0 OR %s THEN 0.0 ELSE POWER(%s, %s) END",
+                                     x, y, x, under, x, y))
 }
 
 # x op y where x (kind i) or y (kind j) is not finite: list(k, v).

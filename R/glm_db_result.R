@@ -26,6 +26,10 @@ glm_db_fit_sql <- function(data, opts) {
   d1 <- sprintf("SELECT %s AS y_, %s AS w_ FROM %s WHERE %s", spec$y, spec$w, spec$src$from, spec$where)
   desc <- glm_db_describe(spec)
   desc$n_na <- ntot - desc$n
+  if (desc$n == 0 && !is.null(keep)) {
+    stop("no rows to fit: every row has a missing value (NULL) or a term that is NaN in R (see the warning; glm: 0 (non-NA) cases)",
+         call. = FALSE)
+  }
   if (desc$n == 0) glm_db_empty_error(spec, opts, ntot)
   tryCatch(glm_db_check_desc(desc, opts$family), error = function(e) {
     m <- conditionMessage(e)

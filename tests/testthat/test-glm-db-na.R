@@ -61,7 +61,8 @@ test_that("the translator's kinds and values are R's on boundary values (SQLite,
              "exp(log(x))", "sqrt(log(x))", "log(1 / x)", "exp(1 / x)", "1 / log(x)", "log(x) * y",
              "log(x) - log(y)", "log(x) + log(y)", "abs(log(x))", "-log(x)", "I(log(x)^2)", "log(x)^0",
              "exp(x)^y", "log(x) / log(y)", "x * exp(y)", "exp(-exp(x))", "sqrt(x) * 0", "log1p(x) - x",
-             "(1 / x)^y", "exp(x) - exp(y)", "log(exp(x))", "log(x)^y", "y^log(x)", "1 / (1 + 1 / x^2)")
+             "(1 / x)^y", "exp(x) - exp(y)", "log(exp(x))", "log(x)^y", "y^log(x)", "1 / (1 + 1 / x^2)",
+             "x^-0.5", "x^1.5", "(x - 1)^-2", "x^-3", "sqrt(x)^y")
   for (nm in names(ncons)) {
     con <- ncons[[nm]]
     DBI::dbWriteTable(con, "glmna_sem", grid, overwrite = TRUE)
