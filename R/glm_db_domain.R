@@ -8,9 +8,8 @@
 # SQLite returns NULL); where R maps a non-finite argument back to a finite
 # value (exp(-Inf) = 0, 1 / Inf = 0, x^0 = 1, 1^NaN = 1) v is that value.
 # The rules are R's arithmetic (IEEE 754) and R_pow() (src/main/arithmetic.c).
-# A zero divisor is taken as +0 (R: 1 / -0 = -Inf; either is an error here
-# unless a later function maps it to a finite value).  Overflow of + - * /
-# is the engine's (not tracked).  glm_db_mf_rows() then makes the model
+# The sign of a zero divisor is read with ATAN2 (R: 1 / -0 = -Inf).
+# Overflow of + - * / is the engine's (not tracked).  glm_db_mf_rows() then makes the model
 # frame's rows: NaN terms are missing values (na.omit drops the row, as
 # model.frame does; na.fail stops), +-Inf terms are glm's error.
 
@@ -143,7 +142,8 @@ glm_db_fin2 <- function(f, a, b) {
   switch(f,
     "+" = , "-" = , "*" = list(k = "0", raw = sprintf("(%s %s %s)", x, f, y)),
     "/" = list(k = if (!is.null(b$num) && b$num != 0) "0" else
-      sprintf("CASE WHEN %s <> 0.0 THEN 0 WHEN %s = 0.0 THEN 3 WHEN %s > 0.0 THEN 1 ELSE 2 END", y, x, x),
+      sprintf("CASE WHEN %s <> 0.0 THEN 0 WHEN %s = 0.0 THEN 3 WHEN (%s > 0.0) = %s THEN 1 ELSE 2 END", y, x, x,
+              glm_db_plus(y)),
       raw = sprintf("(%s / %s)", x, y), ok = sprintf("%s <> 0.0", y)),
     "^" = glm_db_pow_fin(a, b))
 }
@@ -201,8 +201,12 @@ glm_db_inf2 <- function(f, i, j, a, b) {
       list(k = sprintf("CASE WHEN %s = 0.0 THEN 3 WHEN %s > 0.0 THEN %d ELSE %d END", z, z, s, flip[s + 1L]))
     },
     "/" = if (i > 0L && j > 0L) list(k = "3") else if (i == 0L) list(k = "0", v = "0.0") else
-      list(k = sprintf("CASE WHEN %s >= 0.0 THEN %d ELSE %d END", b$v, i, flip[i + 1L])))
+      list(k = sprintf("CASE WHEN %s THEN %d ELSE %d END", glm_db_plus(b$v), i, flip[i + 1L])))
 }
+
+# y > 0 or y = +0 (R: 1/-0 = -Inf; the sign of a zero by ATAN2(y, -1) = +-pi;
+# PostgreSQL keeps -0, SQLite stores it as 0)
+glm_db_plus <- function(y) sprintf("(%s > 0.0 OR (%s = 0.0 AND ATAN2(%s, -1.0) > 0.0))", y, y, y)
 
 # R_pow(x, y) where x (kind i) or y (kind j) is not finite.
 glm_db_pow_inf <- function(i, j, x, y) {

@@ -54,15 +54,15 @@ na_ref <- function(args, dd) suppressWarnings(na_fit(args, dd, quote(stats::glm)
 na_fits <- function(args, tb, dd) list(fd = na_fit(args, tb), fg = na_ref(args, dd))
 
 test_that("the translator's kinds and values are R's on boundary values (SQLite, PostgreSQL)", {
-  b <- c(-2, -1, -0.5, 0, 0.5, 1, 2, 3, 700, 710, 1e200, -1e200, 1e-5, -1e-5, 1e-300)
-  grid <- expand.grid(x = b, y = c(-2, -1, 0, 0.5, 1, 2, 3, 710))
+  b <- c(-2, -1, -0.5, 0, -0, 0.5, 1, 2, 3, 700, 710, 1e200, -1e200, 1e-5, -1e-5, 1e-300)
+  grid <- expand.grid(x = b, y = c(-2, -1, 0, -0, 0.5, 1, 2, 3, 710))
   exprs <- c("log(x)", "log(x, 2)", "log(x, base = y)", "log2(x)", "log10(x)", "log1p(x)", "sqrt(x)", "exp(x)",
              "1 / x", "x / y", "x^0.5", "x^-1", "x^2", "x^3", "x^y", "y^x", "2^x", "(-2)^x", "0^x", "x^0",
              "exp(log(x))", "sqrt(log(x))", "log(1 / x)", "exp(1 / x)", "1 / log(x)", "log(x) * y",
              "log(x) - log(y)", "log(x) + log(y)", "abs(log(x))", "-log(x)", "I(log(x)^2)", "log(x)^0",
              "exp(x)^y", "log(x) / log(y)", "x * exp(y)", "exp(-exp(x))", "sqrt(x) * 0", "log1p(x) - x",
              "(1 / x)^y", "exp(x) - exp(y)", "log(exp(x))", "log(x)^y", "y^log(x)", "1 / (1 + 1 / x^2)",
-             "x^-0.5", "x^1.5", "(x - 1)^-2", "x^-3", "sqrt(x)^y")
+             "exp(1 / y)", "log(x / y)", "(x / y) / y", "x^-0.5", "x^1.5", "(x - 1)^-2", "x^-3", "sqrt(x)^y")
   for (nm in names(ncons)) {
     con <- ncons[[nm]]
     DBI::dbWriteTable(con, "glmna_sem", grid, overwrite = TRUE)
