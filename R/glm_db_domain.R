@@ -239,8 +239,9 @@ glm_db_pow_inf <- function(i, j, x, y) {
 # SQL condition of the rows to keep, or NULL when no row more is dropped.
 glm_db_mf_rows <- function(spec, opts) {
   src <- spec$src
-  types <- glm_db_columns(src)
   starts <- c("etastart", "mustart")[c(!is.null(opts$etastart), !is.null(opts$mustart))]
+  if (!length(glm_db_domain$terms) && !length(starts)) return(NULL)  # (ordinary terms: no query)
+  types <- glm_db_columns(src)
   for (nm in starts) glm_db_sql_expr(opts[[nm]], src, types, nm, opts$env)
   kinds <- glm_db_domain$terms
   glm_db_domain$terms <- list()

@@ -99,6 +99,10 @@ for (nm in names(ncons)) test_that(sprintf("%s: rows where a term is NaN are dro
     na_match(fd, fg)
     expect_equal(fd$n_na, ndrop)
   }
+  # the stream pass reads the same rows
+  expect_warning(fs <- newton_glm(yn ~ x1 + log(x2) + g, data = tb, db_pass = "stream", chunksize = 50),
+                 "dropped as missing values")
+  na_match(fs, suppressWarnings(glm(yn ~ x1 + log(x2) + g, data = dd)))
   # the level that only NaN rows have is not a column (glm's drop.unused.levels)
   expect_false(any(grepl("z", names(coef(suppressWarnings(newton_glm(yn ~ x1 + log(x2) + g, data = tb)))))))
   expect_true(any(grepl("z", names(coef(newton_glm(yn ~ x1 + g, data = tb))))))
