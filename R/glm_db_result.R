@@ -9,6 +9,7 @@ glm_db_fit_sql <- function(data, opts) {
   formula0 <- opts$formula
   opts <- glm_db_cbind(opts)
   data <- glm_db_apply_subset(data, opts$subset, opts$env, opts$na_action)
+  subset_na <- attr(data, "newtonr_subset_na") %or% 0
   glm_db_domain$terms <- list()
   spec <- glm_db_spec(data, opts)
   con <- spec$src$con
@@ -25,7 +26,7 @@ glm_db_fit_sql <- function(data, opts) {
   }
   d1 <- sprintf("SELECT %s AS y_, %s AS w_ FROM %s WHERE %s", spec$y, spec$w, spec$src$from, spec$where)
   desc <- glm_db_describe(spec)
-  desc$n_na <- ntot - desc$n
+  desc$n_na <- ntot - desc$n + subset_na
   if (desc$n == 0 && !is.null(keep)) {
     stop("no rows to fit: every row has a missing value (NULL) or a term that is NaN in R (see the warning; glm: 0 (non-NA) cases)",
          call. = FALSE)

@@ -239,19 +239,20 @@ glm_db_sql_compare <- function(f, e, src, types, env, no) {
 # translated (R's NA, NaN and +-Inf: glm_db_sql_compare) and the table
 # wrapped by dplyr::filter(dbplyr::sql(...)) (a WHERE in the rendered SQL).
 # A row whose condition is NA is a row of NAs in model.frame(): na.omit
-# drops it, na.fail stops ("missing values in object"), as glm() does.
+# drops it (counted in n_na), na.fail stops ("missing values in object"),
+# as glm() does.
 glm_db_apply_subset <- function(data, subset, env, na_action = "na.omit") {
   if (is.null(subset)) return(data)
   src <- glm_db_source(data)
   types <- glm_db_columns(src)
   cond <- glm_db_ln_sql(glm_db_sql_cond(subset, src, types, env), src$ln)
-  if (na_action == "na.fail") {
-    nna <- as.double(glm_db_query(src$con, sprintf("SELECT COUNT(*) AS n FROM %s WHERE (%s) IS NULL", src$from, cond),
-                                  "checking 'subset'")$n)
-    if (nna > 0) {
-      stop(sprintf(paste0("missing values in object: the 'subset' condition is NA in %s row(s) ",
-                          "(na.action = na.fail; glm() stops there too)"), format(nna)), call. = FALSE)
-    }
+  nna <- as.double(glm_db_query(src$con, sprintf("SELECT COUNT(*) AS n FROM %s WHERE (%s) IS NULL", src$from, cond),
+                                "checking 'subset'")$n)
+  if (na_action == "na.fail" && nna > 0) {
+    stop(sprintf(paste0("missing values in object: the 'subset' condition is NA in %s row(s) ",
+                        "(na.action = na.fail; glm() stops there too)"), format(nna)), call. = FALSE)
   }
-  dplyr::filter(data, dbplyr::sql(cond))
+  out <- dplyr::filter(data, dbplyr::sql(cond))
+  attr(out, "newtonr_subset_na") <- nna  # (rows of NAs in glm's model frame: counted in n_na)
+  out
 }
