@@ -35,7 +35,7 @@ glm_db_fit_sql <- function(data, opts) {
   tryCatch(glm_db_check_desc(desc, opts$family), error = function(e) {
     m <- conditionMessage(e)
     stop(m, if (grepl("weights", m)) sprintf(" ('weights' = %s)", paste(deparse(opts$weights), collapse = "")) else
-      sprintf(" (the response '%s')", paste(deparse(opts$formula[[2L]]), collapse = "")), call. = FALSE)
+      sprintf(" (the response '%s')", paste(deparse(formula0[[2L]]), collapse = "")), call. = FALSE)
   })
   if (!is.null(opts$start) && !(is.numeric(opts$start) && all(is.finite(opts$start)))) {
     stop_arg("start", "must be finite numbers (glm.fit: 'cannot find valid starting values'), not %s",
