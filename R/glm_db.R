@@ -31,9 +31,6 @@ newton_glm_db <- function(cal, data, env) {
                if (nm == "subset") "select the rows in the chunks" else "give starting coefficients with 'start'")
     }
   }
-  if (!is.null(args[["etastart"]]) && !is.null(args[["mustart"]])) {
-    stop_arg("mustart", "cannot be given together with 'etastart' for a database table (glm uses etastart then)")
-  }
   if (isTRUE(ev("sparse"))) {
     message("'sparse = TRUE' has no effect when 'data' is a ", glm_db_what(data),
             ": the model matrix is never built in R (X'WX is summed where the rows are)")

@@ -8,12 +8,17 @@
 glm_db_fit_sql <- function(data, opts) {
   formula0 <- opts$formula
   opts <- glm_db_cbind(opts)
-  data <- glm_db_apply_subset(data, opts$subset, opts$env)
-  glm_db_domain$checks <- list()
+  data <- glm_db_apply_subset(data, opts$subset, opts$env, opts$na_action)
+  subset_na <- attr(data, "newtonr_subset_na") %or% 0
+  glm_db_domain$terms <- list()
   spec <- glm_db_spec(data, opts)
-  spec$fence <- spec$src$fence
   con <- spec$src$con
-  glm_db_domain_check(spec$src, spec$src$from, spec$where)
+  ntot <- as.double(glm_db_query(con, sprintf("SELECT COUNT(*) AS n FROM %s", spec$src$from),
+                                 "counting the rows")$n)
+  keep <- glm_db_mf_rows(spec, opts)  # rows where R's model frame holds a NaN (glm_db_domain.R)
+  if (!is.null(keep)) spec <- glm_db_spec(dplyr::filter(data, dbplyr::sql(keep)), opts)  # (levels of the rows kept)
+  glm_db_domain$terms <- list()
+  spec$fence <- spec$src$fence
   spec <- glm_db_start_spec(spec, opts)
   if (length(spec$xlevels)) {  # a logical column is coded like a factor but, as in glm, has no xlevels
     types <- glm_db_columns(spec$src)
@@ -21,14 +26,16 @@ glm_db_fit_sql <- function(data, opts) {
   }
   d1 <- sprintf("SELECT %s AS y_, %s AS w_ FROM %s WHERE %s", spec$y, spec$w, spec$src$from, spec$where)
   desc <- glm_db_describe(spec)
-  ntot <- as.double(glm_db_query(con, sprintf("SELECT COUNT(*) AS n FROM %s", spec$src$from),
-                                 "counting the rows")$n)
-  desc$n_na <- ntot - desc$n
+  desc$n_na <- ntot - desc$n + subset_na
+  if (desc$n == 0 && !is.null(keep)) {
+    stop("no rows to fit: every row has a missing value (NULL) or a term that is NaN in R (see the warning; glm: 0 (non-NA) cases)",
+         call. = FALSE)
+  }
   if (desc$n == 0) glm_db_empty_error(spec, opts, ntot)
   tryCatch(glm_db_check_desc(desc, opts$family), error = function(e) {
     m <- conditionMessage(e)
     stop(m, if (grepl("weights", m)) sprintf(" ('weights' = %s)", paste(deparse(opts$weights), collapse = "")) else
-      sprintf(" (the response '%s')", paste(deparse(opts$formula[[2L]]), collapse = "")), call. = FALSE)
+      sprintf(" (the response '%s')", paste(deparse(formula0[[2L]]), collapse = "")), call. = FALSE)
   })
   if (!is.null(opts$start) && !(is.numeric(opts$start) && all(is.finite(opts$start)))) {
     stop_arg("start", "must be finite numbers (glm.fit: 'cannot find valid starting values'), not %s",
@@ -212,12 +219,13 @@ glm_db_lchoose <- function(spec, d1) {
 # etastart / mustart (an expression of columns, or a number): glm's starting
 # linear predictor, given to the pass as the column s_ (spec$s0), after a
 # check that every row has a valid start (glm.fit: "cannot find valid
-# starting values").
+# starting values").  Both given: etastart, as glm.fit (mustart's values are
+# then unused; its NA/NaN rows were dropped by glm_db_mf_rows).
 glm_db_start_spec <- function(spec, opts) {
   nm <- if (!is.null(opts$etastart)) "etastart" else if (!is.null(opts$mustart)) "mustart" else return(spec)
   types <- glm_db_columns(spec$src)
-  v <- glm_db_sql_expr(opts[[nm]], spec$src, types, nm, opts$env)
-  glm_db_domain_check(spec$src, spec$src$from, spec$where)
+  v <- glm_db_sql_expr(opts[[nm]], spec$src, types, nm, opts$env)  # (NaN/Inf rows: glm_db_mf_rows)
+  glm_db_domain$terms <- list()
   fam <- sub("^quasi", "", spec$family$family)
   link <- spec$family$link
   bad <- if (nm == "mustart") switch(fam, binomial = sprintf("%s <= 0.0 OR %s >= 1.0", v, v),
@@ -259,8 +267,8 @@ glm_db_empty_error <- function(spec, opts, ntot) {
 glm_db_col_names <- function(src) names(glm_db_columns(src))
 
 # A binomial response cbind(successes, failures) as glm's binomial()$
-# initialize reads it: y = s / (s + f), weights = prior weights * (s + f)
-# (rows with s + f = 0 stop with the division's domain error, naming the term).
+# initialize reads it: y = s / (s + f) (0 where s + f = 0: such a row has
+# weight 0, as in glm), weights = prior weights * (s + f).
 glm_db_cbind <- function(opts) {
   lhs <- opts$formula[[2L]]
   if (!(is.call(lhs) && identical(lhs[[1L]], as.name("cbind")))) return(opts)
@@ -269,7 +277,7 @@ glm_db_cbind <- function(opts) {
              paste(deparse(lhs), collapse = ""))
   }
   tot <- bquote((.(lhs[[2L]]) + .(lhs[[3L]])))
-  opts$formula[[2L]] <- bquote(I(.(lhs[[2L]]) / .(tot)))
+  opts$formula[[2L]] <- bquote(I(glm_db_prop(.(lhs[[2L]]), .(tot))))  # s / (s + f); 0 where s + f = 0
   opts$cbind_pw <- !is.null(opts$weights)
   opts$weights <- if (is.null(opts$weights)) tot else bquote(.(opts$weights) * .(tot))
   # glm's start (n y + 0.5) / (n + 1), which differs from the weighted one when there are prior weights

@@ -7,7 +7,7 @@
 # its variables' columns, the first variable varying fastest; factor levels
 # are the sorted distinct values of the rows kept (glm's
 # drop.unused.levels = TRUE).  Expressions are translated by a small
-# portable translator (+ - * / ^, log, exp, sqrt, abs, I(), factor()); any
+# portable translator (glm_db_domain.R: + - * / ^, log, exp, sqrt, ...); any
 # other function is an error naming the term.
 
 # The table of a lazy dbplyr query: its connection and FROM item.
@@ -70,97 +70,12 @@ glm_db_col_num <- function(src, nm, types, term) {
 
 glm_db_qid <- function(src, nm) as.character(DBI::dbQuoteIdentifier(src$con, nm))
 
-# An R expression of columns as SQL (numbers only).
-glm_db_sql_expr <- function(e, src, types, term, env) {
-  rec <- function(x) glm_db_sql_expr(x, src, types, term, env)
-  if (is.numeric(e) && length(e) == 1L && is.finite(e)) return(sql_num(e))
-  if (is.name(e)) {
-    nm <- as.character(e)
-    if (nm %in% names(types)) return(glm_db_col_num(src, nm, types, term))
-    val <- get0(nm, envir = env)
-    if (is.numeric(val) && length(val) == 1L && is.finite(val)) return(sql_num(val))
-    stop_arg("formula", paste0("term '%s': '%s' is not a column of the table (its columns: %s)"),
-             term, nm, paste(names(types), collapse = ", "))
-  }
-  if (!is.call(e)) glm_db_no_sql(term, deparse(e))
-  f <- paste(deparse(e[[1L]]), collapse = "")
-  a <- lapply(as.list(e)[-1L], rec)
-  bin <- function(op) if (length(a) == 1L) paste0("(", op, a[[1L]], ")") else
-    paste0("(", a[[1L]], " ", op, " ", a[[2L]], ")")
-  glm_db_domain_note(f, a, e, term)
-  switch(f,
-    "(" = paste0("(", a[[1L]], ")"), "I" = a[[1L]],
-    "+" = bin("+"), "-" = bin("-"), "*" = bin("*"), "/" = bin("/"),
-    "^" = sprintf("POWER(%s, %s)", a[[1L]], a[[2L]]),
-    "log" = if (length(a) == 1L) sprintf("LN(%s)", a[[1L]]) else
-      sprintf("(LN(%s) / LN(%s))", a[[1L]], a[[2L]]),
-    "log10" = sprintf("(LN(%s) / LN(10.0))", a[[1L]]),
-    "log2" = sprintf("(LN(%s) / LN(2.0))", a[[1L]]),
-    "exp" = sprintf("EXP(%s)", a[[1L]]), "sqrt" = sprintf("SQRT(%s)", a[[1L]]),
-    "abs" = sprintf("ABS(%s)", a[[1L]]),
-    glm_db_no_sql(term, f))
-}
-
-# The rows where a function leaves its domain (R: NaN, +-Inf; engines: an
-# error, or NULL) are counted before the fit (glm_db_domain_check), so that
-# the error names the term.  Checks are recorded innermost first.
-glm_db_domain <- new.env(parent = emptyenv())
-glm_db_domain$checks <- list()
-
-glm_db_domain_note <- function(f, a, e, term) {
-  cond <- switch(f,
-    log = if (length(a) == 1L) sprintf("%s <= 0.0", a[[1L]]) else
-      sprintf("%s <= 0.0 OR %s <= 0.0 OR %s = 1.0", a[[1L]], a[[2L]], a[[2L]]),
-    log10 = , log2 = sprintf("%s <= 0.0", a[[1L]]),
-    sqrt = sprintf("%s < 0.0", a[[1L]]),
-    exp = sprintf("%s > 709.782712893384", a[[1L]]),
-    "/" = if (length(a) == 2L && !(is.numeric(e[[3L]]) && e[[3L]] != 0)) sprintf("%s = 0.0", a[[2L]]),
-    "^" = if (!(is.numeric(e[[3L]]) && e[[3L]] == round(e[[3L]]) && e[[3L]] >= 0))
-      sprintf("(%s < 0.0 AND %s <> ROUND(%s)) OR (%s = 0.0 AND %s < 0.0)", a[[1L]], a[[2L]], a[[2L]],
-              a[[1L]], a[[2L]]),
-    NULL)
-  if (is.null(cond)) return(invisible())
-  what <- switch(f, log = , log10 = , log2 = "log() of a value <= 0 (R: NaN or -Inf)",
-                 sqrt = "sqrt() of a negative value (R: NaN)", exp = "exp() past the largest double (R: Inf)",
-                 "/" = "a division by zero (R: Inf or NaN)", "^" = "^ with no real value (R: NaN or Inf)")
-  glm_db_domain$checks[[length(glm_db_domain$checks) + 1L]] <- list(term = term, cond = cond, what = what)
-  invisible()
-}
-
-# Count the rows (of `from` WHERE `where`) where a recorded check fails; an
-# error naming the first such term (its argument: formula, weights, offset,
-# subset, etastart or mustart).  glm() gives NaN there (model.frame drops the
-# row with a warning) or +-Inf (glm.fit: "NA/NaN/Inf in 'x'"): not a row the
-# engine can compute, so the fit stops and says where.
-glm_db_domain_check <- function(src, from, where = "1 = 1") {
-  ck <- glm_db_domain$checks
-  glm_db_domain$checks <- list()
-  if (!length(ck)) return(invisible())
-  agg <- sprintf("SUM(CASE WHEN %s THEN 1 ELSE 0 END) AS c%d", vapply(ck, `[[`, "", "cond"), seq_along(ck))
-  one <- function(i) tryCatch(
-    as.double(DBI::dbGetQuery(src$con, glm_db_ln_sql(sprintf("SELECT %s FROM %s WHERE %s", agg[i], from, where),
-                                                      src$ln))[[1L]]),
-    error = function(e) NA_real_)
-  counts <- tryCatch(as.double(unlist(glm_db_query(src$con, sprintf("SELECT %s FROM %s WHERE %s",
-                                     paste(agg, collapse = ", "), from, where),
-                                     "checking the model's terms", src$ln))),
-                     error = function(e) vapply(seq_along(ck), one, 0))
-  for (i in seq_along(ck)) if (is.na(counts[i]) || counts[i] > 0) {
-    arg <- if (ck[[i]]$term %in% c("weights", "offset", "subset", "etastart", "mustart")) ck[[i]]$term else "formula"
-    stop_arg(arg, paste0("%s %s in %s row(s) of the table; glm() on these rows stops (NA/NaN/Inf in 'x') ",
-                         "or drops them. Filter those rows first (dplyr::filter()) or fix the term"),
-             if (arg == ck[[i]]$term) "gives" else sprintf("term '%s' gives", ck[[i]]$term), ck[[i]]$what,
-             if (is.na(counts[i])) "some (the engine could not evaluate it)" else format(counts[i]))
-  }
-  invisible()
-}
-
 glm_db_ln_sql <- function(sql, ln) if (ln != "LN") gsub("LN(", paste0(ln, "("), sql, fixed = TRUE) else sql
 
 glm_db_no_sql <- function(term, f) {
   stop_arg("formula", paste0(
     "term '%s' cannot be pushed down to the database: %s() has no SQL translation here ",
-    "(supported: + - * / ^, log, exp, sqrt, abs, I(), factor() of a column). ",
+    "(supported: + - * / ^, log, log2, log10, log1p, exp, sqrt, abs, I(), factor() of a column). ",
     "Pull the data into R (dplyr::collect()) and fit in memory, or compute the column ",
     "in the database (dplyr::mutate())"), term, f)
 }
@@ -262,36 +177,48 @@ glm_db_sql_cond <- function(e, src, types, env) {
     "%in%" = {
       vals <- tryCatch(eval(e[[3L]], env), error = function(err) no(sprintf("the right side of %%in%% (%s)", conditionMessage(err))))
       if (!(is.atomic(vals) && length(vals) >= 1L && length(vals) <= 1000L)) no("%in% needs a vector of 1 to 1000 values")
-      vals <- vals[!is.na(vals)]
       lhs <- glm_db_sql_operand(e[[2L]], src, types, env, no)
-      if (!length(vals)) return("(1 = 0)")
-      lit <- if (lhs$text) as.character(DBI::dbQuoteString(src$con, as.character(vals))) else
-        vapply(as.double(vals), sql_num, "")
-      sprintf("(%s IN (%s))", lhs$sql, paste(lit, collapse = ", "))
+      glm_db_sql_in(lhs, vals, src)
     },
     no(sprintf("%s() has no SQL translation here (supported: comparisons, & | !, is.na(), %%in%%, arithmetic)", f)))
 }
 
-# One side of a comparison: list(sql, text = is it a string?).
+# One side of a comparison: list(sql, k = its kind (glm_db_domain.R), text =
+# is it a string?).
 glm_db_sql_operand <- function(x, src, types, env, no) {
   if (is.character(x) && length(x) == 1L && !is.na(x)) {
-    return(list(sql = as.character(DBI::dbQuoteString(src$con, x)), text = TRUE))
+    return(list(sql = as.character(DBI::dbQuoteString(src$con, x)), k = "0", text = TRUE))
   }
   if (is.name(x)) {
     nm <- as.character(x)
     if (nm %in% names(types) && types[[nm]] %in% c("character", "factor")) {
-      return(list(sql = glm_db_qid(src, nm), text = TRUE))
+      return(list(sql = glm_db_qid(src, nm), k = "0", text = TRUE))
     }
     if (!nm %in% names(types)) {
       val <- get0(nm, envir = env)
       if (is.character(val) && length(val) == 1L && !is.na(val)) return(glm_db_sql_operand(val, src, types, env, no))
     }
   }
-  list(sql = tryCatch(glm_db_sql_expr(x, src, types, "subset", env), error = function(err) {
+  n <- tryCatch(glm_db_sql_node(x, src, types, "subset", env), error = function(err) {
     no(sub("^'formula' ", "", conditionMessage(err)))
-  }), text = FALSE)
+  })
+  list(sql = n$v, k = n$k, text = FALSE)
 }
 
+# R's x %in% vals: never NA (a NULL x is in vals only when vals has an NA);
+# a NaN or +-Inf x is in no finite value.
+glm_db_sql_in <- function(lhs, vals, src) {
+  hasna <- anyNA(vals)
+  vals <- vals[!is.na(vals)]
+  if (!lhs$text) vals <- vals[is.finite(as.double(vals))]
+  lit <- if (lhs$text) as.character(DBI::dbQuoteString(src$con, as.character(vals))) else
+    vapply(as.double(vals), sql_num, "")
+  inn <- if (length(lit)) sprintf("%s IN (%s)", lhs$sql, paste(lit, collapse = ", ")) else "1 = 0"
+  if (lhs$k != "0") inn <- sprintf("(%s) = 0 AND %s", lhs$k, inn)
+  if (hasna) sprintf("(%s IS NULL OR (%s))", lhs$sql, inn) else sprintf("(%s IS NOT NULL AND %s)", lhs$sql, inn)
+}
+
+# A comparison; with R's +-Inf (ordered past every number) and NaN (NA).
 glm_db_sql_compare <- function(f, e, src, types, env, no) {
   a <- glm_db_sql_operand(e[[2L]], src, types, env, no)
   b <- glm_db_sql_operand(e[[3L]], src, types, env, no)
@@ -299,20 +226,33 @@ glm_db_sql_compare <- function(f, e, src, types, env, no) {
   if (a$text && !f %in% c("==", "!=")) {
     no(sprintf("'%s' orders strings (R's order is the locale's, the engine's its own)", paste(deparse(e), collapse = "")))
   }
-  sprintf("(%s %s %s)", a$sql, c("==" = "=", "!=" = "<>")[f] %|NA|% f, b$sql)
+  op <- c("==" = "=", "!=" = "<>")[f] %|NA|% f
+  if (a$k == "0" && b$k == "0") return(sprintf("(%s %s %s)", a$sql, op, b$sql))
+  rank <- function(k) sprintf("(CASE %s WHEN 1 THEN 1 WHEN 2 THEN -1 ELSE 0 END)", k)
+  sprintf("(CASE WHEN (%s) = 3 OR (%s) = 3 THEN NULL WHEN %s <> %s THEN %s %s %s WHEN %s <> 0 THEN 0 %s 0 ELSE %s %s %s END)",
+          a$k, b$k, rank(a$k), rank(b$k), rank(a$k), op, rank(b$k), rank(a$k), op, a$sql, op, b$sql)
 }
 
 `%|NA|%` <- function(a, b) if (is.na(a)) b else a
 
 # data filtered by subset (an unevaluated expression): the condition is
-# translated, its terms' domains checked over the whole table, and the table
+# translated (R's NA, NaN and +-Inf: glm_db_sql_compare) and the table
 # wrapped by dplyr::filter(dbplyr::sql(...)) (a WHERE in the rendered SQL).
-glm_db_apply_subset <- function(data, subset, env) {
+# A row whose condition is NA is a row of NAs in model.frame(): na.omit
+# drops it (counted in n_na), na.fail stops ("missing values in object"),
+# as glm() does.
+glm_db_apply_subset <- function(data, subset, env, na_action = "na.omit") {
   if (is.null(subset)) return(data)
   src <- glm_db_source(data)
   types <- glm_db_columns(src)
-  glm_db_domain$checks <- list()
-  cond <- glm_db_sql_cond(subset, src, types, env)
-  glm_db_domain_check(src, src$from)
-  dplyr::filter(data, dbplyr::sql(glm_db_ln_sql(cond, src$ln)))
+  cond <- glm_db_ln_sql(glm_db_sql_cond(subset, src, types, env), src$ln)
+  nna <- as.double(glm_db_query(src$con, sprintf("SELECT COUNT(*) AS n FROM %s WHERE (%s) IS NULL", src$from, cond),
+                                "checking 'subset'")$n)
+  if (na_action == "na.fail" && nna > 0) {
+    stop(sprintf(paste0("missing values in object: the 'subset' condition is NA in %s row(s) ",
+                        "(na.action = na.fail; glm() stops there too)"), format(nna)), call. = FALSE)
+  }
+  out <- dplyr::filter(data, dbplyr::sql(cond))
+  attr(out, "newtonr_subset_na") <- nna  # (rows of NAs in glm's model frame: counted in n_na)
+  out
 }

@@ -141,7 +141,7 @@ test_that("database: a term the engine computes as NULL (SQLite's x / 0) is an e
   DBI::dbWriteTable(con, "t", d)
   tb <- suppressWarnings(dplyr::tbl(con, "t"))
   expect_error(newton_glm(yb ~ I(x1 / x2), binomial, data = tb),
-               sprintf("'formula' term 'I\\(x1/x2\\)' gives a division by zero .* in %d row", sum(d$x2 == 0)))
+               sprintf("'formula' term 'I\\(x1/x2\\)' is \\+Inf or -Inf .* in %d row", sum(d$x2 == 0)))
   # the same rows filtered out in the database: glm() on those rows
   ok <- newton_glm(yb ~ I(x1 / x2), binomial, data = dplyr::filter(tb, x2 != 0))
   ref <- glm(yb ~ I(x1 / x2), binomial, subset(d, x2 != 0))
