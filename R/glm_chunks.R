@@ -49,7 +49,7 @@ glm_chunks_fit <- function(data, opts) {
              paste(spec$xnames, collapse = ", "), length(opts$start))
   }
   prep <- function(ch, k) glm_chunk_prepare(ch, k, mt, opts, xlevels, shape, length(spec$xnames))
-  ref <- NULL  # the fingerprint of the describing sweep
+  ref <- NULL  # the fingerprint of the first sweep after the shape sweep
   sweep <- function(f, init) {
     acc <- init
     fp <- 0
@@ -70,20 +70,26 @@ glm_chunks_fit <- function(data, opts) {
     if (is.null(ref)) ref <<- fp else glm_chunk_check_same(fp, ref)
     acc
   }
-  desc <- sweep(function(acc, d) glm_chunk_desc(acc, d, fam), NULL)
-  glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
-  if (desc$n == 0) {
-    stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
+  # The describing sums (glm_db_describe's) come from the loop's first sweep,
+  # and its checks are made before that pass's sums go to the loop.
+  desc <- NULL
+  described <- function(dsc) {
+    glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
+    if (dsc$n == 0) stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
+    glm_db_check_desc(dsc, fam)
+    desc <<- dsc
   }
-  glm_db_check_desc(desc, fam)
   # (side: the main fit's extras, glm_sums_extras, summed in the same sweep)
   pass <- function(cols, side = NULL) function(state, accumulate, score, state_w = NULL) {
     ex <- glm_sums_extras(side, accumulate, state_w)
+    first <- is.null(desc)
     out <- sweep(function(acc, d) {
-      glm_chunk_add(acc, glm_chunk_sums(d, cols, state, fam, accumulate, score, ex, state_w))
+      list(s = glm_chunk_add(acc$s, glm_chunk_sums(d, cols, state, fam, accumulate, score, ex, state_w)),
+           desc = if (first) glm_chunk_desc(acc$desc, d, fam))
     }, NULL)
-    glm_sums_keep(side, ex, state, state_w, out)
-    out
+    if (first) described(out$desc)
+    glm_sums_keep(side, ex, state, state_w, out$s)
+    out$s
   }
   fin <- NULL
   rfin <- NULL
@@ -93,7 +99,7 @@ glm_chunks_fit <- function(data, opts) {
     fin
   }
   lgam <- function() desc$slgam
-  fit <- glm_sums_run(pass, spec, desc, opts, final, lgam)
+  fit <- glm_sums_run(pass, spec, function() desc, opts, final, lgam)
   glm_chunk_warn_mu(fam, fin)
   ranges <- function() sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_ranges(d)), NULL)
   glm_chunk_warn_sep(fam, fin, rfin, ranges, spec)

@@ -92,8 +92,11 @@ glm_db_check_desc <- function(desc, family) {
 }
 
 # The fit and its statistics, shared by the SQL and the chunk paths.
-# pass(cols): the pass closure over model-matrix columns `cols`; final(fit):
-# list(pearson, <aic sums>) at the fit; lgam(): sum(w * lgamma(y + 1)).
+# pass(cols, side): the pass closure over model-matrix columns `cols`
+# (side: glm_sums_side); desc: the describing sums, or a function giving
+# them (NULL until the loop's first pass has made them: the chunked path);
+# final(fit, fin): list(pearson, <aic sums>) at the fit (fin: those of the
+# loop's last pass, or NULL); lgam(): sum(w * lgamma(y + 1)).
 glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
   p <- length(spec$xnames)
   icol <- if (spec$intercept) 1L else 0L
@@ -109,10 +112,12 @@ glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
     stop_arg("algorithm", "\"%s\" is not available for a table or chunks: each iteration is one pass of sums over the rows (IRLS, algorithm = \"irls\" or \"auto\")",
              ctl$algorithm)
   }
-  side <- glm_sums_side(spec, desc, icol, p)
+  desc_fn <- if (is.function(desc)) desc else function() desc
+  side <- glm_sums_side(spec, desc_fn, icol, p)
   r <- tryCatch(glm_sums_fit_cpp(pass(seq_len(p), side), p, if (!is.null(opts$start)) as.double(opts$start),
                                  ctl, icol, opts$singular.ok),
                 error = function(e) stop(conditionMessage(e), call. = FALSE))
+  desc <- desc_fn()
   if (desc$n < r$rank) {
     stop(sprintf("X matrix has rank %d, but only %d observation%s", r$rank, desc$n,
                  if (desc$n == 1) "" else "s"), call. = FALSE)
@@ -173,13 +178,14 @@ glm_sums_null_state <- function(spec, desc, icol, p) {
 #   is usually such a pass, at the fit's (state, state_w): glm_sums_run then
 #   uses them (the same sums over the same rows at the same two points: the
 #   same numbers) and otherwise reads the rows once more.
+# desc(): the describing sums, NULL until known (the chunked path makes
+# them in the loop's first sweep, and sums the null deviance in its second).
 glm_sums_side <- function(spec, desc, icol, p) {
   side <- new.env(parent = emptyenv())
   side$null_state <- NULL
-  if (!(icol == 1L && spec$has_offset)) {
-    side$null_state <- glm_sums_null_state(spec, desc, icol, p)
-    if (is.null(side$null_state)) side$null_dev <- 0
-  }
+  side$null_pending <- !(icol == 1L && spec$has_offset)
+  side$null_of <- function(dsc) glm_sums_null_state(spec, dsc, icol, p)
+  side$desc <- desc
   side
 }
 
@@ -187,6 +193,11 @@ glm_sums_side <- function(spec, desc, icol, p) {
 # whether to compute the final statistics at (state, state_w)).
 glm_sums_extras <- function(side, accumulate, state_w) {
   if (is.null(side)) return(list(null = NULL, final = FALSE))
+  if (side$null_pending && !is.null(dsc <- side$desc())) {
+    side$null_pending <- FALSE
+    side$null_state <- side$null_of(dsc)
+    if (is.null(side$null_state)) side$null_dev <- 0
+  }
   list(null = side$null_state, final = !accumulate && !is.null(state_w))
 }
 
