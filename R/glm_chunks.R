@@ -17,8 +17,12 @@
 # Every later sweep must give the same rows: its chunk count may not exceed
 # the first sweep's (a source that never returns NULL stops there) and its
 # fingerprint (rows, sums of y, w, offset and of each model-matrix column)
-# must equal the describing sweep's, else a source that ignores data(TRUE)
-# or returns other rows is named (never a fit of a mixture of rows).  The
+# must equal that of the sweep after it (the loop's first, which also makes
+# the describing sums; the next one also sums the null deviance, and a pass
+# that only sums the deviance also the final statistics: a fit reads the
+# source once more than its loop has passes, unless glm needs a refit), else
+# a source that ignores data(TRUE) or returns other rows is named (never a
+# fit of a mixture of rows).  The
 # first sweep trusts the source to end, as bigglm() does, but a source that
 # returns the identical chunk 1000 times in a row is stopped.
 # A two-column cbind(successes, failures) response goes through
@@ -73,12 +77,7 @@ glm_chunks_fit <- function(data, opts) {
   # The describing sums (glm_db_describe's) come from the loop's first sweep,
   # and its checks are made before that pass's sums go to the loop.
   desc <- NULL
-  described <- function(dsc) {
-    glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
-    if (dsc$n == 0) stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
-    glm_db_check_desc(dsc, fam)
-    desc <<- dsc
-  }
+  described <- function(dsc) desc <<- glm_chunk_described(dsc, ref, shape, fam)
   # (side: the main fit's extras, glm_sums_extras, summed in the same sweep)
   pass <- function(cols, side = NULL) function(state, accumulate, score, state_w = NULL) {
     ex <- glm_sums_extras(side, accumulate, state_w)
@@ -104,6 +103,16 @@ glm_chunks_fit <- function(data, opts) {
   ranges <- function() sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_ranges(d)), NULL)
   glm_chunk_warn_sep(fam, fin, rfin, ranges, spec)
   fit
+}
+
+# The describing sums' checks (glm_db_check_desc; the loop's first sweep
+# made the sums): the sweep read the shape sweep's chunks and rows, and some
+# row is left to fit.
+glm_chunk_described <- function(dsc, ref, shape, fam) {
+  glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
+  if (dsc$n == 0) stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
+  glm_db_check_desc(dsc, fam)
+  dsc
 }
 
 # glm.fit's warnings on the fitted values (the sums path has no per-row mu):

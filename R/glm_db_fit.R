@@ -1,7 +1,8 @@
 # glm_db_fit.R -- the database fit (glm_db.R's SQL path): the model as SQL
 # (glm_db_spec.R), one aggregation query per pass of the one IRLS loop
-# (glm_sums_fit_cpp, src/glm_db.cpp), then the null deviance, AIC and
-# Pearson statistic by further aggregations, and the result object.
+# (glm_sums_fit_cpp, src/glm_db.cpp); the null deviance, AIC sums and
+# Pearson statistic as extra aggregates of the loop's own passes where they
+# can be (glm_sums_side), else by further aggregations; the result object.
 
 # The model as SQL: list(src, x = <column SQL>, xnames, y, w, o, where,
 # intercept, has_offset, mt, xlevels, fam (SQL fragments)).

@@ -3,7 +3,9 @@
 # conditions), the loop (glm_sums_fit_cpp), the null deviance (glm's rule:
 # the weighted mean, or a refit of the intercept when there is an offset),
 # AIC (the family's aic from sums the engine computes) and the object of
-# class "newton_glm_db" (glm_db_methods.R).
+# class "newton_glm_db" (glm_db_methods.R).  The null deviance and the final
+# statistics are summed in the loop's own passes when they can be
+# (glm_sums_side: no read of the rows after the loop in the common case).
 
 glm_db_fit_sql <- function(data, opts) {
   formula0 <- opts$formula
