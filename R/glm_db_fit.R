@@ -208,12 +208,11 @@ glm_db_pass_fn <- function(spec, cols, side = NULL) {
   }
   function(state, accumulate, score, state_w = NULL) {
     ex <- glm_sums_extras(side, accumulate, state_w)
-    out <- if (!ex$final) run(state, accumulate, score, ex, state_w) else
-      tryCatch(run(state, accumulate, score, ex, state_w), error = function(e) {
-        # (a statistic the engine refuses at a trial point: the pass without it)
-        ex$final <- FALSE
-        run(state, accumulate, score, ex, state_w)
-      })
+    out <- tryCatch(run(state, accumulate, score, ex, state_w), error = function(e) if (ex$final) NULL else stop(e))
+    if (is.null(out)) {  # (a statistic the engine refuses at a trial point: the pass without them)
+      ex$final <- FALSE
+      out <- run(state, accumulate, score, ex, state_w)
+    }
     glm_sums_keep(side, ex, state, state_w, out)
     out
   }

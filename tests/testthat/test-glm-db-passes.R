@@ -207,4 +207,23 @@ test_that("a fit whose last pass accumulates (maxit reached) reads once more for
   }
 })
 
+test_that("a pass whose final statistics the engine refuses is rerun without them, and one more read gives them", {
+  ns <- asNamespace("newtonr")
+  orig <- get("glm_db_query", ns)
+  unlockBinding("glm_db_query", ns)
+  assign("glm_db_query", function(con, sql, what, ...) {
+    if (what == "running an IRLS pass" && grepl("AS pearson", sql, fixed = TRUE)) stop("refused (a test)")
+    orig(con, sql, what, ...)
+  }, envir = ns)
+  on.exit({
+    unlockBinding("glm_db_query", ns)
+    assign("glm_db_query", orig, envir = ns)
+    lockBinding("glm_db_query", ns)
+  })
+  cs <- cases$logit
+  r <- ps_counting(ps_fit(cs, db_tbl(cons$sqlite, "glmps_t")))
+  ps_expect_glm(r$value, ps_ref(cs), "refused statistics")
+  expect_identical(r$log$what[r$log$phase == "after"], "computing the fit's statistics")
+})
+
 for (con in cons) DBI::dbDisconnect(con)
