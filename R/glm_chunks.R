@@ -100,7 +100,7 @@ glm_chunks_fit <- function(data, opts) {
   lgam <- function() desc$slgam
   fit <- glm_sums_run(pass, spec, function() desc, opts, final, lgam)
   glm_chunk_warn_mu(fam, fin)
-  ranges <- function() sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_ranges(d)), NULL)
+  ranges <- function() desc[c("xmin", "xmax")]  # (binomial: summed by the describing sums)
   glm_chunk_warn_sep(fam, fin, rfin, ranges, spec)
   fit
 }
@@ -146,7 +146,7 @@ glm_chunk_warn_sep <- function(fam, fin, r, ranges, spec) {
   b0 <- r$state_w[seq_len(p)]
   b1 <- r$coefficients
   b1[is.na(b1)] <- 0
-  rx <- ranges()  # (one more sweep, only here)
+  rx <- ranges()
   rng <- rx$xmax - rx$xmin
   sc <- abs(b1 - b0) * rng
   div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE) & rng > 0)
@@ -389,7 +389,8 @@ glm_chunk_check_same <- function(fp, ref) {
 }
 
 # The describing sweep's sums of a chunk (glm_db_describe's); Poisson: also
-# sum(w * lgamma(y + 1)) for its aic (no sweep of its own).
+# sum(w * lgamma(y + 1)) for its aic, binomial: the columns' ranges for the
+# separation warning (glm_chunk_warn_sep), so neither needs a sweep of its own.
 glm_chunk_desc <- function(acc, d, fam = NULL) {
   y <- d$y
   w <- d$w
@@ -398,6 +399,7 @@ glm_chunk_desc <- function(acc, d, fam = NULL) {
             nwint = sum(w == round(w)), nonint = sum(abs(w * y - round(w * y)) > 0.001),
             nyint = sum(y == round(y)), n_na = d$n_na)
   if (identical(fam$family, "poisson")) s$slgam <- suppressWarnings(sum(w * lgamma(y + 1)))
+  if (identical(fam$family, "binomial") && length(y)) s <- c(s, glm_chunk_ranges(d))
   if (is.null(acc)) return(s)
   glm_chunk_add(acc, s)
 }

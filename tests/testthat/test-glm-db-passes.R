@@ -207,6 +207,26 @@ test_that("a fit whose last pass accumulates (maxit reached) reads once more for
   }
 })
 
+test_that("chunks, separated data: the 0/1 and divergence warnings without a sweep after the loop", {
+  ds <- data.frame(x = c(-3:-1, 1:3, -2, 2), y = c(0, 0, 0, 1, 1, 1, 0, 1))
+  r <- ps_counting({
+    w <- character()
+    f <- withCallingHandlers(newton_glm(y ~ x, binomial, data = ps_source(ds, 2L, .reads)), warning = function(c) {
+      w <<- c(w, conditionMessage(c))
+      invokeRestart("muffleWarning")
+    })
+    list(fit = f, warnings = w)
+  })
+  w <- r$value$warnings
+  expect_true(any(grepl("fitted probabilities numerically 0 or 1 occurred", w)))
+  expect_true(any(grepl("coefficients of x diverge", w)))
+  # the columns' ranges come from the describing sums; this slowly converging fit's last
+  # pass accumulates, so its statistics take one more sweep (before: also the null
+  # deviance's and the ranges' sweeps)
+  expect_equal(sum(r$log$phase == "after"), 1L)
+  expect_equal(sum(r$log$phase == "loop"), r$loop_passes)
+})
+
 test_that("a pass whose final statistics the engine refuses is rerun without them, and one more read gives them", {
   ns <- asNamespace("newtonr")
   orig <- get("glm_db_query", ns)
