@@ -17,8 +17,12 @@
 # Every later sweep must give the same rows: its chunk count may not exceed
 # the first sweep's (a source that never returns NULL stops there) and its
 # fingerprint (rows, sums of y, w, offset and of each model-matrix column)
-# must equal the describing sweep's, else a source that ignores data(TRUE)
-# or returns other rows is named (never a fit of a mixture of rows).  The
+# must equal that of the sweep after it (the loop's first, which also makes
+# the describing sums; the next one also sums the null deviance, and a pass
+# that only sums the deviance also the final statistics: a fit reads the
+# source once more than its loop has passes, unless glm needs a refit), else
+# a source that ignores data(TRUE) or returns other rows is named (never a
+# fit of a mixture of rows).  The
 # first sweep trusts the source to end, as bigglm() does, but a source that
 # returns the identical chunk 1000 times in a row is stopped.
 # A two-column cbind(successes, failures) response goes through
@@ -49,7 +53,7 @@ glm_chunks_fit <- function(data, opts) {
              paste(spec$xnames, collapse = ", "), length(opts$start))
   }
   prep <- function(ch, k) glm_chunk_prepare(ch, k, mt, opts, xlevels, shape, length(spec$xnames))
-  ref <- NULL  # the fingerprint of the describing sweep
+  ref <- NULL  # the fingerprint of the first sweep after the shape sweep
   sweep <- function(f, init) {
     acc <- init
     fp <- 0
@@ -70,28 +74,45 @@ glm_chunks_fit <- function(data, opts) {
     if (is.null(ref)) ref <<- fp else glm_chunk_check_same(fp, ref)
     acc
   }
-  desc <- sweep(glm_chunk_desc, NULL)
-  glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
-  if (desc$n == 0) {
-    stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
-  }
-  glm_db_check_desc(desc, fam)
-  pass <- function(cols) function(state, accumulate, score) {
-    sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_one(d, cols, state, fam, accumulate, score)), NULL)
+  # The describing sums (glm_db_describe's) come from the loop's first sweep,
+  # and its checks are made before that pass's sums go to the loop.
+  desc <- NULL
+  described <- function(dsc) desc <<- glm_chunk_described(dsc, ref, shape, fam)
+  # (side: the main fit's extras, glm_sums_extras, summed in the same sweep)
+  pass <- function(cols, side = NULL) function(state, accumulate, score, state_w = NULL) {
+    ex <- glm_sums_extras(side, accumulate, state_w)
+    first <- is.null(desc)
+    out <- sweep(function(acc, d) {
+      list(s = glm_chunk_add(acc$s, glm_chunk_sums(d, cols, state, fam, accumulate, score, ex, state_w)),
+           desc = if (first) glm_chunk_desc(acc$desc, d, fam))
+    }, NULL)
+    if (first) described(out$desc)
+    glm_sums_keep(side, ex, state, state_w, out$s)
+    out$s
   }
   fin <- NULL
   rfin <- NULL
-  final <- function(r) {
+  final <- function(r, f = NULL) {
     rfin <<- r
-    fin <<- sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_final(d, r, fam)), NULL)
+    fin <<- f %or% sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_final(d, r, fam)), NULL)
     fin
   }
-  lgam <- function() sweep(function(acc, d) acc + sum(d$w * lgamma(d$y + 1)), 0)
-  fit <- glm_sums_run(pass, spec, desc, opts, final, lgam)
+  lgam <- function() desc$slgam
+  fit <- glm_sums_run(pass, spec, function() desc, opts, final, lgam)
   glm_chunk_warn_mu(fam, fin)
-  ranges <- function() sweep(function(acc, d) glm_chunk_add(acc, glm_chunk_ranges(d)), NULL)
+  ranges <- function() desc[c("xmin", "xmax")]  # (binomial: summed by the describing sums)
   glm_chunk_warn_sep(fam, fin, rfin, ranges, spec)
   fit
+}
+
+# The describing sums' checks (glm_db_check_desc; the loop's first sweep
+# made the sums): the sweep read the shape sweep's chunks and rows, and some
+# row is left to fit.
+glm_chunk_described <- function(dsc, ref, shape, fam) {
+  glm_chunk_check_same(ref[c("chunks", "rows")], c(chunks = shape$chunks, rows = shape$rows))
+  if (dsc$n == 0) stop_arg("data", "gave no rows to fit: every chunk is empty or every row has a missing value")
+  glm_db_check_desc(dsc, fam)
+  dsc
 }
 
 # glm.fit's warnings on the fitted values (the sums path has no per-row mu):
@@ -125,7 +146,7 @@ glm_chunk_warn_sep <- function(fam, fin, r, ranges, spec) {
   b0 <- r$state_w[seq_len(p)]
   b1 <- r$coefficients
   b1[is.na(b1)] <- 0
-  rx <- ranges()  # (one more sweep, only here)
+  rx <- ranges()
   rng <- rx$xmax - rx$xmin
   sc <- abs(b1 - b0) * rng
   div <- which(abs(b1 - b0) > 1e-3 * (1 + abs(b1)) & sc >= 0.1 * max(sc, na.rm = TRUE) & rng > 0)
@@ -367,13 +388,18 @@ glm_chunk_check_same <- function(fp, ref) {
            what)
 }
 
-glm_chunk_desc <- function(acc, d) {
+# The describing sweep's sums of a chunk (glm_db_describe's); Poisson: also
+# sum(w * lgamma(y + 1)) for its aic, binomial: the columns' ranges for the
+# separation warning (glm_chunk_warn_sep), so neither needs a sweep of its own.
+glm_chunk_desc <- function(acc, d, fam = NULL) {
   y <- d$y
   w <- d$w
   s <- list(n = length(y), sw = sum(w), swy = sum(w * y), ymin = min(y, Inf), ymax = max(y, -Inf),
             wmin = min(w, Inf), nzero = sum(w == 0), n01 = sum(y == 0 | y == 1),
             nwint = sum(w == round(w)), nonint = sum(abs(w * y - round(w * y)) > 0.001),
             nyint = sum(y == round(y)), n_na = d$n_na)
+  if (identical(fam$family, "poisson")) s$slgam <- suppressWarnings(sum(w * lgamma(y + 1)))
+  if (identical(fam$family, "binomial") && length(y)) s <- c(s, glm_chunk_ranges(d))
   if (is.null(acc)) return(s)
   glm_chunk_add(acc, s)
 }
@@ -394,12 +420,6 @@ glm_chunk_eta <- function(d, cols, state) {
   if (t == 0) lin else if (t == 1) d$eta0 else (1 - t) * lin + t * d$eta0
 }
 
-glm_chunk_one <- function(d, cols, state, fam, accumulate, score) {
-  if (!length(d$y)) return(NULL)  # an empty chunk (or all its rows NA): adds nothing
-  glm_chunk_pass_cpp(glm_chunk_x(d, cols), d$y, d$w, d$off, glm_chunk_eta(d, cols, state),
-                     fam$family, fam$link, glm_varfun(fam), accumulate, score)
-}
-
 # Sums of two pass (or statistics) lists; flags OR-ed ("valid" AND-ed);
 # minima and maxima kept.
 glm_chunk_add <- function(acc, s) {
@@ -416,14 +436,32 @@ glm_chunk_add <- function(acc, s) {
   acc
 }
 
+# A chunk's pass at `state` (the in-memory fused evaluator) and its extras (glm_sums_extras):
+# the null deviance (the in-memory evaluator's deviance at the null model's
+# state) and the final statistics at (state, state_w) (glm_chunk_stats).
+glm_chunk_sums <- function(d, cols, state, fam, accumulate, score, ex, state_w) {
+  if (!length(d$y)) return(NULL)
+  X <- glm_chunk_x(d, cols)
+  eta <- glm_chunk_eta(d, cols, state)
+  pass <- function(e, acc, sc) {
+    glm_chunk_pass_cpp(X, d$y, d$w, d$off, e, fam$family, fam$link, glm_varfun(fam), acc, sc)
+  }
+  r <- pass(eta, accumulate, score)
+  if (!is.null(ex$null)) r$null_dev <- pass(glm_chunk_eta(d, cols, ex$null), FALSE, FALSE)$dev
+  if (ex$final) r <- c(r, glm_chunk_stats(d, eta, glm_chunk_eta(d, cols, state_w), fam))
+  r
+}
+
 # The final statistics of a chunk (glm_db_final's sums, by the family's R
 # functions), and the range of the fitted values (glm.fit's warnings).
 glm_chunk_final <- function(d, r, fam) {
   if (!length(d$y)) return(NULL)
-  p <- length(r$coefficients)
-  cols <- seq_len(p)
-  eta <- glm_chunk_eta(d, cols, r$state)
-  etaw <- glm_chunk_eta(d, cols, r$state_w)
+  cols <- seq_along(r$coefficients)
+  glm_chunk_stats(d, glm_chunk_eta(d, cols, r$state), glm_chunk_eta(d, cols, r$state_w), fam)
+}
+
+# The statistics at eta (the fit) and etaw (where glm's working weights were formed).
+glm_chunk_stats <- function(d, eta, etaw, fam) {
   mu <- fam$linkinv(eta)
   muw <- fam$linkinv(etaw)
   ww <- d$w * fam$mu.eta(etaw)^2 / fam$variance(muw)

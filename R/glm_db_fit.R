@@ -1,7 +1,8 @@
 # glm_db_fit.R -- the database fit (glm_db.R's SQL path): the model as SQL
 # (glm_db_spec.R), one aggregation query per pass of the one IRLS loop
-# (glm_sums_fit_cpp, src/glm_db.cpp), then the null deviance, AIC and
-# Pearson statistic by further aggregations, and the result object.
+# (glm_sums_fit_cpp, src/glm_db.cpp); the null deviance, AIC sums and
+# Pearson statistic as extra aggregates of the loop's own passes where they
+# can be (glm_sums_side), else by further aggregations; the result object.
 
 # The model as SQL: list(src, x = <column SQL>, xnames, y, w, o, where,
 # intercept, has_offset, mt, xlevels, fam (SQL fragments)).
@@ -103,7 +104,9 @@ glm_db_design <- function(mt, vars, src, types, where, env) {
 }
 
 # The SELECT of one pass.  states: named list (suffix -> state of length
-# p + 1 over the columns `cols`); aggs: the aggregate list (name -> SQL).
+# p + 1 over the columns `cols`): "" the pass's state (first), "w" where the
+# working weights of Pearson's statistic were formed, "n" glm's null model;
+# aggs: the aggregate list (name -> SQL).
 glm_db_pass_sql <- function(spec, states, cols, aggs, group = NULL) {
   f <- spec$fence
   xs <- sprintf("x%d", seq_along(cols))
@@ -129,8 +132,11 @@ glm_db_pass_sql <- function(spec, states, cols, aggs, group = NULL) {
   d3 <- lvl(d2, pick("tt"), 3L)
   d4 <- lvl(d3, dbl(c(pick("mu"), pick("me"))), 4L)
   fam0 <- fams[[1L]]
+  famw <- fams[names(states) == "w"]
+  famn <- fams[names(states) == "n"]
   d5 <- lvl(d4, c(va = dbl(fam0$var), dd = fam0$dev, bb = fam0$bad,
-                  if (length(states) > 1L) c(vaw = dbl(fams[[2L]]$var))), 5L)
+                  if (length(famw)) c(vaw = dbl(famw[[1L]]$var)),
+                  if (length(famn)) c(ddn = famn[[1L]]$dev, bbn = famn[[1L]]$bad)), 5L)
   d6 <- lvl(d5, c(ww = "w_ * me * me / va",
                   rr = "w_ * me * me / va * (eta - o_) + w_ * (y_ - mu) * me / va",
                   uu = "w_ * (y_ - mu) * me / va"), 6L)
@@ -171,17 +177,44 @@ glm_db_pass_aggs <- function(p, accumulate, score, grp = rep(NA_character_, p)) 
     stats::setNames(sprintf("SUM(%s * %s)", if (score) "uu" else "rr", xs), sprintf("b%d", seq_len(p))))
 }
 
-# The pass closure for glm_sums_fit_cpp over columns `cols`.
-glm_db_pass_fn <- function(spec, cols) {
+# The pass closure for glm_sums_fit_cpp over columns `cols`.  side: the
+# main fit's extras (glm_sums_extras): the null deviance in the first pass
+# and the final statistics in a pass that only sums the deviance, as more
+# aggregates of the same query (no extra read of the table).
+glm_db_pass_fn <- function(spec, cols, side = NULL) {
   p <- length(cols)
   F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp[cols])
-  function(state, accumulate, score) {
+  run <- function(state, accumulate, score, ex, state_w) {
     grouped <- accumulate && length(F)
     aggs <- if (grouped) glm_db_group_aggs(p, F, score) else
       glm_db_pass_aggs(p, accumulate, score, spec$grp[cols])
-    sql <- glm_db_pass_sql(spec, stats::setNames(list(state), ""), cols, aggs, if (grouped) F)
+    states <- stats::setNames(list(state), "")
+    if (!is.null(ex$null)) {
+      states$n <- ex$null
+      aggs <- c(aggs, ndev_ = "SUM(ddn)", nbad_ = "SUM(bbn)")
+    }
+    if (ex$final) {
+      states$w <- state_w
+      aggs <- c(aggs, glm_db_final_aggs(spec$family$family))
+    }
+    sql <- glm_db_pass_sql(spec, states, cols, aggs, if (grouped) F)
     r <- glm_db_query(spec$src$con, sql, "running an IRLS pass", spec$src$ln)
-    if (grouped) glm_db_unpack_group(r, p, F) else glm_db_unpack(r, p, accumulate)
+    out <- if (grouped) glm_db_unpack_group(r, p, F) else glm_db_unpack(r, p, accumulate)
+    if (!is.null(ex$null)) {
+      out$null_dev <- if (sum(as.double(r$nbad_)) > 0) NaN else sum(as.double(r$ndev_))
+    }
+    if (ex$final) out <- c(out, lapply(r[names(glm_db_final_aggs(spec$family$family))], as.double))
+    out
+  }
+  function(state, accumulate, score, state_w = NULL) {
+    ex <- glm_sums_extras(side, accumulate, state_w)
+    out <- tryCatch(run(state, accumulate, score, ex, state_w), error = function(e) if (ex$final) NULL else stop(e))
+    if (is.null(out)) {  # (a statistic the engine refuses at a trial point: the pass without them)
+      ex$final <- FALSE
+      out <- run(state, accumulate, score, ex, state_w)
+    }
+    glm_sums_keep(side, ex, state, state_w, out)
+    out
   }
 }
 

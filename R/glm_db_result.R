@@ -3,7 +3,9 @@
 # conditions), the loop (glm_sums_fit_cpp), the null deviance (glm's rule:
 # the weighted mean, or a refit of the intercept when there is an offset),
 # AIC (the family's aic from sums the engine computes) and the object of
-# class "newton_glm_db" (glm_db_methods.R).
+# class "newton_glm_db" (glm_db_methods.R).  The null deviance and the final
+# statistics are summed in the loop's own passes when they can be
+# (glm_sums_side: no read of the rows after the loop in the common case).
 
 glm_db_fit_sql <- function(data, opts) {
   formula0 <- opts$formula
@@ -47,13 +49,18 @@ glm_db_fit_sql <- function(data, opts) {
   }
   spec$db_pass <- glm_db_choose_pass(opts$control$db_pass, spec)
   stream <- spec$db_pass == "stream"
-  pass <- function(cols) if (stream) glm_db_stream_pass_fn(spec, cols, opts$control$chunksize) else
-    glm_db_pass_fn(spec, cols)
-  final <- function(fit) {
-    fin <- if (stream) glm_db_stream_final(spec, fit, opts$control$chunksize, desc) else glm_db_final(spec, fit)
-    # (cbind with prior weights: glm's aic takes m = successes + failures, which the pass does not carry)
+  pass <- function(cols, side = NULL) if (stream) glm_db_stream_pass_fn(spec, cols, opts$control$chunksize, side) else
+    glm_db_pass_fn(spec, cols, side)
+  # fin: the final statistics when the loop's last pass computed them (else one more read)
+  final <- function(fit, fin = NULL) {
+    if (is.null(fin)) {
+      fin <- if (stream) glm_db_stream_final(spec, fit, opts$control$chunksize) else glm_db_final(spec, fit)
+    }
+    # (cbind with prior weights: glm's aic takes m = successes + failures, which the pass does not
+    # carry; 0/1 data with integer weights: glm_sums_aic takes dev + 2 rank, no sum of lchoose needed)
     if (spec$family$family == "binomial") fin$baic <- if (isTRUE(opts$cbind_pw)) NA_real_ else
-      if (stream) fin$baic else -2 * (fin$sbin + glm_db_lchoose(spec, d1))
+      if (stream) fin$baic else if (desc$n01 == desc$n && desc$nwint == desc$n) NA_real_ else
+        -2 * (fin$sbin + glm_db_lchoose(spec, d1))
     fin
   }
   lgam <- function() {
@@ -99,8 +106,11 @@ glm_db_check_desc <- function(desc, family) {
 }
 
 # The fit and its statistics, shared by the SQL and the chunk paths.
-# pass(cols): the pass closure over model-matrix columns `cols`; final(fit):
-# list(pearson, <aic sums>) at the fit; lgam(): sum(w * lgamma(y + 1)).
+# pass(cols, side): the pass closure over model-matrix columns `cols`
+# (side: glm_sums_side); desc: the describing sums, or a function giving
+# them (NULL until the loop's first pass has made them: the chunked path);
+# final(fit, fin): list(pearson, <aic sums>) at the fit (fin: those of the
+# loop's last pass, or NULL); lgam(): sum(w * lgamma(y + 1)).
 glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
   p <- length(spec$xnames)
   icol <- if (spec$intercept) 1L else 0L
@@ -116,18 +126,21 @@ glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
     stop_arg("algorithm", "\"%s\" is not available for a table or chunks: each iteration is one pass of sums over the rows (IRLS, algorithm = \"irls\" or \"auto\")",
              ctl$algorithm)
   }
-  r <- tryCatch(glm_sums_fit_cpp(pass(seq_len(p)), p, if (!is.null(opts$start)) as.double(opts$start),
+  desc_fn <- if (is.function(desc)) desc else function() desc
+  side <- glm_sums_side(spec, desc_fn, icol, p)
+  r <- tryCatch(glm_sums_fit_cpp(pass(seq_len(p), side), p, if (!is.null(opts$start)) as.double(opts$start),
                                  ctl, icol, opts$singular.ok),
                 error = function(e) stop(conditionMessage(e), call. = FALSE))
+  desc <- desc_fn()
   if (desc$n < r$rank) {
     stop(sprintf("X matrix has rank %d, but only %d observation%s", r$rank, desc$n,
                  if (desc$n == 1) "" else "s"), call. = FALSE)
   }
   names(r$coefficients) <- spec$xnames
   fam <- spec$family
-  fin <- final(r)
-  # (the stream's final sweep sums the null deviance too, when it needs no refit)
-  null_dev <- fin$null_dev %or% glm_sums_null(pass, spec, desc, opts, icol, p)
+  sf <- side$fin  # the statistics of the last pass that only summed the deviance
+  fin <- final(r, if (!is.null(sf) && identical(sf$state, r$state) && identical(sf$state_w, r$state_w)) sf$stats)
+  null_dev <- side$null_dev %or% glm_sums_null(pass, spec, desc, opts, icol, p)
   nok <- desc$n - desc$nzero
   for (w in r$warnings) warning(w, call. = FALSE)
   if (!r$converged) warning(sprintf("glm.fit: algorithm did not converge"), call. = FALSE)
@@ -145,19 +158,77 @@ glm_sums_run <- function(pass, spec, desc, opts, final, lgam) {
 }
 
 # glm's null deviance: sum of dev.resids at the weighted mean (intercept) or
-# at linkinv(offset); with an intercept and an offset, glm() refits the
-# intercept alone.
+# at linkinv(offset), both summed in the fit's first pass (glm_sums_side);
+# with an intercept and an offset, glm() refits the intercept alone.
 glm_sums_null <- function(pass, spec, desc, opts, icol, p) {
   if (icol == 1L && spec$has_offset) {
     r0 <- glm_sums_fit_cpp(pass(1L), 1L, NULL, opts$control, 1L, TRUE)
     return(r0$deviance)
   }
+  st <- glm_sums_null_state(spec, desc, icol, p)
+  if (is.null(st)) return(0)
+  pass(seq_len(p))(st, FALSE, FALSE)$dev
+}
+
+# The state of glm's null model (no refit): the weighted mean of y through
+# the link (intercept), or the offset alone; NULL when the weighted mean is
+# on the boundary (every y 0, or every y 1): glm's dev.resids(y, mu = y)
+# are all 0 there.
+glm_sums_null_state <- function(spec, desc, icol, p) {
   st <- numeric(p + 1L)
   if (icol == 1L) st[1L] <- spec$family$linkfun(desc$swy / desc$sw)
-  # the weighted mean on the boundary (every y 0, or every y 1): glm's
-  # dev.resids(y, mu = y) are all 0
-  if (!is.finite(st[1L])) return(0)
-  pass(seq_len(p))(st, FALSE, FALSE)$dev
+  if (!is.finite(st[1L])) NULL else st
+}
+
+# What the main fit's passes compute besides the loop's sums, so that the
+# fit reads the rows no more often than its loop does (every read of a big
+# table is a full scan):
+# * the null deviance, in the first pass (its state is known from the
+#   describing query; not when glm refits the intercept because of an
+#   offset);
+# * the final statistics (glm_db_final's: Pearson's statistic at glm's
+#   working weights, the family's aic sums, the range of mu), in every pass
+#   that only sums the deviance, at (state, state_w).  The loop's last pass
+#   is usually such a pass, at the fit's (state, state_w): glm_sums_run then
+#   uses them (the same sums over the same rows at the same two points: the
+#   same numbers) and otherwise reads the rows once more.
+# desc(): the describing sums, NULL until known (the chunked path makes
+# them in the loop's first sweep, and sums the null deviance in its second).
+glm_sums_side <- function(spec, desc, icol, p) {
+  side <- new.env(parent = emptyenv())
+  side$null_state <- NULL
+  side$null_pending <- !(icol == 1L && spec$has_offset)
+  side$null_of <- function(dsc) glm_sums_null_state(spec, dsc, icol, p)
+  side$desc <- desc
+  side
+}
+
+# This pass's extras: list(null = the null model's state or NULL, final =
+# whether to compute the final statistics at (state, state_w)).
+glm_sums_extras <- function(side, accumulate, state_w) {
+  if (is.null(side)) return(list(null = NULL, final = FALSE))
+  if (side$null_pending && !is.null(dsc <- side$desc())) {
+    side$null_pending <- FALSE
+    side$null_state <- side$null_of(dsc)
+    if (is.null(side$null_state)) side$null_dev <- 0
+  }
+  list(null = side$null_state, final = !accumulate && !is.null(state_w))
+}
+
+glm_sums_stat_names <- c("pearson", "sbin", "baic", "slogw", "sylnmu", "smu", "slnmu", "slny", "sy_mu",
+                         "mumin", "mumax")
+
+# Keeps a pass's extras in `side` (out: the pass's result with them).
+glm_sums_keep <- function(side, ex, state, state_w, out) {
+  if (!is.null(ex$null)) {
+    side$null_dev <- out$null_dev
+    side$null_state <- NULL
+  }
+  if (ex$final) {
+    side$fin <- list(state = state, state_w = state_w,
+                     stats = out[intersect(glm_sums_stat_names, names(out))])
+  }
+  invisible()
 }
 
 # family$aic from sums over the rows (glm.fit adds 2 * rank).
@@ -182,11 +253,14 @@ glm_sums_aic <- function(family, dev, rank, desc, fin, lgam) {
 # at the last solve's point) and working residuals (at the fit), and the
 # sums of the family's aic.
 glm_db_final <- function(spec, fit) {
-  aggs <- c(pearson = "SUM(CASE WHEN w_ > 0 THEN (w_ * mew * mew / vaw) * ((y_ - mu) / me) * ((y_ - mu) / me) ELSE 0.0 END)",
-            glm_db_aic_aggs(spec$family$family))
   sql <- glm_db_pass_sql(spec, stats::setNames(list(fit$state, fit$state_w), c("", "w")),
-                         seq_along(spec$x), aggs)
+                         seq_along(spec$x), glm_db_final_aggs(spec$family$family))
   lapply(glm_db_query(spec$src$con, sql, "computing the fit's statistics", spec$src$ln), as.double)
+}
+
+glm_db_final_aggs <- function(fam) {
+  c(pearson = "SUM(CASE WHEN w_ > 0 THEN (w_ * mew * mew / vaw) * ((y_ - mu) / me) * ((y_ - mu) / me) ELSE 0.0 END)",
+    glm_db_aic_aggs(fam))
 }
 
 glm_db_aic_aggs <- function(fam) {

@@ -9,19 +9,24 @@
 # PostgreSQL) whose aggregation of p(p+1)/2 products per row costs far more
 # than the scan, this is the faster pass (bench/glm-db.R).  R holds one
 # chunk at a time.  The loop, the null deviance and the final statistics
-# are the aggregation path's.
+# are the aggregation path's (summed in the loop's own sweeps when they can
+# be: glm_sums_side).
 
-# The pass closure for glm_sums_fit_cpp over columns `cols`, reading chunks.
-glm_db_stream_pass_fn <- function(spec, cols, chunksize) {
+# The pass closure for glm_sums_fit_cpp over columns `cols`, reading chunks
+# (side: the main fit's extras, glm_sums_extras, summed per chunk by
+# glm_chunk_sums in the same sweep).
+glm_db_stream_pass_fn <- function(spec, cols, chunksize, side = NULL) {
   fam <- spec$family
   q <- glm_db_stream_sql(spec, cols)
-  function(state, accumulate, score) {
-    start <- state[length(cols) + 1L] != 0
-    glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
-      d <- glm_db_stream_chunk(ch, q)
-      eta <- glm_chunk_eta(d, seq_along(cols), state)
-      glm_chunk_pass_cpp(d$X, d$y, d$w, d$off, eta, fam$family, fam$link, glm_varfun(fam), accumulate, score)
+  t <- length(cols) + 1L
+  function(state, accumulate, score, state_w = NULL) {
+    ex <- glm_sums_extras(side, accumulate, state_w)
+    start <- state[t] != 0 || (ex$final && state_w[t] != 0)
+    out <- glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
+      glm_chunk_sums(glm_db_stream_chunk(ch, q), seq_along(cols), state, fam, accumulate, score, ex, state_w)
     })
+    glm_sums_keep(side, ex, state, state_w, out)
+    out
   }
 }
 
@@ -29,28 +34,15 @@ glm_db_stream_pass_fn <- function(spec, cols, chunksize) {
 # working weights, the family's aic sums; binomial: its aic itself, with
 # m = the prior weights as glm.fit takes them for a 0/1 or proportion
 # response) streamed through glm_chunk_final, instead of one more
-# aggregation with two linear predictors per row.
-glm_db_stream_final <- function(spec, fit, chunksize, desc) {
+# aggregation with two linear predictors per row.  Only when the loop's last
+# pass did not compute them (glm_sums_side).
+glm_db_stream_final <- function(spec, fit, chunksize) {
   p <- length(fit$coefficients)
   q <- glm_db_stream_sql(spec, seq_len(p))
   start <- fit$state[p + 1L] != 0 || fit$state_w[p + 1L] != 0
-  fam <- spec$family
-  # glm's null model at the weighted mean (intercept) or at linkinv(offset);
-  # with an intercept and an offset glm refits the intercept (left to the caller)
-  null_mu <- if (!spec$intercept) NULL else if (!spec$has_offset) desc$swy / desc$sw
-  need_null <- !spec$intercept || !spec$has_offset
-  out <- glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
-    d <- glm_db_stream_chunk(ch, q)
-    d$nn <- rep(1, length(d$y))
-    r <- glm_chunk_final(d, fit, fam)
-    if (need_null) {
-      mu0 <- if (is.null(null_mu)) fam$linkinv(d$off) else rep(null_mu, length(d$y))
-      r$null_dev <- sum(fam$dev.resids(d$y, mu0, d$w))
-    }
-    r
+  glm_db_stream_sweep(spec$src, if (start) q$with_start else q$base, chunksize, function(ch) {
+    glm_chunk_final(glm_db_stream_chunk(ch, q), fit, spec$family)
   })
-  out[c("mumin", "mumax")] <- NULL
-  out
 }
 
 # The SELECTs of a stream over model-matrix columns `cols`: the inner level
@@ -76,8 +68,9 @@ glm_db_stream_sql <- function(spec, cols) {
 
 # A fetched chunk as glm_chunk_eta()/glm_chunk_final() take it.
 glm_db_stream_chunk <- function(ch, q) {
-  list(X = glm_db_stream_x(ch, q$xs, q$R, q$F), y = as.double(ch$y_), w = as.double(ch$w_),
-       off = as.double(ch$o_), eta0 = as.double(ch$e0_))
+  y <- as.double(ch$y_)
+  list(X = glm_db_stream_x(ch, q$xs, q$R, q$F), y = y, w = as.double(ch$w_),
+       off = as.double(ch$o_), eta0 = as.double(ch$e0_), nn = rep(1, length(y)))
 }
 
 # A chunk's model matrix: columns R as fetched, the factor's indicator

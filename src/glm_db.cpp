@@ -36,13 +36,15 @@ static newtonr::GlmPass pass_from_r(const Rcpp::List& r, bool accumulate) {
 }
 
 static newtonr::GlmPass pass_to_core(const Rcpp::Function& pass, const newtonr::Vec& st,
-                                     const newtonr::GlmPassKind& kind) {
-  Rcpp::List r = pass(newtonr_glue::to_r(st), kind.accumulate, kind.score);
+                                     const newtonr::GlmPassKind& kind, const newtonr::Vec* st_w) {
+  SEXP w = st_w ? SEXP(newtonr_glue::to_r(*st_w)) : R_NilValue;
+  Rcpp::List r = pass(newtonr_glue::to_r(st), kind.accumulate, kind.score, w);
   return pass_from_r(r, kind.accumulate);
 }
 
-// The fit: pass(state, accumulate, score) returns one pass's sums (see
-// pass_from_r); control: newton_glm_control(); intercept_col: 1-based column
+// The fit: pass(state, accumulate, score, state_w) returns one pass's sums
+// (see pass_from_r); state_w: where the last solve's weights were formed
+// (NULL before the first solve), for the final statistics of a last pass; control: newton_glm_control(); intercept_col: 1-based column
 // of ones (0: none).  Returns the loop's result (coefficients, R, pivot,
 // rank, effects, deviance, iterations, convergence, status, warnings,
 // trace) and the final state.
@@ -55,8 +57,9 @@ Rcpp::List glm_sums_fit_cpp(Rcpp::Function pass, int p, SEXP start, Rcpp::List c
     st = newtonr_glue::to_vec(start);
     if (st.size() != p) throw std::invalid_argument("glm_sums_fit_cpp: 'start' has the wrong length");
   }
-  newtonr::GlmSumsFn fn = [&pass](const newtonr::Vec& state, const newtonr::GlmPassKind& kind) {
-    return pass_to_core(pass, state, kind);
+  newtonr::GlmSumsFnW fn = [&pass](const newtonr::Vec& state, const newtonr::GlmPassKind& kind,
+                                    const newtonr::Vec* state_w) {
+    return pass_to_core(pass, state, kind, state_w);
   };
   newtonr::GlmTraceFn tr;
   if (s.trace) {

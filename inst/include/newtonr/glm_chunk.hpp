@@ -30,17 +30,30 @@ namespace newtonr {
 // sums over all rows and fills GlmPass (dev, valid, ngood, flags; A and b
 // when kind.accumulate).  It may throw (e.g. a database error).
 using GlmSumsFn = std::function<GlmPass(const Vec& state, const GlmPassKind& kind)>;
+// The same, told also state_w: where the working weights of the loop's last
+// solve were formed (nullptr before the first solve).  If this pass turns out
+// to be the fit's last, (state, state_w) are GlmSumsOut's (state, state_w),
+// so the callee may compute the fit's final statistics in the same read
+// (R/glm_db_result.R compares the pairs after the fit before using them).
+using GlmSumsFnW =
+    std::function<GlmPass(const Vec& state, const GlmPassKind& kind, const Vec* state_w)>;
 
 class GlmSumsEvaluator : public GlmEvaluator {
  public:
-  GlmSumsEvaluator(Eigen::Index p, GlmSumsFn f) : p_(p), f_(std::move(f)) {}
+  GlmSumsEvaluator(Eigen::Index p, GlmSumsFnW f) : p_(p), f_(std::move(f)) {}
+  GlmSumsEvaluator(Eigen::Index p, GlmSumsFn f)
+      : p_(p), f_([g = std::move(f)](const Vec& s, const GlmPassKind& k, const Vec*) { return g(s, k); }) {}
+  // the loop's pointer to the state of the last solve's weights (GlmLoop::e_w)
+  void watch_weights(double* const* e_w) { ew_ = e_w; }
   GlmPass run(const double* beta, double* eta, const GlmPassKind& kind) const override {
     if (kind.newton) throw std::runtime_error("type = \"newton\" is not available for data in a database or in chunks");
     if (beta) {
       for (Eigen::Index j = 0; j < p_; ++j) eta[j] = beta[j];
       eta[p_] = 0;
     }
-    GlmPass out = f_(Eigen::Map<const Vec>(eta, p_ + 1), kind);
+    Vec w;
+    if (ew_ && *ew_) w = Eigen::Map<const Vec>(*ew_, p_ + 1);
+    GlmPass out = f_(Eigen::Map<const Vec>(eta, p_ + 1), kind, w.size() ? &w : nullptr);
     if (kind.accumulate) {
       if (out.A.rows() != p_ || out.A.cols() != p_ || out.b.size() != p_)
         throw std::runtime_error("glm: a pass returned sums of the wrong size");
@@ -55,7 +68,8 @@ class GlmSumsEvaluator : public GlmEvaluator {
 
  private:
   Eigen::Index p_;
-  GlmSumsFn f_;
+  GlmSumsFnW f_;
+  double* const* ew_ = nullptr;
 };
 
 struct GlmSumsOut {
@@ -68,7 +82,7 @@ struct GlmSumsOut {
 // coefficients or nullptr (then the first pass is at eta_start);
 // intercept_col: the 0-based column of ones spared by the ridge penalty, or
 // -1.
-inline GlmSumsOut glm_fit_sums(Eigen::Index p, const GlmSumsFn& fn, const double* start,
+inline GlmSumsOut glm_fit_sums(Eigen::Index p, const GlmSumsFnW& fn, const double* start,
                                Eigen::Index intercept_col, const GlmControl& s, Interrupter& intr,
                                const GlmTraceFn& trace = GlmTraceFn(),
                                const GlmSolver& solver = glm_chol_solve) {
@@ -78,6 +92,7 @@ inline GlmSumsOut glm_fit_sums(Eigen::Index p, const GlmSumsFn& fn, const double
   GlmSumsEvaluator eng(p, fn);
   Vec ea = Vec::Zero(p + 1), eb = Vec::Zero(p + 1);
   GlmLoop L(eng, s, solver, p + 1, p, out.res, trace);
+  eng.watch_weights(&L.e_w);
   L.pen_raw = Vec::Constant(p, s.lambda);
   if (intercept_col >= 0 && intercept_col < p) L.pen_raw(intercept_col) = 0;
   L.pen = L.pen_raw;
@@ -103,6 +118,14 @@ inline GlmSumsOut glm_fit_sums(Eigen::Index p, const GlmSumsFn& fn, const double
   out.state_w = Eigen::Map<const Vec>(L.e_w, p + 1);
   res.eta = nullptr;  // pointed into this function's buffers
   return out;
+}
+
+inline GlmSumsOut glm_fit_sums(Eigen::Index p, const GlmSumsFn& fn, const double* start,
+                               Eigen::Index intercept_col, const GlmControl& s, Interrupter& intr,
+                               const GlmTraceFn& trace = GlmTraceFn(),
+                               const GlmSolver& solver = glm_chol_solve) {
+  const GlmSumsFnW f = [&fn](const Vec& st, const GlmPassKind& k, const Vec*) { return fn(st, k); };
+  return glm_fit_sums(p, f, start, intercept_col, s, intr, trace, solver);
 }
 
 }  // namespace newtonr
