@@ -241,7 +241,7 @@ test_that("a pass whose final statistics the engine refuses is rerun without the
     lockBinding("glm_db_query", ns)
   })
   cs <- cases$logit
-  r <- ps_counting(ps_fit(cs, db_tbl(cons$sqlite, "glmps_t")))
+  r <- ps_counting(ps_fit(cs, db_tbl(cons$sqlite, "glmps_t"), "sql"))
   ps_expect_glm(r$value, ps_ref(cs), "refused statistics")
   expect_identical(r$log$what[r$log$phase == "after"], "computing the fit's statistics")
 })
