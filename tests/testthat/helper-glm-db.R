@@ -1,6 +1,7 @@
 # helper-glm-db.R -- the database tests' connections (test-glm-db*.R):
-# SQLite in memory with its math extension (always), and PostgreSQL when a
-# server is reachable (.ci/run starts one and exports NEWTONR_PG_*).
+# SQLite in memory with its math extension (always), PostgreSQL when a
+# server is reachable (.ci/run starts one and exports NEWTONR_PG_*), and
+# DuckDB in memory when the duckdb package is installed.
 db_connections <- function() {
   out <- list()
   con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
@@ -14,6 +15,12 @@ db_connections <- function() {
                                   dbname = Sys.getenv("NEWTONR_PG_DB", "postgres")),
                    error = function(e) NULL)
     if (!is.null(pg)) out$postgres <- pg
+  }
+  # DuckDB when installed (looked up by name: optional, not in Suggests,
+  # which would make R CMD check query CRAN for it); `make duckdb` builds it
+  engine <- "duckdb"
+  if (requireNamespace(engine, quietly = TRUE)) {
+    out$duckdb <- suppressWarnings(DBI::dbConnect(getExportedValue(engine, "duckdb")()))
   }
   out
 }
