@@ -13,6 +13,8 @@ suppressPackageStartupMessages({
   library(newtonr)
   library(DBI)
 })
+source(file.path(local({a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  if (length(a)) dirname(sub("^--file=", "", a[1L])) else "bench"}), "bigglm-dbfetch.R"))
 rows <- as.numeric(strsplit(Sys.getenv("NEWTONR_BENCH_ROWS", "1e6,3e6,1e7"), ",")[[1]])
 nx <- 20L
 nf <- 50L
@@ -73,8 +75,7 @@ for (en in names(engines)) for (n in rows) {
   sc <- min(scan(), scan())
   ts <- pass_time(con, "sql")
   tr <- pass_time(con, "stream")
-  tb <- system.time(suppressWarnings(biglm::bigglm(fml, data = con, family = binomial(), tablename = "rows_t",
-                                                   chunksize = 1e5, maxit = 1)))[["elapsed"]]
+  tb <- system.time(suppressWarnings(bigglm_db(fml, con, "rows_t", binomial(), chunksize = 1e5, maxit = 1)))[["elapsed"]]
   cat(sprintf("%-10s %9.0f %8.2f %8.2f %9.2f %9.1f %9.1f %10.2f %11.2f %12.2f %7.0f\n", en, n, sc, ts, tr,
               ts / sc, tr / sc, tb, tb / tr, 1e6 * tr / n, vmhwm()))
   dbRemoveTable(con, "rows_t")

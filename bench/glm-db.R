@@ -22,6 +22,8 @@ suppressPackageStartupMessages({
   library(newtonr)
   library(DBI)
 })
+source(file.path(local({a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  if (length(a)) dirname(sub("^--file=", "", a[1L])) else "bench"}), "bigglm-dbfetch.R"))
 sizes <- as.numeric(strsplit(Sys.getenv("NEWTONR_BENCH_SIZES", "1e5,1e6"), ",")[[1]])
 shape <- Sys.getenv("NEWTONR_BENCH_SHAPE", "issue")
 only <- strsplit(Sys.getenv("NEWTONR_BENCH_ENGINES", ""), ",")[[1]]
@@ -118,8 +120,7 @@ for (en in names(engines)) for (n in sizes) {
   r <- fit_db(con, "bench_t")
   rs <- fit_db(con, "bench_t", db_pass = "stream")
   hw <- vmhwm()
-  tb <- system.time(bg <- biglm::bigglm(fml, data = con, family = binomial(), tablename = "bench_t",
-                                        chunksize = 1e5, maxit = 25))[["elapsed"]]
+  tb <- system.time(bg <- bigglm_db(fml, con, "bench_t", binomial(), chunksize = 1e5, maxit = 25))[["elapsed"]]
   rd <- max(abs(coef(rs$fit) / coef(r$fit) - 1), abs(coef(bg) / coef(r$fit) - 1))
   cat(sprintf("%-10s %8g %5d %8.3f %8.3f %7.3f %8.2f %8.2f %8.2f %8.2f %8.2f %7d %11.2f %11.2f %8.1e %6.0f\n", en, n,
               r$passes, r$per, rs$per, sc, r$per / sc, rs$per / sc, r$time, rs$time, tb, bg$iterations,
