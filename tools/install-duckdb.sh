@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # tools/install-duckdb.sh -- build and install the CRAN package duckdb (the
 # embedded engine issue 18 names) from source, ONCE per machine, resumably.
-# Not called by install-deps.sh / `make check` / .ci/run: here the build of
-# its ~370 objects needs hours of CPU on a 2-core machine that is also busy
-# (measured: see bench/results/glm-db.txt), far past CI's 90 minutes.
+# Not called by install-deps.sh / `make check` / .ci/run: here (duckdb 2.0.0,
+# 382 objects, -O2 -j2, a shared 2-core machine under load) the first 308
+# objects took about 100 min of wall time in one session and the last 74
+# plus the link 49 min (2077 s of user CPU, /usr/bin/time in build.log) in
+# the next: about 2.5 h in all, far past CI's 90 minutes.  `make duckdb`.
 #   * the source is unpacked into a persistent directory
 #     ($NEWTONR_DUCKDB_BUILD_DIR, default ~/.cache/newtonr/duckdb-build) and
 #     built in place, so an interrupted build resumes where it stopped;
@@ -29,6 +31,11 @@ CXX17FLAGS = -O2 -fpic
 CXX11FLAGS = -O2 -fpic
 CFLAGS = -O2 -fpic
 MK
+# duckdb 2.x needs DBI >= 1.2 (DBIResultArrow); Debian 12's r-cran-dbi is 1.1.3:
+# then DBI (pure R, seconds) comes from CRAN first, or lazy loading fails
+# after the whole build (seen here)
+Rscript --vanilla -e 'if (packageVersion("DBI") < "1.2.0") { r <- getOption("repos")[["CRAN"]]; if (is.na(r) || r == "@CRAN@") r <- "https://cloud.r-project.org"; install.packages("DBI", repos = r) }' \
+  || { echo "install-duckdb: could not install DBI >= 1.2 from CRAN"; exit 1; }
 echo "install-duckdb: building in $dir (resumable; log: $dir/build.log)"
 timer=""; [ -x /usr/bin/time ] && timer="/usr/bin/time -v"
 date >> build.log
