@@ -170,6 +170,9 @@ sql_num <- function(x) {
 # would evaluate its expressions once per use, p^2 times per row).
 glm_db_fence <- function(con) {
   if (inherits(con, "SQLiteConnection")) return(" LIMIT -1 OFFSET 0")
-  if (inherits(con, c("PostgreSQLConnection", "PqConnection", "duckdb_connection"))) return(" OFFSET 0")
+  # (not DuckDB: an OFFSET keeps the row order and runs its subquery on one
+  # thread, and DuckDB evaluates each level once without it; 1e6 rows of the
+  # issue's table: 3.6 s per pass with the fence, 2.1 s without)
+  if (inherits(con, c("PostgreSQLConnection", "PqConnection"))) return(" OFFSET 0")
   ""
 }

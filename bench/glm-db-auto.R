@@ -19,8 +19,10 @@ pt <- function(con, fml, fam, pass) { passes$t <- numeric()
 engines <- list(SQLite = dbConnect(RSQLite::SQLite(), tempfile()))
 if (nzchar(Sys.getenv("NEWTONR_PG_HOST"))) engines$PostgreSQL <- dbConnect(RPostgreSQL::PostgreSQL(), host = Sys.getenv("NEWTONR_PG_HOST"), port = as.integer(Sys.getenv("NEWTONR_PG_PORT")), user = Sys.getenv("NEWTONR_PG_USER", "postgres"), dbname = Sys.getenv("NEWTONR_PG_DB", "postgres"))
 if (requireNamespace("duckdb", quietly = TRUE)) engines$DuckDB <- dbConnect(duckdb::duckdb())
+only <- strsplit(Sys.getenv("NEWTONR_BENCH_ENGINES", "SQLite,PostgreSQL,DuckDB"), ",")[[1]]
+engines <- engines[intersect(names(engines), only)]
 n <- as.numeric(Sys.getenv("N", "2e5")); set.seed(1)
-for (p in c(1, 3, 6, 12, 25)) {
+for (p in as.numeric(strsplit(Sys.getenv("NEWTONR_BENCH_P", "1,3,6,12,25"), ",")[[1]])) {
   d <- as.data.frame(matrix(rnorm(n * p), n, p)); names(d) <- sprintf("x%d", 1:p)
   d$y <- rbinom(n, 1, 0.4); fml <- reformulate(names(d)[1:p], "y")
   for (en in names(engines)) { con <- engines[[en]]; dbWriteTable(con, "t", d, overwrite = TRUE)
