@@ -12,9 +12,13 @@
 #     0.3-0.5 at p <= 13) and loses when they are many (1.3 at p = 26, 3 at
 #     p = 70 with a 50-level factor): "stream" when the summed products per
 #     row exceed 8 times the values a row exports (the crossover measured).
-#   * DuckDB (vectorised, parallel) and any other engine (e.g. Spark through
-#     sparklyr, where moving the rows to R is what one wants to avoid):
-#     "sql", the pass stays in the engine.
+#   * DuckDB: "sql".  Its aggregation is vectorised and runs on every core
+#     (bench/glm-db-rows.R), and the duckdb driver's dbFetch(n) slices a
+#     result it has first materialised whole in R, so a stream would hold
+#     the entire model matrix (5e7 rows of the issue's table: the R process
+#     passed 24 GB and was killed).
+#   * Any other engine (e.g. Spark through sparklyr, where moving the rows
+#     to R is what one wants to avoid): "sql", the pass stays in the engine.
 # getOption("newtonr.db_pass") ("sql" or "stream"), when set, is taken
 # instead of the rule (a test or a user who has measured their engine).
 

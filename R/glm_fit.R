@@ -72,7 +72,9 @@
 #'   `"auto"` takes `"stream"` on SQLite, and on PostgreSQL when the
 #'   products summed per row exceed 8 times the values a row exports;
 #'   otherwise (DuckDB, Spark, other engines) `"sql"`, which keeps the rows
-#'   in the engine. The fit's `db_pass` field says which pass ran; the
+#'   in the engine. (On DuckDB `"stream"` holds the whole model matrix in R
+#'   at once: the duckdb driver materialises a result before `dbFetch(n)`
+#'   slices it.) The fit's `db_pass` field says which pass ran; the
 #'   option `newtonr.db_pass` (`"sql"` or `"stream"`) overrides the choice.
 #' @param chunksize rows per fetched chunk with `db_pass = "stream"`.
 #' @param ... further settings: an error names any unknown one.
