@@ -67,7 +67,7 @@ if (!requireNamespace(engine, quietly = TRUE) || !requireNamespace("dbplyr", qui
   secs <- proc.time()[["elapsed"]] - t0
   cat(sprintf("%d IRLS iterations in %.1f s (db_pass = \"%s\"), converged: %s; deviance %.6g on %.0f df\n",
               fit$iter, secs, fit$db_pass, fit$converged, deviance(fit), fit$df.residual))
-  print(round(cbind(true = c(NA, beta), estimate = coef(fit)[1:21],
+  print(round(cbind(true = c(-0.4, beta), estimate = coef(fit)[1:21],  # (intercept: level L10, -0.5 + 0.01 * 10)
                     se = sqrt(diag(vcov(fit)))[1:21]), 4))
   hwm <- grep("^VmHWM", readLines("/proc/self/status"), value = TRUE)
   cat(sprintf("peak memory of this R process (DuckDB included): %s\n", gsub("\\s+", " ", sub("VmHWM:", "", hwm))))
