@@ -52,7 +52,10 @@ glm_db_fit_sql <- function(data, opts) {
   pass <- function(cols, side = NULL) if (stream) glm_db_stream_pass_fn(spec, cols, opts$control$chunksize, side) else
     glm_db_pass_fn(spec, cols, side)
   # fin: the final statistics when the loop's last pass computed them (else one more read)
+  last <- new.env(parent = emptyenv())  # the loop's result and the final statistics, for the warnings
   final <- function(fit, fin = NULL) {
+    last$r <- fit
+    on.exit(last$fin <- fin)
     if (is.null(fin)) {
       fin <- if (stream) glm_db_stream_final(spec, fit, opts$control$chunksize) else glm_db_final(spec, fit)
     }
@@ -69,6 +72,11 @@ glm_db_fit_sql <- function(data, opts) {
     sum(as.double(g$sw) * lgamma(as.double(g$y_) + 1))
   }
   fit <- glm_sums_run(pass, spec, desc, opts, final, lgam)
+  # glm.fit's "fitted probabilities numerically 0 or 1" / "fitted rates
+  # numerically 0", and the diverging columns of separated data, as the
+  # chunked path gives them (glm_chunks.R)
+  glm_chunk_warn_mu(spec$family, last$fin)
+  glm_chunk_warn_sep(spec$family, last$fin, last$r, function() glm_db_ranges(spec), spec)
   # the query of one iteration: the stream's SELECT, or the aggregation at the final coefficients
   b <- c(ifelse(is.na(fit$coefficients), 0, fit$coefficients), 0)
   fit$sql <- if (stream) glm_db_stream_sql(spec, seq_along(spec$x))$base else
@@ -260,7 +268,8 @@ glm_db_final <- function(spec, fit) {
 
 glm_db_final_aggs <- function(fam) {
   c(pearson = "SUM(CASE WHEN w_ > 0 THEN (w_ * mew * mew / vaw) * ((y_ - mu) / me) * ((y_ - mu) / me) ELSE 0.0 END)",
-    glm_db_aic_aggs(fam))
+    glm_db_aic_aggs(fam),
+    mumin = "MIN(mu)", mumax = "MAX(mu)")  # (glm.fit's warnings on fitted values at 0 or 1)
 }
 
 glm_db_aic_aggs <- function(fam) {
@@ -398,4 +407,15 @@ glm_db_never_null <- function(ex) {
             sprintf("^CASE WHEN %s = %s THEN [01]\\.0 ELSE [01]\\.0 END$", ccol, lit),
             sprintf("^CASE WHEN %s THEN [01]\\.0 ELSE [01]\\.0 END$", col))
   Reduce(`|`, lapply(pats, grepl, x = ex))
+}
+
+# The model-matrix columns' ranges over the fitted rows (one query; only for
+# glm_chunk_warn_sep's rule on a binomial fit at 0/1 or not converged).
+glm_db_ranges <- function(spec) {
+  x <- sprintf("CAST(%s AS DOUBLE PRECISION)", spec$x)
+  k <- seq_along(x)
+  sql <- sprintf("SELECT %s, %s FROM %s WHERE %s", paste(sprintf("MIN(%s) AS n%d", x, k), collapse = ", "),
+                 paste(sprintf("MAX(%s) AS m%d", x, k), collapse = ", "), spec$src$from, spec$where)
+  r <- lapply(glm_db_query(spec$src$con, sql, "reading the columns' ranges", spec$src$ln), as.double)
+  list(xmin = unlist(r[sprintf("n%d", k)], use.names = FALSE), xmax = unlist(r[sprintf("m%d", k)], use.names = FALSE))
 }

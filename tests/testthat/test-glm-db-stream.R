@@ -178,4 +178,36 @@ test_that("stream pass: bad settings name the argument; a closed connection is a
   expect_error(newton_glm(y ~ x1, binomial, data = tb, db_pass = "stream"), "closed|connection|valid")
 })
 
+
+test_that("glm's warnings on fitted values at 0 or 1, and separated columns named, on every engine and pass", {
+  set.seed(2)
+  ds <- data.frame(x = rnorm(200), z = rnorm(200))
+  ds$y <- as.integer(ds$x > 0.3)
+  caught <- function(expr) {
+    got <- character()
+    val <- withCallingHandlers(expr, warning = function(w) {
+      got <<- c(got, conditionMessage(w))
+      invokeRestart("muffleWarning")
+    })
+    list(value = val, warnings = got)
+  }
+  ref <- caught(glm(y ~ x + z, binomial, data = ds))$warnings
+  expect_true(any(grepl("fitted probabilities numerically 0 or 1", ref)))
+  for (en in names(cons)) {
+    DBI::dbWriteTable(cons[[en]], "glmst_sep", ds, overwrite = TRUE, row.names = FALSE)
+    for (ps in c("sql", "stream")) {
+      r <- caught(newton_glm(y ~ x + z, binomial, data = db_tbl(cons[[en]], "glmst_sep"), db_pass = ps))
+      expect(all(ref %in% r$warnings), sprintf("%s/%s: glm's warnings %s, got %s", en, ps,
+                                               paste(ref, collapse = "; "), paste(r$warnings, collapse = "; ")))
+      expect(any(grepl("coefficients of x diverge", r$warnings)), sprintf("%s/%s: separation not named", en, ps))
+      expect_false(r$value$converged)
+    }
+    # an ordinary fit: none of these warnings
+    for (ps in c("sql", "stream")) {
+      r <- caught(newton_glm(y ~ x1 + f, binomial, data = db_tbl(cons[[en]], "glmst_t"), db_pass = ps))
+      expect_identical(r$warnings, character(), info = paste(en, ps))
+    }
+    DBI::dbRemoveTable(cons[[en]], "glmst_sep")
+  }
+})
 for (con in cons) DBI::dbDisconnect(con)
