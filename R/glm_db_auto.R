@@ -47,7 +47,7 @@ glm_db_choose_pass <- function(db_pass, spec) {
 # columns; a grouped factor as one level code).
 glm_db_pass_size <- function(spec) {
   p <- length(spec$x)
-  F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp)
+  F <- glm_db_group_cols(spec$grp)
   aggs <- if (length(F)) glm_db_group_aggs(p, F, FALSE) else glm_db_pass_aggs(p, TRUE, FALSE, spec$grp)
   list(products = length(aggs), exported = 3L + p - length(F) + (length(F) > 0L))
 }

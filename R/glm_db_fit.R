@@ -183,7 +183,7 @@ glm_db_pass_aggs <- function(p, accumulate, score, grp = rep(NA_character_, p)) 
 # aggregates of the same query (no extra read of the table).
 glm_db_pass_fn <- function(spec, cols, side = NULL) {
   p <- length(cols)
-  F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp[cols])
+  F <- glm_db_group_cols(spec$grp[cols])
   run <- function(state, accumulate, score, ex, state_w) {
     grouped <- accumulate && length(F)
     aggs <- if (grouped) glm_db_group_aggs(p, F, score) else

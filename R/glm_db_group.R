@@ -9,6 +9,7 @@
 # The columns (among 1..p) of the main-effect factor with the most columns,
 # when grouping pays (at least 2 of them and at least one other column).
 glm_db_group_cols <- function(grp) {
+  if (isFALSE(getOption("newtonr.glm_db_group"))) return(NULL)  # (tests compare with the ungrouped pass)
   g <- grp[!is.na(grp)]
   if (!length(g)) return(NULL)
   tab <- table(g)

@@ -54,7 +54,7 @@ glm_db_stream_sql <- function(spec, cols) {
   p <- length(cols)
   xs <- sprintf("x%d", seq_len(p))
   dbl <- function(e) sprintf("CAST(%s AS DOUBLE PRECISION)", e)
-  F <- if (isFALSE(getOption("newtonr.glm_db_group"))) NULL else glm_db_group_cols(spec$grp[cols])
+  F <- glm_db_group_cols(spec$grp[cols])
   R <- setdiff(seq_len(p), F)
   key <- if (length(F)) glm_db_level_code_sql(spec$x[cols[F]])
   keep <- if (is.null(key)) seq_len(p) else R  # (with the level code, the indicators are not selected)

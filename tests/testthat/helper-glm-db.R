@@ -27,3 +27,13 @@ db_connections <- function() {
 
 # dbplyr's once-per-session note on RPostgreSQL's older interface is not a test result
 db_tbl <- function(con, name) suppressWarnings(dplyr::tbl(con, name))
+
+# A function that closes `con` on its k-th call (traced into a query or
+# sweep function: a connection that closes mid-fit)
+db_close_after <- function(con, k) {
+  n <- 0
+  function() {
+    n <<- n + 1
+    if (n == k) DBI::dbDisconnect(con)
+  }
+}

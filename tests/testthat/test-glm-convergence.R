@@ -13,14 +13,6 @@ conv_heart <- function() {
        d = h, start = c(log(sum(h$Deaths) / sum(h$Patients)), rep(0, 8)))
 }
 
-conv_warnings <- function(expr) {
-  w <- character()
-  val <- withCallingHandlers(expr, warning = function(x) {
-    w <<- c(w, conditionMessage(x))
-    invokeRestart("muffleWarning")
-  })
-  list(value = val, warnings = w)
-}
 
 test_that("a halved step that does not move the deviance is not convergence (heart, defaults)", {
   skip_if_not_installed("glm2")

@@ -100,14 +100,7 @@ test_that("db_pass = \"auto\" (the default) picks the pass by engine and size; t
 test_that("a connection closed during a streamed pass: a clear error, no cursor or result left", {
   con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
   DBI::dbWriteTable(con, "t", d)
-  hook <- local({
-    k <- 0
-    function() {
-      k <<- k + 1
-      if (k == 3) DBI::dbDisconnect(con)
-    }
-  })
-  trace("glm_db_stream_sweep", bquote(.(hook)()), print = FALSE, where = asNamespace("newtonr"))
+  trace("glm_db_stream_sweep", bquote(.(db_close_after(con, 3))()), print = FALSE, where = asNamespace("newtonr"))
   on.exit(untrace("glm_db_stream_sweep", where = asNamespace("newtonr")))
   expect_error(newton_glm(y ~ x1 + f, binomial, data = db_tbl(con, "t"), db_pass = "stream", chunksize = 100),
                "connection was closed")
@@ -183,20 +176,12 @@ test_that("glm's warnings on fitted values at 0 or 1, and separated columns name
   set.seed(2)
   ds <- data.frame(x = rnorm(200), z = rnorm(200))
   ds$y <- as.integer(ds$x > 0.3)
-  caught <- function(expr) {
-    got <- character()
-    val <- withCallingHandlers(expr, warning = function(w) {
-      got <<- c(got, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    })
-    list(value = val, warnings = got)
-  }
-  ref <- caught(glm(y ~ x + z, binomial, data = ds))$warnings
+  ref <- conv_warnings(glm(y ~ x + z, binomial, data = ds))$warnings
   expect_true(any(grepl("fitted probabilities numerically 0 or 1", ref)))
   for (en in names(cons)) {
     DBI::dbWriteTable(cons[[en]], "glmst_sep", ds, overwrite = TRUE, row.names = FALSE)
     for (ps in c("sql", "stream")) {
-      r <- caught(newton_glm(y ~ x + z, binomial, data = db_tbl(cons[[en]], "glmst_sep"), db_pass = ps))
+      r <- conv_warnings(newton_glm(y ~ x + z, binomial, data = db_tbl(cons[[en]], "glmst_sep"), db_pass = ps))
       expect(all(ref %in% r$warnings), sprintf("%s/%s: glm's warnings %s, got %s", en, ps,
                                                paste(ref, collapse = "; "), paste(r$warnings, collapse = "; ")))
       expect(any(grepl("coefficients of x diverge", r$warnings)), sprintf("%s/%s: separation not named", en, ps))
@@ -204,7 +189,7 @@ test_that("glm's warnings on fitted values at 0 or 1, and separated columns name
     }
     # an ordinary fit: none of these warnings
     for (ps in c("sql", "stream")) {
-      r <- caught(newton_glm(y ~ x1 + f, binomial, data = db_tbl(cons[[en]], "glmst_t"), db_pass = ps))
+      r <- conv_warnings(newton_glm(y ~ x1 + f, binomial, data = db_tbl(cons[[en]], "glmst_t"), db_pass = ps))
       expect_identical(r$warnings, character(), info = paste(en, ps))
     }
     DBI::dbRemoveTable(cons[[en]], "glmst_sep")

@@ -147,14 +147,7 @@ test_that("bad input: missing column, bad type, no SQL translation, unsupported 
   DBI::dbWriteTable(con, "t", d)
   tb <- dplyr::tbl(con, "t")
   # the connection closes during the fit: a clear error, and no table left behind
-  hook <- local({
-    n <- 0
-    function() {
-      n <<- n + 1
-      if (n == 6) DBI::dbDisconnect(con)
-    }
-  })
-  trace("glm_db_query", bquote(.(hook)()), print = FALSE, where = asNamespace("newtonr"))
+  trace("glm_db_query", bquote(.(db_close_after(con, 6))()), print = FALSE, where = asNamespace("newtonr"))
   on.exit(untrace("glm_db_query", where = asNamespace("newtonr")))
   expect_error(newton_glm(yb ~ x1 + g, binomial, data = tb, db_pass = "sql"), "connection was closed")
 })
